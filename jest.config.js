@@ -1,25 +1,28 @@
 // One Jest run for the whole workspace: unit, integration and end-to-end projects.
 // Integration and e2e tests need real Postgres, Redis, Kafka and SMTP (see libs/testing).
+const swcOptions = (parser) => ({
+  jsc: {
+    target: 'es2023',
+    parser,
+    transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+    keepClassNames: true,
+  },
+  module: { type: 'commonjs' },
+});
 const transform = {
-  '^.+\\.ts$': [
-    '@swc/jest',
-    {
-      jsc: {
-        target: 'es2023',
-        parser: { syntax: 'typescript', decorators: true },
-        transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
-        keepClassNames: true,
-      },
-      module: { type: 'commonjs' },
-    },
-  ],
+  '^.+\\.ts$': ['@swc/jest', swcOptions({ syntax: 'typescript', decorators: true })],
+  '^.+\\.js$': ['@swc/jest', swcOptions({ syntax: 'ecmascript' })],
 };
+// NestJS 12 and nodemailer 10 ship only ES modules; Jest's module system is CommonJS, so swc
+// transforms those packages too (Node 24 itself loads them natively at run time).
+const transformIgnorePatterns = ['/node_modules/(?!(@nestjs|nodemailer)/)'];
 const moduleNameMapper = {
   '^@harbour/(contracts|messaging|platform|london|testing)$': '<rootDir>/libs/$1/src/index.ts',
 };
 const common = {
   rootDir: __dirname,
   transform,
+  transformIgnorePatterns,
   moduleNameMapper,
   testEnvironment: 'node',
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.tools/', '<rootDir>/.run/'],
@@ -33,6 +36,7 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/{libs,services,deploy}/**/*.int-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
+      globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
       slowTestThreshold: 30,
     },
     {
@@ -40,6 +44,7 @@ module.exports = {
       displayName: 'e2e',
       testMatch: ['<rootDir>/tests/e2e/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
+      globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
       slowTestThreshold: 60,
     },
   ],

@@ -1,0 +1,12 @@
+export { adjacentAuthorities, areAdjacent } from './adjacency';
+export { isLondonGss, type GssCode } from './gss-code';
+export {
+  LONDON_AUTHORITIES,
+  authoritiesInBcu,
+  authorityByGss,
+  requireAuthority,
+} from './london-authorities';
+export type { LondonAuthority } from './london-authority';
+export { MET_BCUS, isMetBcu, type MetBcu } from './met-bcu';
+export type { PoliceForce } from './police-force';
+export { UnknownLondonAuthorityError } from './unknown-london-authority-error';

@@ -1,0 +1,119 @@
+import { Kafka, type LogEntry, logLevel } from 'kafkajs';
+import type { Logger } from './logger';
+
+/**
+ * The Kafka client handed around the services. It is kafkajs today; services only pass it to
+ * this library's functions, so a move to another client stays inside `libs/messaging`.
+ */
+export type KafkaClient = Kafka;
+
+export type KafkaLogLevel = 'debug' | 'info' | 'warn' | 'error' | 'nothing';
+
+export interface CreateKafkaOptions {
+  brokers: string[];
+  clientId: string;
+  logger: Logger;
+  /** Least severe kafkajs log routed to `logger` (default `info`). */
+  logLevel?: KafkaLogLevel;
+}
+
+const LEVELS: Record<KafkaLogLevel, logLevel> = {
+  debug: logLevel.DEBUG,
+  info: logLevel.INFO,
+  warn: logLevel.WARN,
+  error: logLevel.ERROR,
+  nothing: logLevel.NOTHING,
+};
+
+// The relay bounds its idempotent producer's retries so a Kafka outage surfaces as a failed
+// batch (recorded on the outbox rows and retried) instead of an endless send; the duplicates
+// that kafkajs warns about are absorbed by the consumers' inbox, so the warning is noise.
+const EXPECTED_WARNINGS = ['Limiting retries for the idempotent producer'];
+
+/** Routes kafkajs's log entries to our structured logger. */
+export function kafkaLogCreator(logger: Logger): (level: logLevel) => (entry: LogEntry) => void {
+  return () =>
+    ({ namespace, level, log }) => {
+      const {
+        message,
+        timestamp: _timestamp,
+        ...fields
+      } = log as { message: string; timestamp: string };
+      const obj = { component: 'kafkajs', namespace, ...fields };
+      if (level === logLevel.WARN && EXPECTED_WARNINGS.some((w) => message.startsWith(w))) {
+        logger.debug(obj, message);
+        return;
+      }
+      switch (level) {
+        case logLevel.ERROR:
+          logger.error(obj, message);
+          return;
+        case logLevel.WARN:
+          logger.warn(obj, message);
+          return;
+        case logLevel.INFO:
+          logger.info(obj, message);
+          return;
+        case logLevel.DEBUG:
+        case logLevel.NOTHING:
+          logger.debug(obj, message);
+          return;
+      }
+    };
+}
+
+export function createKafka(options: CreateKafkaOptions): KafkaClient {
+  return new Kafka({
+    brokers: options.brokers,
+    clientId: options.clientId,
+    logLevel: LEVELS[options.logLevel ?? 'info'],
+    logCreator: kafkaLogCreator(options.logger),
+    connectionTimeout: 3_000,
+    requestTimeout: 30_000,
+    // Ride out a broker restart (~tens of seconds) before an operation fails to the caller.
+    retry: { initialRetryTime: 300, maxRetryTime: 10_000, retries: 8 },
+  });
+}
+
+/** The dead-letter sibling of a topic. */
+export function dlqTopicOf(topic: string): string {
+  return `${topic}.dlq`;
+}
+
+export interface EnsureTopicsOptions {
+  /** Partitions for each new topic and its `.dlq` sibling (default 3). */
+  partitions?: number;
+  /** Default -1: the broker's `default.replication.factor`. */
+  replicationFactor?: number;
+}
+
+/**
+ * Creates each topic and its `.dlq` sibling if missing and waits for their leaders. Idempotent:
+ * existing topics are left as they are (and another process creating them at the same time is
+ * fine). Returns the topics this call created.
+ */
+export async function ensureTopics(
+  kafka: KafkaClient,
+  topics: string[],
+  options: EnsureTopicsOptions = {},
+): Promise<string[]> {
+  const wanted = [...new Set(topics.flatMap((t) => [t, dlqTopicOf(t)]))];
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = wanted.filter((t) => !existing.has(t));
+    if (missing.length === 0) return [];
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((topic) => ({
+        topic,
+        numPartitions: options.partitions ?? 3,
+        replicationFactor: options.replicationFactor ?? -1,
+      })),
+    });
+    return missing;
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,0 +1,3 @@
+export * from './auth-decorators';
+export * from './authenticated-request';
+export * from './api-key.guard';

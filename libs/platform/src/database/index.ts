@@ -1,0 +1,3 @@
+export * from './run-migrations-locked';
+export * from './schema-of';
+export * from './sql-identifier';

@@ -1,0 +1,4 @@
+export * from './readiness-check';
+export * from './readiness-checks';
+export * from './health.controller';
+export * from './health.module';

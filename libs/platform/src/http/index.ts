@@ -1,0 +1,4 @@
+export * from './platform.module';
+export * from './configure-http-app';
+export * from './security-headers';
+export * from './run-service';

@@ -1,0 +1,6 @@
+export * from './organisation-kind';
+export * from './principal';
+export * from './api-key-format';
+export * from './identity-store';
+export * from './identity-data-source';
+export * from './migrations';

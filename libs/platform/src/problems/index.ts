@@ -1,0 +1,3 @@
+export * from './problem-types';
+export * from './problem-exceptions';
+export * from './problem-details.filter';

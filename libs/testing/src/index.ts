@@ -1,0 +1,4 @@
+export * from './expect-eventually';
+export * from './infra';
+export * from './smtp-inbox';
+export * from './test-schema';

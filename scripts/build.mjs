@@ -1,0 +1,21 @@
+// Compiles services and libs to dist/ with swc (path aliases rewritten, decorator metadata kept).
+// Type checking is separate (`npm run typecheck`): this is the fast path every start and test takes.
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const started = Date.now();
+rmSync(join(root, 'dist'), { recursive: true, force: true });
+const swc = join(root, 'node_modules', '@swc', 'cli', 'bin', 'swc.js');
+const result = spawnSync(
+  process.execPath,
+  [swc, 'services', 'libs', '-d', 'dist', '--copy-files', '--quiet', '--ignore', '**/*.spec.ts,**/*.int-spec.ts'],
+  { cwd: root, stdio: 'inherit' },
+);
+if (result.status !== 0) {
+  process.stderr.write('harbour: build failed\n');
+  process.exit(result.status ?? 1);
+}
+process.stderr.write(`harbour: built dist/ in ${Date.now() - started} ms\n`);

@@ -1,0 +1,15 @@
+import { DataSource } from 'typeorm';
+import { CreateAccommodation1764300000000 } from '../migrations/1764300000000-create-accommodation';
+import { assertSchemaName } from './schema';
+
+export function createAccommodationDataSource(databaseUrl: string, schema: string): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: databaseUrl,
+    schema: assertSchemaName(schema),
+    migrations: [CreateAccommodation1764300000000],
+    migrationsTableName: 'migrations',
+    synchronize: false,
+    extra: { max: 5, application_name: 'harbour-accommodation' },
+  });
+}

@@ -1,0 +1,18 @@
+import { createMessagingTables, dropMessagingTables } from '@harbour/messaging';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { schemaOf } from '../infrastructure/schema';
+
+/** The accommodation schema. Vacancies, bed requests and holds arrive with their own issue. */
+export class CreateAccommodation1764300000000 implements MigrationInterface {
+  name = 'CreateAccommodation1764300000000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    const s = schemaOf(queryRunner);
+    await queryRunner.query(`CREATE SCHEMA IF NOT EXISTS "${s}"`);
+    await createMessagingTables(queryRunner, s);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await dropMessagingTables(queryRunner, schemaOf(queryRunner));
+  }
+}

@@ -1,0 +1,45 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { PlatformModule } from '@harbour/platform';
+import { IdempotencyRecords } from './idempotency/idempotency';
+import type { IntakeRuntime } from './intake-runtime';
+import { MissingEpisodeRepository } from './missing-episodes/missing-episode-repository';
+import { MissingEpisodesController } from './missing-episodes/missing-episodes.controller';
+import { ReportMissingEpisode } from './missing-episodes/report-missing-episode';
+import { INTAKE_DATA_SOURCE, MISSING_EPISODE_REPOSITORY, REPORT_MISSING_EPISODE } from './tokens';
+
+@Module({})
+export class IntakeModule {
+  static register(runtime: IntakeRuntime): DynamicModule {
+    const schema = runtime.config.INTAKE_DB_SCHEMA;
+    const episodes = new MissingEpisodeRepository(schema);
+    const locationBase = runtime.config.PUBLIC_BASE_URL?.replace(/\/$/, '') ?? '';
+    return {
+      module: IntakeModule,
+      imports: [
+        PlatformModule.forRoot({
+          service: 'intake',
+          logger: runtime.logger,
+          identity: runtime.identity,
+          readiness: runtime.readiness,
+          onShutdown: () => runtime.close(),
+        }),
+      ],
+      controllers: [MissingEpisodesController],
+      providers: [
+        { provide: INTAKE_DATA_SOURCE, useValue: runtime.dataSource },
+        { provide: MISSING_EPISODE_REPOSITORY, useValue: episodes },
+        {
+          provide: REPORT_MISSING_EPISODE,
+          useValue: new ReportMissingEpisode(
+            runtime.dataSource,
+            episodes,
+            new IdempotencyRecords(schema),
+            runtime.outbox,
+            runtime.relay,
+            locationBase,
+          ),
+        },
+      ],
+    };
+  }
+}

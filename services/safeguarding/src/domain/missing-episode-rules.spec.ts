@@ -1,0 +1,50 @@
+import { assessMissingEpisode, type ReportedMissingEpisode, severityOf } from './missing-episode-rules';
+
+const episode = (overrides: Partial<ReportedMissingEpisode> = {}): ReportedMissingEpisode => ({
+  episodeId: '7b0c6a57-7f0e-4a44-9b1c-1f7c0e6f2a11',
+  isChild: true,
+  ageYears: 15,
+  ageDisputed: false,
+  gender: 'female',
+  traffickingMarkers: ['open_nrm_referral'],
+  borough: 'E09000007',
+  boroughName: 'Camden',
+  riskGrade: 'medium',
+  lastSeenAt: '2026-07-01T08:30:00Z',
+  ...overrides,
+});
+
+describe('missing-episode severity (DOMAIN.md rules)', () => {
+  it('a child with a trafficking marker is critical whatever the police grade', () => {
+    expect(severityOf(episode({ riskGrade: 'low' }))).toEqual({ severity: 'critical', rule: 'missing-child-with-trafficking-marker' });
+  });
+  it('a child without a marker is informational', () => {
+    expect(severityOf(episode({ traffickingMarkers: [] })).severity).toBe('informational');
+  });
+  it('a high-risk adult is high; other adults informational', () => {
+    expect(severityOf(episode({ isChild: false, ageYears: 30, riskGrade: 'high', traffickingMarkers: [] })).severity).toBe('high');
+    expect(severityOf(episode({ isChild: false, ageYears: 30, riskGrade: 'medium' })).severity).toBe('informational');
+  });
+});
+
+describe('the alert decision', () => {
+  it('goes to the missing-person unit of the borough, critical within 15 minutes', () => {
+    const decision = assessMissingEpisode(episode());
+    expect(decision).toMatchObject({
+      severity: 'critical',
+      acknowledgeWithinMinutes: 15,
+      audience: { roles: ['missing_person_unit'], boroughs: ['E09000007'], ageGroup: 'child' },
+      title: 'Missing child with trafficking marker — Camden',
+    });
+  });
+  it('high-risk adults must be acknowledged within 60 minutes', () => {
+    expect(assessMissingEpisode(episode({ isChild: false, ageYears: 40, riskGrade: 'high', traffickingMarkers: [] })).acknowledgeWithinMinutes).toBe(60);
+  });
+  it('shows times in London time (BST in summer) and explains disputed ages', () => {
+    const decision = assessMissingEpisode(episode({ ageDisputed: true, ageYears: 19 }));
+    const line = (label: string) => decision.lines.find((l) => l.label === label)?.value;
+    expect(line('Last seen')).toBe('Wed, 1 Jul 2026, 09:30 BST');
+    expect(line('Age')).toBe('19 (age disputed, treated as a child)');
+    expect(line('Trafficking markers')).toBe('open NRM referral');
+  });
+});

@@ -1,0 +1,15 @@
+import { DataSource } from 'typeorm';
+import { CreateSafeguarding1764300000000 } from '../migrations/1764300000000-create-safeguarding';
+import { assertSchemaName } from './schema';
+
+export function createSafeguardingDataSource(databaseUrl: string, schema: string): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: databaseUrl,
+    schema: assertSchemaName(schema),
+    migrations: [CreateSafeguarding1764300000000],
+    migrationsTableName: 'migrations',
+    synchronize: false,
+    extra: { max: 10, application_name: 'harbour-safeguarding' },
+  });
+}

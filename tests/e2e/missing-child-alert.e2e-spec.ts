@@ -1,0 +1,142 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { SmtpInbox, testDatabaseUrl } from '@harbour/testing';
+import { HarbourStack } from '../support/harbour-stack';
+
+/**
+ * The walking skeleton, across all four services as real processes: a child with a trafficking
+ * marker is reported missing over REST, and the borough's missing-person unit gets a critical
+ * email in a real SMTP inbox — through Kafka, with nothing faked.
+ */
+jest.setTimeout(180_000);
+
+const CAMDEN = 'E09000007';
+const ISLINGTON = 'E09000019';
+const example = JSON.parse(
+  readFileSync(join(__dirname, '..', '..', 'docs', 'examples', 'missing-episode.json'), 'utf8'),
+) as Record<string, unknown>;
+
+function idOf(cliOutput: string): string {
+  const match = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/.exec(cliOutput);
+  if (!match) throw new Error(`no id in: ${cliOutput}`);
+  return match[0];
+}
+
+function keyOf(cliOutput: string): string {
+  const match = /hbr_[A-Za-z0-9_-]+/.exec(cliOutput);
+  if (!match) throw new Error('no key printed');
+  return match[0];
+}
+
+describe('missing trafficked child → missing-person unit email', () => {
+  const stack = new HarbourStack();
+  const inbox = new SmtpInbox();
+  const camdenMpu = `mpu-camden-${stack.run}@e2e.harbour.localhost`.replace(/_/g, '-');
+  const islingtonMpu = `mpu-islington-${stack.run}@e2e.harbour.localhost`.replace(/_/g, '-');
+  // A marker value: it must reach the intake record and never an email or a log line.
+  const markerName = `Marker${stack.run.replace(/[^a-z0-9]/g, '')}`;
+  let policeKey = '';
+
+  beforeAll(async () => {
+    const police = idOf(stack.cli('org', 'add', '--name', 'Camden Police SPoC e2e', '--kind', 'police_borough', '--borough', CAMDEN));
+    policeKey = keyOf(stack.cli('key', 'issue', '--org', police, '--role', 'submit'));
+    const mpu = idOf(stack.cli('org', 'add', '--name', 'Camden MPU e2e', '--kind', 'missing_person_unit', '--borough', CAMDEN));
+    stack.cli('contact', 'add', '--org', mpu, '--email', camdenMpu);
+    const other = idOf(stack.cli('org', 'add', '--name', 'Islington MPU e2e', '--kind', 'missing_person_unit', '--borough', ISLINGTON));
+    stack.cli('contact', 'add', '--org', other, '--email', islingtonMpu);
+    await stack.start();
+  });
+
+  afterAll(async () => {
+    const codes = await stack.stop();
+    // Graceful shutdown on SIGTERM: every service exits by itself, cleanly.
+    expect(codes).toEqual([0, 0, 0, 0]);
+    const db = new Client({ connectionString: testDatabaseUrl() });
+    await db.connect();
+    for (const service of ['intake', 'safeguarding', 'accommodation', 'notification']) {
+      await db.query(`DROP SCHEMA IF EXISTS "${stack.run}_${service}" CASCADE`);
+    }
+    await db.end();
+  });
+
+  const post = (body: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${stack.url('intake')}/v1/missing-episodes`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${policeKey}`, ...headers },
+      body: JSON.stringify(body),
+    });
+
+  it('delivers one critical email to the borough missing-person unit, and only to it', async () => {
+    const report = {
+      ...example,
+      child: { ...(example.child as object), givenName: markerName },
+      lastSeenAt: new Date(Date.now() - 3_600_000).toISOString(),
+    };
+    const postedAt = Date.now();
+    const response = await post(report, { 'idempotency-key': `e2e-${stack.run}` });
+    expect(response.status).toBe(202);
+    const body = (await response.json()) as { episodeId: string; location: string };
+    expect(response.headers.get('location')).toBe(`/v1/missing-episodes/${body.episodeId}`);
+
+    const email = await inbox.waitFor(
+      (m) => m.to.some((t) => t.address === camdenMpu) && (m.text ?? '').includes(body.episodeId),
+      { timeoutMs: 60_000, description: 'the alert email to the Camden missing-person unit' },
+    );
+    const elapsedMs = Date.now() - postedAt;
+    process.stderr.write(`e2e: POST → email in the inbox took ${elapsedMs} ms\n`);
+
+    expect(email.subject).toMatch(/^\[CRITICAL\] Missing child/);
+    expect(email.subject).toContain('Camden');
+    expect(email.headers['message-id']).toMatch(/^<[0-9a-f-]{36}@harbour\.localhost>$/);
+    // Need-to-know: names stay out of email, and out of every service's logs.
+    expect(JSON.stringify(email)).not.toContain(markerName);
+    expect(stack.allLogs()).not.toContain(markerName);
+
+    // The same Idempotency-Key replays the first answer and publishes nothing twice.
+    const replay = await post(report, { 'idempotency-key': `e2e-${stack.run}` });
+    expect(replay.status).toBe(202);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(await replay.json()).toEqual(body);
+
+    // Every delivery for this episode's alert is settled, and only Camden's unit was chosen.
+    const db = new Client({ connectionString: testDatabaseUrl() });
+    await db.connect();
+    try {
+      const deliveries = await db.query<{ address: string; status: string }>(
+        `SELECT d.address, d.status FROM "${stack.run}_notification".delivery d
+           JOIN "${stack.run}_notification".alert a ON a.id = d.alert_id
+          WHERE a.cause->>'id' = $1`,
+        [body.episodeId],
+      );
+      expect(deliveries.rows).toEqual([{ address: camdenMpu, status: 'sent' }]);
+      const published = await db.query(`SELECT count(*)::int AS n FROM "${stack.run}_intake".outbox`);
+      expect(published.rows[0]).toEqual({ n: 1 });
+    } finally {
+      await db.end();
+    }
+    const toCamden = await inbox.messagesTo(camdenMpu);
+    expect(toCamden.filter((m) => (m.text ?? '').includes(body.episodeId))).toHaveLength(1);
+    expect(await inbox.messagesTo(islingtonMpu)).toHaveLength(0);
+  });
+
+  it('rejects bad input with a problem naming each invalid field', async () => {
+    const response = await post({ ...example, borough: 'E09999999', riskGrade: undefined, colour: 'red' });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+    const problem = (await response.json()) as { errors: { pointer: string }[] };
+    const pointers = problem.errors.map((e) => e.pointer).sort();
+    expect(pointers).toEqual(['/borough', '/colour', '/riskGrade']);
+  });
+
+  it('answers 401 without a valid key', async () => {
+    const missing = await fetch(`${stack.url('intake')}/v1/missing-episodes`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(example),
+    });
+    expect(missing.status).toBe(401);
+    const wrong = await post(example, { authorization: 'Bearer hbr_notakey_notasecret' });
+    expect(wrong.status).toBe(401);
+  });
+});

@@ -1,0 +1,122 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { expectEventually, uniqueName } from '@harbour/testing';
+
+const root = join(__dirname, '..', '..');
+export const SERVICE_NAMES = ['intake', 'safeguarding', 'accommodation', 'notification'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * The four built services as real processes (what `npm start` runs), each on a free port with
+ * its own fresh schema, consumer group and queue prefix, so runs never see each other's state.
+ */
+export class HarbourStack {
+  readonly run = uniqueName('e2e');
+  readonly ports = {} as Record<ServiceName, number>;
+  private readonly children: ChildProcess[] = [];
+  private readonly output = new Map<ServiceName, string[]>();
+
+  get env(): NodeJS.ProcessEnv {
+    return {
+      ...process.env,
+      LOG_LEVEL: 'info',
+      INTAKE_DB_SCHEMA: `${this.run}_intake`,
+      SAFEGUARDING_DB_SCHEMA: `${this.run}_safeguarding`,
+      ACCOMMODATION_DB_SCHEMA: `${this.run}_accommodation`,
+      NOTIFICATION_DB_SCHEMA: `${this.run}_notification`,
+      SAFEGUARDING_KAFKA_GROUP: `${this.run}_safeguarding`,
+      NOTIFICATION_KAFKA_GROUP: `${this.run}_notification`,
+      NOTIFICATION_QUEUE_PREFIX: `${this.run}`,
+    };
+  }
+
+  url(service: ServiceName): string {
+    return `http://127.0.0.1:${this.ports[service]}`;
+  }
+
+  /** Runs the admin CLI (`npx harbour …`) exactly as an operator would. */
+  cli(...args: string[]): string {
+    const result = spawnSync(process.execPath, [join(root, 'bin', 'harbour.js'), ...args], {
+      env: this.env,
+      encoding: 'utf8',
+    });
+    if (result.status !== 0) {
+      throw new Error(`harbour ${args.join(' ')} failed (${result.status}): ${result.stderr}`);
+    }
+    return result.stdout;
+  }
+
+  async start(): Promise<void> {
+    const main = (name: ServiceName) => join(root, 'dist', 'services', name, 'src', 'main.js');
+    if (!existsSync(main('intake'))) {
+      throw new Error('dist/ is missing: run `npm run build` (npm test builds first).');
+    }
+    for (const name of SERVICE_NAMES) this.ports[name] = await freePort();
+    for (const name of SERVICE_NAMES) {
+      const child = spawn(process.execPath, ['--enable-source-maps', main(name)], {
+        env: { ...this.env, PORT: String(this.ports[name]) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const lines: string[] = [];
+      this.output.set(name, lines);
+      child.stdout?.on('data', (chunk: Buffer) => lines.push(chunk.toString()));
+      child.stderr?.on('data', (chunk: Buffer) => lines.push(chunk.toString()));
+      this.children.push(child);
+    }
+    await Promise.all(
+      SERVICE_NAMES.map((name, i) =>
+        expectEventually(
+          async () => {
+            const child = this.children[i];
+            if (child && child.exitCode !== null) {
+              throw new Error(`${name} exited: ${this.logs(name).slice(-2000)}`);
+            }
+            const response = await fetch(`${this.url(name)}/ready`);
+            if (!response.ok) throw new Error(`${name} /ready ${response.status}`);
+          },
+          { timeoutMs: 90_000, intervalMs: 250, description: `${name} to be ready` },
+        ),
+      ),
+    );
+  }
+
+  logs(name: ServiceName): string {
+    return (this.output.get(name) ?? []).join('');
+  }
+
+  allLogs(): string {
+    return SERVICE_NAMES.map((name) => this.logs(name)).join('');
+  }
+
+  /** SIGTERM each service and wait: they must shut down gracefully on their own. */
+  async stop(): Promise<number[]> {
+    return Promise.all(
+      this.children.map(
+        (child) =>
+          new Promise<number>((resolve) => {
+            if (child.exitCode !== null) return resolve(child.exitCode);
+            const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+            child.once('exit', (code, signal) => {
+              clearTimeout(timer);
+              resolve(code ?? (signal === 'SIGKILL' ? 137 : 0));
+            });
+            child.kill('SIGTERM');
+          }),
+      ),
+    );
+  }
+}
