@@ -4,6 +4,61 @@ import tseslint from 'typescript-eslint';
 import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier';
 
+const depConstraints = [
+  // A service may use shared libraries, never another service.
+  { sourceTag: 'scope:intake', onlyDependOnLibsWithTags: ['scope:intake', 'scope:shared'] },
+  {
+    sourceTag: 'scope:safeguarding',
+    onlyDependOnLibsWithTags: ['scope:safeguarding', 'scope:shared'],
+  },
+  {
+    sourceTag: 'scope:accommodation',
+    onlyDependOnLibsWithTags: ['scope:accommodation', 'scope:shared'],
+  },
+  {
+    sourceTag: 'scope:notification',
+    onlyDependOnLibsWithTags: ['scope:notification', 'scope:shared'],
+  },
+  { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+  { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:shared'] },
+  // Layering: domain is plain TypeScript; contracts depend on nothing of ours.
+  { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain'] },
+  { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
+  {
+    sourceTag: 'type:infrastructure',
+    onlyDependOnLibsWithTags: ['type:infrastructure', 'type:contracts', 'type:domain'],
+  },
+  {
+    sourceTag: 'type:testing',
+    onlyDependOnLibsWithTags: ['type:infrastructure', 'type:contracts', 'type:domain'],
+  },
+  {
+    sourceTag: 'type:service',
+    onlyDependOnLibsWithTags: ['type:infrastructure', 'type:contracts', 'type:domain'],
+  },
+  {
+    sourceTag: 'type:e2e',
+    onlyDependOnLibsWithTags: [
+      'type:infrastructure',
+      'type:contracts',
+      'type:domain',
+      'type:testing',
+    ],
+  },
+];
+
+const boundaries = (constraints) => ({
+  enforceBuildableLibDependency: false,
+  allow: [],
+  depConstraints: constraints,
+});
+// Tests of any project may also use the test infrastructure library.
+const testDepConstraints = depConstraints.map((c) =>
+  c.sourceTag.startsWith('type:')
+    ? { ...c, onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, 'type:testing'] }
+    : c,
+);
+
 export default tseslint.config(
   {
     ignores: [
@@ -27,34 +82,15 @@ export default tseslint.config(
     },
     plugins: { '@nx': nx },
     rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          allow: [],
-          depConstraints: [
-            // A service may use shared libraries, never another service.
-            { sourceTag: 'scope:intake', onlyDependOnLibsWithTags: ['scope:intake', 'scope:shared'] },
-            { sourceTag: 'scope:safeguarding', onlyDependOnLibsWithTags: ['scope:safeguarding', 'scope:shared'] },
-            { sourceTag: 'scope:accommodation', onlyDependOnLibsWithTags: ['scope:accommodation', 'scope:shared'] },
-            { sourceTag: 'scope:notification', onlyDependOnLibsWithTags: ['scope:notification', 'scope:shared'] },
-            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-            { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:shared'] },
-            // Layering: domain is plain TypeScript; contracts depend on nothing of ours.
-            { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain'] },
-            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
-            { sourceTag: 'type:infrastructure', onlyDependOnLibsWithTags: ['type:infrastructure', 'type:contracts', 'type:domain'] },
-            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:infrastructure', 'type:contracts', 'type:domain'] },
-            { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:infrastructure', 'type:contracts', 'type:domain', 'type:testing'] },
-            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:infrastructure', 'type:contracts', 'type:domain', 'type:testing'] },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': ['error', boundaries(depConstraints)],
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
       '@typescript-eslint/no-extraneous-class': ['error', { allowWithDecorator: true }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       'no-console': 'error',
     },
   },
@@ -68,7 +104,10 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['@nestjs/*'], message: 'Domain code imports no NestJS.' },
-            { group: ['typeorm', 'pg', 'kafkajs', 'bullmq', 'ioredis', 'nodemailer'], message: 'Domain code does no I/O.' },
+            {
+              group: ['typeorm', 'pg', 'kafkajs', 'bullmq', 'ioredis', 'nodemailer'],
+              message: 'Domain code does no I/O.',
+            },
           ],
         },
       ],
@@ -81,20 +120,35 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: '@harbour/testing', message: 'Only tests may import @harbour/testing.' }] },
+        {
+          paths: [{ name: '@harbour/testing', message: 'Only tests may import @harbour/testing.' }],
+        },
       ],
     },
   },
   {
-    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'tests/**/*.ts'],
+    files: [
+      '**/*.spec.ts',
+      '**/*.int-spec.ts',
+      '**/*.e2e-spec.ts',
+      'tests/**/*.ts',
+      'libs/*/src/test/**/*.ts',
+    ],
     rules: {
+      '@nx/enforce-module-boundaries': ['error', boundaries(testDepConstraints)],
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/unbound-method': 'off',
     },
   },
   {
     // CLIs and scripts write to the terminal on purpose.
-    files: ['**/cli/**/*.ts', '**/*cli*.ts', 'scripts/**/*.ts', 'deploy/**/*.ts', 'tests/perf/**/*.ts'],
+    files: [
+      '**/cli/**/*.ts',
+      '**/*cli*.ts',
+      'scripts/**/*.ts',
+      'deploy/**/*.ts',
+      'tests/perf/**/*.ts',
+    ],
     rules: { 'no-console': 'off' },
   },
   prettier,

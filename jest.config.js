@@ -17,6 +17,7 @@ const transform = {
 // transforms those packages too (Node 24 itself loads them natively at run time).
 const transformIgnorePatterns = ['/node_modules/(?!(@nestjs|nodemailer)/)'];
 const moduleNameMapper = {
+  '^@harbour/platform/telemetry$': '<rootDir>/libs/platform/src/telemetry/index.ts',
   '^@harbour/(contracts|messaging|platform|london|testing)$': '<rootDir>/libs/$1/src/index.ts',
 };
 const common = {
@@ -30,7 +31,11 @@ const common = {
 
 module.exports = {
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{libs,services,deploy,contracts}/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{libs,services,deploy,contracts}/**/*.spec.ts'],
+    },
     {
       ...common,
       displayName: 'integration',

@@ -11,7 +11,17 @@ rmSync(join(root, 'dist'), { recursive: true, force: true });
 const swc = join(root, 'node_modules', '@swc', 'cli', 'bin', 'swc.js');
 const result = spawnSync(
   process.execPath,
-  [swc, 'services', 'libs', '-d', 'dist', '--copy-files', '--quiet', '--ignore', '**/*.spec.ts,**/*.int-spec.ts'],
+  [
+    swc,
+    'services',
+    'libs',
+    '-d',
+    'dist',
+    '--copy-files',
+    '--quiet',
+    '--ignore',
+    '**/*.spec.ts,**/*.int-spec.ts',
+  ],
   { cwd: root, stdio: 'inherit' },
 );
 if (result.status !== 0) {

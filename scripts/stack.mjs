@@ -54,7 +54,9 @@ async function waitReady(service, child) {
   const deadline = Date.now() + 120_000;
   for (;;) {
     if (child.exitCode !== null) {
-      throw new Error(`${service.name} exited with code ${child.exitCode}; see .run/logs/${service.name}.log`);
+      throw new Error(
+        `${service.name} exited with code ${child.exitCode}; see .run/logs/${service.name}.log`,
+      );
     }
     try {
       const response = await fetch(`http://127.0.0.1:${service.port}/ready`);
@@ -62,19 +64,27 @@ async function waitReady(service, child) {
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`${service.name} not ready after 120 s; see .run/logs/${service.name}.log`);
+    if (Date.now() > deadline)
+      throw new Error(`${service.name} not ready after 120 s; see .run/logs/${service.name}.log`);
     await new Promise((r) => setTimeout(r, 250));
   }
 }
 
 async function main() {
-  await requireReachable('Postgres', env.DATABASE_URL, 5432, 'Start PostgreSQL or set DATABASE_URL.');
+  await requireReachable(
+    'Postgres',
+    env.DATABASE_URL,
+    5432,
+    'Start PostgreSQL or set DATABASE_URL.',
+  );
   await ensureDatabase(env.DATABASE_URL);
   await requireReachable('Redis', env.REDIS_URL, 6379, 'Start Redis or set REDIS_URL.');
 
   if (!env.KAFKA_BROKERS) {
     if (await reachable('127.0.0.1', 9092)) {
-      throw new Error('something already listens on 127.0.0.1:9092; stop it or set KAFKA_BROKERS to use it');
+      throw new Error(
+        'something already listens on 127.0.0.1:9092; stop it or set KAFKA_BROKERS to use it',
+      );
     }
     log('starting Kafka (first run fetches the broker jars from Maven Central) ...');
     stops.push(await startKafka({ dataDir: join(runDir, 'kafka') }));
@@ -83,7 +93,11 @@ async function main() {
 
   let inboxWeb = env.SMTP_WEB_URL ?? '(your SMTP server)';
   if (!env.SMTP_URL) {
-    const maildev = await startMaildev({ smtpPort: 1025, webPort: 1080, logFile: join(logDir, 'smtp-inbox.log') });
+    const maildev = await startMaildev({
+      smtpPort: 1025,
+      webPort: 1080,
+      logFile: join(logDir, 'smtp-inbox.log'),
+    });
     stops.push(maildev.stop);
     env.SMTP_URL = maildev.smtpUrl;
     inboxWeb = maildev.webUrl;
@@ -98,10 +112,14 @@ async function main() {
 
   const children = services.map((service) => {
     const out = openSync(join(logDir, `${service.name}.log`), 'a');
-    const child = spawn(process.execPath, ['--enable-source-maps', join(root, 'dist', 'services', service.name, 'src', 'main.js')], {
-      env: { ...env, PORT: String(service.port) },
-      stdio: ['ignore', out, out],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--enable-source-maps', join(root, 'dist', 'services', service.name, 'src', 'main.js')],
+      {
+        env: { ...env, PORT: String(service.port) },
+        stdio: ['ignore', out, out],
+      },
+    );
     stops.push(() => stopChild(child));
     return { service, child };
   });
@@ -122,7 +140,9 @@ async function main() {
       '',
       `Harbour is up (${seconds} s).`,
       '',
-      ...services.map((s) => `  ${s.name.padEnd(14)} http://127.0.0.1:${s.port}   (health: /health, /ready)`),
+      ...services.map(
+        (s) => `  ${s.name.padEnd(14)} http://127.0.0.1:${s.port}   (health: /health, /ready)`,
+      ),
       `  kafka          ${env.KAFKA_BROKERS}`,
       `  SMTP inbox     ${env.SMTP_URL}   web view: ${inboxWeb}`,
       `  postgres       ${env.DATABASE_URL.replace(/\/\/[^@]*@/, '//')}`,

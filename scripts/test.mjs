@@ -22,7 +22,11 @@ async function main() {
   }
   const jest = join(root, 'node_modules', 'jest', 'bin', 'jest.js');
   const args = [jest, '--maxWorkers=2', ...process.argv.slice(2)];
-  const result = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', env: process.env });
+  const result = spawnSync(process.execPath, args, {
+    cwd: root,
+    stdio: 'inherit',
+    env: process.env,
+  });
   return result.status ?? 1;
 }
 

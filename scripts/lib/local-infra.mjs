@@ -82,7 +82,19 @@ export async function startMaildev({ smtpPort, webPort, logFile }) {
   const bin = join(root, 'node_modules', 'maildev', 'dist', 'bin', 'maildev.js');
   const child = spawn(
     process.execPath,
-    [bin, '--smtp', String(smtpPort), '--web', String(webPort), '--ip', '127.0.0.1', '--web-ip', '127.0.0.1', '--max-emails', '2000'],
+    [
+      bin,
+      '--smtp',
+      String(smtpPort),
+      '--web',
+      String(webPort),
+      '--ip',
+      '127.0.0.1',
+      '--web-ip',
+      '127.0.0.1',
+      '--max-emails',
+      '2000',
+    ],
     { stdio: ['ignore', out, out] },
   );
   const deadline = Date.now() + 20_000;

@@ -39,11 +39,44 @@ describe('missing trafficked child → missing-person unit email', () => {
   let policeKey = '';
 
   beforeAll(async () => {
-    const police = idOf(stack.cli('org', 'add', '--name', 'Camden Police SPoC e2e', '--kind', 'police_borough', '--borough', CAMDEN));
+    const police = idOf(
+      stack.cli(
+        'org',
+        'add',
+        '--name',
+        'Camden Police SPoC e2e',
+        '--kind',
+        'police_borough',
+        '--borough',
+        CAMDEN,
+      ),
+    );
     policeKey = keyOf(stack.cli('key', 'issue', '--org', police, '--role', 'submit'));
-    const mpu = idOf(stack.cli('org', 'add', '--name', 'Camden MPU e2e', '--kind', 'missing_person_unit', '--borough', CAMDEN));
+    const mpu = idOf(
+      stack.cli(
+        'org',
+        'add',
+        '--name',
+        'Camden MPU e2e',
+        '--kind',
+        'missing_person_unit',
+        '--borough',
+        CAMDEN,
+      ),
+    );
     stack.cli('contact', 'add', '--org', mpu, '--email', camdenMpu);
-    const other = idOf(stack.cli('org', 'add', '--name', 'Islington MPU e2e', '--kind', 'missing_person_unit', '--borough', ISLINGTON));
+    const other = idOf(
+      stack.cli(
+        'org',
+        'add',
+        '--name',
+        'Islington MPU e2e',
+        '--kind',
+        'missing_person_unit',
+        '--borough',
+        ISLINGTON,
+      ),
+    );
     stack.cli('contact', 'add', '--org', other, '--email', islingtonMpu);
     await stack.start();
   });
@@ -63,7 +96,11 @@ describe('missing trafficked child → missing-person unit email', () => {
   const post = (body: unknown, headers: Record<string, string> = {}) =>
     fetch(`${stack.url('intake')}/v1/missing-episodes`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${policeKey}`, ...headers },
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${policeKey}`,
+        ...headers,
+      },
       body: JSON.stringify(body),
     });
 
@@ -110,7 +147,9 @@ describe('missing trafficked child → missing-person unit email', () => {
         [body.episodeId],
       );
       expect(deliveries.rows).toEqual([{ address: camdenMpu, status: 'sent' }]);
-      const published = await db.query(`SELECT count(*)::int AS n FROM "${stack.run}_intake".outbox`);
+      const published = await db.query(
+        `SELECT count(*)::int AS n FROM "${stack.run}_intake".outbox`,
+      );
       expect(published.rows[0]).toEqual({ n: 1 });
     } finally {
       await db.end();
@@ -121,7 +160,12 @@ describe('missing trafficked child → missing-person unit email', () => {
   });
 
   it('rejects bad input with a problem naming each invalid field', async () => {
-    const response = await post({ ...example, borough: 'E09999999', riskGrade: undefined, colour: 'red' });
+    const response = await post({
+      ...example,
+      borough: 'E09999999',
+      riskGrade: undefined,
+      colour: 'red',
+    });
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toContain('application/problem+json');
     const problem = (await response.json()) as { errors: { pointer: string }[] };

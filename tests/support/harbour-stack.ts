@@ -15,7 +15,9 @@ function freePort(): Promise<number> {
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
+      server.close(() => {
+        resolve(port);
+      });
     });
   });
 }
@@ -40,7 +42,7 @@ export class HarbourStack {
       NOTIFICATION_DB_SCHEMA: `${this.run}_notification`,
       SAFEGUARDING_KAFKA_GROUP: `${this.run}_safeguarding`,
       NOTIFICATION_KAFKA_GROUP: `${this.run}_notification`,
-      NOTIFICATION_QUEUE_PREFIX: `${this.run}`,
+      NOTIFICATION_QUEUE_PREFIX: this.run,
     };
   }
 
@@ -73,8 +75,8 @@ export class HarbourStack {
       });
       const lines: string[] = [];
       this.output.set(name, lines);
-      child.stdout?.on('data', (chunk: Buffer) => lines.push(chunk.toString()));
-      child.stderr?.on('data', (chunk: Buffer) => lines.push(chunk.toString()));
+      child.stdout.on('data', (chunk: Buffer) => lines.push(chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => lines.push(chunk.toString()));
       this.children.push(child);
     }
     await Promise.all(
@@ -108,7 +110,10 @@ export class HarbourStack {
       this.children.map(
         (child) =>
           new Promise<number>((resolve) => {
-            if (child.exitCode !== null) return resolve(child.exitCode);
+            if (child.exitCode !== null) {
+              resolve(child.exitCode);
+              return;
+            }
             const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
             child.once('exit', (code, signal) => {
               clearTimeout(timer);

@@ -76,7 +76,9 @@ export function deadLetterTopicFor(topic: Topic): `${Topic}.dlq` {
  * events stay in order on one partition.
  */
 export function aggregateIdOf<T extends EventType>(type: T, payload: EventPayloads[T]): string {
-  const key: unknown = (payload as unknown as Record<string, unknown>)[eventCatalog[type].keyProperty];
+  const key: unknown = (payload as unknown as Record<string, unknown>)[
+    eventCatalog[type].keyProperty
+  ];
   if (typeof key !== 'string') {
     throw new TypeError(`${type} payload has no ${eventCatalog[type].keyProperty}`);
   }

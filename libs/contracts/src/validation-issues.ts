@@ -7,8 +7,7 @@ export interface ValidationIssue {
 }
 
 export type ValidationResult<T = unknown> =
-  | { ok: true; value: T }
-  | { ok: false; issues: ValidationIssue[] };
+  { ok: true; value: T } | { ok: false; issues: ValidationIssue[] };
 
 // Keywords that only summarise errors already reported at a more precise place.
 const SUMMARY_KEYWORDS = new Set(['if', 'allOf']);

@@ -33,7 +33,9 @@ describe('waiting between retries', () => {
   it('heartbeats while it waits, so the consumer keeps its partitions', async () => {
     const heartbeat = jest.fn(() => Promise.resolve());
     const started = Date.now();
-    await expect(waitWithHeartbeat(120, heartbeat, 20, new AbortController().signal)).resolves.toBe(true);
+    await expect(waitWithHeartbeat(120, heartbeat, 20, new AbortController().signal)).resolves.toBe(
+      true,
+    );
     expect(Date.now() - started).toBeGreaterThanOrEqual(115);
     expect(heartbeat.mock.calls.length).toBeGreaterThanOrEqual(4);
   });
@@ -49,7 +51,9 @@ describe('waiting between retries', () => {
 
   it('stops early when a heartbeat fails (the group is rebalancing)', async () => {
     const heartbeat = jest.fn(() => Promise.reject(new Error('REBALANCE_IN_PROGRESS')));
-    await expect(waitWithHeartbeat(10_000, heartbeat, 10, new AbortController().signal)).resolves.toBe(false);
+    await expect(
+      waitWithHeartbeat(10_000, heartbeat, 10, new AbortController().signal),
+    ).resolves.toBe(false);
     expect(heartbeat).toHaveBeenCalledTimes(1);
   });
 });

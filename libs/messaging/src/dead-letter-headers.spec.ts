@@ -27,7 +27,10 @@ describe('dead-letter headers', () => {
   });
 
   it('replaces the annotations of an earlier dead-lettering instead of repeating them', () => {
-    const again = deadLetterHeaders(deadLetterHeaders({ ce_id: 'e1' }, context), { ...context, sourceOffset: '99' });
+    const again = deadLetterHeaders(deadLetterHeaders({ ce_id: 'e1' }, context), {
+      ...context,
+      sourceOffset: '99',
+    });
     expect(again['harbour-dlq-source-offset']).toBe('99');
     expect(withoutDlqHeaders(again)).toEqual({ ce_id: 'e1' });
   });

@@ -1,4 +1,4 @@
-import { Partitioners } from 'kafkajs';
+import { type Message, Partitioners } from 'kafkajs';
 import { CE_HEADERS, headerText } from './cloudevents-codec';
 import { DLQ_HEADERS, withoutDlqHeaders } from './dead-letter-headers';
 import type { KafkaClient } from './kafka-client';
@@ -66,21 +66,28 @@ export async function replayDlq(
     (r) => wanted === undefined || wanted.includes(`${r.partition}:${r.message.offset}`),
   );
   if (records.length === 0) return 0;
+  // One batch, grouped by source topic in DLQ order, so one key's events keep their order.
+  const byTopic = new Map<string, Message[]>();
+  for (const { message } of records) {
+    const target = sourceTopicOf(dlqTopic, message.headers);
+    const messages = byTopic.get(target) ?? [];
+    messages.push({
+      key: message.key,
+      value: message.value,
+      headers: withoutDlqHeaders(message.headers),
+    });
+    byTopic.set(target, messages);
+  }
   const producer = kafka.producer({
     createPartitioner: Partitioners.DefaultPartitioner,
     maxInFlightRequests: 1,
   });
   await producer.connect();
   try {
-    for (const { message } of records) {
-      await producer.send({
-        topic: sourceTopicOf(dlqTopic, message.headers),
-        acks: -1,
-        messages: [
-          { key: message.key, value: message.value, headers: withoutDlqHeaders(message.headers) },
-        ],
-      });
-    }
+    await producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+    });
   } finally {
     await producer.disconnect();
   }

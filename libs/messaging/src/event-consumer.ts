@@ -36,8 +36,13 @@ export interface EventConsumerOptions {
   handlers: Record<string, EventHandler>;
   retry?: Partial<RetryPolicy>;
   fromBeginning?: boolean;
-  /** Kicked after each handled event, so events a handler added to the outbox go out at once. */
+  /** Kicked after each newly handled event commits (shorthand for `afterCommit: () => relay.kick()`). */
   relay?: Kickable;
+  /**
+   * Called (not awaited) after each newly handled event's transaction commits — typically
+   * `() => relay.kick()`, so events the handler added to the outbox go out at once.
+   */
+  afterCommit?: (event: HarbourEvent) => unknown;
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
   rebalanceTimeoutMs?: number;
@@ -293,6 +298,7 @@ export class EventConsumer {
           return 'duplicate';
         }
         if (this.options.relay) void this.options.relay.kick();
+        this.notifyCommitted(event);
         return 'handled';
       } catch (error) {
         const cause = error instanceof HandlerFailure ? error.cause : error;
@@ -334,6 +340,22 @@ export class EventConsumer {
           return 'abandoned';
         }
       }
+    }
+  }
+
+  private notifyCommitted(event: HarbourEvent): void {
+    const hook = this.options.afterCommit;
+    if (!hook) return;
+    const failed = (error: unknown): void => {
+      this.options.logger.warn(
+        { eventId: event.id, err: describeError(error) },
+        'afterCommit hook failed',
+      );
+    };
+    try {
+      Promise.resolve(hook(event)).catch(failed);
+    } catch (error) {
+      failed(error);
     }
   }
 

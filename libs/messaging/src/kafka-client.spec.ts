@@ -20,7 +20,11 @@ describe('kafkajs log routing', () => {
     log(entry(logLevel.INFO, 'Joined'));
     log(entry(logLevel.DEBUG, 'Fetch'));
     expect(logger.records).toEqual([
-      { level: 'error', obj: { component: 'kafkajs', namespace: 'Consumer', groupId: 'g' }, msg: 'Crash' },
+      {
+        level: 'error',
+        obj: { component: 'kafkajs', namespace: 'Consumer', groupId: 'g' },
+        msg: 'Crash',
+      },
       { level: 'warn', obj: { component: 'kafkajs', namespace: 'Consumer' }, msg: 'Slow' },
       { level: 'info', obj: { component: 'kafkajs', namespace: 'Consumer' }, msg: 'Joined' },
       { level: 'debug', obj: { component: 'kafkajs', namespace: 'Consumer' }, msg: 'Fetch' },
@@ -30,7 +34,10 @@ describe('kafkajs log routing', () => {
   it('demotes the warning about the relay’s deliberately bounded retries', () => {
     const logger = new RecordingLogger();
     kafkaLogCreator(logger)(logLevel.INFO)(
-      entry(logLevel.WARN, 'Limiting retries for the idempotent producer may invalidate EoS guarantees'),
+      entry(
+        logLevel.WARN,
+        'Limiting retries for the idempotent producer may invalidate EoS guarantees',
+      ),
     );
     expect(logger.at('warn')).toHaveLength(0);
     expect(logger.at('debug')).toHaveLength(1);

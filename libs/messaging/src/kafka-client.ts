@@ -1,4 +1,5 @@
-import { Kafka, type LogEntry, logLevel } from 'kafkajs';
+import { Kafka, type KafkaConfig, type LogEntry, logLevel } from 'kafkajs';
+import { rememberConfig } from './kafka-probe-client';
 import type { Logger } from './logger';
 
 /**
@@ -63,7 +64,7 @@ export function kafkaLogCreator(logger: Logger): (level: logLevel) => (entry: Lo
 }
 
 export function createKafka(options: CreateKafkaOptions): KafkaClient {
-  return new Kafka({
+  const config: KafkaConfig = {
     brokers: options.brokers,
     clientId: options.clientId,
     logLevel: LEVELS[options.logLevel ?? 'info'],
@@ -72,7 +73,10 @@ export function createKafka(options: CreateKafkaOptions): KafkaClient {
     requestTimeout: 30_000,
     // Ride out a broker restart (~tens of seconds) before an operation fails to the caller.
     retry: { initialRetryTime: 300, maxRetryTime: 10_000, retries: 8 },
-  });
+  };
+  const kafka = new Kafka(config);
+  rememberConfig(kafka, config);
+  return kafka;
 }
 
 /** The dead-letter sibling of a topic. */

@@ -1,4 +1,5 @@
 import type { KafkaClient } from './kafka-client';
+import { probeClientFor } from './kafka-probe-client';
 
 export interface ReadinessCheck {
   name: 'kafka';
@@ -8,10 +9,11 @@ export interface ReadinessCheck {
 
 /** Readiness probe: the cluster answers a metadata request within `timeoutMs` (default 3 000). */
 export function kafkaReadiness(kafka: KafkaClient, timeoutMs = 3_000): ReadinessCheck {
+  const probe = probeClientFor(kafka);
   return {
     name: 'kafka',
     async check(): Promise<void> {
-      const admin = kafka.admin({ retry: { retries: 0 } });
+      const admin = probe.admin({ retry: { retries: 0 } });
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {

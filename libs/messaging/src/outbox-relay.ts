@@ -65,23 +65,18 @@ export class OutboxRelay {
     this.lockKey = `harbour.outbox-relay:${options.schema}`;
   }
 
-  async start(): Promise<void> {
-    if (this.running) return;
-    const producer = this.options.kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      createPartitioner: Partitioners.DefaultPartitioner,
-      // Bounded, so an outage ends the batch as failed (recorded, retried by the sweep).
-      retry: { retries: 5, initialRetryTime: 300, maxRetryTime: 5_000 },
-    });
-    await producer.connect();
-    this.producer = producer;
+  /**
+   * Starts publishing. Does not wait for Kafka: while it is unreachable the service keeps
+   * committing outbox rows, and the sweep connects and catches up once Kafka answers.
+   */
+  start(): Promise<void> {
+    if (this.running) return Promise.resolve();
     this.running = true;
     this.consecutiveFailures = 0;
-    // Publish whatever an earlier process committed but never sent (without holding up the
-    // caller's start-up), then keep sweeping.
+    // Publish whatever an earlier process committed but never sent, then keep sweeping.
     void this.kick();
     this.scheduleSweep(this.pollIntervalMs);
+    return Promise.resolve();
   }
 
   /**
@@ -159,9 +154,42 @@ export class OutboxRelay {
     }
   }
 
+  private async connectedProducer(): Promise<Producer | undefined> {
+    if (this.producer) return this.producer;
+    const producer = this.options.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      // Bounded, so an outage ends the batch as failed (recorded, retried by the sweep).
+      retry: { retries: 5, initialRetryTime: 300, maxRetryTime: 5_000 },
+    });
+    try {
+      await producer.connect();
+    } catch (error) {
+      this.consecutiveFailures += 1;
+      this.options.logger.error(
+        {
+          schema: this.options.schema,
+          consecutiveFailures: this.consecutiveFailures,
+          err: describeError(error),
+        },
+        'outbox relay cannot reach Kafka; rows wait in the outbox',
+      );
+      await producer.disconnect().catch(() => undefined);
+      return undefined;
+    }
+    if (!this.running) {
+      // stop() ran while connecting.
+      await producer.disconnect();
+      return undefined;
+    }
+    this.producer = producer;
+    return producer;
+  }
+
   private async publishBatch(): Promise<BatchOutcome> {
-    const producer = this.producer;
-    if (!producer) return 'empty';
+    const producer = await this.connectedProducer();
+    if (!producer) return 'failed';
     const runner = this.options.dataSource.createQueryRunner();
     try {
       await runner.connect();

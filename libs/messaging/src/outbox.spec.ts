@@ -10,9 +10,10 @@ const validator: EventValidator = (_type, data) =>
     ? { ok: true }
     : { ok: false, issues: [{ pointer: '/name', message: 'must be string' }] };
 
-function fakeManager(): { manager: EntityManager; query: jest.Mock } {
+function fakeManager(inTransaction = true): { manager: EntityManager; query: jest.Mock } {
   const query = jest.fn(() => Promise.resolve([]));
-  return { manager: { query } as unknown as EntityManager, query };
+  const queryRunner = { isTransactionActive: inTransaction };
+  return { manager: { query, queryRunner } as unknown as EntityManager, query };
 }
 
 describe('Outbox.add', () => {
@@ -43,10 +44,21 @@ describe('Outbox.add', () => {
       traceFlags: TraceFlags.SAMPLED,
     };
     const event = await context.with(trace.setSpanContext(ROOT_CONTEXT, spanContext), () =>
-      outbox.add(manager, { topic: 'harbour.t.v1', key: 'agg-1', type: 'x', subject: 's', data: { name: 'n' } }),
+      outbox.add(manager, {
+        topic: 'harbour.t.v1',
+        key: 'agg-1',
+        type: 'x',
+        subject: 's',
+        data: { name: 'n' },
+      }),
     );
 
-    expect(event).toMatchObject({ source: '/harbour/intake', type: 'x', subject: 's', data: { name: 'n' } });
+    expect(event).toMatchObject({
+      source: '/harbour/intake',
+      type: 'x',
+      subject: 's',
+      data: { name: 'n' },
+    });
     expect(query).toHaveBeenCalledTimes(1);
     const [sql, params] = query.mock.calls[0] as unknown as [string, unknown[]];
     expect(sql).toContain('INSERT INTO "intake".outbox');
@@ -71,7 +83,17 @@ describe('Outbox.add', () => {
     expect(params[8]).toBe('{}');
   });
 
+  it('refuses a manager outside a transaction, which would commit the event on its own', async () => {
+    const { manager, query } = fakeManager(false);
+    await expect(
+      outbox.add(manager, { topic: 't', key: 'k', type: 'x', data: { name: 'n' } }),
+    ).rejects.toThrow(/open transaction/);
+    expect(query).not.toHaveBeenCalled();
+  });
+
   it('rejects a schema name that is not a plain identifier', () => {
-    expect(() => new Outbox({ schema: 'x"; drop table y; --', source: '/s', validator })).toThrow(/Invalid schema/);
+    expect(() => new Outbox({ schema: 'x"; drop table y; --', source: '/s', validator })).toThrow(
+      /Invalid schema/,
+    );
   });
 });

@@ -39,6 +39,10 @@ export class Outbox {
    * @throws EventValidationError when the payload does not match its schema.
    */
   async add<T>(manager: EntityManager, entry: OutboxEntry<T>): Promise<HarbourEvent<T>> {
+    if (!manager.queryRunner?.isTransactionActive) {
+      // An outbox row committed on its own is exactly the dual write the outbox exists to avoid.
+      throw new Error('Outbox.add needs the manager of an open transaction (use withOutbox)');
+    }
     const verdict = this.options.validator(entry.type, entry.data);
     if (!verdict.ok) throw new EventValidationError(entry.type, verdict.issues);
     const event = createEvent({

@@ -7,7 +7,12 @@ import { createMessagingTables } from '../src/messaging-tables';
 
 /** A TypeORM data source on the test database with the messaging tables in `schema`. */
 export async function openDataSource(databaseUrl: string, schema: string): Promise<DataSource> {
-  const dataSource = new DataSource({ type: 'postgres', url: databaseUrl, entities: [], poolSize: 10 });
+  const dataSource = new DataSource({
+    type: 'postgres',
+    url: databaseUrl,
+    entities: [],
+    poolSize: 10,
+  });
   await dataSource.initialize();
   const runner = dataSource.createQueryRunner();
   try {
@@ -56,7 +61,10 @@ export interface TopicCollector {
 
 export async function collectTopics(kafka: KafkaClient, topics: string[]): Promise<TopicCollector> {
   const messages: Received[] = [];
-  const consumer = kafka.consumer({ groupId: `test-collector-${randomUUID()}`, maxWaitTimeInMs: 200 });
+  const consumer = kafka.consumer({
+    groupId: `test-collector-${randomUUID()}`,
+    maxWaitTimeInMs: 200,
+  });
   await consumer.connect();
   await consumer.subscribe({ topics, fromBeginning: true });
   await consumer.run({
@@ -79,7 +87,11 @@ export async function connectProducer(kafka: KafkaClient): Promise<Producer> {
 }
 
 /** Resolves when `groupId` has committed every partition of `topic` up to its current end. */
-export async function committedToEnd(kafka: KafkaClient, groupId: string, topic: string): Promise<void> {
+export async function committedToEnd(
+  kafka: KafkaClient,
+  groupId: string,
+  topic: string,
+): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -92,6 +104,19 @@ export async function committedToEnd(kafka: KafkaClient, groupId: string, topic:
         throw new Error(`partition ${end.partition}: committed ${done}, end ${end.high}`);
       }
     }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Removes a test's topics (and their `.dlq` siblings); tolerant of ones never created. */
+export async function deleteTopics(kafka: KafkaClient, topics: string[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const doomed = topics.flatMap((t) => [t, `${t}.dlq`]).filter((t) => existing.has(t));
+    if (doomed.length > 0) await admin.deleteTopics({ topics: doomed });
   } finally {
     await admin.disconnect();
   }

@@ -23,9 +23,15 @@ function reachable(host: string, port: number, timeoutMs = 2000): Promise<boolea
       socket.destroy();
       resolve(ok);
     };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('error', () => done(false));
-    socket.connect(port, host, () => done(true));
+    socket.setTimeout(timeoutMs, () => {
+      done(false);
+    });
+    socket.once('error', () => {
+      done(false);
+    });
+    socket.connect(port, host, () => {
+      done(true);
+    });
   });
 }
 
@@ -98,7 +104,9 @@ async function resolveService(name: string, defaultPort: number): Promise<void> 
     const first = given.split(',')[0] ?? given;
     const { host, port } = hostPort(first, defaultPort);
     if (!(await reachable(host, port))) {
-      throw new Error(`${name}=${first} is set but nothing answers at ${host}:${port}. Start ${howToStart[name] ?? name}.`);
+      throw new Error(
+        `${name}=${first} is set but nothing answers at ${host}:${port}. Start ${howToStart[name] ?? name}.`,
+      );
     }
     return;
   }
@@ -118,7 +126,9 @@ function freePort(): Promise<number> {
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
+      server.close(() => {
+        resolve(port);
+      });
     });
   });
 }
@@ -126,17 +136,43 @@ function freePort(): Promise<number> {
 /** Starts maildev (a real SMTP server with a REST API) as a child process on free ports. */
 async function startSmtpInbox(): Promise<void> {
   const [smtpPort, webPort] = [await freePort(), await freePort()];
-  const bin = join(__dirname, '..', '..', '..', 'node_modules', 'maildev', 'dist', 'bin', 'maildev.js');
+  const bin = join(
+    __dirname,
+    '..',
+    '..',
+    '..',
+    'node_modules',
+    'maildev',
+    'dist',
+    'bin',
+    'maildev.js',
+  );
   const child = spawn(
     process.execPath,
-    [bin, '--smtp', String(smtpPort), '--web', String(webPort), '--ip', '127.0.0.1', '--web-ip', '127.0.0.1', '--silent'],
+    [
+      bin,
+      '--smtp',
+      String(smtpPort),
+      '--web',
+      String(webPort),
+      '--ip',
+      '127.0.0.1',
+      '--web-ip',
+      '127.0.0.1',
+      '--silent',
+    ],
     { stdio: 'ignore' },
   );
   started.stop.push(
     () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
+        if (child.exitCode !== null) {
+          resolve();
+          return;
+        }
+        child.once('exit', () => {
+          resolve();
+        });
         child.kill('SIGTERM');
       }),
   );
@@ -156,6 +192,8 @@ export default async function globalSetup(): Promise<void> {
   if (!process.env.SMTP_URL) {
     await startSmtpInbox();
   } else if (!process.env.SMTP_API_URL) {
-    throw new Error('SMTP_URL is set without SMTP_API_URL (the inbox HTTP API tests read mail from).');
+    throw new Error(
+      'SMTP_URL is set without SMTP_API_URL (the inbox HTTP API tests read mail from).',
+    );
   }
 }

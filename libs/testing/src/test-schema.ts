@@ -17,7 +17,10 @@ export function assertTestDatabase(databaseUrl: string): void {
   }
 }
 
-async function withClient<T>(databaseUrl: string, work: (client: Client) => Promise<T>): Promise<T> {
+async function withClient<T>(
+  databaseUrl: string,
+  work: (client: Client) => Promise<T>,
+): Promise<T> {
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
@@ -36,6 +39,8 @@ export async function createTestSchema(prefix: string): Promise<TestSchema> {
   return {
     schema,
     databaseUrl,
-    drop: () => withClient(databaseUrl, (c) => c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)),
+    drop: async () => {
+      await withClient(databaseUrl, (c) => c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
+    },
   };
 }

@@ -48,7 +48,10 @@ export async function openAccommodationRuntime(
     clientId: config.KAFKA_CLIENT_ID ?? 'harbour-accommodation',
     logger: log,
   });
-  await ensureTopics(kafka, [topicFor('harbour.bed.offered'), topicFor('harbour.bed-request.submitted')]);
+  await ensureTopics(kafka, [
+    topicFor('harbour.bed.offered'),
+    topicFor('harbour.bed-request.submitted'),
+  ]);
   return {
     config,
     logger: log,

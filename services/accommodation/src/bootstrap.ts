@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { configureHttpApp, type Logger } from '@harbour/platform';
+import { createHttpApp, type Logger, runService } from '@harbour/platform';
+import type { Telemetry } from '@harbour/platform/telemetry';
 import type { INestApplication } from '@nestjs/common';
 import { AccommodationModule } from './app.module';
 import { loadAccommodationConfig, type AccommodationConfig } from './config';
@@ -11,9 +11,7 @@ export async function createAccommodationApp(
   logger?: Logger,
 ): Promise<INestApplication> {
   const runtime = await openAccommodationRuntime(config, logger);
-  const app = await NestFactory.create(AccommodationModule.register(runtime), { bufferLogs: true });
-  configureHttpApp(app, { logger: runtime.logger });
-  return app;
+  return createHttpApp(AccommodationModule.register(runtime), runtime.logger);
 }
 
 export async function bootstrap(): Promise<INestApplication> {
@@ -21,4 +19,9 @@ export async function bootstrap(): Promise<INestApplication> {
   const app = await createAccommodationApp(config);
   await app.listen(config.PORT, config.HOST);
   return app;
+}
+
+/** The process entry point (after telemetry started): clear errors, graceful stop. */
+export function main(telemetry: Telemetry): void {
+  runService('accommodation', telemetry, bootstrap);
 }

@@ -1,9 +1,12 @@
-import { runService, startTelemetry } from '@harbour/platform';
+import { startTelemetry } from '@harbour/platform/telemetry';
 
-// Telemetry first: OpenTelemetry must patch http, express, pg and kafkajs before they load.
+// Telemetry first: OpenTelemetry must patch http, express, pg and kafkajs before they load,
+// so everything else is loaded afterwards, dynamically.
 const telemetry = startTelemetry({
   serviceName: process.env.OTEL_SERVICE_NAME ?? 'harbour-accommodation',
   otlpEndpoint: process.env.OTEL_EXPORTER_OTLP_ENDPOINT,
 });
 
-runService('accommodation', telemetry, () => import('./bootstrap').then((m) => m.bootstrap()));
+void import('./bootstrap.js').then((m) => {
+  m.main(telemetry);
+});

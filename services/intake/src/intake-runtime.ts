@@ -27,7 +27,10 @@ export interface IntakeRuntime {
   close(): Promise<void>;
 }
 
-export async function openIntakeRuntime(config: IntakeConfig, logger?: Logger): Promise<IntakeRuntime> {
+export async function openIntakeRuntime(
+  config: IntakeConfig,
+  logger?: Logger,
+): Promise<IntakeRuntime> {
   const log = logger ?? createLogger({ service: 'intake', level: config.LOG_LEVEL });
   const schema = config.INTAKE_DB_SCHEMA;
   const dataSource = createIntakeDataSource(config.DATABASE_URL, schema);

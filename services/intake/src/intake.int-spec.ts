@@ -1,7 +1,14 @@
 import type { INestApplication } from '@nestjs/common';
 import { createKafka, fromKafkaMessage, type HarbourEvent } from '@harbour/messaging';
 import { createIdentityDataSource, createLogger, IdentityStore } from '@harbour/platform';
-import { createTestSchema, expectEventually, testDatabaseUrl, testKafkaBrokers, type TestSchema, uniqueName } from '@harbour/testing';
+import {
+  createTestSchema,
+  expectEventually,
+  testDatabaseUrl,
+  testKafkaBrokers,
+  type TestSchema,
+  uniqueName,
+} from '@harbour/testing';
 import type { Consumer } from 'kafkajs';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
@@ -47,22 +54,41 @@ describe('intake: POST /v1/missing-episodes', () => {
     identityDs = createIdentityDataSource(testDatabaseUrl());
     await identityDs.initialize();
     const identity = new IdentityStore(identityDs);
-    const camden = await identity.createOrganisation({ name: uniqueName('camden police'), kind: 'police_borough', boroughs: [CAMDEN] });
-    camdenKey = (await identity.issueApiKey({ organisationId: camden.id, roles: ['submit'], label: 'test' })).key;
-    const islington = await identity.createOrganisation({ name: uniqueName('islington police'), kind: 'police_borough', boroughs: ['E09000019'] });
-    islingtonKey = (await identity.issueApiKey({ organisationId: islington.id, roles: ['submit'], label: 'test' })).key;
-    readOnlyKey = (await identity.issueApiKey({ organisationId: camden.id, roles: ['read'], label: 'test' })).key;
+    const camden = await identity.createOrganisation({
+      name: uniqueName('camden police'),
+      kind: 'police_borough',
+      boroughs: [CAMDEN],
+    });
+    camdenKey = (
+      await identity.issueApiKey({ organisationId: camden.id, roles: ['submit'], label: 'test' })
+    ).key;
+    const islington = await identity.createOrganisation({
+      name: uniqueName('islington police'),
+      kind: 'police_borough',
+      boroughs: ['E09000019'],
+    });
+    islingtonKey = (
+      await identity.issueApiKey({ organisationId: islington.id, roles: ['submit'], label: 'test' })
+    ).key;
+    readOnlyKey = (
+      await identity.issueApiKey({ organisationId: camden.id, roles: ['read'], label: 'test' })
+    ).key;
 
     db = new Client({ connectionString: testDatabaseUrl() });
     await db.connect();
 
-    const kafka = createKafka({ brokers: testKafkaBrokers(), clientId: 'intake-test', logger: createLogger({ service: 'kafka-test', level: 'warn' }) });
+    const kafka = createKafka({
+      brokers: testKafkaBrokers(),
+      clientId: 'intake-test',
+      logger: createLogger({ service: 'kafka-test', level: 'warn' }),
+    });
     consumer = kafka.consumer({ groupId: uniqueName('intake-test') });
     await consumer.connect();
     await consumer.subscribe({ topic: 'harbour.intake.missing-episode.v1', fromBeginning: true });
     await consumer.run({
-      eachMessage: async ({ message }) => {
+      eachMessage: ({ message }) => {
         seen.push(fromKafkaMessage(message));
+        return Promise.resolve();
       },
     });
   });
@@ -87,7 +113,8 @@ describe('intake: POST /v1/missing-episodes', () => {
     });
 
   const outboxCount = async (): Promise<number> =>
-    (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${schema.schema}".outbox`)).rows[0]!.n;
+    (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${schema.schema}".outbox`))
+      .rows[0]!.n;
 
   it('accepts a report: 202, Location, the record and one published CloudEvent keyed by episode', async () => {
     const response = await post(goodReport(), camdenKey);
@@ -96,12 +123,17 @@ describe('intake: POST /v1/missing-episodes', () => {
     expect(body.status).toBe('accepted');
     expect(response.headers.get('location')).toBe(`/v1/missing-episodes/${body.episodeId}`);
 
-    const stored = await db.query(`SELECT borough, is_child FROM "${schema.schema}".missing_episode WHERE id = $1`, [body.episodeId]);
+    const stored = await db.query(
+      `SELECT borough, is_child FROM "${schema.schema}".missing_episode WHERE id = $1`,
+      [body.episodeId],
+    );
     expect(stored.rows).toEqual([{ borough: CAMDEN, is_child: true }]);
 
     const event = await expectEventually(
       () => {
-        const match = seen.find((e) => (e.data as { episodeId?: string }).episodeId === body.episodeId);
+        const match = seen.find(
+          (e) => (e.data as { episodeId?: string }).episodeId === body.episodeId,
+        );
         if (!match) throw new Error('not yet');
         return match;
       },
@@ -112,15 +144,27 @@ describe('intake: POST /v1/missing-episodes', () => {
       source: '/harbour/intake',
       specversion: '1.0',
       subject: body.episodeId,
-      data: { borough: CAMDEN, isChild: true, riskGrade: 'medium', traffickingMarkers: ['suspected_exploitation'] },
+      data: {
+        borough: CAMDEN,
+        isChild: true,
+        riskGrade: 'medium',
+        traffickingMarkers: ['suspected_exploitation'],
+      },
     });
-    const published = await db.query(`SELECT published_at FROM "${schema.schema}".outbox WHERE key = $1`, [body.episodeId]);
+    const published = await db.query<{ published_at: Date | null }>(
+      `SELECT published_at FROM "${schema.schema}".outbox WHERE key = $1`,
+      [body.episodeId],
+    );
     expect(published.rows[0]?.published_at).toBeInstanceOf(Date);
 
-    const read = await fetch(`${baseUrl}${response.headers.get('location')!}`, { headers: { authorization: `Bearer ${camdenKey}` } });
+    const read = await fetch(`${baseUrl}${response.headers.get('location')!}`, {
+      headers: { authorization: `Bearer ${camdenKey}` },
+    });
     expect(read.status).toBe(200);
     expect(JSON.stringify(await read.json())).not.toContain('Integration');
-    const other = await fetch(`${baseUrl}${response.headers.get('location')!}`, { headers: { authorization: `Bearer ${islingtonKey}` } });
+    const other = await fetch(`${baseUrl}${response.headers.get('location')!}`, {
+      headers: { authorization: `Bearer ${islingtonKey}` },
+    });
     expect(other.status).toBe(404);
   });
 
@@ -128,14 +172,20 @@ describe('intake: POST /v1/missing-episodes', () => {
     const before = await outboxCount();
     const report = goodReport();
     const key = uniqueName('idem');
-    const responses = await Promise.all([1, 2, 3].map(() => post(report, camdenKey, { 'idempotency-key': key })));
+    const responses = await Promise.all(
+      [1, 2, 3].map(() => post(report, camdenKey, { 'idempotency-key': key })),
+    );
     const bodies = await Promise.all(responses.map((r) => r.json()));
     expect(responses.map((r) => r.status)).toEqual([202, 202, 202]);
     expect(new Set(bodies.map((b) => JSON.stringify(b))).size).toBe(1);
-    expect(responses.filter((r) => r.headers.get('idempotent-replayed') === 'true')).toHaveLength(2);
+    expect(responses.filter((r) => r.headers.get('idempotent-replayed') === 'true')).toHaveLength(
+      2,
+    );
     expect(await outboxCount()).toBe(before + 1);
 
-    const changed = await post({ ...report, riskGrade: 'high' }, camdenKey, { 'idempotency-key': key });
+    const changed = await post({ ...report, riskGrade: 'high' }, camdenKey, {
+      'idempotency-key': key,
+    });
     expect(changed.status).toBe(422);
     expect(await outboxCount()).toBe(before + 1);
   });
@@ -143,14 +193,33 @@ describe('intake: POST /v1/missing-episodes', () => {
   it('rejects invalid bodies with a 400 problem naming each field, storing nothing', async () => {
     const before = await outboxCount();
     const { riskGrade: _omitted, ...withoutRisk } = goodReport();
-    const response = await post({ ...withoutRisk, borough: 'E09000099', child: { ageYears: -1, ageDisputed: false, gender: 'male' }, extra: 1 }, camdenKey);
+    const response = await post(
+      {
+        ...withoutRisk,
+        borough: 'E09000099',
+        child: { ageYears: -1, ageDisputed: false, gender: 'male' },
+        extra: 1,
+      },
+      camdenKey,
+    );
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toContain('application/problem+json');
-    const problem = (await response.json()) as { status: number; errors: { pointer: string; detail: string }[] };
+    const problem = (await response.json()) as {
+      status: number;
+      errors: { pointer: string; detail: string }[];
+    };
     expect(problem.status).toBe(400);
-    expect(problem.errors.map((e) => e.pointer).sort()).toEqual(['/borough', '/child/ageYears', '/extra', '/riskGrade']);
+    expect(problem.errors.map((e) => e.pointer).sort()).toEqual([
+      '/borough',
+      '/child/ageYears',
+      '/extra',
+      '/riskGrade',
+    ]);
 
-    const future = await post({ ...goodReport(), lastSeenAt: new Date(Date.now() + 3_600_000).toISOString() }, camdenKey);
+    const future = await post(
+      { ...goodReport(), lastSeenAt: new Date(Date.now() + 3_600_000).toISOString() },
+      camdenKey,
+    );
     expect(future.status).toBe(400);
     const malformed = await fetch(`${baseUrl}/v1/missing-episodes`, {
       method: 'POST',
@@ -163,7 +232,9 @@ describe('intake: POST /v1/missing-episodes', () => {
 
   it('refuses missing or wrong keys (401), other boroughs and read-only keys (403)', async () => {
     expect((await post(goodReport(), undefined)).status).toBe(401);
-    expect((await post(goodReport(), 'hbr_abcdefghijkl_wrongsecretwrongsecretwrongsecret')).status).toBe(401);
+    expect(
+      (await post(goodReport(), 'hbr_abcdefghijkl_wrongsecretwrongsecretwrongsecret')).status,
+    ).toBe(401);
     expect((await post(goodReport(), islingtonKey)).status).toBe(403);
     expect((await post(goodReport(), readOnlyKey)).status).toBe(403);
     const health = await fetch(`${baseUrl}/health`);

@@ -66,7 +66,8 @@ export async function openSafeguardingRuntime(
     logger: log,
     fromBeginning: true,
     handlers: {
-      'harbour.missing-episode.reported': (event, manager) => missingEpisodes.onReported(event, manager),
+      'harbour.missing-episode.reported': (event, manager) =>
+        missingEpisodes.onReported(event, manager),
     },
     afterCommit: () => relay.kick(),
   });

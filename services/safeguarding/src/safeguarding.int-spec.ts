@@ -1,8 +1,21 @@
 import type { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { createEvent, createKafka, fromKafkaMessage, type HarbourEvent, toKafkaMessage } from '@harbour/messaging';
+import {
+  createEvent,
+  createKafka,
+  fromKafkaMessage,
+  type HarbourEvent,
+  toKafkaMessage,
+} from '@harbour/messaging';
 import { createLogger } from '@harbour/platform';
-import { createTestSchema, expectEventually, testDatabaseUrl, testKafkaBrokers, type TestSchema, uniqueName } from '@harbour/testing';
+import {
+  createTestSchema,
+  expectEventually,
+  testDatabaseUrl,
+  testKafkaBrokers,
+  type TestSchema,
+  uniqueName,
+} from '@harbour/testing';
 import type { Consumer, Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { createSafeguardingApp } from './bootstrap';
@@ -30,13 +43,22 @@ describe('safeguarding: missing episode → alert requested', () => {
     });
     app = await createSafeguardingApp(config, logger);
     await app.listen(0, '127.0.0.1');
-    const kafka = createKafka({ brokers: testKafkaBrokers(), clientId: 'safeguarding-test', logger });
+    const kafka = createKafka({
+      brokers: testKafkaBrokers(),
+      clientId: 'safeguarding-test',
+      logger,
+    });
     producer = kafka.producer();
     await producer.connect();
     consumer = kafka.consumer({ groupId: uniqueName('alerts-reader') });
     await consumer.connect();
     await consumer.subscribe({ topic: 'harbour.safeguarding.alert.v1', fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ message }) => void alerts.push(fromKafkaMessage(message)) });
+    await consumer.run({
+      eachMessage: ({ message }) => {
+        alerts.push(fromKafkaMessage(message));
+        return Promise.resolve();
+      },
+    });
     db = new Client({ connectionString: testDatabaseUrl() });
     await db.connect();
   });
@@ -71,7 +93,9 @@ describe('safeguarding: missing episode → alert requested', () => {
   const alertFor = (episodeId: string) =>
     expectEventually(
       () => {
-        const found = alerts.find((a) => (a.data as { cause: { id: string } }).cause.id === episodeId);
+        const found = alerts.find(
+          (a) => (a.data as { cause: { id: string } }).cause.id === episodeId,
+        );
         if (!found) throw new Error('no alert yet');
         return found;
       },
@@ -82,7 +106,10 @@ describe('safeguarding: missing episode → alert requested', () => {
     const episodeId = randomUUID();
     const event = reported(episodeId);
     const message = toKafkaMessage(event, episodeId);
-    await producer.send({ topic: 'harbour.intake.missing-episode.v1', messages: [message, message] });
+    await producer.send({
+      topic: 'harbour.intake.missing-episode.v1',
+      messages: [message, message],
+    });
     const alert = await alertFor(episodeId);
     expect(alert.type).toBe('harbour.alert.requested');
     expect(alert.data).toMatchObject({
@@ -93,15 +120,23 @@ describe('safeguarding: missing episode → alert requested', () => {
     });
     // Exactly-once effect: the duplicate was a no-op (one decision, one alert on the topic).
     const decisions = await expectEventually(async () => {
-      const rows = await db.query(`SELECT severity FROM "${schema.schema}".alert_decision WHERE cause_id = $1`, [episodeId]);
+      const rows = await db.query<{ severity: string }>(
+        `SELECT severity FROM "${schema.schema}".alert_decision WHERE cause_id = $1`,
+        [episodeId],
+      );
       if (rows.rowCount === 0) throw new Error('none');
       return rows.rows;
     });
     expect(decisions).toEqual([{ severity: 'critical' }]);
     const later = randomUUID();
-    await producer.send({ topic: 'harbour.intake.missing-episode.v1', messages: [toKafkaMessage(reported(later), later)] });
+    await producer.send({
+      topic: 'harbour.intake.missing-episode.v1',
+      messages: [toKafkaMessage(reported(later), later)],
+    });
     await alertFor(later);
-    expect(alerts.filter((a) => (a.data as { cause: { id: string } }).cause.id === episodeId)).toHaveLength(1);
+    expect(
+      alerts.filter((a) => (a.data as { cause: { id: string } }).cause.id === episodeId),
+    ).toHaveLength(1);
   });
 
   it('sends an invalid event to the DLQ and keeps consuming', async () => {
@@ -110,7 +145,10 @@ describe('safeguarding: missing episode → alert requested', () => {
     await producer.send({
       topic: 'harbour.intake.missing-episode.v1',
       // Same key, so the same partition: the poison message is ahead of the good one.
-      messages: [toKafkaMessage(reported(bad, { borough: 'not-a-borough' }), good), toKafkaMessage(reported(good), good)],
+      messages: [
+        toKafkaMessage(reported(bad, { borough: 'not-a-borough' }), good),
+        toKafkaMessage(reported(good), good),
+      ],
     });
     await alertFor(good);
     expect(alerts.some((a) => (a.data as { cause: { id: string } }).cause.id === bad)).toBe(false);

@@ -251,19 +251,13 @@ export const cloudEventHeaderNames = [
 ] as const;
 /** Kafka headers added to a dead-lettered message (original headers are kept). */
 export const deadLetterHeaderNames = [
-  'dlq_attempts',
-  'dlq_consumer_group',
-  'dlq_error',
-  'dlq_failed_at',
-  'dlq_reason',
-  'dlq_source_offset',
-  'dlq_source_partition',
-  'dlq_source_topic',
+  'harbour-dlq-consumer',
+  'harbour-dlq-error',
+  'harbour-dlq-failed-at',
+  'harbour-dlq-reason',
+  'harbour-dlq-source-offset',
+  'harbour-dlq-source-partition',
+  'harbour-dlq-source-topic',
 ] as const;
-export const deadLetterReasons = [
-  'malformed',
-  'validation_failed',
-  'unknown_type',
-  'retries_exhausted',
-] as const;
+export const deadLetterReasons = ['invalid-envelope', 'invalid-payload', 'handler-failed'] as const;
 export type DeadLetterReason = (typeof deadLetterReasons)[number];

@@ -45,7 +45,11 @@ export class ApiKeyGuard implements CanActivate {
       );
     }
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, targets);
-    if (roles !== undefined && roles.length > 0 && !roles.some((r) => principal.roles.includes(r))) {
+    if (
+      roles !== undefined &&
+      roles.length > 0 &&
+      !roles.some((r) => principal.roles.includes(r))
+    ) {
       throw new ForbiddenProblem(`Your API key needs one of these roles: ${roles.join(', ')}.`);
     }
     return true;

@@ -44,6 +44,11 @@ describe('loadConfig', () => {
       config.LOG_LEVEL;
     const clientId: string | undefined = config.KAFKA_CLIENT_ID;
     const endpoint: string | undefined = config.OTEL_EXPORTER_OTLP_ENDPOINT;
+    // @ts-expect-error an optional variable without a default may be undefined
+    const mustBeSet: string = config.KAFKA_CLIENT_ID;
+    // @ts-expect-error a port is a number, not a string
+    const portText: string = config.PORT;
+    expect([mustBeSet, portText]).toEqual([undefined, 8080]);
 
     expect({ port, brokers, enabled, level, clientId, endpoint }).toEqual({
       port: 8080,
@@ -115,7 +120,9 @@ describe('loadConfig', () => {
     expect(error.message).toContain(
       '  - LOG_LEVEL: "verbose" is not one of: fatal, error, warn, info, debug, trace, silent.',
     );
-    expect(error.message).toContain('  - OTEL_EXPORTER_OTLP_ENDPOINT: "not a url" is not an absolute URL.');
+    expect(error.message).toContain(
+      '  - OTEL_EXPORTER_OTLP_ENDPOINT: "not a url" is not an absolute URL.',
+    );
     expect(error.message).toContain('  - FEATURE_ENABLED: "maybe" is not a boolean');
     expect(error.message).toContain(
       '  - RETRY_LIMIT: "1.5" is not a whole number. How many times to retry.',
@@ -149,7 +156,9 @@ describe('loadConfig', () => {
       ),
     );
     expect(error.issues.map((issue) => issue.variable)).toEqual(['DATABASE_URL', 'SIGNING_SECRET']);
-    expect(error.message).toContain('DATABASE_URL: the value (hidden, sensitive) is not an absolute URL');
+    expect(error.message).toContain(
+      'DATABASE_URL: the value (hidden, sensitive) is not an absolute URL',
+    );
     expect(error.message).not.toContain(marker);
     expect(JSON.stringify(error.issues)).not.toContain(marker);
   });

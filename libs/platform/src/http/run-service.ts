@@ -8,11 +8,20 @@ export interface RunningService {
   close(): Promise<void>;
 }
 
-const STOP_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+/** The parts of `process` that `runService` uses; tests pass a stand-in. */
+export interface ServiceProcess {
+  env: NodeJS.ProcessEnv;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  on(event: string, listener: (...args: unknown[]) => void): unknown;
+  exit(code: number): void;
+}
+
+const STOP_SIGNALS = ['SIGTERM', 'SIGINT'];
 
 /**
  * Runs a service process from `main.ts`: calls `start`, and on SIGTERM/SIGINT closes what it
- * returned (Nest's shutdown hooks share the same close), flushes telemetry and exits 0.
+ * returned (Nest's own shutdown hooks share the same close), flushes telemetry and exits 0.
  *
  * A `ConfigError` at start is printed as it is (it is written for the operator) and the process
  * exits 1; any other start failure, and any uncaught error later, is logged as a redacted JSON
@@ -22,46 +31,57 @@ export function runService(
   service: string,
   telemetry: Telemetry,
   start: () => Promise<RunningService>,
+  host: ServiceProcess = process,
 ): void {
   // Config is not loaded yet (loading it is part of `start`), so the level is read directly.
-  const requested = process.env['LOG_LEVEL'];
+  const requested = host.env['LOG_LEVEL'];
   const level = LOG_LEVELS.find((name) => name === requested) ?? 'info';
-  const logger = createLogger({ service, level });
+  const logger = createLogger({ service, level, destination: host.stdout });
   let running: RunningService | undefined;
   let stopping = false;
 
-  const fail = (error: unknown, message: string): void => {
-    if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
-    else logger.error({ err: error }, message);
-    void telemetry.shutdown().finally(() => process.exit(1));
+  const exitAfterTelemetry = (code: number): void => {
+    telemetry.shutdown().then(
+      () => {
+        host.exit(code);
+      },
+      () => {
+        host.exit(code);
+      },
+    );
   };
 
-  const stop = (signal: string): void => {
+  const fail = (error: unknown, message: string): void => {
+    if (error instanceof ConfigError) host.stderr.write(`${error.message}\n`);
+    else logger.error({ err: error }, message);
+    exitAfterTelemetry(1);
+  };
+
+  const stop = (signal: unknown): void => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping');
-    const closing = running?.close() ?? Promise.resolve();
-    closing
-      .then(() => telemetry.shutdown())
-      .then(
-        () => process.exit(0),
-        (error: unknown) => {
-          fail(error, 'stop failed');
-        },
-      );
+    (running?.close() ?? Promise.resolve()).then(
+      () => {
+        exitAfterTelemetry(0);
+      },
+      (error: unknown) => {
+        fail(error, 'stop failed');
+      },
+    );
   };
 
-  for (const signal of STOP_SIGNALS) process.on(signal, stop);
-  process.on('uncaughtException', (error) => {
+  for (const signal of STOP_SIGNALS) host.on(signal, stop);
+  host.on('uncaughtException', (error) => {
     fail(error, 'uncaught exception');
   });
-  process.on('unhandledRejection', (reason) => {
+  host.on('unhandledRejection', (reason) => {
     fail(reason, 'unhandled promise rejection');
   });
 
   start().then(
-    (service) => {
-      running = service;
+    (started) => {
+      running = started;
       logger.info('started');
     },
     (error: unknown) => {

@@ -26,7 +26,12 @@ export function generateApiKey(): GeneratedApiKey {
     prefix += PREFIX_ALPHABET.charAt(randomInt(PREFIX_ALPHABET.length));
   }
   const secret = randomBytes(API_KEY_SECRET_BYTES).toString('base64url');
-  return { key: `${API_KEY_MARKER}${prefix}_${secret}`, prefix, secret, secretHash: hashSecret(secret) };
+  return {
+    key: `${API_KEY_MARKER}${prefix}_${secret}`,
+    prefix,
+    secret,
+    secretHash: hashSecret(secret),
+  };
 }
 
 /** Splits a presented key, or returns null when it cannot be one of ours. */

@@ -10,7 +10,10 @@ export const IDENTITY_SCHEMA = 'harbour_identity';
  * `runMigrationsLocked(dataSource, 'harbour:identity')` (which initialises it) before use.
  * `schema` exists so tests can use a throw-away schema.
  */
-export function createIdentityDataSource(databaseUrl: string, schema = IDENTITY_SCHEMA): DataSource {
+export function createIdentityDataSource(
+  databaseUrl: string,
+  schema = IDENTITY_SCHEMA,
+): DataSource {
   quoteIdentifier(schema);
   return new DataSource({
     type: 'postgres',

@@ -8,8 +8,8 @@ export interface CreateLoggerOptions {
   service: string;
   /** Pino level name (fatal, error, warn, info, debug, trace, silent); default `info`. */
   level?: string;
-  /** Where JSON lines go; default standard output. */
-  destination?: NodeJS.WritableStream;
+  /** Where JSON lines go (any writable, or a `pino.destination()`); default standard output. */
+  destination?: NodeJS.WritableStream | pino.DestinationStream;
 }
 
 /**
@@ -35,9 +35,7 @@ export function createLogger(options: CreateLoggerOptions): Logger {
       },
     },
   };
-  const instance = options.destination
-    ? pino(pinoOptions, options.destination)
-    : pino(pinoOptions);
+  const instance = options.destination ? pino(pinoOptions, options.destination) : pino(pinoOptions);
   return new PinoLogger(instance);
 }
 
@@ -86,7 +84,8 @@ class PinoLogger implements Logger {
   constructor(private readonly pino: pino.Logger) {}
 
   child(bindings: Record<string, unknown>): Logger {
-    return new PinoLogger(this.pino.child(bindings));
+    // pino applies `formatters.bindings` to the root logger's bindings only, not to children's.
+    return new PinoLogger(this.pino.child(redactPersonalData(bindings) as pino.Bindings));
   }
 
   private write(level: Level, args: [string | object, ...unknown[]]): void {

@@ -1,12 +1,13 @@
 import { DataSource } from 'typeorm';
 import { CreateAccommodation1764300000000 } from '../migrations/1764300000000-create-accommodation';
-import { assertSchemaName } from './schema';
+import { quoteIdentifier } from '@harbour/platform';
 
 export function createAccommodationDataSource(databaseUrl: string, schema: string): DataSource {
+  quoteIdentifier(schema); // configuration becomes SQL: only a plain identifier passes
   return new DataSource({
     type: 'postgres',
     url: databaseUrl,
-    schema: assertSchemaName(schema),
+    schema,
     migrations: [CreateAccommodation1764300000000],
     migrationsTableName: 'migrations',
     synchronize: false,

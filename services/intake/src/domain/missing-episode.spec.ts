@@ -1,6 +1,14 @@
-import { isTreatedAsChild, lastSeenIsPlausible, recordMissingEpisode, type MissingEpisodeReportInput } from './missing-episode';
+import {
+  isTreatedAsChild,
+  lastSeenIsPlausible,
+  recordMissingEpisode,
+  type MissingEpisodeReportInput,
+} from './missing-episode';
 
-const report = (child: Partial<MissingEpisodeReportInput['child']>, extra: Partial<MissingEpisodeReportInput> = {}): MissingEpisodeReportInput => ({
+const report = (
+  child: Partial<MissingEpisodeReportInput['child']>,
+  extra: Partial<MissingEpisodeReportInput> = {},
+): MissingEpisodeReportInput => ({
   child: { ageDisputed: false, gender: 'female', ...child },
   traffickingMarkers: ['open_nrm_referral'],
   borough: 'E09000007',
@@ -27,7 +35,10 @@ describe('recording an episode', () => {
     const now = new Date('2026-11-28T10:00:00Z');
     const episode = recordMissingEpisode(
       'id-1',
-      report({ ageYears: 15 }, { traffickingMarkers: ['unaccompanied', 'unaccompanied', 'known_victim'] }),
+      report(
+        { ageYears: 15 },
+        { traffickingMarkers: ['unaccompanied', 'unaccompanied', 'known_victim'] },
+      ),
       { organisationId: 'org-1', organisationKind: 'police_borough' },
       now,
     );
@@ -45,6 +56,8 @@ describe('recording an episode', () => {
   it('refuses a last-seen time in the future beyond clock skew', () => {
     const now = new Date('2026-11-28T10:00:00Z');
     expect(lastSeenIsPlausible(report({}, { lastSeenAt: '2026-11-28T10:04:00Z' }), now)).toBe(true);
-    expect(lastSeenIsPlausible(report({}, { lastSeenAt: '2026-11-28T11:00:00Z' }), now)).toBe(false);
+    expect(lastSeenIsPlausible(report({}, { lastSeenAt: '2026-11-28T11:00:00Z' }), now)).toBe(
+      false,
+    );
   });
 });

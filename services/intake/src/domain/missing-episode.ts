@@ -1,39 +1,17 @@
+import type {
+  MissingEpisodeReportBody,
+  OrganisationRef,
+  RiskGrade,
+  TraffickingMarker,
+} from '@harbour/contracts';
+
 /**
  * A missing episode as intake records it: the validated report, who made it and when.
  * Plain TypeScript — no framework — so the rules are testable on their own.
  */
-export type RiskGrade = 'very_low' | 'low' | 'medium' | 'high';
-export type Gender = 'female' | 'male' | 'non_binary' | 'unknown';
-export type TraffickingMarker =
-  | 'open_nrm_referral'
-  | 'ictg_allocated'
-  | 'suspected_exploitation'
-  | 'unaccompanied'
-  | 'known_victim';
+export type MissingEpisodeReportInput = MissingEpisodeReportBody;
 
-export interface MissingEpisodeReportInput {
-  child: {
-    ageYears?: number;
-    ageDisputed: boolean;
-    dateOfBirth?: string;
-    givenName?: string;
-    familyName?: string;
-    gender: Gender;
-  };
-  traffickingMarkers: TraffickingMarker[];
-  borough: string;
-  riskGrade: RiskGrade;
-  lastSeenAt: string;
-  lastSeenLocation?: { postcode?: string; description?: string };
-  circumstances?: string;
-  reportingOfficer?: { name?: string; phone?: string };
-  philomenaProfile?: { description?: string; associates?: string; places?: string };
-}
-
-export interface Reporter {
-  organisationId: string;
-  organisationKind: string;
-}
+export type Reporter = OrganisationRef;
 
 export interface MissingEpisode {
   id: string;
@@ -52,7 +30,7 @@ export interface MissingEpisode {
  * a person who may be under 18 is presumed to be one until an age assessment says otherwise).
  */
 export function isTreatedAsChild(child: MissingEpisodeReportInput['child']): boolean {
-  if (child.ageDisputed) return true;
+  if (child.ageDisputed === true) return true;
   if (child.ageYears === undefined) return true;
   return child.ageYears < 18;
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { quoteIdentifier } from '@harbour/platform';
 import type { EntityManager } from 'typeorm';
 
 export interface StoredResponse {
@@ -8,9 +9,7 @@ export interface StoredResponse {
 }
 
 export type IdempotencyClaim =
-  | { kind: 'new' }
-  | { kind: 'replay'; response: StoredResponse }
-  | { kind: 'mismatch' };
+  { kind: 'new' } | { kind: 'replay'; response: StoredResponse } | { kind: 'mismatch' };
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
@@ -27,11 +26,13 @@ function canonical(value: unknown): string {
     );
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
   }
-  return JSON.stringify(value) ?? 'null';
+  return value === undefined ? 'null' : JSON.stringify(value);
 }
 
 export function requestHash(method: string, path: string, body: unknown): string {
-  return createHash('sha256').update(`${method} ${path}\n${canonical(body)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${method} ${path}\n${canonical(body)}`)
+    .digest('hex');
 }
 
 /**
@@ -41,7 +42,11 @@ export function requestHash(method: string, path: string, body: unknown): string
  * A concurrent duplicate blocks on the primary key until the first transaction ends.
  */
 export class IdempotencyRecords {
-  constructor(private readonly schema: string) {}
+  private readonly schema: string;
+
+  constructor(schema: string) {
+    this.schema = quoteIdentifier(schema);
+  }
 
   async claim(
     manager: EntityManager,
@@ -50,7 +55,7 @@ export class IdempotencyRecords {
     hash: string,
   ): Promise<IdempotencyClaim> {
     const inserted: unknown[] = await manager.query(
-      `INSERT INTO "${this.schema}".idempotency_record (organisation_id, idempotency_key, request_hash)
+      `INSERT INTO ${this.schema}.idempotency_record (organisation_id, idempotency_key, request_hash)
        VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING idempotency_key`,
       [organisationId, key, hash],
     );
@@ -58,11 +63,11 @@ export class IdempotencyRecords {
     const rows: {
       request_hash: string;
       response_status: number | null;
-      response_body: unknown;
+      response_body: string | null;
       response_location: string | null;
     }[] = await manager.query(
       `SELECT request_hash, response_status, response_body, response_location
-         FROM "${this.schema}".idempotency_record WHERE organisation_id = $1 AND idempotency_key = $2`,
+         FROM ${this.schema}.idempotency_record WHERE organisation_id = $1 AND idempotency_key = $2`,
       [organisationId, key],
     );
     const row = rows[0];
@@ -74,7 +79,7 @@ export class IdempotencyRecords {
       kind: 'replay',
       response: {
         status: row.response_status,
-        body: row.response_body,
+        body: JSON.parse(row.response_body ?? 'null') as unknown,
         ...(row.response_location ? { location: row.response_location } : {}),
       },
     };
@@ -87,10 +92,16 @@ export class IdempotencyRecords {
     response: StoredResponse,
   ): Promise<void> {
     await manager.query(
-      `UPDATE "${this.schema}".idempotency_record
+      `UPDATE ${this.schema}.idempotency_record
           SET response_status = $3, response_body = $4, response_location = $5
         WHERE organisation_id = $1 AND idempotency_key = $2`,
-      [organisationId, key, response.status, JSON.stringify(response.body), response.location ?? null],
+      [
+        organisationId,
+        key,
+        response.status,
+        JSON.stringify(response.body),
+        response.location ?? null,
+      ],
     );
   }
 }

@@ -1,16 +1,17 @@
 import { createMessagingTables, dropMessagingTables } from '@harbour/messaging';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { schemaOf } from '../infrastructure/schema';
+import { quoteIdentifier, schemaOf } from '@harbour/platform';
 
 /** The intake schema: missing episodes, idempotency records, and the messaging outbox/inbox. */
 export class CreateIntake1764300000000 implements MigrationInterface {
   name = 'CreateIntake1764300000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const s = schemaOf(queryRunner);
-    await queryRunner.query(`CREATE SCHEMA IF NOT EXISTS "${s}"`);
+    const schema = schemaOf(queryRunner.dataSource) ?? 'public';
+    const s = quoteIdentifier(schema);
+    await queryRunner.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
     await queryRunner.query(`
-      CREATE TABLE "${s}".missing_episode (
+      CREATE TABLE ${s}.missing_episode (
         id uuid PRIMARY KEY,
         reported_by_organisation_id uuid NOT NULL,
         reported_by_organisation_kind text NOT NULL,
@@ -23,27 +24,29 @@ export class CreateIntake1764300000000 implements MigrationInterface {
         report jsonb NOT NULL
       )`);
     await queryRunner.query(
-      `CREATE INDEX missing_episode_reporter_idx ON "${s}".missing_episode (reported_by_organisation_id, reported_at DESC)`,
+      `CREATE INDEX missing_episode_reporter_idx ON ${s}.missing_episode (reported_by_organisation_id, reported_at DESC)`,
     );
-    // One row per (organisation, Idempotency-Key): the first response, replayed to retries.
+    // One row per (organisation, Idempotency-Key): the first response, replayed byte for byte
+    // to retries (text, not jsonb, which would reorder the keys).
     await queryRunner.query(`
-      CREATE TABLE "${s}".idempotency_record (
+      CREATE TABLE ${s}.idempotency_record (
         organisation_id uuid NOT NULL,
         idempotency_key text NOT NULL,
         request_hash text NOT NULL,
         response_status integer,
-        response_body jsonb,
+        response_body text,
         response_location text,
         created_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (organisation_id, idempotency_key)
       )`);
-    await createMessagingTables(queryRunner, s);
+    await createMessagingTables(queryRunner, schema);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    const s = schemaOf(queryRunner);
-    await dropMessagingTables(queryRunner, s);
-    await queryRunner.query(`DROP TABLE IF EXISTS "${s}".idempotency_record`);
-    await queryRunner.query(`DROP TABLE IF EXISTS "${s}".missing_episode`);
+    const schema = schemaOf(queryRunner.dataSource) ?? 'public';
+    const s = quoteIdentifier(schema);
+    await dropMessagingTables(queryRunner, schema);
+    await queryRunner.query(`DROP TABLE IF EXISTS ${s}.idempotency_record`);
+    await queryRunner.query(`DROP TABLE IF EXISTS ${s}.missing_episode`);
   }
 }

@@ -1,3 +1,4 @@
+import { quoteIdentifier } from '@harbour/platform';
 import type { EntityManager } from 'typeorm';
 import type { MissingEpisode } from '../domain/missing-episode';
 
@@ -23,11 +24,16 @@ interface MissingEpisodeRow {
 }
 
 export class MissingEpisodeRepository {
-  constructor(private readonly schema: string) {}
+  /** The quoted schema name, checked once. */
+  private readonly schema: string;
+
+  constructor(schema: string) {
+    this.schema = quoteIdentifier(schema);
+  }
 
   async insert(manager: EntityManager, episode: MissingEpisode): Promise<void> {
     await manager.query(
-      `INSERT INTO "${this.schema}".missing_episode
+      `INSERT INTO ${this.schema}.missing_episode
         (id, reported_by_organisation_id, reported_by_organisation_kind, reported_at, borough,
          risk_grade, is_child, trafficking_markers, last_seen_at, report)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
@@ -50,7 +56,7 @@ export class MissingEpisodeRepository {
   async findView(manager: EntityManager, id: string): Promise<MissingEpisodeView | undefined> {
     const rows: MissingEpisodeRow[] = await manager.query(
       `SELECT id, borough, risk_grade, is_child, trafficking_markers, reported_at, reported_by_organisation_id
-         FROM "${this.schema}".missing_episode WHERE id = $1`,
+         FROM ${this.schema}.missing_episode WHERE id = $1`,
       [id],
     );
     const row = rows[0];

@@ -1,4 +1,15 @@
-import { Body, Controller, Get, Headers, Inject, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  Inject,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Req,
+  Res,
+} from '@nestjs/common';
 import { validateRestBody } from '@harbour/contracts';
 import {
   CurrentPrincipal,
@@ -19,7 +30,12 @@ import type { MissingEpisodeRepository, MissingEpisodeView } from './missing-epi
 import { IdempotencyKeyReused, type ReportMissingEpisode } from './report-missing-episode';
 
 /** Organisations that may report a missing child: police, missing-person units, local authorities. */
-const REPORTING_KINDS = ['police_borough', 'police_specialist', 'missing_person_unit', 'local_authority'] as const;
+const REPORTING_KINDS = [
+  'police_borough',
+  'police_specialist',
+  'missing_person_unit',
+  'local_authority',
+] as const;
 
 function servesBorough(principal: Principal, gss: string): boolean {
   return principal.boroughs.includes('pan_london') || principal.boroughs.includes(gss);
@@ -47,7 +63,9 @@ export class MissingEpisodesController {
     if (!validation.ok) throw new ValidationProblem(validation.issues);
     const report = body as MissingEpisodeReportInput;
     if (!lastSeenIsPlausible(report, new Date())) {
-      throw new ValidationProblem([{ pointer: '/lastSeenAt', message: 'must not be in the future' }]);
+      throw new ValidationProblem([
+        { pointer: '/lastSeenAt', message: 'must not be in the future' },
+      ]);
     }
     if (!servesBorough(principal, report.borough)) {
       throw new ForbiddenProblem(`Your organisation does not serve borough ${report.borough}.`);
@@ -81,7 +99,11 @@ export class MissingEpisodesController {
   ): Promise<MissingEpisodeView> {
     const view = await this.episodes.findView(this.dataSource.manager, id);
     // Another organisation's episode is reported as absent, not forbidden: no existence leak.
-    if (!view || (view.reportedByOrganisationId !== principal.organisationId && principal.organisationKind !== 'coordinator')) {
+    if (
+      !view ||
+      (view.reportedByOrganisationId !== principal.organisationId &&
+        principal.organisationKind !== 'coordinator')
+    ) {
       throw new NotFoundProblem('No such missing episode.');
     }
     return view;

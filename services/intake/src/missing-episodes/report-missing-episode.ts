@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { topicFor } from '@harbour/contracts';
+import { type MissingEpisodeReported, topicFor } from '@harbour/contracts';
 import { type Outbox, type OutboxRelay, withOutbox } from '@harbour/messaging';
 import type { Principal } from '@harbour/platform';
 import type { DataSource } from 'typeorm';
@@ -24,14 +24,16 @@ export class IdempotencyKeyReused extends Error {
   }
 }
 
-/** The event other services see: personal fields travel only inside `personal`. */
-export function missingEpisodeReportedPayload(episode: MissingEpisode): Record<string, unknown> {
-  const { child } = episode.report;
-  const personal: Record<string, unknown> = {};
-  if (child.givenName !== undefined) personal.givenName = child.givenName;
-  if (child.familyName !== undefined) personal.familyName = child.familyName;
-  if (child.dateOfBirth !== undefined) personal.dateOfBirth = child.dateOfBirth;
-  if (episode.report.philomenaProfile) personal.philomenaProfile = episode.report.philomenaProfile;
+/** The event other services see: names, date of birth and the Philomena profile only inside `personal`. */
+export function missingEpisodeReportedPayload(episode: MissingEpisode): MissingEpisodeReported {
+  const { child, lastSeenLocation, circumstances, reportingOfficer, philomenaProfile } =
+    episode.report;
+  const personal: NonNullable<MissingEpisodeReported['personal']> = {
+    ...(child.givenName !== undefined ? { givenName: child.givenName } : {}),
+    ...(child.familyName !== undefined ? { familyName: child.familyName } : {}),
+    ...(child.dateOfBirth !== undefined ? { dateOfBirth: child.dateOfBirth } : {}),
+    ...(philomenaProfile ? { philomenaProfile } : {}),
+  };
   return {
     episodeId: episode.id,
     reportedBy: {
@@ -41,7 +43,7 @@ export function missingEpisodeReportedPayload(episode: MissingEpisode): Record<s
     reportedAt: episode.reportedAt.toISOString(),
     child: {
       ...(child.ageYears !== undefined ? { ageYears: child.ageYears } : {}),
-      ageDisputed: child.ageDisputed,
+      ageDisputed: child.ageDisputed === true,
       gender: child.gender,
     },
     isChild: episode.isChild,
@@ -49,6 +51,9 @@ export function missingEpisodeReportedPayload(episode: MissingEpisode): Record<s
     borough: episode.borough,
     riskGrade: episode.riskGrade,
     lastSeenAt: episode.lastSeenAt.toISOString(),
+    ...(lastSeenLocation ? { lastSeenLocation } : {}),
+    ...(circumstances !== undefined ? { circumstances } : {}),
+    ...(reportingOfficer ? { reportingOfficer } : {}),
     ...(Object.keys(personal).length > 0 ? { personal } : {}),
   };
 }
@@ -105,7 +110,12 @@ export class ReportMissingEpisode {
         location,
       };
       if (idempotency) {
-        await this.idempotency.complete(manager, principal.organisationId, idempotency.key, response);
+        await this.idempotency.complete(
+          manager,
+          principal.organisationId,
+          idempotency.key,
+          response,
+        );
       }
       return { response, replayed: false };
     });

@@ -1,4 +1,8 @@
-import { assessMissingEpisode, type ReportedMissingEpisode, severityOf } from './missing-episode-rules';
+import {
+  assessMissingEpisode,
+  type ReportedMissingEpisode,
+  severityOf,
+} from './missing-episode-rules';
 
 const episode = (overrides: Partial<ReportedMissingEpisode> = {}): ReportedMissingEpisode => ({
   episodeId: '7b0c6a57-7f0e-4a44-9b1c-1f7c0e6f2a11',
@@ -16,14 +20,23 @@ const episode = (overrides: Partial<ReportedMissingEpisode> = {}): ReportedMissi
 
 describe('missing-episode severity (DOMAIN.md rules)', () => {
   it('a child with a trafficking marker is critical whatever the police grade', () => {
-    expect(severityOf(episode({ riskGrade: 'low' }))).toEqual({ severity: 'critical', rule: 'missing-child-with-trafficking-marker' });
+    expect(severityOf(episode({ riskGrade: 'low' }))).toEqual({
+      severity: 'critical',
+      rule: 'missing-child-with-trafficking-marker',
+    });
   });
   it('a child without a marker is informational', () => {
     expect(severityOf(episode({ traffickingMarkers: [] })).severity).toBe('informational');
   });
   it('a high-risk adult is high; other adults informational', () => {
-    expect(severityOf(episode({ isChild: false, ageYears: 30, riskGrade: 'high', traffickingMarkers: [] })).severity).toBe('high');
-    expect(severityOf(episode({ isChild: false, ageYears: 30, riskGrade: 'medium' })).severity).toBe('informational');
+    expect(
+      severityOf(
+        episode({ isChild: false, ageYears: 30, riskGrade: 'high', traffickingMarkers: [] }),
+      ).severity,
+    ).toBe('high');
+    expect(
+      severityOf(episode({ isChild: false, ageYears: 30, riskGrade: 'medium' })).severity,
+    ).toBe('informational');
   });
 });
 
@@ -38,7 +51,11 @@ describe('the alert decision', () => {
     });
   });
   it('high-risk adults must be acknowledged within 60 minutes', () => {
-    expect(assessMissingEpisode(episode({ isChild: false, ageYears: 40, riskGrade: 'high', traffickingMarkers: [] })).acknowledgeWithinMinutes).toBe(60);
+    expect(
+      assessMissingEpisode(
+        episode({ isChild: false, ageYears: 40, riskGrade: 'high', traffickingMarkers: [] }),
+      ).acknowledgeWithinMinutes,
+    ).toBe(60);
   });
   it('shows times in London time (BST in summer) and explains disputed ages', () => {
     const decision = assessMissingEpisode(episode({ ageDisputed: true, ageYears: 19 }));

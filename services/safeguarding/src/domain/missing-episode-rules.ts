@@ -45,7 +45,9 @@ export function severityOf(episode: ReportedMissingEpisode): { severity: Severit
 
 function describeAge(episode: ReportedMissingEpisode): string {
   if (episode.ageDisputed) {
-    return episode.ageYears === undefined ? 'age disputed (treated as a child)' : `${episode.ageYears} (age disputed, treated as a child)`;
+    return episode.ageYears === undefined
+      ? 'age disputed (treated as a child)'
+      : `${episode.ageYears} (age disputed, treated as a child)`;
   }
   return episode.ageYears === undefined ? 'unknown (treated as a child)' : String(episode.ageYears);
 }

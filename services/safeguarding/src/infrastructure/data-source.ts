@@ -1,12 +1,13 @@
 import { DataSource } from 'typeorm';
 import { CreateSafeguarding1764300000000 } from '../migrations/1764300000000-create-safeguarding';
-import { assertSchemaName } from './schema';
+import { quoteIdentifier } from '@harbour/platform';
 
 export function createSafeguardingDataSource(databaseUrl: string, schema: string): DataSource {
+  quoteIdentifier(schema); // configuration becomes SQL: only a plain identifier passes
   return new DataSource({
     type: 'postgres',
     url: databaseUrl,
-    schema: assertSchemaName(schema),
+    schema,
     migrations: [CreateSafeguarding1764300000000],
     migrationsTableName: 'migrations',
     synchronize: false,

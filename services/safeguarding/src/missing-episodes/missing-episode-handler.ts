@@ -1,21 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { topicFor } from '@harbour/contracts';
+import { type AlertRequested, type MissingEpisodeReported, topicFor } from '@harbour/contracts';
 import { authorityByGss } from '@harbour/london';
 import type { HarbourEvent, Outbox } from '@harbour/messaging';
+import { quoteIdentifier } from '@harbour/platform';
 import type { EntityManager } from 'typeorm';
-import { assessMissingEpisode, type ReportedMissingEpisode } from '../domain/missing-episode-rules';
+import { assessMissingEpisode } from '../domain/missing-episode-rules';
 
 export const ALERT_REQUESTED = 'harbour.alert.requested';
-
-interface ReportedPayload {
-  episodeId: string;
-  isChild: boolean;
-  child: { ageYears?: number; ageDisputed: boolean; gender: string };
-  traffickingMarkers: string[];
-  borough: string;
-  riskGrade: ReportedMissingEpisode['riskGrade'];
-  lastSeenAt: string;
-}
 
 /**
  * `harbour.missing-episode.reported` → an alert decision, recorded with the rule that made it,
@@ -23,13 +14,17 @@ interface ReportedPayload {
  * and never raised twice for the same event (the consumer's inbox).
  */
 export class MissingEpisodeHandler {
+  private readonly schema: string;
+
   constructor(
-    private readonly schema: string,
+    schema: string,
     private readonly outbox: Outbox,
-  ) {}
+  ) {
+    this.schema = quoteIdentifier(schema);
+  }
 
   async onReported(event: HarbourEvent, manager: EntityManager): Promise<void> {
-    const data = event.data as ReportedPayload;
+    const data = event.data as MissingEpisodeReported;
     const borough = authorityByGss(data.borough);
     const decision = assessMissingEpisode({
       episodeId: data.episodeId,
@@ -45,7 +40,7 @@ export class MissingEpisodeHandler {
     });
     const alertId = randomUUID();
     await manager.query(
-      `INSERT INTO "${this.schema}".alert_decision
+      `INSERT INTO ${this.schema}.alert_decision
          (alert_id, cause_kind, cause_id, cause_event_id, severity, rule, audience, acknowledge_within_minutes)
        VALUES ($1, 'missing_episode', $2, $3, $4, $5, $6, $7)`,
       [
@@ -72,7 +67,7 @@ export class MissingEpisodeHandler {
         disclosure: { level: decision.disclosure },
         summary: { title: decision.title, lines: decision.lines },
         requestedAt: new Date().toISOString(),
-      },
+      } satisfies AlertRequested,
     });
   }
 }

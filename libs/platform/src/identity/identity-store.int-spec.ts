@@ -1,0 +1,193 @@
+import { assertTestDatabase, testDatabaseUrl, uniqueName } from '@harbour/testing';
+import type { DataSource } from 'typeorm';
+import { runMigrationsLocked } from '../database/run-migrations-locked';
+import { createIdentityDataSource } from './identity-data-source';
+import { IdentityStore } from './identity-store';
+
+describe('IdentityStore against Postgres', () => {
+  const schema = uniqueName('platform_identity');
+  const lockName = `harbour:${schema}`;
+  let dataSource: DataSource;
+  let store: IdentityStore;
+
+  beforeAll(() => {
+    assertTestDatabase(testDatabaseUrl());
+    dataSource = createIdentityDataSource(testDatabaseUrl(), schema);
+    store = new IdentityStore(dataSource);
+  });
+
+  afterAll(async () => {
+    if (dataSource.isInitialized) {
+      await dataSource.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await dataSource.destroy();
+    }
+  });
+
+  it('creates the schema and runs migrations from four services starting at once', async () => {
+    const starters = [
+      dataSource,
+      ...[1, 2, 3].map(() => createIdentityDataSource(testDatabaseUrl(), schema)),
+    ];
+    try {
+      await Promise.all(starters.map((starter) => runMigrationsLocked(starter, lockName)));
+    } finally {
+      await Promise.all(starters.slice(1).map((starter) => starter.destroy()));
+    }
+
+    const applied = await dataSource.query<{ name: string }[]>(
+      `SELECT name FROM "${schema}".migrations ORDER BY id`,
+    );
+    expect(applied.map((row) => row.name)).toEqual(['CreateIdentityStore1764316800000']);
+    const tables = await dataSource.query<{ table_name: string }[]>(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1`,
+      [schema],
+    );
+    expect(tables.map((row) => row.table_name)).toEqual(['api_key', 'migrations', 'organisation']);
+
+    // A later start finds nothing to do.
+    await runMigrationsLocked(dataSource, lockName);
+  });
+
+  it('issues a key that authenticates, and rejects it once revoked', async () => {
+    const organisation = await store.createOrganisation({
+      name: 'Camden MASH',
+      kind: 'local_authority',
+      boroughs: ['E09000007'],
+    });
+    const issued = await store.issueApiKey({
+      organisationId: organisation.id,
+      roles: ['submit', 'read'],
+      label: 'case system',
+    });
+    expect(issued.key).toMatch(/^hbr_[a-z0-9]{12}_[A-Za-z0-9_-]{43,}$/);
+    expect(issued.key.startsWith(`hbr_${issued.prefix}_`)).toBe(true);
+
+    expect(await store.authenticate(issued.key)).toEqual({
+      organisationId: organisation.id,
+      organisationName: 'Camden MASH',
+      organisationKind: 'local_authority',
+      boroughs: ['E09000007'],
+      roles: ['submit', 'read'],
+      keyId: issued.keyId,
+    });
+
+    const stored = await dataSource.query<{ secret_hash: string; last_used_at: Date | null }[]>(
+      `SELECT secret_hash, last_used_at FROM "${schema}".api_key WHERE id = $1`,
+      [issued.keyId],
+    );
+    const secret = issued.key.slice(`hbr_${issued.prefix}_`.length);
+    expect(stored[0]?.secret_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(stored[0]?.secret_hash).not.toContain(secret);
+    expect(stored[0]?.last_used_at).toBeInstanceOf(Date);
+
+    const [listed] = await store.listApiKeys(organisation.id);
+    expect(listed).toMatchObject({ id: issued.keyId, prefix: issued.prefix, revokedAt: null });
+    expect(listed?.lastUsedAt).toBeInstanceOf(Date);
+    expect(JSON.stringify(listed)).not.toContain(secret);
+    expect(listed).not.toHaveProperty('secretHash');
+
+    expect(await store.revokeApiKey(issued.keyId)).toBe(true);
+    expect(await store.revokeApiKey(issued.keyId)).toBe(false);
+    expect(await store.authenticate(issued.key)).toBeNull();
+    expect((await store.listApiKeys(organisation.id))[0]?.revokedAt).toBeInstanceOf(Date);
+  });
+
+  it('rejects an expired key but accepts one that expires later', async () => {
+    const organisation = await store.createOrganisation({
+      name: 'Hope NGO',
+      kind: 'ngo',
+      boroughs: ['pan_london'],
+    });
+    const expired = await store.issueApiKey({
+      organisationId: organisation.id,
+      roles: ['respond'],
+      label: 'old',
+      expiresAt: new Date(Date.now() - 1000),
+    });
+    const current = await store.issueApiKey({
+      organisationId: organisation.id,
+      roles: ['respond'],
+      label: 'new',
+      expiresAt: new Date(Date.now() + 3_600_000),
+    });
+    expect(await store.authenticate(expired.key)).toBeNull();
+    expect(await store.authenticate(current.key)).toMatchObject({ keyId: current.keyId });
+  });
+
+  it('rejects a wrong secret, an unknown prefix and garbage', async () => {
+    const organisation = await store.createOrganisation({
+      name: 'Met SC&O',
+      kind: 'police_specialist',
+      boroughs: ['pan_london'],
+    });
+    const issued = await store.issueApiKey({
+      organisationId: organisation.id,
+      roles: ['read'],
+      label: 'analyst',
+    });
+    const secret = issued.key.slice(`hbr_${issued.prefix}_`.length);
+    const flipped = (secret.startsWith('A') ? 'B' : 'A') + secret.slice(1);
+
+    expect(await store.authenticate(`hbr_${issued.prefix}_${flipped}`)).toBeNull();
+    expect(await store.authenticate(`hbr_zzzzzzzzzzzz_${secret}`)).toBeNull();
+    expect(await store.authenticate('Bearer nonsense')).toBeNull();
+    expect(await store.authenticate(issued.key)).not.toBeNull();
+  });
+
+  it('records last use at most once a minute', async () => {
+    const organisation = await store.createOrganisation({
+      name: 'Harbour coordinators',
+      kind: 'coordinator',
+      boroughs: ['pan_london'],
+    });
+    const issued = await store.issueApiKey({
+      organisationId: organisation.id,
+      roles: ['admin'],
+      label: 'ops',
+    });
+    const lastUsed = async (): Promise<Date | null | undefined> =>
+      (await store.listApiKeys(organisation.id))[0]?.lastUsedAt;
+
+    await store.authenticate(issued.key);
+    const first = await lastUsed();
+    await store.authenticate(issued.key);
+    expect(await lastUsed()).toEqual(first);
+
+    await dataSource.query(
+      `UPDATE "${schema}".api_key SET last_used_at = now() - interval '2 minutes' WHERE id = $1`,
+      [issued.keyId],
+    );
+    const backdated = await lastUsed();
+    await store.authenticate(issued.key);
+    expect((await lastUsed())?.getTime()).toBeGreaterThan(backdated?.getTime() ?? Infinity);
+  });
+
+  it('finds organisations, and refuses bad kinds, boroughs and roles', async () => {
+    const organisation = await store.createOrganisation({
+      id: '5b0f4f5e-3d7e-4c1b-9d43-2f1e0a9c8b7d',
+      name: 'Haven Housing',
+      kind: 'housing_provider',
+      boroughs: ['E09000001', 'E09000033'],
+    });
+    expect(await store.findOrganisation(organisation.id)).toEqual(organisation);
+    expect(await store.findOrganisation('0b0f4f5e-3d7e-4c1b-9d43-2f1e0a9c8b7d')).toBeNull();
+    expect(await store.findOrganisation('not-a-uuid')).toBeNull();
+
+    await expect(
+      store.createOrganisation({ name: 'X', kind: 'army' as 'ngo', boroughs: [] }),
+    ).rejects.toThrow('unknown organisation kind "army"');
+    await expect(
+      store.createOrganisation({ name: 'X', kind: 'ngo', boroughs: ['Camden'] }),
+    ).rejects.toThrow('"Camden" is neither');
+    await expect(
+      store.issueApiKey({
+        organisationId: organisation.id,
+        roles: ['root' as 'admin'],
+        label: 'x',
+      }),
+    ).rejects.toThrow('unknown role "root"');
+    await expect(
+      store.issueApiKey({ organisationId: organisation.id, roles: [], label: 'x' }),
+    ).rejects.toThrow('at least one role');
+  });
+});

@@ -1,0 +1,191 @@
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestSchema, testDatabaseUrl, type TestSchema } from '@harbour/testing';
+import { Client } from 'pg';
+import { type CliContext, openCliContext } from './cli-context';
+import { CliError } from './cli-error';
+import { addContact } from './contact-commands';
+import { demoDirectory, demoOrganisationId } from './demo-directory';
+import { issueKey, listKeys, revokeKey } from './key-commands';
+import { addOrganisation, listOrganisations } from './organisation-commands';
+import { type DemoKeysFile, seedDemo } from './seed-demo';
+
+jest.setTimeout(60_000);
+
+describe('harbour CLI commands', () => {
+  let notificationSchema: TestSchema;
+  let identitySchema: TestSchema;
+  let context: CliContext;
+  let db: Client;
+  let workDir: string;
+
+  beforeAll(async () => {
+    notificationSchema = await createTestSchema('notification_cli');
+    identitySchema = await createTestSchema('identity_cli');
+    context = await openCliContext({
+      databaseUrl: testDatabaseUrl(),
+      notificationSchema: notificationSchema.schema,
+      identitySchema: identitySchema.schema,
+    });
+    db = new Client({ connectionString: testDatabaseUrl() });
+    await db.connect();
+    workDir = await mkdtemp(join(tmpdir(), 'harbour-cli-'));
+  });
+
+  afterAll(async () => {
+    await context.close();
+    await db.end();
+    await notificationSchema.drop();
+    await identitySchema.drop();
+    await rm(workDir, { recursive: true, force: true });
+  });
+
+  const count = async (table: string): Promise<number> => {
+    const result = await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`);
+    return Number(result.rows[0]?.n);
+  };
+
+  it('adds an organisation to both stores under one id, and a key issued for it authenticates', async () => {
+    const { organisation, created } = await addOrganisation(context, {
+      name: 'Islington Missing Persons Unit',
+      kind: 'missing_person_unit',
+      boroughs: ['E09000019'],
+      languages: ['ro'],
+    });
+    expect(created).toBe(true);
+    expect(await context.identity.findOrganisation(organisation.id)).toMatchObject({
+      name: 'Islington Missing Persons Unit',
+      kind: 'missing_person_unit',
+      boroughs: ['E09000019'],
+    });
+    expect(await context.directory.findOrganisation(organisation.id)).toMatchObject({
+      languages: ['ro'],
+    });
+
+    const issued = await issueKey(context, {
+      organisationId: organisation.id,
+      roles: ['submit', 'read'],
+    });
+    const principal = await context.identity.authenticate(issued.key);
+    expect(principal).toMatchObject({
+      organisationId: organisation.id,
+      organisationKind: 'missing_person_unit',
+      roles: ['submit', 'read'],
+    });
+    expect((await listKeys(context, organisation.id)).map((k) => k.id)).toEqual([issued.keyId]);
+
+    await revokeKey(context, issued.keyId);
+    expect(await context.identity.authenticate(issued.key)).toBeNull();
+    await expect(revokeKey(context, issued.keyId)).rejects.toThrow(CliError);
+  });
+
+  it('adds an organisation with a given id only once', async () => {
+    const id = '5d0c8a3e-2f41-4b7a-9c6d-1e2f3a4b5c6d';
+    const input = { id, name: 'Hackney SPoC', kind: 'police_borough', boroughs: ['E09000012'] };
+    expect((await addOrganisation(context, input)).created).toBe(true);
+    expect((await addOrganisation(context, input)).created).toBe(false);
+    await expect(addOrganisation(context, { ...input, name: 'Someone else' })).rejects.toThrow(
+      /already exists as "Hackney SPoC"/,
+    );
+  });
+
+  it('adds a contact to a known organisation, once', async () => {
+    const { organisation } = await addOrganisation(context, {
+      name: 'An NGO',
+      kind: 'ngo',
+      boroughs: ['pan_london'],
+      specialisms: ['labour'],
+    });
+    const first = await addContact(context, {
+      organisationId: organisation.id,
+      email: 'duty@ngo.example',
+      label: 'duty',
+    });
+    const again = await addContact(context, {
+      organisationId: organisation.id,
+      email: 'duty@ngo.example',
+    });
+    expect(first.created).toBe(true);
+    expect(again).toEqual({ contact: first.contact, created: false });
+    const listed = (await listOrganisations(context)).find((o) => o.id === organisation.id);
+    expect(listed?.contacts).toEqual(['duty@ngo.example']);
+  });
+
+  it('refuses user mistakes with a clear message', async () => {
+    await expect(
+      addOrganisation(context, { name: 'X', kind: 'charity', boroughs: ['E09000007'] }),
+    ).rejects.toThrow(
+      new CliError(
+        'unknown kind "charity": use one of police_borough, police_specialist, immigration, local_authority, ngo, housing_provider, missing_person_unit, coordinator',
+      ),
+    );
+    await expect(
+      addOrganisation(context, { name: 'X', kind: 'ngo', boroughs: ['E09000034'] }),
+    ).rejects.toThrow(/"E09000034" is not a London borough/);
+    await expect(
+      addContact(context, {
+        organisationId: '00000000-0000-4000-8000-000000000000',
+        email: 'a@b.example',
+      }),
+    ).rejects.toThrow(/unknown organisation/);
+    await expect(
+      issueKey(context, {
+        organisationId: '00000000-0000-4000-8000-000000000000',
+        roles: ['admin'],
+      }),
+    ).rejects.toThrow(/unknown organisation/);
+    await expect(issueKey(context, { organisationId: 'nope', roles: ['admin'] })).rejects.toThrow(
+      /is not a UUID/,
+    );
+  });
+
+  it('seeds the demo London directory idempotently, with fresh keys in a private file each time', async () => {
+    const keysFile = join(workDir, 'keys', 'demo-keys.json');
+    const orgsBefore = await count(`"${notificationSchema.schema}".organisation`);
+
+    const first = await seedDemo(context, { keysFile });
+    expect(first.organisations).toEqual({ created: 100, existing: 0 });
+    const firstKeys = JSON.parse(await readFile(keysFile, 'utf8')) as DemoKeysFile;
+    expect((await stat(keysFile)).mode & 0o777).toBe(0o600);
+
+    const second = await seedDemo(context, { keysFile });
+    expect(second.organisations).toEqual({ created: 0, existing: 100 });
+    expect(second.contacts).toEqual({ created: 0, existing: 100 });
+    expect(second.revokedKeys).toBe(2);
+    expect(await count(`"${notificationSchema.schema}".organisation`)).toBe(
+      orgsBefore + 33 * 3 + 1,
+    );
+    expect(
+      await count(
+        `"${notificationSchema.schema}".contact WHERE address LIKE '%@demo.harbour.localhost'`,
+      ),
+    ).toBe(100);
+    const demoIds = demoDirectory().map((o) => o.id);
+    const inIdentity = await db.query(
+      `SELECT id FROM "${identitySchema.schema}".organisation WHERE id = ANY($1::uuid[])`,
+      [demoIds],
+    );
+    expect(inIdentity.rowCount).toBe(100);
+
+    const secondKeys = JSON.parse(await readFile(keysFile, 'utf8')) as DemoKeysFile;
+    expect(secondKeys.keys.camdenPoliceSubmit.organisationId).toBe(
+      demoOrganisationId('E09000007', 'police_borough'),
+    );
+    expect(
+      await context.identity.authenticate(secondKeys.keys.camdenPoliceSubmit.key),
+    ).toMatchObject({
+      organisationKind: 'police_borough',
+      roles: ['submit'],
+      boroughs: ['E09000007'],
+    });
+    expect(await context.identity.authenticate(secondKeys.keys.coordinatorAdmin.key)).toMatchObject(
+      {
+        organisationKind: 'coordinator',
+        roles: ['admin'],
+      },
+    );
+    // The first run's keys were replaced, not left working somewhere nobody knows.
+    expect(await context.identity.authenticate(firstKeys.keys.camdenPoliceSubmit.key)).toBeNull();
+  });
+});

@@ -1,0 +1,64 @@
+import { LONDON_AUTHORITIES } from '@harbour/london';
+import { demoDirectory, slugOf } from './demo-directory';
+import { nameBasedUuid } from './name-based-uuid';
+
+describe('demoDirectory', () => {
+  const directory = demoDirectory();
+
+  it('has a missing-person unit, a police SPoC and children’s services for each of the 33 authorities, and a coordinator', () => {
+    expect(LONDON_AUTHORITIES).toHaveLength(33);
+    expect(directory).toHaveLength(33 * 3 + 1);
+    for (const authority of LONDON_AUTHORITIES) {
+      const kinds = directory.filter((o) => o.boroughs.includes(authority.gss)).map((o) => o.kind);
+      expect(kinds.sort()).toEqual(['local_authority', 'missing_person_unit', 'police_borough']);
+    }
+    expect(directory.filter((o) => o.kind === 'coordinator')).toEqual([
+      expect.objectContaining({ boroughs: ['pan_london'] }),
+    ]);
+  });
+
+  it('names and addresses them after the borough', () => {
+    expect(directory).toContainEqual(
+      expect.objectContaining({
+        name: 'Camden Missing Persons Unit',
+        kind: 'missing_person_unit',
+        boroughs: ['E09000007'],
+        email: 'mpu.camden@demo.harbour.localhost',
+      }),
+    );
+    expect(directory).toContainEqual(
+      expect.objectContaining({
+        kind: 'police_borough',
+        email: 'spoc.barking-and-dagenham@demo.harbour.localhost',
+      }),
+    );
+    expect(directory).toContainEqual(
+      expect.objectContaining({
+        kind: 'local_authority',
+        email: 'childrens.city-of-london@demo.harbour.localhost',
+      }),
+    );
+  });
+
+  it('gives every organisation and address a distinct id that is the same on every run', () => {
+    expect(new Set(directory.map((o) => o.id)).size).toBe(directory.length);
+    expect(new Set(directory.map((o) => o.email)).size).toBe(directory.length);
+    expect(demoDirectory().map((o) => o.id)).toEqual(directory.map((o) => o.id));
+  });
+});
+
+describe('nameBasedUuid', () => {
+  it('computes RFC 9562 version-5 UUIDs', () => {
+    // The RFC's example: the DNS namespace and "www.example.com".
+    expect(nameBasedUuid('6ba7b810-9dad-11d1-80b4-00c04fd430c8', 'www.example.com')).toBe(
+      '2ed6657d-e927-568b-95e1-2665a8aea6a2',
+    );
+  });
+});
+
+describe('slugOf', () => {
+  it('makes borough names safe for e-mail local parts', () => {
+    expect(slugOf('Kingston upon Thames')).toBe('kingston-upon-thames');
+    expect(slugOf('Hammersmith and Fulham')).toBe('hammersmith-and-fulham');
+  });
+});

@@ -1,0 +1,60 @@
+import type { ApiKeySummary, IssuedApiKey } from '@harbour/platform';
+import { parsePositiveInt, parseRoles, parseUuid } from './cli-arguments';
+import type { CliContext } from './cli-context';
+import { CliError } from './cli-error';
+
+export interface IssueKeyInput {
+  organisationId: string;
+  roles: string[];
+  label?: string;
+  expiresInDays?: string;
+}
+
+export interface IssuedKey extends IssuedApiKey {
+  organisationName: string;
+  expiresAt: Date | null;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Issues an API key. The returned `key` is the only copy: only its hash is stored. */
+export async function issueKey(
+  context: CliContext,
+  input: IssueKeyInput,
+  now: Date = new Date(),
+): Promise<IssuedKey> {
+  const organisationId = parseUuid(input.organisationId, '--org');
+  const roles = parseRoles(input.roles);
+  const days =
+    input.expiresInDays === undefined
+      ? undefined
+      : parsePositiveInt(input.expiresInDays, '--expires-in-days');
+  const organisation = await context.identity.findOrganisation(organisationId);
+  if (organisation === null) throw new CliError(`unknown organisation ${organisationId}`);
+  const expiresAt = days === undefined ? null : new Date(now.getTime() + days * DAY_MS);
+  const issued = await context.identity.issueApiKey({
+    organisationId,
+    roles,
+    label: input.label?.trim() || 'issued with the harbour CLI',
+    ...(expiresAt === null ? {} : { expiresAt }),
+  });
+  return { ...issued, organisationName: organisation.name, expiresAt };
+}
+
+export async function listKeys(
+  context: CliContext,
+  organisationIdInput: string,
+): Promise<ApiKeySummary[]> {
+  const organisationId = parseUuid(organisationIdInput, '--org');
+  if ((await context.identity.findOrganisation(organisationId)) === null) {
+    throw new CliError(`unknown organisation ${organisationId}`);
+  }
+  return context.identity.listApiKeys(organisationId);
+}
+
+export async function revokeKey(context: CliContext, keyIdInput: string): Promise<void> {
+  const keyId = parseUuid(keyIdInput, 'key id');
+  if (!(await context.identity.revokeApiKey(keyId))) {
+    throw new CliError(`no active key ${keyId} (unknown, or already revoked)`);
+  }
+}

@@ -1,0 +1,319 @@
+import { Command } from 'commander';
+import { createKafka, type KafkaClient } from '@harbour/messaging';
+import {
+  databaseConfig,
+  defineConfig,
+  kafkaConfig,
+  loadConfig,
+  type Logger,
+} from '@harbour/platform';
+import { type CliContext, openCliContext } from './cli-context';
+import { addContact } from './contact-commands';
+import { listDeadLetters, replayDeadLetters } from './dlq-commands';
+import { issueKey, listKeys, revokeKey } from './key-commands';
+import { addOrganisation, listOrganisations } from './organisation-commands';
+import { DEFAULT_KEYS_FILE, seedDemo } from './seed-demo';
+
+/** Where the CLI writes: results to `out` (scriptable), warnings and notes to `err`. */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export const cliConfigSpec = defineConfig({
+  ...databaseConfig,
+  ...kafkaConfig,
+  NOTIFICATION_DB_SCHEMA: {
+    kind: 'string',
+    default: 'notification',
+    description: 'Postgres schema of the notification service (its partner directory).',
+  },
+});
+
+export interface ProgramOptions {
+  io: CliIo;
+  env: NodeJS.ProcessEnv;
+  logger: Logger;
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** Formats rows as aligned columns under a header. */
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]): string =>
+    cells
+      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+      .join('  ');
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
+/** The `harbour` command line. Actions throw `CliError` for user mistakes (see main.ts). */
+export function buildProgram(options: ProgramOptions): Command {
+  const { io, env, logger } = options;
+  const config = () => loadConfig(cliConfigSpec, env);
+
+  async function withContext<T>(work: (context: CliContext) => Promise<T>): Promise<T> {
+    const { DATABASE_URL, NOTIFICATION_DB_SCHEMA } = config();
+    const context = await openCliContext({
+      databaseUrl: DATABASE_URL,
+      notificationSchema: NOTIFICATION_DB_SCHEMA,
+    });
+    try {
+      return await work(context);
+    } finally {
+      await context.close();
+    }
+  }
+
+  function kafka(): KafkaClient {
+    return createKafka({
+      brokers: config().KAFKA_BROKERS,
+      clientId: 'harbour-cli',
+      logger,
+      // The failure reaches the user as one line (main.ts); kafkajs's retry chatter would bury it.
+      logLevel: 'nothing',
+    });
+  }
+
+  const program = new Command('harbour')
+    .description(
+      'Administer Harbour: partner organisations, contacts, API keys, dead letters, demo data.',
+    )
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({
+      writeOut: (text) => {
+        io.out(text.replace(/\n$/, ''));
+      },
+      writeErr: (text) => {
+        io.err(text.replace(/\n$/, ''));
+      },
+    })
+    .exitOverride();
+
+  const org = program
+    .command('org')
+    .description('Partner organisations (identity store and directory).');
+  org
+    .command('add')
+    .description(
+      'Add an organisation to the identity store and the directory, with one id; prints the id.',
+    )
+    .requiredOption('--name <name>', 'organisation name')
+    .requiredOption(
+      '--kind <kind>',
+      'police_borough, police_specialist, immigration, local_authority, ngo, housing_provider, missing_person_unit or coordinator',
+    )
+    .requiredOption(
+      '--borough <gss>',
+      'a borough served: GSS code (E09000001-E09000033) or pan_london; repeat for more',
+      collect,
+    )
+    .option('--id <uuid>', 'use this id (re-running with the same id is safe)')
+    .option(
+      '--specialism <name>',
+      'a specialism, e.g. sex_work, labour, children; repeat for more',
+      collect,
+    )
+    .option('--language <iso>', 'an ISO 639-1 language offered, e.g. ro; repeat for more', collect)
+    .action(
+      async (opts: {
+        name: string;
+        kind: string;
+        borough: string[];
+        id?: string;
+        specialism?: string[];
+        language?: string[];
+      }) => {
+        const added = await withContext((context) =>
+          addOrganisation(context, {
+            name: opts.name,
+            kind: opts.kind,
+            boroughs: opts.borough,
+            ...(opts.id === undefined ? {} : { id: opts.id }),
+            specialisms: opts.specialism ?? [],
+            languages: opts.language ?? [],
+          }),
+        );
+        if (!added.created)
+          io.err(`organisation ${added.organisation.id} already exists; nothing changed`);
+        io.out(added.organisation.id);
+      },
+    );
+  org
+    .command('list')
+    .description('List the directory.')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const organisations = await withContext(listOrganisations);
+      if (opts.json) {
+        io.out(JSON.stringify(organisations, null, 2));
+        return;
+      }
+      io.out(
+        table(
+          ['ID', 'KIND', 'NAME', 'BOROUGHS', 'CONTACTS'],
+          organisations.map((o) => [
+            o.id,
+            o.kind,
+            o.name,
+            o.boroughs.join(','),
+            o.contacts.join(','),
+          ]),
+        ),
+      );
+    });
+
+  program
+    .command('contact')
+    .description('How organisations are reached.')
+    .command('add')
+    .description('Add an e-mail contact to an organisation; prints the contact id.')
+    .requiredOption('--org <id>', 'organisation id')
+    .requiredOption('--email <address>', 'e-mail address alerts are sent to')
+    .option('--label <label>', 'e.g. "duty inbox"')
+    .action(async (opts: { org: string; email: string; label?: string }) => {
+      const added = await withContext((context) =>
+        addContact(context, {
+          organisationId: opts.org,
+          email: opts.email,
+          ...(opts.label === undefined ? {} : { label: opts.label }),
+        }),
+      );
+      if (!added.created) io.err('that contact already exists; nothing changed');
+      io.out(added.contact.id);
+    });
+
+  const key = program.command('key').description('API keys.');
+  key
+    .command('issue')
+    .description('Issue an API key for an organisation; prints the key once.')
+    .requiredOption('--org <id>', 'organisation id')
+    .requiredOption('--role <role>', 'submit, respond, read or admin; repeat for more', collect)
+    .option('--label <label>', 'what the key is for, e.g. "Camden MASH case system"')
+    .option('--expires-in-days <n>', 'the key stops working after this many days')
+    .action(
+      async (opts: { org: string; role: string[]; label?: string; expiresInDays?: string }) => {
+        const issued = await withContext((context) =>
+          issueKey(context, {
+            organisationId: opts.org,
+            roles: opts.role,
+            ...(opts.label === undefined ? {} : { label: opts.label }),
+            ...(opts.expiresInDays === undefined ? {} : { expiresInDays: opts.expiresInDays }),
+          }),
+        );
+        io.err(
+          `Key ${issued.keyId} for ${issued.organisationName}` +
+            (issued.expiresAt ? `, expires ${issued.expiresAt.toISOString()}` : '') +
+            '. It is shown only now and is not stored: keep it safe.',
+        );
+        io.out(issued.key);
+      },
+    );
+  key
+    .command('list')
+    .description("List an organisation's keys (never the secrets).")
+    .requiredOption('--org <id>', 'organisation id')
+    .option('--json', 'print JSON')
+    .action(async (opts: { org: string; json?: boolean }) => {
+      const keys = await withContext((context) => listKeys(context, opts.org));
+      if (opts.json) {
+        io.out(JSON.stringify(keys, null, 2));
+        return;
+      }
+      const when = (date: Date | null): string => date?.toISOString() ?? '-';
+      io.out(
+        table(
+          ['KEY ID', 'PREFIX', 'ROLES', 'CREATED', 'EXPIRES', 'REVOKED', 'LAST USED', 'LABEL'],
+          keys.map((k) => [
+            k.id,
+            k.prefix,
+            k.roles.join(','),
+            when(k.createdAt),
+            when(k.expiresAt),
+            when(k.revokedAt),
+            when(k.lastUsedAt),
+            k.label,
+          ]),
+        ),
+      );
+    });
+  key
+    .command('revoke')
+    .description('Revoke a key at once.')
+    .argument('<keyId>', 'the key id (from "harbour key list")')
+    .action(async (keyId: string) => {
+      await withContext((context) => revokeKey(context, keyId));
+      io.out(`revoked ${keyId}`);
+    });
+
+  const dlq = program.command('dlq').description('Dead-letter topics (<topic>.dlq).');
+  dlq
+    .command('list')
+    .description("List a topic's dead letters (metadata only, never payloads).")
+    .argument('<topic>', 'the source topic, e.g. harbour.safeguarding.alert.v1')
+    .option('--limit <n>', 'at most this many, oldest first')
+    .option('--json', 'print JSON')
+    .action(async (topic: string, opts: { limit?: string; json?: boolean }) => {
+      const entries = await listDeadLetters(
+        kafka(),
+        topic,
+        opts.limit === undefined ? {} : { limit: opts.limit },
+      );
+      if (opts.json) {
+        io.out(JSON.stringify(entries, null, 2));
+        return;
+      }
+      if (entries.length === 0) {
+        io.err(`no dead letters on ${topic}.dlq`);
+        return;
+      }
+      io.out(
+        table(
+          ['POSITION', 'FAILED AT', 'REASON', 'TYPE', 'EVENT ID', 'CONSUMER', 'ERROR'],
+          entries.map((e) => [
+            `${e.partition}:${e.offset}`,
+            e.failedAt ?? '-',
+            e.reason,
+            e.eventType ?? '-',
+            e.eventId ?? '-',
+            e.consumer ?? '-',
+            e.error,
+          ]),
+        ),
+      );
+    });
+  dlq
+    .command('replay')
+    .description('Republish dead letters to their source topic (all, or the given positions).')
+    .argument('<topic>', 'the source topic, e.g. harbour.safeguarding.alert.v1')
+    .option('--offset <partition:offset>', 'replay only this one; repeat for more', collect)
+    .action(async (topic: string, opts: { offset?: string[] }) => {
+      const replayed = await replayDeadLetters(kafka(), topic, opts.offset ?? []);
+      io.out(`replayed ${replayed} message${replayed === 1 ? '' : 's'} to ${topic}`);
+    });
+
+  program
+    .command('seed')
+    .description('Demo data.')
+    .command('demo')
+    .description('Seed a demo London directory and issue demo API keys (safe to re-run).')
+    .option('--keys-file <path>', 'where to write the demo keys', DEFAULT_KEYS_FILE)
+    .action(async (opts: { keysFile: string }) => {
+      const summary = await withContext((context) =>
+        seedDemo(context, { keysFile: opts.keysFile }),
+      );
+      const { organisations, contacts, keys } = summary;
+      io.out(
+        [
+          `Organisations: ${organisations.created} created, ${organisations.existing} already there.`,
+          `Contacts: ${contacts.created} created, ${contacts.existing} already there.`,
+          `Keys (${summary.revokedKeys} earlier demo keys revoked), written to ${summary.keysFile}:`,
+          `  submit for ${keys.camdenPoliceSubmit.organisationName} (${keys.camdenPoliceSubmit.organisationId})`,
+          `  admin for ${keys.coordinatorAdmin.organisationName} (${keys.coordinatorAdmin.organisationId})`,
+        ].join('\n'),
+      );
+    });
+
+  return program;
+}

@@ -1,0 +1,95 @@
+import {
+  ConfigError,
+  databaseConfig,
+  defineConfig,
+  httpConfig,
+  kafkaConfig,
+  loadConfig,
+  loggingConfig,
+  redisConfig,
+  smtpConfig,
+  telemetryConfig,
+} from '@harbour/platform';
+
+export const notificationConfigSpec = defineConfig({
+  ...databaseConfig,
+  ...redisConfig,
+  ...kafkaConfig,
+  ...smtpConfig,
+  ...httpConfig(8083),
+  ...loggingConfig,
+  ...telemetryConfig,
+  NOTIFICATION_DB_SCHEMA: {
+    kind: 'string',
+    default: 'notification',
+    description: 'Postgres schema the notification service owns.',
+  },
+  NOTIFICATION_KAFKA_GROUP: {
+    kind: 'string',
+    default: 'harbour-notification',
+    description: 'Kafka consumer group of the notification service.',
+  },
+  NOTIFICATION_QUEUE_PREFIX: {
+    kind: 'string',
+    default: 'harbour',
+    description: 'Redis key prefix of the BullMQ delivery queue (tests use a unique one).',
+  },
+  NOTIFICATION_QUEUE_NAME: {
+    kind: 'string',
+    default: 'harbour-delivery',
+    description: 'Name of the BullMQ delivery queue.',
+  },
+  NOTIFICATION_DELIVERY_CONCURRENCY: {
+    kind: 'int',
+    default: '10',
+    description: 'Deliveries one process sends at the same time.',
+  },
+  NOTIFICATION_DELIVERY_ATTEMPTS: {
+    kind: 'int',
+    default: '8',
+    description: 'Send attempts per delivery before it is marked failed.',
+  },
+  NOTIFICATION_RETRY_BASE_MS: {
+    kind: 'int',
+    default: '5000',
+    description: 'First retry delay of a failed send; doubles per attempt, with jitter.',
+  },
+  NOTIFICATION_RETRY_MAX_MS: {
+    kind: 'int',
+    default: '900000',
+    description: 'Longest delay between two send attempts.',
+  },
+  NOTIFICATION_SWEEP_INTERVAL_MS: {
+    kind: 'int',
+    default: '1000',
+    description: 'How often pending deliveries without a live queue job are re-armed.',
+  },
+  NOTIFICATION_SMTP_MAX_CONNECTIONS: {
+    kind: 'int',
+    default: '5',
+    description: 'Pooled SMTP connections.',
+  },
+});
+
+export type NotificationConfig = ReturnType<typeof loadNotificationConfig>;
+
+export function loadNotificationConfig(env: NodeJS.ProcessEnv = process.env) {
+  const config = loadConfig(notificationConfigSpec, env);
+  const positive = [
+    'NOTIFICATION_DELIVERY_CONCURRENCY',
+    'NOTIFICATION_DELIVERY_ATTEMPTS',
+    'NOTIFICATION_RETRY_BASE_MS',
+    'NOTIFICATION_RETRY_MAX_MS',
+    'NOTIFICATION_SWEEP_INTERVAL_MS',
+    'NOTIFICATION_SMTP_MAX_CONNECTIONS',
+  ] as const;
+  const issues = positive
+    .filter((variable) => config[variable] < 1)
+    .map((variable) => ({
+      variable,
+      reason: `${config[variable]} is less than 1`,
+      description: notificationConfigSpec[variable].description,
+    }));
+  if (issues.length > 0) throw new ConfigError(issues);
+  return config;
+}

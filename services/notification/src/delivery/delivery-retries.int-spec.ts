@@ -1,0 +1,234 @@
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import { validateEvent } from '@harbour/contracts';
+import { Outbox } from '@harbour/messaging';
+import { createLogger, runMigrationsLocked } from '@harbour/platform';
+import {
+  createTestSchema,
+  expectEventually,
+  SmtpInbox,
+  testDatabaseUrl,
+  testRedisUrl,
+  testSmtpUrl,
+  type TestSchema,
+  uniqueName,
+} from '@harbour/testing';
+import { Queue, type Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { DataSource } from 'typeorm';
+import type { AlertRequested } from '@harbour/contracts';
+import { AlertRepository } from '../alerts/alert-repository';
+import { DirectoryRepository } from '../directory/directory-repository';
+import { createNotificationDataSource } from '../infrastructure/data-source';
+import { type AlertMailer, createSmtpMailer } from './alert-mailer';
+import { DeliverAlert } from './deliver-alert';
+import { DeliveryDispatcher } from './delivery-dispatcher';
+import { BullDeliveryJobs, type DeliveryJobData } from './delivery-jobs';
+import { DeliveryRepository } from './delivery-repository';
+import { startDeliveryWorker } from './delivery-worker';
+
+jest.setTimeout(60_000);
+
+/** A port nothing listens on: every SMTP connection to it is refused. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => {
+        resolve(port);
+      });
+    });
+  });
+}
+
+interface Pipeline {
+  queue: Queue<DeliveryJobData>;
+  worker: Worker<DeliveryJobData>;
+  dispatcher: DeliveryDispatcher;
+  mailer: AlertMailer;
+  redis: Redis[];
+}
+
+describe('delivery retries', () => {
+  const logger = createLogger({ service: 'notification-test', level: 'silent' });
+  const prefix = uniqueName('nqr');
+  const attempts = 3;
+  let schema: TestSchema;
+  let dataSource: DataSource;
+  let deliveries: DeliveryRepository;
+  let organisationId: string;
+  let contactId: string;
+  const pipelines: Pipeline[] = [];
+
+  beforeAll(async () => {
+    schema = await createTestSchema('notification_retries');
+    dataSource = createNotificationDataSource(testDatabaseUrl(), schema.schema, 4);
+    await runMigrationsLocked(dataSource, `harbour:${schema.schema}`);
+    deliveries = new DeliveryRepository(dataSource);
+    const directory = new DirectoryRepository(dataSource);
+    organisationId = randomUUID();
+    await directory.addOrganisation({
+      id: organisationId,
+      name: 'Camden MPU',
+      kind: 'missing_person_unit',
+      boroughs: ['E09000007'],
+    });
+    contactId = (
+      await directory.addContact({
+        organisationId,
+        channel: 'email',
+        address: `retry.${prefix}@test.harbour.localhost`,
+      })
+    ).value.id;
+  });
+
+  /** Both tests share the delivery table: only one pipeline may be sweeping it. */
+  async function stopPipelines(): Promise<void> {
+    for (const pipeline of pipelines.splice(0)) {
+      await pipeline.dispatcher.stop();
+      await pipeline.worker.close();
+      await pipeline.queue.obliterate({ force: true });
+      await pipeline.queue.close();
+      pipeline.mailer.close();
+      for (const redis of pipeline.redis) redis.disconnect();
+    }
+  }
+
+  afterAll(async () => {
+    await stopPipelines();
+    await dataSource.destroy();
+    await schema.drop();
+  });
+
+  async function startPipeline(queueName: string, smtpUrl: string): Promise<Pipeline> {
+    await stopPipelines();
+    const queueRedis = new Redis(testRedisUrl(), { enableOfflineQueue: false });
+    const workerRedis = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
+    const queue = new Queue<DeliveryJobData>(queueName, { connection: queueRedis, prefix });
+    await queue.waitUntilReady();
+    const mailer = createSmtpMailer({
+      url: smtpUrl,
+      from: 'Harbour <alerts@harbour.localhost>',
+      maxConnections: 1,
+    });
+    const outbox = new Outbox({
+      schema: schema.schema,
+      source: '/harbour/notification',
+      validator: validateEvent,
+    });
+    const worker = startDeliveryWorker({
+      queueName,
+      prefix,
+      connection: workerRedis,
+      concurrency: 2,
+      retry: { baseMs: 50, maxMs: 200 },
+      deliverAlert: new DeliverAlert({
+        dataSource,
+        alerts: new AlertRepository(dataSource),
+        deliveries,
+        mailer,
+        outbox,
+        relay: { kick: () => Promise.resolve() },
+        logger,
+        maxAttempts: attempts,
+      }),
+      logger,
+    });
+    const dispatcher = new DeliveryDispatcher({
+      deliveries,
+      jobs: new BullDeliveryJobs(queue, attempts),
+      logger,
+      sweepIntervalMs: 100,
+    });
+    dispatcher.start();
+    const pipeline = { queue, worker, dispatcher, mailer, redis: [queueRedis, workerRedis] };
+    pipelines.push(pipeline);
+    return pipeline;
+  }
+
+  async function pendingDelivery(): Promise<{ alertId: string; deliveryId: string }> {
+    const alert: AlertRequested = {
+      alertId: randomUUID(),
+      cause: { kind: 'missing_episode', id: randomUUID(), eventId: randomUUID() },
+      severity: 'high',
+      acknowledgeWithinMinutes: 60,
+      audience: { roles: ['missing_person_unit'], boroughs: ['E09000007'] },
+      disclosure: { level: 'notice' },
+      summary: {
+        title: 'Missing adult — high risk',
+        lines: [{ label: 'Police risk grade', value: 'high' }],
+      },
+      requestedAt: new Date().toISOString(),
+    };
+    const [deliveryId] = await dataSource.transaction(async (manager) => {
+      await new AlertRepository(dataSource).record(alert, manager);
+      return deliveries.addPending(
+        [
+          {
+            alertId: alert.alertId,
+            organisationId,
+            contactId,
+            channel: 'email',
+            address: `retry.${prefix}@test.harbour.localhost`,
+            matchedRule: 'role=missing_person_unit & borough=E09000007',
+          },
+        ],
+        manager,
+      );
+    });
+    if (deliveryId === undefined) throw new Error('no delivery added');
+    return { alertId: alert.alertId, deliveryId };
+  }
+
+  it('retries a send the SMTP server never accepts, then marks it failed and records harbour.delivery.failed', async () => {
+    await startPipeline(uniqueName('refused'), `smtp://127.0.0.1:${await closedPort()}`);
+    const { alertId, deliveryId } = await pendingDelivery();
+
+    const failed = await expectEventually(
+      async () => {
+        const row = await deliveries.find(deliveryId);
+        expect(row?.status).toBe('failed');
+        return row!;
+      },
+      { timeoutMs: 30_000, description: 'the delivery to be marked failed' },
+    );
+    expect(failed.attempts).toBe(attempts);
+    expect(failed.lastError).toMatch(/ECONNREFUSED/);
+
+    const events = await dataSource.query<
+      { type: string; key: string; data: Record<string, unknown> }[]
+    >(`SELECT type, key, data FROM "${schema.schema}".outbox WHERE key = $1`, [alertId]);
+    expect(events).toEqual([
+      {
+        type: 'harbour.delivery.failed',
+        key: alertId,
+        data: expect.objectContaining({
+          deliveryId,
+          organisationId,
+          attempts,
+          permanent: false,
+        }) as unknown,
+      },
+    ]);
+  });
+
+  it('sends each pending delivery once, even when it is queued again', async () => {
+    const pipeline = await startPipeline(uniqueName('accepted'), testSmtpUrl());
+    const { alertId, deliveryId } = await pendingDelivery();
+    await expectEventually(async () => {
+      expect((await deliveries.find(deliveryId))?.status).toBe('sent');
+    });
+    // A stray second job for the same delivery (e.g. a sweep racing a kick) sends nothing.
+    await pipeline.queue.add('deliver', { deliveryId }, { jobId: `again-${deliveryId}` });
+    await expectEventually(async () => {
+      expect(await pipeline.queue.getJobState(`again-${deliveryId}`)).toBe('completed');
+    });
+    const inbox = new SmtpInbox();
+    const received = (await inbox.messages()).filter((m) => (m.text ?? '').includes(alertId));
+    expect(received).toHaveLength(1);
+    expect((await deliveries.find(deliveryId))?.attempts).toBe(1);
+  });
+});

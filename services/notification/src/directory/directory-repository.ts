@@ -1,0 +1,214 @@
+import { randomUUID } from 'node:crypto';
+import type { OrganisationKind } from '@harbour/contracts';
+import { isOrganisationKind, quoteIdentifier, schemaOf } from '@harbour/platform';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { DirectoryOrganisation } from '../domain/audience';
+import { queryRows } from '../infrastructure/query-rows';
+
+export interface NewDirectoryOrganisation {
+  /** The organisation's id in the identity store. */
+  id: string;
+  name: string;
+  kind: OrganisationKind;
+  boroughs: string[];
+  specialisms?: string[];
+  languages?: string[];
+}
+
+export interface DirectoryEntry extends DirectoryOrganisation {
+  createdAt: Date;
+}
+
+/** How an organisation is reached. Only e-mail for now; webhooks come with a later channel. */
+export type ContactChannel = 'email';
+
+export interface Contact {
+  id: string;
+  organisationId: string;
+  channel: ContactChannel;
+  address: string;
+  label: string;
+  createdAt: Date;
+}
+
+export interface NewContact {
+  organisationId: string;
+  channel: ContactChannel;
+  address: string;
+  label?: string;
+}
+
+/** The outcome of an insert that is allowed to find the row already there (seeding, re-runs). */
+export interface Upserted<T> {
+  value: T;
+  created: boolean;
+}
+
+interface OrganisationRow {
+  id: string;
+  name: string;
+  kind: string;
+  boroughs: string[];
+  specialisms: string[];
+  languages: string[];
+  created_at: Date;
+}
+
+interface ContactRow {
+  id: string;
+  organisation_id: string;
+  channel: string;
+  address: string;
+  label: string;
+  created_at: Date;
+}
+
+const ORGANISATION_COLUMNS = 'id, name, kind, boroughs, specialisms, languages, created_at';
+const CONTACT_COLUMNS = 'id, organisation_id, channel, address, label, created_at';
+
+/**
+ * The partner directory: which organisations exist, what they serve and how to reach them.
+ * Organisations share their id with the identity store, which owns their API keys.
+ */
+export class DirectoryRepository {
+  private readonly organisations: string;
+  private readonly contacts: string;
+
+  constructor(private readonly dataSource: DataSource) {
+    const schema = quoteIdentifier(schemaOf(dataSource) ?? 'public');
+    this.organisations = `${schema}.organisation`;
+    this.contacts = `${schema}.contact`;
+  }
+
+  /** Adds the organisation, or finds it unchanged when one with its id is already there. */
+  async addOrganisation(
+    input: NewDirectoryOrganisation,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<Upserted<DirectoryEntry>> {
+    const inserted = await queryRows<OrganisationRow>(
+      manager,
+      `INSERT INTO ${this.organisations} (id, name, kind, boroughs, specialisms, languages)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (id) DO NOTHING
+       RETURNING ${ORGANISATION_COLUMNS}`,
+      [
+        input.id,
+        input.name,
+        input.kind,
+        input.boroughs,
+        input.specialisms ?? [],
+        input.languages ?? [],
+      ],
+    );
+    const row = inserted[0];
+    if (row !== undefined) return { value: toOrganisation(row), created: true };
+    const existing = await this.findOrganisation(input.id, manager);
+    if (existing === null) throw new Error(`organisation ${input.id} vanished while being added`);
+    return { value: existing, created: false };
+  }
+
+  async findOrganisation(
+    id: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<DirectoryEntry | null> {
+    const rows = await queryRows<OrganisationRow>(
+      manager,
+      `SELECT ${ORGANISATION_COLUMNS} FROM ${this.organisations} WHERE id = $1`,
+      [id],
+    );
+    const row = rows[0];
+    return row === undefined ? null : toOrganisation(row);
+  }
+
+  /** Every organisation, by kind then name. */
+  async listOrganisations(
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<DirectoryEntry[]> {
+    const rows = await queryRows<OrganisationRow>(
+      manager,
+      `SELECT ${ORGANISATION_COLUMNS} FROM ${this.organisations} ORDER BY kind, name, id`,
+    );
+    return rows.map(toOrganisation);
+  }
+
+  /** Candidates for an audience: every organisation of one of these kinds. */
+  async organisationsOfKinds(
+    kinds: readonly OrganisationKind[],
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<DirectoryEntry[]> {
+    const rows = await queryRows<OrganisationRow>(
+      manager,
+      `SELECT ${ORGANISATION_COLUMNS} FROM ${this.organisations}
+        WHERE kind = ANY($1::text[]) ORDER BY name, id`,
+      [[...kinds]],
+    );
+    return rows.map(toOrganisation);
+  }
+
+  /** Adds a contact, or finds the same (organisation, channel, address) already there. */
+  async addContact(
+    input: NewContact,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<Upserted<Contact>> {
+    const address = input.address.trim();
+    const inserted = await queryRows<ContactRow>(
+      manager,
+      `INSERT INTO ${this.contacts} (id, organisation_id, channel, address, label)
+       VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (organisation_id, channel, address) DO NOTHING
+       RETURNING ${CONTACT_COLUMNS}`,
+      [randomUUID(), input.organisationId, input.channel, address, input.label ?? ''],
+    );
+    const row = inserted[0];
+    if (row !== undefined) return { value: toContact(row), created: true };
+    const existing = await queryRows<ContactRow>(
+      manager,
+      `SELECT ${CONTACT_COLUMNS} FROM ${this.contacts}
+        WHERE organisation_id = $1 AND channel = $2 AND address = $3`,
+      [input.organisationId, input.channel, address],
+    );
+    const found = existing[0];
+    if (found === undefined) throw new Error('contact vanished while being added');
+    return { value: toContact(found), created: false };
+  }
+
+  /** The contacts of these organisations, oldest first. */
+  async contactsOf(
+    organisationIds: readonly string[],
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<Contact[]> {
+    if (organisationIds.length === 0) return [];
+    const rows = await queryRows<ContactRow>(
+      manager,
+      `SELECT ${CONTACT_COLUMNS} FROM ${this.contacts}
+        WHERE organisation_id = ANY($1::uuid[]) ORDER BY created_at, id`,
+      [[...organisationIds]],
+    );
+    return rows.map(toContact);
+  }
+}
+
+function toOrganisation(row: OrganisationRow): DirectoryEntry {
+  if (!isOrganisationKind(row.kind)) throw new Error(`organisation ${row.id} has unknown kind`);
+  return {
+    id: row.id,
+    name: row.name,
+    kind: row.kind,
+    boroughs: row.boroughs,
+    specialisms: row.specialisms,
+    languages: row.languages,
+    createdAt: row.created_at,
+  };
+}
+
+function toContact(row: ContactRow): Contact {
+  if (row.channel !== 'email') throw new Error(`contact ${row.id} has unknown channel`);
+  return {
+    id: row.id,
+    organisationId: row.organisation_id,
+    channel: row.channel,
+    address: row.address,
+    label: row.label,
+    createdAt: row.created_at,
+  };
+}

@@ -1,0 +1,100 @@
+import type { AlertRequested } from '@harbour/contracts';
+import { acknowledgeBy, formatWindow } from './acknowledge-by';
+import { boroughLabel } from './borough-label';
+import { formatLondonTime } from './london-time';
+
+/** An alert e-mail, ready for any mail transport. */
+export interface AlertEmail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/**
+ * The alert e-mail. Need-to-know: it is built ONLY from what safeguarding cleared for recipients
+ * — the summary (title and lines), the severity, the borough names, the acknowledge-by time in
+ * London time and the alert reference. Nothing else of the event (cause, audience details,
+ * escalation policy, or any field a future schema version adds) can reach a recipient, because
+ * nothing else is read here.
+ */
+export function renderAlertEmail(alert: AlertRequested): AlertEmail {
+  const severity = alert.severity.toUpperCase();
+  const borough = boroughLabel(alert.audience.boroughs);
+  const title = oneLine(alert.summary.title);
+  const window = formatWindow(alert.acknowledgeWithinMinutes);
+  const deadline = formatLondonTime(
+    acknowledgeBy(alert.requestedAt, alert.acknowledgeWithinMinutes),
+  );
+  const lines = alert.summary.lines.map((line) => ({
+    label: oneLine(line.label),
+    value: line.value,
+  }));
+  const facts: { label: string; value: string }[] = [
+    { label: 'Severity', value: alert.severity },
+    { label: 'Borough', value: borough },
+    { label: 'Acknowledge by', value: deadline },
+    { label: 'Alert reference', value: alert.alertId },
+  ];
+
+  // The title usually names the borough already ("Missing child — Camden"): say it once.
+  const subjectParts = [`[${severity}] ${title}`];
+  if (!title.includes(borough)) subjectParts.push(borough);
+  subjectParts.push(`acknowledge within ${window}`);
+  const subject = oneLine(subjectParts.join(' — '));
+
+  const text = [
+    `${severity} alert: acknowledge by ${deadline} (within ${window}).`,
+    '',
+    title,
+    '',
+    ...lines.map((line) => `${line.label}: ${line.value}`),
+    '',
+    ...facts.map((fact) => `${fact.label}: ${fact.value}`),
+    '',
+    FOOTER,
+    '',
+  ].join('\n');
+
+  const row = (label: string, value: string): string =>
+    `<tr><th align="left" valign="top" style="padding:2px 12px 2px 0">${escapeHtml(label)}</th>` +
+    `<td style="padding:2px 0;white-space:pre-wrap">${escapeHtml(value)}</td></tr>`;
+  const html = [
+    '<!doctype html>',
+    '<html lang="en-GB"><head><meta charset="utf-8"><title>',
+    escapeHtml(subject),
+    '</title></head><body style="font-family:sans-serif">',
+    `<p><strong>${escapeHtml(severity)} alert</strong>: acknowledge by `,
+    `<strong>${escapeHtml(deadline)}</strong> (within ${escapeHtml(window)}).</p>`,
+    `<h1 style="font-size:1.3em">${escapeHtml(title)}</h1>`,
+    `<table>${lines.map((line) => row(line.label, line.value)).join('')}</table>`,
+    '<hr>',
+    `<table>${facts.map((fact) => row(fact.label, fact.value)).join('')}</table>`,
+    `<p style="color:#555">${escapeHtml(FOOTER)}</p>`,
+    '</body></html>',
+  ].join('');
+
+  return { subject, text, html };
+}
+
+const FOOTER =
+  'You receive this as a Harbour partner. It is for your organisation only: do not forward it.';
+
+/** Header-safe: no line breaks or control characters, so a summary cannot inject headers. */
+function oneLine(value: string): string {
+  return (
+    value
+      // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
+      .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+  );
+}
+
+function escapeHtml(value: string): string {
+  return value
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}

@@ -1,0 +1,171 @@
+import { type Audience, type DirectoryOrganisation, resolveAudience } from './audience';
+
+const CAMDEN = 'E09000007';
+const ISLINGTON = 'E09000019';
+const CROYDON = 'E09000008';
+
+let next = 0;
+function org(
+  partial: Partial<DirectoryOrganisation> & Pick<DirectoryOrganisation, 'kind'>,
+): DirectoryOrganisation {
+  next += 1;
+  return {
+    id: `00000000-0000-4000-8000-${String(next).padStart(12, '0')}`,
+    name: `Organisation ${next}`,
+    boroughs: [CAMDEN],
+    specialisms: [],
+    languages: [],
+    ...partial,
+  };
+}
+
+function audience(partial: Partial<Audience> = {}): Audience {
+  return { roles: ['missing_person_unit'], boroughs: [CAMDEN], ...partial };
+}
+
+const names = (recipients: { organisation: { name: string } }[]): string[] =>
+  recipients.map((r) => r.organisation.name);
+
+describe('resolveAudience', () => {
+  it('reaches the organisations of the audience role in the audience borough, saying why', () => {
+    const camdenMpu = org({ kind: 'missing_person_unit', name: 'Camden MPU' });
+    const recipients = resolveAudience(audience(), [camdenMpu]);
+    expect(recipients).toEqual([
+      { organisation: camdenMpu, rule: 'role=missing_person_unit & borough=E09000007' },
+    ]);
+  });
+
+  it('leaves out organisations of other kinds, even in the right borough', () => {
+    const organisations = [
+      org({ kind: 'missing_person_unit', name: 'Camden MPU' }),
+      org({ kind: 'police_borough', name: 'Camden SPoC' }),
+      org({ kind: 'ngo', name: 'Camden NGO' }),
+    ];
+    expect(names(resolveAudience(audience(), organisations))).toEqual(['Camden MPU']);
+  });
+
+  it('reaches every listed role, in the order the audience lists them', () => {
+    const organisations = [
+      org({ kind: 'local_authority', name: 'A Camden Children' }),
+      org({ kind: 'missing_person_unit', name: 'Z Camden MPU' }),
+      org({ kind: 'ngo', name: 'Camden NGO' }),
+    ];
+    const recipients = resolveAudience(
+      audience({ roles: ['missing_person_unit', 'local_authority'] }),
+      organisations,
+    );
+    expect(names(recipients)).toEqual(['Z Camden MPU', 'A Camden Children']);
+  });
+
+  it('leaves out organisations that serve only other boroughs', () => {
+    const organisations = [
+      org({ kind: 'missing_person_unit', name: 'Croydon MPU', boroughs: [CROYDON] }),
+      org({ kind: 'missing_person_unit', name: 'Camden MPU', boroughs: [CAMDEN] }),
+    ];
+    expect(names(resolveAudience(audience(), organisations))).toEqual(['Camden MPU']);
+  });
+
+  it('reaches an organisation serving pan_london for any borough, and says so', () => {
+    const panLondon = org({
+      kind: 'missing_person_unit',
+      name: 'Pan-London unit',
+      boroughs: ['pan_london'],
+    });
+    const [recipient] = resolveAudience(audience({ boroughs: [CROYDON] }), [panLondon]);
+    expect(recipient?.organisation).toBe(panLondon);
+    expect(recipient?.rule).toBe(
+      'role=missing_person_unit & borough=E09000008 (serves pan_london)',
+    );
+  });
+
+  it('reaches organisations of every borough when the audience is pan_london', () => {
+    const organisations = [
+      org({ kind: 'coordinator', name: 'Croydon coordinator', boroughs: [CROYDON] }),
+      org({ kind: 'coordinator', name: 'Camden coordinator', boroughs: [CAMDEN] }),
+      org({ kind: 'ngo', name: 'An NGO', boroughs: [CAMDEN] }),
+    ];
+    const recipients = resolveAudience(
+      audience({ roles: ['coordinator'], boroughs: ['pan_london'] }),
+      organisations,
+    );
+    expect(names(recipients)).toEqual(['Camden coordinator', 'Croydon coordinator']);
+    expect(recipients.map((r) => r.rule)).toEqual([
+      'role=coordinator & borough=pan_london',
+      'role=coordinator & borough=pan_london',
+    ]);
+  });
+
+  it('lists an organisation reached through several boroughs once, naming them all', () => {
+    const both = org({
+      kind: 'missing_person_unit',
+      name: 'North Central MPU',
+      boroughs: [CAMDEN, ISLINGTON],
+    });
+    const recipients = resolveAudience(audience({ boroughs: [CAMDEN, ISLINGTON] }), [both]);
+    expect(recipients).toHaveLength(1);
+    expect(recipients[0]?.rule).toBe('role=missing_person_unit & borough=E09000007,E09000019');
+  });
+
+  it('prefers a direct borough match over pan_london for the rule, and still lists the organisation once', () => {
+    const dual = org({
+      kind: 'missing_person_unit',
+      name: 'Dual',
+      boroughs: [CAMDEN, 'pan_london'],
+    });
+    const recipients = resolveAudience(audience(), [dual]);
+    expect(recipients).toHaveLength(1);
+    expect(recipients[0]?.rule).toBe('role=missing_person_unit & borough=E09000007');
+  });
+
+  it('de-duplicates an organisation that appears twice among the candidates', () => {
+    const mpu = org({ kind: 'missing_person_unit', name: 'Camden MPU' });
+    expect(resolveAudience(audience(), [mpu, { ...mpu }])).toHaveLength(1);
+  });
+
+  it('needs every specialism the audience names', () => {
+    const organisations = [
+      org({ kind: 'ngo', name: 'Both', specialisms: ['sex_work', 'labour', 'children'] }),
+      org({ kind: 'ngo', name: 'Only labour', specialisms: ['labour'] }),
+      org({ kind: 'ngo', name: 'None' }),
+    ];
+    const recipients = resolveAudience(
+      audience({ roles: ['ngo'], specialisms: ['sex_work', 'labour'] }),
+      organisations,
+    );
+    expect(names(recipients)).toEqual(['Both']);
+    expect(recipients[0]?.rule).toBe('role=ngo & borough=E09000007 & specialism=sex_work,labour');
+  });
+
+  it('needs at least one of the audience languages, and names the ones offered', () => {
+    const organisations = [
+      org({ kind: 'ngo', name: 'Romanian', languages: ['ro', 'en'] }),
+      org({ kind: 'ngo', name: 'Vietnamese', languages: ['vi'] }),
+      org({ kind: 'ngo', name: 'English only', languages: ['en'] }),
+    ];
+    const recipients = resolveAudience(
+      audience({ roles: ['ngo'], languages: ['ro', 'sq', 'vi'] }),
+      organisations,
+    );
+    expect(names(recipients)).toEqual(['Romanian', 'Vietnamese']);
+    expect(recipients.map((r) => r.rule)).toEqual([
+      'role=ngo & borough=E09000007 & language=ro',
+      'role=ngo & borough=E09000007 & language=vi',
+    ]);
+  });
+
+  it('sets no specialism or language condition when the audience names none', () => {
+    const plain = org({ kind: 'ngo', name: 'Plain' });
+    expect(
+      names(resolveAudience(audience({ roles: ['ngo'], specialisms: [], languages: [] }), [plain])),
+    ).toEqual(['Plain']);
+  });
+
+  it('reaches nobody when no organisation matches', () => {
+    const organisations = [
+      org({ kind: 'missing_person_unit', boroughs: [CROYDON] }),
+      org({ kind: 'ngo', boroughs: [CAMDEN] }),
+    ];
+    expect(resolveAudience(audience(), organisations)).toEqual([]);
+    expect(resolveAudience(audience(), [])).toEqual([]);
+  });
+});

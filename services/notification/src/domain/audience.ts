@@ -1,0 +1,94 @@
+import type { AlertRequested, OrganisationKind } from '@harbour/contracts';
+
+/** Serving every London borough; an audience of exactly this reaches partners of every borough. */
+export const PAN_LONDON = 'pan_london';
+
+/** Who an alert is for, as safeguarding decided it (`harbour.alert.requested` → `audience`). */
+export type Audience = AlertRequested['audience'];
+
+/** A partner organisation as the directory knows it, for routing. */
+export interface DirectoryOrganisation {
+  id: string;
+  name: string;
+  kind: OrganisationKind;
+  /** GSS codes of the boroughs served, or `pan_london`. */
+  boroughs: readonly string[];
+  specialisms: readonly string[];
+  /** ISO 639-1 codes. */
+  languages: readonly string[];
+}
+
+/** An organisation the audience reaches, and the rule that reached it (answers "why did they get it"). */
+export interface Recipient {
+  organisation: DirectoryOrganisation;
+  /** e.g. `role=missing_person_unit & borough=E09000007`. */
+  rule: string;
+}
+
+/**
+ * Resolves an alert's audience to the organisations that must receive it. An organisation is
+ * reached when all hold:
+ * - its kind is one of the audience's roles;
+ * - it serves one of the audience's boroughs, or serves `pan_london`, or the audience itself is
+ *   `pan_london`;
+ * - it offers every specialism the audience names (none named: no condition);
+ * - it offers at least one of the audience's languages (none named: no condition).
+ * `ageGroup` is not routed on yet: the directory records no age groups.
+ *
+ * Each organisation appears once, however many of the audience's boroughs it serves, in the
+ * order of the audience's roles and then by name.
+ */
+export function resolveAudience(
+  audience: Audience,
+  organisations: readonly DirectoryOrganisation[],
+): Recipient[] {
+  const seen = new Set<string>();
+  const recipients: Recipient[] = [];
+  for (const organisation of organisations) {
+    if (seen.has(organisation.id)) continue;
+    const rule = matchRule(audience, organisation);
+    if (rule === undefined) continue;
+    seen.add(organisation.id);
+    recipients.push({ organisation, rule });
+  }
+  const roleOrder = (kind: OrganisationKind): number => audience.roles.indexOf(kind);
+  return recipients.sort(
+    (a, b) =>
+      roleOrder(a.organisation.kind) - roleOrder(b.organisation.kind) ||
+      a.organisation.name.localeCompare(b.organisation.name, 'en-GB') ||
+      a.organisation.id.localeCompare(b.organisation.id),
+  );
+}
+
+/** The rule by which `audience` reaches `organisation`, or undefined when it does not. */
+export function matchRule(
+  audience: Audience,
+  organisation: DirectoryOrganisation,
+): string | undefined {
+  if (!audience.roles.includes(organisation.kind)) return undefined;
+  const borough = boroughClause(audience.boroughs, organisation.boroughs);
+  if (borough === undefined) return undefined;
+  const clauses = [`role=${organisation.kind}`, borough];
+
+  const specialisms = audience.specialisms ?? [];
+  if (specialisms.length > 0) {
+    if (!specialisms.every((s) => organisation.specialisms.includes(s))) return undefined;
+    clauses.push(`specialism=${specialisms.join(',')}`);
+  }
+  const languages = audience.languages ?? [];
+  if (languages.length > 0) {
+    const spoken = languages.filter((l) => organisation.languages.includes(l));
+    if (spoken.length === 0) return undefined;
+    clauses.push(`language=${spoken.join(',')}`);
+  }
+  return clauses.join(' & ');
+}
+
+function boroughClause(wanted: readonly string[], served: readonly string[]): string | undefined {
+  if (wanted.length === 0) return undefined;
+  if (wanted.includes(PAN_LONDON)) return `borough=${PAN_LONDON}`;
+  const direct = wanted.filter((gss) => served.includes(gss));
+  if (direct.length > 0) return `borough=${direct.join(',')}`;
+  if (served.includes(PAN_LONDON)) return `borough=${wanted.join(',')} (serves ${PAN_LONDON})`;
+  return undefined;
+}

@@ -1,0 +1,4 @@
+import { CreateNotification1764400000000 } from './1764400000000-create-notification';
+
+/** Every notification migration, oldest first. Append; never edit one that has shipped. */
+export const NOTIFICATION_MIGRATIONS = [CreateNotification1764400000000];

@@ -1,0 +1,400 @@
+import { randomUUID } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import type { AlertRequested } from '@harbour/contracts';
+import {
+  createEvent,
+  createKafka,
+  fromKafkaMessage,
+  type HarbourEvent,
+  toKafkaMessage,
+} from '@harbour/messaging';
+import {
+  createIdentityDataSource,
+  createLogger,
+  IdentityStore,
+  runMigrationsLocked,
+} from '@harbour/platform';
+import {
+  createTestSchema,
+  expectEventually,
+  type InboxMessage,
+  SmtpInbox,
+  testDatabaseUrl,
+  testKafkaBrokers,
+  testRedisUrl,
+  testSmtpUrl,
+  type TestSchema,
+  uniqueName,
+} from '@harbour/testing';
+import { Redis } from 'ioredis';
+import { type Admin, type Consumer, Partitioners, type Producer } from 'kafkajs';
+import type { DataSource } from 'typeorm';
+import { AlertRepository } from './alerts/alert-repository';
+import { createNotificationApp } from './bootstrap';
+import { type CliContext, openCliContext } from './cli/cli-context';
+import { addContact } from './cli/contact-commands';
+import { addOrganisation } from './cli/organisation-commands';
+import { loadNotificationConfig } from './config';
+import { DeliveryRepository } from './delivery/delivery-repository';
+import { NOTIFICATION_DATA_SOURCE } from './tokens';
+
+jest.setTimeout(120_000);
+
+const ALERT_TOPIC = 'harbour.safeguarding.alert.v1';
+const DELIVERY_TOPIC = 'harbour.notification.delivery.v1';
+const CAMDEN = 'E09000007';
+const CROYDON = 'E09000008';
+
+describe('notification: alert requested → e-mail delivered', () => {
+  const logger = createLogger({ service: 'notification-test', level: 'warn' });
+  const inbox = new SmtpInbox();
+  const run = uniqueName('n');
+  const camdenAddress = `mpu.camden.${run}@test.harbour.localhost`;
+  const croydonAddress = `mpu.croydon.${run}@test.harbour.localhost`;
+  let schema: TestSchema;
+  let app: INestApplication;
+  let baseUrl: string;
+  let dataSource: DataSource;
+  let cli: CliContext;
+  let producer: Producer;
+  let admin: Admin;
+  let deliveryReader: Consumer;
+  let identityDataSource: DataSource;
+  let camdenMpuId: string;
+  let croydonMpuId: string;
+  let coordinatorKey: string;
+  let camdenKey: string;
+  const groupId = uniqueName('notification');
+  const queuePrefix = uniqueName('nq');
+  const deliveryEvents: HarbourEvent[] = [];
+
+  beforeAll(async () => {
+    schema = await createTestSchema('notification');
+    const config = loadNotificationConfig({
+      DATABASE_URL: testDatabaseUrl(),
+      REDIS_URL: testRedisUrl(),
+      KAFKA_BROKERS: testKafkaBrokers().join(','),
+      SMTP_URL: testSmtpUrl(),
+      NOTIFICATION_DB_SCHEMA: schema.schema,
+      NOTIFICATION_KAFKA_GROUP: groupId,
+      NOTIFICATION_QUEUE_PREFIX: queuePrefix,
+      NOTIFICATION_SWEEP_INTERVAL_MS: '200',
+      NOTIFICATION_RETRY_BASE_MS: '200',
+      LOG_LEVEL: 'warn',
+    });
+    app = await createNotificationApp(config, logger);
+    await app.listen(0, '127.0.0.1');
+    baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    dataSource = app.get<DataSource>(NOTIFICATION_DATA_SOURCE);
+
+    // The directory, as an administrator would set it up.
+    cli = await openCliContext({
+      databaseUrl: testDatabaseUrl(),
+      notificationSchema: schema.schema,
+    });
+    camdenMpuId = (
+      await addOrganisation(cli, {
+        name: `Camden MPU ${run}`,
+        kind: 'missing_person_unit',
+        boroughs: [CAMDEN],
+      })
+    ).organisation.id;
+    croydonMpuId = (
+      await addOrganisation(cli, {
+        name: `Croydon MPU ${run}`,
+        kind: 'missing_person_unit',
+        boroughs: [CROYDON],
+      })
+    ).organisation.id;
+    await addContact(cli, { organisationId: camdenMpuId, email: camdenAddress });
+    await addContact(cli, { organisationId: croydonMpuId, email: croydonAddress });
+
+    identityDataSource = createIdentityDataSource(testDatabaseUrl());
+    await runMigrationsLocked(identityDataSource, 'harbour:identity');
+    const identity = new IdentityStore(identityDataSource);
+    const coordinator = await identity.createOrganisation({
+      name: `Coordinator ${run}`,
+      kind: 'coordinator',
+      boroughs: ['pan_london'],
+    });
+    coordinatorKey = (
+      await identity.issueApiKey({
+        organisationId: coordinator.id,
+        roles: ['admin'],
+        label: 'test',
+      })
+    ).key;
+    camdenKey = (
+      await identity.issueApiKey({
+        organisationId: camdenMpuId,
+        roles: ['admin', 'read'],
+        label: 'test',
+      })
+    ).key;
+
+    const kafka = createKafka({
+      brokers: testKafkaBrokers(),
+      clientId: 'notification-test',
+      logger,
+    });
+    producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    admin = kafka.admin();
+    await admin.connect();
+    deliveryReader = kafka.consumer({ groupId: uniqueName('delivery-reader') });
+    await deliveryReader.connect();
+    await deliveryReader.subscribe({ topic: DELIVERY_TOPIC, fromBeginning: true });
+    await deliveryReader.run({
+      eachMessage: ({ message }) => {
+        deliveryEvents.push(fromKafkaMessage(message));
+        return Promise.resolve();
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await deliveryReader.disconnect();
+    await admin.disconnect();
+    await producer.disconnect();
+    await cli.close();
+    await identityDataSource.destroy();
+    await app.close();
+    await schema.drop();
+    await deleteRedisKeys(`${queuePrefix}:*`);
+  });
+
+  async function deleteRedisKeys(pattern: string): Promise<void> {
+    const redis = new Redis(testRedisUrl());
+    try {
+      for await (const keys of redis.scanStream({ match: pattern, count: 500 })) {
+        const batch = keys as string[];
+        if (batch.length > 0) await redis.del(...batch);
+      }
+    } finally {
+      redis.disconnect();
+    }
+  }
+
+  function alertRequested(boroughs: AlertRequested['audience']['boroughs']): AlertRequested {
+    return {
+      alertId: randomUUID(),
+      cause: { kind: 'missing_episode', id: randomUUID(), eventId: randomUUID() },
+      severity: 'critical',
+      acknowledgeWithinMinutes: 15,
+      audience: { roles: ['missing_person_unit'], boroughs, ageGroup: 'child' },
+      disclosure: { level: 'operational' },
+      summary: {
+        title: 'Missing child — trafficking marker',
+        lines: [
+          { label: 'Age', value: '15' },
+          { label: 'Police risk grade', value: 'medium' },
+        ],
+      },
+      requestedAt: new Date().toISOString(),
+    };
+  }
+
+  /** Publishes the event `copies` times in one batch; returns where the last copy landed. */
+  async function publish(
+    alert: AlertRequested,
+    copies = 1,
+  ): Promise<{ partition: number; lastOffset: bigint }> {
+    const event = createEvent({
+      type: 'harbour.alert.requested',
+      source: '/harbour/safeguarding',
+      subject: alert.alertId,
+      data: alert,
+    });
+    const message = toKafkaMessage(event, alert.alertId);
+    const [metadata] = await producer.send({
+      topic: ALERT_TOPIC,
+      acks: -1,
+      messages: Array.from({ length: copies }, () => message),
+    });
+    if (metadata?.baseOffset === undefined) throw new Error('no offset from the broker');
+    return {
+      partition: metadata.partition,
+      lastOffset: BigInt(metadata.baseOffset) + BigInt(copies - 1),
+    };
+  }
+
+  /** Waits until the service's consumer group has committed past `offset`: it has processed it. */
+  async function consumedPast(position: { partition: number; lastOffset: bigint }): Promise<void> {
+    await expectEventually(
+      async () => {
+        const [topic] = await admin.fetchOffsets({ groupId, topics: [ALERT_TOPIC] });
+        const committed = topic?.partitions.find((p) => p.partition === position.partition)?.offset;
+        if (committed === undefined || BigInt(committed) <= position.lastOffset)
+          throw new Error('not yet');
+      },
+      { timeoutMs: 60_000, description: 'the alert consumer to pass the published offset' },
+    );
+  }
+
+  const mentions = (alertId: string) => (m: InboxMessage) => (m.text ?? '').includes(alertId);
+
+  async function deliveriesOf(alertId: string) {
+    return new DeliveryRepository(dataSource).viewsOfAlert(alertId);
+  }
+
+  it('e-mails the borough’s unit once, with a stable Message-ID, and publishes harbour.alert.delivered', async () => {
+    const alert = alertRequested([CAMDEN]);
+    // The same event twice: the second is a redelivery and must change nothing.
+    const position = await publish(alert, 2);
+
+    const email = await inbox.waitFor(
+      (m) => m.to.some((t) => t.address === camdenAddress) && mentions(alert.alertId)(m),
+      {
+        timeoutMs: 60_000,
+        description: 'the alert e-mail to the Camden unit',
+      },
+    );
+    const [delivery] = await deliveriesOf(alert.alertId);
+    expect(delivery).toBeDefined();
+    expect(email.headers['message-id']).toBe(`<${delivery!.id}@harbour.localhost>`);
+    expect(email.subject).toBe(
+      '[CRITICAL] Missing child — trafficking marker — Camden — acknowledge within 15 min',
+    );
+    expect(email.text).toContain('Police risk grade: medium');
+
+    await expectEventually(async () => {
+      const [row] = await deliveriesOf(alert.alertId);
+      expect(row?.status).toBe('sent');
+    });
+    const delivered = await expectEventually(
+      () => {
+        const found = deliveryEvents.find(
+          (e) =>
+            e.type === 'harbour.alert.delivered' &&
+            (e.data as { alertId: string }).alertId === alert.alertId,
+        );
+        if (!found) throw new Error('not yet');
+        return found;
+      },
+      { timeoutMs: 30_000, description: 'harbour.alert.delivered on the delivery topic' },
+    );
+    expect(delivered.data).toMatchObject({
+      deliveryId: delivery!.id,
+      organisationId: camdenMpuId,
+      channel: 'email',
+      messageId: delivery!.messageId,
+    });
+
+    // The duplicate has been consumed: still one delivery, one e-mail.
+    await consumedPast(position);
+    expect(await deliveriesOf(alert.alertId)).toHaveLength(1);
+    expect((await inbox.messagesTo(camdenAddress)).filter(mentions(alert.alertId))).toHaveLength(1);
+  });
+
+  it('sends nothing to an organisation of another borough', async () => {
+    const alert = alertRequested([CAMDEN]);
+    const position = await publish(alert);
+    await inbox.waitFor(
+      (m) => m.to.some((t) => t.address === camdenAddress) && mentions(alert.alertId)(m),
+      {
+        timeoutMs: 60_000,
+      },
+    );
+    await consumedPast(position);
+    const deliveries = await deliveriesOf(alert.alertId);
+    expect(deliveries.map((d) => d.organisationId)).toEqual([camdenMpuId]);
+    expect((await inbox.messagesTo(croydonAddress)).filter(mentions(alert.alertId))).toEqual([]);
+  });
+
+  it('records an alert that reaches nobody, with no deliveries', async () => {
+    const alert = alertRequested(['E09000029']);
+    await consumedPast(await publish(alert));
+    const recorded = await new AlertRepository(dataSource).find(alert.alertId, dataSource.manager);
+    expect(recorded?.state).toBe('open');
+    expect(recorded?.acknowledgeBy.toISOString()).toBe(
+      new Date(Date.parse(alert.requestedAt) + 15 * 60_000).toISOString(),
+    );
+    expect(await deliveriesOf(alert.alertId)).toEqual([]);
+  });
+
+  it('still sends a delivery that was committed but never queued (a crash in between)', async () => {
+    const alert = alertRequested([CAMDEN]);
+    const [contact] = await cli.directory.contactsOf([camdenMpuId]);
+    await dataSource.transaction(async (manager) => {
+      await new AlertRepository(dataSource).record(alert, manager);
+      await new DeliveryRepository(dataSource).addPending(
+        [
+          {
+            alertId: alert.alertId,
+            organisationId: camdenMpuId,
+            contactId: contact!.id,
+            channel: 'email',
+            address: camdenAddress,
+            matchedRule: 'role=missing_person_unit & borough=E09000007',
+          },
+        ],
+        manager,
+      );
+    });
+    // Nobody kicks the dispatcher: only its sweep can find this delivery.
+    await inbox.waitFor(
+      (m) => m.to.some((t) => t.address === camdenAddress) && mentions(alert.alertId)(m),
+      {
+        timeoutMs: 30_000,
+        description: 'the e-mail of the orphaned delivery',
+      },
+    );
+    await expectEventually(async () => {
+      const [row] = await deliveriesOf(alert.alertId);
+      expect(row?.status).toBe('sent');
+    });
+  });
+
+  describe('GET /v1/alerts/{alertId}/deliveries', () => {
+    const get = (path: string, key?: string) =>
+      fetch(`${baseUrl}${path}`, {
+        headers: key === undefined ? {} : { authorization: `Bearer ${key}` },
+      });
+
+    it('tells a coordinator admin who got an alert, why, and how it went', async () => {
+      const alert = alertRequested([CAMDEN]);
+      await publish(alert);
+      const body = await expectEventually(
+        async () => {
+          const response = await get(`/v1/alerts/${alert.alertId}/deliveries`, coordinatorKey);
+          expect(response.status).toBe(200);
+          const json = (await response.json()) as { deliveries: { status: string }[] };
+          expect(json.deliveries.map((d) => d.status)).toEqual(['sent']);
+          return json;
+        },
+        { timeoutMs: 60_000 },
+      );
+      expect(body).toMatchObject({
+        alertId: alert.alertId,
+        severity: 'critical',
+        state: 'open',
+        deliveries: [
+          {
+            organisation: { id: camdenMpuId, kind: 'missing_person_unit' },
+            address: camdenAddress,
+            matchedRule: 'role=missing_person_unit & borough=E09000007',
+            attempts: 1,
+          },
+        ],
+      });
+    });
+
+    it('is closed to everyone else', async () => {
+      const alertId = randomUUID();
+      expect((await get(`/v1/alerts/${alertId}/deliveries`)).status).toBe(401);
+      expect((await get(`/v1/alerts/${alertId}/deliveries`, camdenKey)).status).toBe(403);
+      expect((await get(`/v1/alerts/${alertId}/deliveries`, coordinatorKey)).status).toBe(404);
+      expect((await get('/v1/alerts/not-a-uuid/deliveries', coordinatorKey)).status).toBe(400);
+    });
+
+    it('leaves health and readiness open, with every dependency up', async () => {
+      expect((await get('/health')).status).toBe(200);
+      const ready = await get('/ready');
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toEqual({
+        status: 'ready',
+        checks: { postgres: 'up', redis: 'up', kafka: 'up' },
+      });
+    });
+  });
+});
