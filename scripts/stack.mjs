@@ -1,7 +1,7 @@
 // `npm start`: the whole local stack on this machine — Kafka, the SMTP inbox, migrations, a
 // seeded demo London directory and all four services — until Ctrl-C stops everything cleanly.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, openSync, readFileSync } from 'node:fs';
+import { mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   ensureDatabase,
@@ -114,7 +114,7 @@ async function main() {
     const out = openSync(join(logDir, `${service.name}.log`), 'a');
     const child = spawn(
       process.execPath,
-      ['--enable-source-maps', join(root, 'dist', 'services', service.name, 'src', 'main.js')],
+      ['--enable-source-maps', '--disable-warning=TimeoutNegativeWarning', join(root, 'dist', 'services', service.name, 'src', 'main.js')],
       {
         env: { ...env, PORT: String(service.port) },
         stdio: ['ignore', out, out],
@@ -133,7 +133,6 @@ async function main() {
     });
   }
 
-  const keys = JSON.parse(readFileSync(join(runDir, 'demo-keys.json'), 'utf8'));
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   process.stdout.write(
     [
@@ -159,7 +158,6 @@ async function main() {
       '',
     ].join('\n'),
   );
-  void keys;
 }
 
 main().catch((error) => {

@@ -69,7 +69,7 @@ export class HarbourStack {
     }
     for (const name of SERVICE_NAMES) this.ports[name] = await freePort();
     for (const name of SERVICE_NAMES) {
-      const child = spawn(process.execPath, ['--enable-source-maps', main(name)], {
+      const child = spawn(process.execPath, ['--enable-source-maps', '--disable-warning=TimeoutNegativeWarning', main(name)], {
         env: { ...this.env, PORT: String(this.ports[name]) },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
