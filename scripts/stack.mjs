@@ -114,7 +114,11 @@ async function main() {
     const out = openSync(join(logDir, `${service.name}.log`), 'a');
     const child = spawn(
       process.execPath,
-      ['--enable-source-maps', '--disable-warning=TimeoutNegativeWarning', join(root, 'dist', 'services', service.name, 'src', 'main.js')],
+      [
+        '--enable-source-maps',
+        '--disable-warning=TimeoutNegativeWarning',
+        join(root, 'dist', 'services', service.name, 'src', 'main.js'),
+      ],
       {
         env: { ...env, PORT: String(service.port) },
         stdio: ['ignore', out, out],
@@ -150,7 +154,7 @@ async function main() {
       '',
       'Report a missing child (the README has the full example):',
       `  curl -i -X POST http://127.0.0.1:${services[0].port}/v1/missing-episodes \\`,
-      `    -H "Authorization: Bearer $(node -p "require('./.run/demo-keys.json').camdenPolice")" \\`,
+      `    -H "Authorization: Bearer $(node -p "require('./.run/demo-keys.json').keys.camdenPoliceSubmit")" \\`,
       '    -H "Content-Type: application/json" -H "Idempotency-Key: demo-1" \\',
       '    -d @docs/examples/missing-episode.json',
       '',

@@ -69,10 +69,14 @@ export class HarbourStack {
     }
     for (const name of SERVICE_NAMES) this.ports[name] = await freePort();
     for (const name of SERVICE_NAMES) {
-      const child = spawn(process.execPath, ['--enable-source-maps', '--disable-warning=TimeoutNegativeWarning', main(name)], {
-        env: { ...this.env, PORT: String(this.ports[name]) },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        ['--enable-source-maps', '--disable-warning=TimeoutNegativeWarning', main(name)],
+        {
+          env: { ...this.env, PORT: String(this.ports[name]) },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       const lines: string[] = [];
       this.output.set(name, lines);
       child.stdout.on('data', (chunk: Buffer) => lines.push(chunk.toString()));
