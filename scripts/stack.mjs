@@ -154,7 +154,7 @@ async function main() {
       '',
       'Report a missing child (the README has the full example):',
       `  curl -i -X POST http://127.0.0.1:${services[0].port}/v1/missing-episodes \\`,
-      `    -H "Authorization: Bearer $(node -p "require('./.run/demo-keys.json').keys.camdenPoliceSubmit")" \\`,
+      `    -H "Authorization: Bearer $(node -p "require('./.run/demo-keys.json').keys.camdenPoliceSubmit.key")" \\`,
       '    -H "Content-Type: application/json" -H "Idempotency-Key: demo-1" \\',
       '    -d @docs/examples/missing-episode.json',
       '',
