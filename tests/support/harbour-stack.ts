@@ -1,26 +1,11 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { expectEventually, uniqueName } from '@harbour/testing';
+import { expectEventually, freePort, uniqueName } from '@harbour/testing';
 
 const root = join(__dirname, '..', '..');
 export const SERVICE_NAMES = ['intake', 'safeguarding', 'accommodation', 'notification'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => {
-        resolve(port);
-      });
-    });
-  });
-}
 
 /**
  * The four built services as real processes (what `npm start` runs), each on a free port with

@@ -10,3 +10,4 @@ export type { LondonAuthority } from './london-authority';
 export { MET_BCUS, isMetBcu, type MetBcu } from './met-bcu';
 export type { PoliceForce } from './police-force';
 export { UnknownLondonAuthorityError } from './unknown-london-authority-error';
+export * from './london-time';

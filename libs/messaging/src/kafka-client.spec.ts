@@ -43,6 +43,21 @@ describe('kafkajs log routing', () => {
     expect(logger.at('debug')).toHaveLength(1);
   });
 
+  it('demotes protocol errors kafkajs retries by itself, and only those, to warnings', () => {
+    const logger = new RecordingLogger();
+    const log = kafkaLogCreator(logger)(logLevel.INFO);
+    log(
+      entry(logLevel.ERROR, 'Response GroupCoordinator(key: 10, version: 2)', {
+        error: 'The group coordinator is not available',
+      }),
+    );
+    log(entry(logLevel.ERROR, 'Response Produce', { error: 'Not authorized to access topics' }));
+    expect(logger.at('warn').map((r) => r.msg)).toEqual([
+      'Response GroupCoordinator(key: 10, version: 2)',
+    ]);
+    expect(logger.at('error').map((r) => r.msg)).toEqual(['Response Produce']);
+  });
+
   it('accepts a pino logger as its Logger', () => {
     const logger: Logger = pino({ enabled: false });
     expect(() => {

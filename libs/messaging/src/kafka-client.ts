@@ -31,6 +31,21 @@ const LEVELS: Record<KafkaLogLevel, logLevel> = {
 // that kafkajs warns about are absorbed by the consumers' inbox, so the warning is noise.
 const EXPECTED_WARNINGS = ['Limiting retries for the idempotent producer'];
 
+// kafkajs logs, at error level, the protocol errors it then retries by itself — typically while
+// a fresh broker creates its internal offsets topic or a new topic elects its leaders. They are
+// expected and transient; a failure that outlasts the retries still surfaces as a thrown error.
+const RETRIED_PROTOCOL_ERRORS = [
+  'The group coordinator is not available',
+  'There is no leader for this topic-partition',
+  'This server does not host this topic-partition',
+  "The coordinator is loading and hence can't process requests",
+];
+
+function isRetriedProtocolError(fields: Record<string, unknown>): boolean {
+  const error = fields.error;
+  return typeof error === 'string' && RETRIED_PROTOCOL_ERRORS.some((e) => error.startsWith(e));
+}
+
 /** Routes kafkajs's log entries to our structured logger. */
 export function kafkaLogCreator(logger: Logger): (level: logLevel) => (entry: LogEntry) => void {
   return () =>
@@ -47,7 +62,8 @@ export function kafkaLogCreator(logger: Logger): (level: logLevel) => (entry: Lo
       }
       switch (level) {
         case logLevel.ERROR:
-          logger.error(obj, message);
+          if (isRetriedProtocolError(fields)) logger.warn(obj, message);
+          else logger.error(obj, message);
           return;
         case logLevel.WARN:
           logger.warn(obj, message);

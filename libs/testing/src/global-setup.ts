@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer, Socket } from 'node:net';
+import { Socket } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from './free-port';
 import { GenericContainer, type StartedTestContainer, Wait } from 'testcontainers';
 
 /**
@@ -117,20 +118,6 @@ async function resolveService(name: string, defaultPort: number): Promise<void> 
   throw new Error(
     `The integration tests need ${howToStart[name] ?? name}. Set ${name}, or run \`npm test\`, which starts everything on this machine.`,
   );
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => {
-        resolve(port);
-      });
-    });
-  });
 }
 
 /** Starts maildev (a real SMTP server with a REST API) as a child process on free ports. */

@@ -2,3 +2,4 @@ export * from './expect-eventually';
 export * from './infra';
 export * from './smtp-inbox';
 export * from './test-schema';
+export * from './free-port';

@@ -1,19 +1,18 @@
 import { topicFor } from '@harbour/contracts';
 import { createKafka, ensureTopics, kafkaReadiness } from '@harbour/messaging';
 import {
-  createIdentityDataSource,
   createLogger,
-  IdentityStore,
+  type IdentityStore,
+  openServiceDatabase,
   type Logger,
   postgresReadiness,
   type ReadinessCheck,
   redisReadiness,
-  runMigrationsLocked,
 } from '@harbour/platform';
 import { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import type { AccommodationConfig } from './config';
-import { createAccommodationDataSource } from './infrastructure/data-source';
+import { CreateAccommodation1764300000000 } from './migrations/1764300000000-create-accommodation';
 
 export interface AccommodationRuntime {
   config: AccommodationConfig;
@@ -35,12 +34,13 @@ export async function openAccommodationRuntime(
 ): Promise<AccommodationRuntime> {
   const log = logger ?? createLogger({ service: 'accommodation', level: config.LOG_LEVEL });
   const schema = config.ACCOMMODATION_DB_SCHEMA;
-  const dataSource = createAccommodationDataSource(config.DATABASE_URL, schema);
-  await dataSource.initialize();
-  await runMigrationsLocked(dataSource, `harbour:${schema}`);
-  const identityDataSource = createIdentityDataSource(config.DATABASE_URL);
-  await identityDataSource.initialize();
-  await runMigrationsLocked(identityDataSource, 'harbour:identity');
+  const database = await openServiceDatabase({
+    service: 'accommodation',
+    databaseUrl: config.DATABASE_URL,
+    schema,
+    migrations: [CreateAccommodation1764300000000],
+  });
+  const { dataSource } = database;
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, lazyConnect: true });
   await redis.connect();
   const kafka = createKafka({
@@ -56,12 +56,11 @@ export async function openAccommodationRuntime(
     config,
     logger: log,
     dataSource,
-    identity: new IdentityStore(identityDataSource),
+    identity: database.identity,
     readiness: [postgresReadiness(dataSource), redisReadiness(redis), kafkaReadiness(kafka)],
     async close() {
       redis.disconnect();
-      await identityDataSource.destroy();
-      await dataSource.destroy();
+      await database.close();
     },
   };
 }

@@ -1,17 +1,16 @@
 import { validateEvent } from '@harbour/contracts';
 import { createKafka, ensureTopics, kafkaReadiness, Outbox, OutboxRelay } from '@harbour/messaging';
 import {
-  createIdentityDataSource,
   createLogger,
-  IdentityStore,
+  type IdentityStore,
+  openServiceDatabase,
   type Logger,
   postgresReadiness,
   type ReadinessCheck,
-  runMigrationsLocked,
 } from '@harbour/platform';
 import type { DataSource } from 'typeorm';
 import type { IntakeConfig } from './config';
-import { createIntakeDataSource } from './infrastructure/data-source';
+import { CreateIntake1764300000000 } from './migrations/1764300000000-create-intake';
 import { INTAKE_TOPICS } from './intake-topics';
 
 /** Everything the intake service connects to, opened before Nest starts and closed after it stops. */
@@ -19,7 +18,6 @@ export interface IntakeRuntime {
   config: IntakeConfig;
   logger: Logger;
   dataSource: DataSource;
-  identityDataSource: DataSource;
   identity: IdentityStore;
   outbox: Outbox;
   relay: OutboxRelay;
@@ -33,12 +31,13 @@ export async function openIntakeRuntime(
 ): Promise<IntakeRuntime> {
   const log = logger ?? createLogger({ service: 'intake', level: config.LOG_LEVEL });
   const schema = config.INTAKE_DB_SCHEMA;
-  const dataSource = createIntakeDataSource(config.DATABASE_URL, schema);
-  await dataSource.initialize();
-  await runMigrationsLocked(dataSource, `harbour:${schema}`);
-  const identityDataSource = createIdentityDataSource(config.DATABASE_URL);
-  await identityDataSource.initialize();
-  await runMigrationsLocked(identityDataSource, 'harbour:identity');
+  const database = await openServiceDatabase({
+    service: 'intake',
+    databaseUrl: config.DATABASE_URL,
+    schema,
+    migrations: [CreateIntake1764300000000],
+  });
+  const { dataSource } = database;
 
   const kafka = createKafka({
     brokers: config.KAFKA_BROKERS,
@@ -54,15 +53,13 @@ export async function openIntakeRuntime(
     config,
     logger: log,
     dataSource,
-    identityDataSource,
-    identity: new IdentityStore(identityDataSource),
+    identity: database.identity,
     outbox,
     relay,
     readiness: [postgresReadiness(dataSource), kafkaReadiness(kafka)],
     async close() {
       await relay.stop();
-      await identityDataSource.destroy();
-      await dataSource.destroy();
+      await database.close();
     },
   };
 }

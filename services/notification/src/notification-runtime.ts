@@ -8,14 +8,13 @@ import {
   OutboxRelay,
 } from '@harbour/messaging';
 import {
-  createIdentityDataSource,
   createLogger,
-  IdentityStore,
+  type IdentityStore,
+  openServiceDatabase,
   type Logger,
   postgresReadiness,
   type ReadinessCheck,
   redisReadiness,
-  runMigrationsLocked,
 } from '@harbour/platform';
 import { Queue, type Worker } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -30,7 +29,7 @@ import { BullDeliveryJobs, type DeliveryJobData } from './delivery/delivery-jobs
 import { DeliveryRepository } from './delivery/delivery-repository';
 import { startDeliveryWorker } from './delivery/delivery-worker';
 import { DirectoryRepository } from './directory/directory-repository';
-import { createNotificationDataSource } from './infrastructure/data-source';
+import { NOTIFICATION_MIGRATIONS } from './migrations';
 
 /** CloudEvents `source` of every event the notification service emits. */
 export const NOTIFICATION_SOURCE = '/harbour/notification';
@@ -61,10 +60,13 @@ export async function openNotificationRuntime(
 ): Promise<NotificationRuntime> {
   const log = logger ?? createLogger({ service: 'notification', level: config.LOG_LEVEL });
   const schema = config.NOTIFICATION_DB_SCHEMA;
-  const dataSource = createNotificationDataSource(config.DATABASE_URL, schema);
-  await runMigrationsLocked(dataSource, `harbour:${schema}`);
-  const identityDataSource = createIdentityDataSource(config.DATABASE_URL);
-  await runMigrationsLocked(identityDataSource, 'harbour:identity');
+  const database = await openServiceDatabase({
+    service: 'notification',
+    databaseUrl: config.DATABASE_URL,
+    schema,
+    migrations: NOTIFICATION_MIGRATIONS,
+  });
+  const { dataSource } = database;
 
   const kafka = createKafka({
     brokers: config.KAFKA_BROKERS,
@@ -170,8 +172,7 @@ export async function openNotificationRuntime(
           workerRedis.disconnect();
         },
       ],
-      ['identity database', () => identityDataSource.destroy()],
-      ['database', () => dataSource.destroy()],
+      ['database', () => database.close()],
     ];
     for (const [name, step] of steps) {
       try {
@@ -193,7 +194,7 @@ export async function openNotificationRuntime(
     config,
     logger: log,
     dataSource,
-    identity: new IdentityStore(identityDataSource),
+    identity: database.identity,
     directory,
     alerts,
     deliveries,

@@ -8,17 +8,16 @@ import {
   OutboxRelay,
 } from '@harbour/messaging';
 import {
-  createIdentityDataSource,
   createLogger,
-  IdentityStore,
+  type IdentityStore,
+  openServiceDatabase,
   type Logger,
   postgresReadiness,
   type ReadinessCheck,
-  runMigrationsLocked,
 } from '@harbour/platform';
 import type { DataSource } from 'typeorm';
 import type { SafeguardingConfig } from './config';
-import { createSafeguardingDataSource } from './infrastructure/data-source';
+import { CreateSafeguarding1764300000000 } from './migrations/1764300000000-create-safeguarding';
 import { ALERT_REQUESTED, MissingEpisodeHandler } from './missing-episodes/missing-episode-handler';
 
 export interface SafeguardingRuntime {
@@ -37,12 +36,13 @@ export async function openSafeguardingRuntime(
 ): Promise<SafeguardingRuntime> {
   const log = logger ?? createLogger({ service: 'safeguarding', level: config.LOG_LEVEL });
   const schema = config.SAFEGUARDING_DB_SCHEMA;
-  const dataSource = createSafeguardingDataSource(config.DATABASE_URL, schema);
-  await dataSource.initialize();
-  await runMigrationsLocked(dataSource, `harbour:${schema}`);
-  const identityDataSource = createIdentityDataSource(config.DATABASE_URL);
-  await identityDataSource.initialize();
-  await runMigrationsLocked(identityDataSource, 'harbour:identity');
+  const database = await openServiceDatabase({
+    service: 'safeguarding',
+    databaseUrl: config.DATABASE_URL,
+    schema,
+    migrations: [CreateSafeguarding1764300000000],
+  });
+  const { dataSource } = database;
 
   const kafka = createKafka({
     brokers: config.KAFKA_BROKERS,
@@ -77,13 +77,12 @@ export async function openSafeguardingRuntime(
     config,
     logger: log,
     dataSource,
-    identity: new IdentityStore(identityDataSource),
+    identity: database.identity,
     readiness: [postgresReadiness(dataSource), kafkaReadiness(kafka)],
     async close() {
       await consumer.stop();
       await relay.stop();
-      await identityDataSource.destroy();
-      await dataSource.destroy();
+      await database.close();
     },
   };
 }

@@ -6,6 +6,8 @@ import type { Telemetry } from '../telemetry/start-telemetry';
 /** What `start` hands back: something that stops cleanly (a Nest application does). */
 export interface RunningService {
   close(): Promise<void>;
+  /** Where it listens (Nest apps have it), for the start-up log line. */
+  getUrl?(): Promise<string>;
 }
 
 /** The parts of `process` that `runService` uses; tests pass a stand-in. */
@@ -80,9 +82,10 @@ export function runService(
   });
 
   start().then(
-    (started) => {
+    async (started) => {
       running = started;
-      logger.info('started');
+      const url = await started.getUrl?.().catch(() => undefined);
+      logger.info(url ? { url } : {}, 'started');
     },
     (error: unknown) => {
       fail(error, 'start failed');

@@ -1,12 +1,6 @@
-import {
-  createIdentityDataSource,
-  IDENTITY_SCHEMA,
-  IdentityStore,
-  runMigrationsLocked,
-} from '@harbour/platform';
-import type { DataSource } from 'typeorm';
+import { type IdentityStore, openServiceDatabase } from '@harbour/platform';
 import { DirectoryRepository } from '../directory/directory-repository';
-import { createNotificationDataSource } from '../infrastructure/data-source';
+import { NOTIFICATION_MIGRATIONS } from '../migrations';
 
 export interface CliContextOptions {
   databaseUrl: string;
@@ -25,31 +19,17 @@ export interface CliContext {
 
 /** Connects to both stores, bringing their schemas up to date first (as the services would). */
 export async function openCliContext(options: CliContextOptions): Promise<CliContext> {
-  const identityDataSource = createIdentityDataSource(
-    options.databaseUrl,
-    options.identitySchema ?? IDENTITY_SCHEMA,
-  );
-  const dataSource = createNotificationDataSource(
-    options.databaseUrl,
-    options.notificationSchema,
-    3,
-  );
-  const opened: DataSource[] = [];
-  try {
-    opened.push(identityDataSource);
-    await runMigrationsLocked(identityDataSource, 'harbour:identity');
-    opened.push(dataSource);
-    await runMigrationsLocked(dataSource, `harbour:${options.notificationSchema}`);
-  } catch (error) {
-    for (const ds of opened) if (ds.isInitialized) await ds.destroy();
-    throw error;
-  }
+  const database = await openServiceDatabase({
+    service: 'cli',
+    databaseUrl: options.databaseUrl,
+    schema: options.notificationSchema,
+    migrations: NOTIFICATION_MIGRATIONS,
+    poolSize: 3,
+    ...(options.identitySchema ? { identitySchema: options.identitySchema } : {}),
+  });
   return {
-    identity: new IdentityStore(identityDataSource),
-    directory: new DirectoryRepository(dataSource),
-    async close() {
-      await dataSource.destroy();
-      await identityDataSource.destroy();
-    },
+    identity: database.identity,
+    directory: new DirectoryRepository(database.dataSource),
+    close: () => database.close(),
   };
 }

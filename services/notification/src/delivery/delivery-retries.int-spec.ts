@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { validateEvent } from '@harbour/contracts';
 import { Outbox } from '@harbour/messaging';
-import { createLogger, runMigrationsLocked } from '@harbour/platform';
+import { createLogger, createServiceDataSource, runMigrationsLocked } from '@harbour/platform';
 import {
   createTestSchema,
   expectEventually,
+  freePort,
   SmtpInbox,
   testDatabaseUrl,
   testRedisUrl,
@@ -19,7 +19,7 @@ import type { DataSource } from 'typeorm';
 import type { AlertRequested } from '@harbour/contracts';
 import { AlertRepository } from '../alerts/alert-repository';
 import { DirectoryRepository } from '../directory/directory-repository';
-import { createNotificationDataSource } from '../infrastructure/data-source';
+import { NOTIFICATION_MIGRATIONS } from '../migrations';
 import { type AlertMailer, createSmtpMailer } from './alert-mailer';
 import { DeliverAlert } from './deliver-alert';
 import { DeliveryDispatcher } from './delivery-dispatcher';
@@ -28,21 +28,6 @@ import { DeliveryRepository } from './delivery-repository';
 import { startDeliveryWorker } from './delivery-worker';
 
 jest.setTimeout(60_000);
-
-/** A port nothing listens on: every SMTP connection to it is refused. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => {
-        resolve(port);
-      });
-    });
-  });
-}
 
 interface Pipeline {
   queue: Queue<DeliveryJobData>;
@@ -65,7 +50,13 @@ describe('delivery retries', () => {
 
   beforeAll(async () => {
     schema = await createTestSchema('notification_retries');
-    dataSource = createNotificationDataSource(testDatabaseUrl(), schema.schema, 4);
+    dataSource = createServiceDataSource({
+      service: 'notification-test',
+      databaseUrl: testDatabaseUrl(),
+      schema: schema.schema,
+      migrations: NOTIFICATION_MIGRATIONS,
+      poolSize: 4,
+    });
     await runMigrationsLocked(dataSource, `harbour:${schema.schema}`);
     deliveries = new DeliveryRepository(dataSource);
     const directory = new DirectoryRepository(dataSource);
@@ -184,7 +175,8 @@ describe('delivery retries', () => {
   }
 
   it('retries a send the SMTP server never accepts, then marks it failed and records harbour.delivery.failed', async () => {
-    await startPipeline(uniqueName('refused'), `smtp://127.0.0.1:${await closedPort()}`);
+    // A free port: nothing listens there, so every SMTP connection is refused.
+    await startPipeline(uniqueName('refused'), `smtp://127.0.0.1:${await freePort()}`);
     const { alertId, deliveryId } = await pendingDelivery();
 
     const failed = await expectEventually(

@@ -1,7 +1,7 @@
 import type { AlertRequested } from '@harbour/contracts';
 import { acknowledgeBy, formatWindow } from './acknowledge-by';
 import { boroughLabel } from './borough-label';
-import { formatLondonTime } from './london-time';
+import { formatLondonTime } from '@harbour/london';
 
 /** An alert e-mail, ready for any mail transport. */
 export interface AlertEmail {

@@ -1,15 +1,4 @@
-/** What safeguarding decides must happen when something is reported: who, how urgently, what they may see. */
-export type Severity = 'critical' | 'high' | 'informational';
-export type DisclosureLevel = 'notice' | 'operational' | 'personal';
-export type OrganisationKind =
-  | 'police_borough'
-  | 'police_specialist'
-  | 'immigration'
-  | 'local_authority'
-  | 'ngo'
-  | 'housing_provider'
-  | 'missing_person_unit'
-  | 'coordinator';
+import type { DisclosureLevel, OrganisationKind, Severity } from '@harbour/contracts';
 
 export interface Audience {
   roles: OrganisationKind[];
@@ -22,6 +11,7 @@ export interface SummaryLine {
   value: string;
 }
 
+/** What safeguarding decides must happen when something is reported: who, how urgently, what they may see. */
 export interface AlertDecision {
   severity: Severity;
   acknowledgeWithinMinutes: number;

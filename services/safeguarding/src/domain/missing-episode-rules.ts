@@ -1,5 +1,6 @@
-import type { AlertDecision, Severity } from './alert-decision';
-import { formatLondonTime } from './london-time';
+import type { Severity } from '@harbour/contracts';
+import type { AlertDecision } from './alert-decision';
+import { formatLondonTime } from '@harbour/london';
 
 export interface ReportedMissingEpisode {
   episodeId: string;

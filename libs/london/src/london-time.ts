@@ -11,6 +11,6 @@ const LONDON = new Intl.DateTimeFormat('en-GB', {
 });
 
 /** Partners read times in London time (GMT or BST, named), whatever zone an event was sent in. */
-export function formatLondonTime(at: Date): string {
-  return LONDON.format(at);
+export function formatLondonTime(at: Date | string): string {
+  return LONDON.format(typeof at === 'string' ? new Date(at) : at);
 }
