@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -110,8 +111,11 @@ describe('missing trafficked child → missing-person unit email', () => {
       child: { ...(example.child as object), givenName: markerName },
       lastSeenAt: new Date(Date.now() - 3_600_000).toISOString(),
     };
+    // The caller's trace continues through intake, Kafka and safeguarding (W3C traceparent).
+    const traceId = randomBytes(16).toString('hex');
+    const traceparent = `00-${traceId}-${randomBytes(8).toString('hex')}-01`;
     const postedAt = Date.now();
-    const response = await post(report, { 'idempotency-key': `e2e-${stack.run}` });
+    const response = await post(report, { 'idempotency-key': `e2e-${stack.run}`, traceparent });
     expect(response.status).toBe(202);
     const body = (await response.json()) as { episodeId: string; location: string };
     expect(response.headers.get('location')).toBe(`/v1/missing-episodes/${body.episodeId}`);
@@ -147,10 +151,17 @@ describe('missing trafficked child → missing-person unit email', () => {
         [body.episodeId],
       );
       expect(deliveries.rows).toEqual([{ address: camdenMpu, status: 'sent' }]);
-      const published = await db.query(
-        `SELECT count(*)::int AS n FROM "${stack.run}_intake".outbox`,
+      const published = await db.query<{ traceparent: string }>(
+        `SELECT headers->>'traceparent' AS traceparent FROM "${stack.run}_intake".outbox`,
       );
-      expect(published.rows[0]).toEqual({ n: 1 });
+      expect(published.rows).toHaveLength(1);
+      expect(published.rows[0]?.traceparent.split('-')[1]).toBe(traceId);
+      const alerted = await db.query<{ traceparent: string }>(
+        `SELECT headers->>'traceparent' AS traceparent FROM "${stack.run}_safeguarding".outbox
+          WHERE data->'cause'->>'id' = $1`,
+        [body.episodeId],
+      );
+      expect(alerted.rows.map((r) => r.traceparent.split('-')[1])).toEqual([traceId]);
     } finally {
       await db.end();
     }
