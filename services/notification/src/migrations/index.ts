@@ -1,4 +1,8 @@
 import { CreateNotification1764400000000 } from './1764400000000-create-notification';
+import { PartnerNotification1764500000000 } from './1764500000000-partner-notification';
 
 /** Every notification migration, oldest first. Append; never edit one that has shipped. */
-export const NOTIFICATION_MIGRATIONS = [CreateNotification1764400000000];
+export const NOTIFICATION_MIGRATIONS = [
+  CreateNotification1764400000000,
+  PartnerNotification1764500000000,
+];
