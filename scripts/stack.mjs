@@ -1,7 +1,8 @@
 // `npm start`: the whole local stack on this machine — Kafka, the SMTP inbox, migrations, a
 // seeded demo London directory and all four services — until Ctrl-C stops everything cleanly.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, openSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   ensureDatabase,
@@ -23,6 +24,14 @@ const env = { ...process.env };
 env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/harbour';
 env.REDIS_URL ??= 'redis://127.0.0.1:6379';
 env.LOG_LEVEL ??= 'info';
+// Signs acknowledgement links: made once per checkout and kept, so links survive restarts.
+const ackSecretFile = join(runDir, 'ack-secret');
+if (!env.NOTIFICATION_ACK_SECRET) {
+  if (!existsSync(ackSecretFile)) {
+    writeFileSync(ackSecretFile, randomBytes(32).toString('base64url'), { mode: 0o600 });
+  }
+  env.NOTIFICATION_ACK_SECRET = readFileSync(ackSecretFile, 'utf8').trim();
+}
 
 const services = [
   { name: 'intake', port: Number(env.INTAKE_PORT ?? 8080) },

@@ -28,6 +28,7 @@ export class HarbourStack {
       SAFEGUARDING_KAFKA_GROUP: `${this.run}_safeguarding`,
       NOTIFICATION_KAFKA_GROUP: `${this.run}_notification`,
       NOTIFICATION_QUEUE_PREFIX: this.run,
+      NOTIFICATION_ACK_SECRET: `e2e-acknowledgement-secret-${this.run}`,
     };
   }
 

@@ -1,8 +1,18 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule } from '@harbour/platform';
 import { AlertDeliveriesController } from './alerts/alert-deliveries.controller';
+import {
+  ACKNOWLEDGEMENT_CONTROLLERS,
+  acknowledgementProviders,
+} from './acknowledgement/open-acknowledgements';
 import type { NotificationRuntime } from './notification-runtime';
-import { ALERT_REPOSITORY, DELIVERY_REPOSITORY, NOTIFICATION_DATA_SOURCE } from './tokens';
+import { DirectoryController } from './directory/directory.controller';
+import {
+  ALERT_REPOSITORY,
+  DELIVERY_REPOSITORY,
+  DIRECTORY_STORES,
+  NOTIFICATION_DATA_SOURCE,
+} from './tokens';
 
 @Module({})
 export class NotificationModule {
@@ -18,11 +28,16 @@ export class NotificationModule {
           onShutdown: () => runtime.close(),
         }),
       ],
-      controllers: [AlertDeliveriesController],
+      controllers: [AlertDeliveriesController, DirectoryController, ...ACKNOWLEDGEMENT_CONTROLLERS],
       providers: [
         { provide: NOTIFICATION_DATA_SOURCE, useValue: runtime.dataSource },
         { provide: ALERT_REPOSITORY, useValue: runtime.alerts },
         { provide: DELIVERY_REPOSITORY, useValue: runtime.deliveries },
+        ...acknowledgementProviders(runtime.acknowledgements),
+        {
+          provide: DIRECTORY_STORES,
+          useValue: { identity: runtime.identity, directory: runtime.directory },
+        },
       ],
     };
   }

@@ -10,6 +10,11 @@ import {
   smtpConfig,
   telemetryConfig,
 } from '@harbour/platform';
+import {
+  acknowledgementConfig,
+  acknowledgementConfigIssues,
+} from './acknowledgement/acknowledgement-config';
+import { escalationConfig } from './escalation/escalation-config';
 
 export const notificationConfigSpec = defineConfig({
   ...databaseConfig,
@@ -19,6 +24,8 @@ export const notificationConfigSpec = defineConfig({
   ...httpConfig(8083),
   ...loggingConfig,
   ...telemetryConfig,
+  ...acknowledgementConfig,
+  ...escalationConfig,
   NOTIFICATION_DB_SCHEMA: {
     kind: 'string',
     default: 'notification',
@@ -69,6 +76,21 @@ export const notificationConfigSpec = defineConfig({
     default: '5',
     description: 'Pooled SMTP connections.',
   },
+  NOTIFICATION_EMAIL_RATE_PER_SECOND: {
+    kind: 'int',
+    default: '50',
+    description: 'Most e-mails sent per second (BullMQ limiter of the e-mail queue).',
+  },
+  NOTIFICATION_WEBHOOK_RATE_PER_SECOND: {
+    kind: 'int',
+    default: '20',
+    description: 'Most webhook requests per second (BullMQ limiter of the webhook queue).',
+  },
+  NOTIFICATION_WEBHOOK_TIMEOUT_MS: {
+    kind: 'int',
+    default: '10000',
+    description: 'Longest wait for a partner webhook to answer.',
+  },
 });
 
 export type NotificationConfig = ReturnType<typeof loadNotificationConfig>;
@@ -82,6 +104,11 @@ export function loadNotificationConfig(env: NodeJS.ProcessEnv = process.env) {
     'NOTIFICATION_RETRY_MAX_MS',
     'NOTIFICATION_SWEEP_INTERVAL_MS',
     'NOTIFICATION_SMTP_MAX_CONNECTIONS',
+    'NOTIFICATION_ESCALATION_SWEEP_MS',
+    'NOTIFICATION_ESCALATION_MINUTE_MS',
+    'NOTIFICATION_EMAIL_RATE_PER_SECOND',
+    'NOTIFICATION_WEBHOOK_RATE_PER_SECOND',
+    'NOTIFICATION_WEBHOOK_TIMEOUT_MS',
   ] as const;
   const issues = positive
     .filter((variable) => config[variable] < 1)
@@ -90,6 +117,7 @@ export function loadNotificationConfig(env: NodeJS.ProcessEnv = process.env) {
       reason: `${config[variable]} is less than 1`,
       description: notificationConfigSpec[variable].description,
     }));
-  if (issues.length > 0) throw new ConfigError(issues);
+  const allIssues = [...issues, ...acknowledgementConfigIssues(config)];
+  if (allIssues.length > 0) throw new ConfigError(allIssues);
   return config;
 }

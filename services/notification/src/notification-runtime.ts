@@ -14,22 +14,26 @@ import {
   type Logger,
   postgresReadiness,
   type ReadinessCheck,
-  redisReadiness,
 } from '@harbour/platform';
-import { Queue, type Worker } from 'bullmq';
-import { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { AlertRepository } from './alerts/alert-repository';
 import { ALERT_REQUESTED, AlertRequestedHandler } from './alerts/alert-requested-handler';
 import type { NotificationConfig } from './config';
-import { createSmtpMailer } from './delivery/alert-mailer';
-import { ALERT_DELIVERED, DeliverAlert } from './delivery/deliver-alert';
-import { DeliveryDispatcher } from './delivery/delivery-dispatcher';
-import { BullDeliveryJobs, type DeliveryJobData } from './delivery/delivery-jobs';
+import { ALERT_DELIVERED } from './delivery/deliver-alert';
+import type { DeliveryDispatcher } from './delivery/delivery-dispatcher';
+import { startDeliveryPipeline } from './delivery/delivery-pipeline';
 import { DeliveryRepository } from './delivery/delivery-repository';
-import { startDeliveryWorker } from './delivery/delivery-worker';
 import { DirectoryRepository } from './directory/directory-repository';
+import {
+  type Escalation,
+  escalationSettings,
+  startEscalation,
+} from './escalation/start-escalation';
 import { NOTIFICATION_MIGRATIONS } from './migrations';
+import {
+  type Acknowledgements,
+  openAcknowledgements,
+} from './acknowledgement/open-acknowledgements';
 
 /** CloudEvents `source` of every event the notification service emits. */
 export const NOTIFICATION_SOURCE = '/harbour/notification';
@@ -45,6 +49,10 @@ export interface NotificationRuntime {
   deliveries: DeliveryRepository;
   dispatcher: DeliveryDispatcher;
   readiness: ReadinessCheck[];
+  /** Acknowledgement links (`acknowledgements.links.acknowledgeUrlFor`) and their recording. */
+  acknowledgements: Acknowledgements;
+  /** Escalation timers (`escalation.timers.planAndSchedule` in the alert's transaction). */
+  escalation: Escalation;
   close(): Promise<void>;
 }
 
@@ -78,59 +86,40 @@ export async function openNotificationRuntime(
   const outbox = new Outbox({ schema, source: NOTIFICATION_SOURCE, validator: validateEvent });
   const relay = new OutboxRelay({ dataSource, schema, kafka, logger: log });
   await relay.start();
+  const acknowledgements = openAcknowledgements({ config, dataSource, outbox, relay, logger: log });
 
   const directory = new DirectoryRepository(dataSource);
   const alerts = new AlertRepository(dataSource);
   const deliveries = new DeliveryRepository(dataSource);
 
-  // Producers fail fast while Redis is away (the sweep retries); the worker waits it out.
-  const queueRedis = new Redis(config.REDIS_URL, { enableOfflineQueue: false });
-  const workerRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
-  for (const redis of [queueRedis, workerRedis]) {
-    redis.on('error', (error: Error) => {
-      log.debug({ err: `${error.name}: ${error.message}` }, 'redis connection error');
-    });
-  }
-  const queue = new Queue<DeliveryJobData>(config.NOTIFICATION_QUEUE_NAME, {
-    connection: queueRedis,
-    prefix: config.NOTIFICATION_QUEUE_PREFIX,
-  });
-  queue.on('error', (error: Error) => {
-    log.warn({ err: `${error.name}: ${error.message}` }, 'delivery queue error');
-  });
-  await queue.waitUntilReady();
-  const mailer = createSmtpMailer({
-    url: config.SMTP_URL,
-    from: config.SMTP_FROM,
-    maxConnections: config.NOTIFICATION_SMTP_MAX_CONNECTIONS,
-  });
-  const dispatcher = new DeliveryDispatcher({
+  const delivery = await startDeliveryPipeline({
+    config,
+    dataSource,
+    alerts,
     deliveries,
-    jobs: new BullDeliveryJobs(queue, config.NOTIFICATION_DELIVERY_ATTEMPTS),
+    outbox,
+    relay,
     logger: log,
-    sweepIntervalMs: config.NOTIFICATION_SWEEP_INTERVAL_MS,
+    acknowledgeUrl: (d, alert) =>
+      acknowledgements.links.acknowledgeUrlFor({
+        alertId: d.alertId,
+        organisationId: d.organisationId,
+        deliveryId: d.id,
+        acknowledgeBy: alert.acknowledgeBy,
+      }),
   });
-  const worker: Worker<DeliveryJobData> = startDeliveryWorker({
-    queueName: config.NOTIFICATION_QUEUE_NAME,
-    prefix: config.NOTIFICATION_QUEUE_PREFIX,
-    connection: workerRedis,
-    concurrency: config.NOTIFICATION_DELIVERY_CONCURRENCY,
-    retry: { baseMs: config.NOTIFICATION_RETRY_BASE_MS, maxMs: config.NOTIFICATION_RETRY_MAX_MS },
-    deliverAlert: new DeliverAlert({
-      dataSource,
-      alerts,
-      deliveries,
-      mailer,
-      outbox,
-      relay,
-      logger: log,
-      maxAttempts: config.NOTIFICATION_DELIVERY_ATTEMPTS,
-    }),
+  const { dispatcher } = delivery;
+  const escalation = await startEscalation({
+    ...escalationSettings(config),
+    dataSource,
+    directory,
+    outbox,
+    relay,
+    dispatcher,
     logger: log,
   });
-  dispatcher.start();
 
-  const handler = new AlertRequestedHandler(alerts, directory, deliveries, log);
+  const handler = new AlertRequestedHandler(alerts, directory, deliveries, log, escalation.timers);
   const consumer = new EventConsumer({
     kafka,
     groupId: config.NOTIFICATION_KAFKA_GROUP,
@@ -144,7 +133,7 @@ export async function openNotificationRuntime(
       [ALERT_REQUESTED]: (event, manager) => handler.onRequested(event, manager),
     },
     // Runs once the handler's transaction has committed: its deliveries are visible now.
-    afterCommit: () => Promise.all([dispatcher.kick(), relay.kick()]),
+    afterCommit: () => Promise.all([dispatcher.kick(), relay.kick(), escalation.kick()]),
   });
   await consumer.start();
 
@@ -155,21 +144,13 @@ export async function openNotificationRuntime(
     // not keep the others from running.
     const steps: [string, () => Promise<void> | void][] = [
       ['consumer', () => consumer.stop()],
-      ['dispatcher', () => dispatcher.stop()],
-      ['worker', () => worker.close()],
-      ['queue', () => queue.close()],
-      [
-        'mailer',
-        () => {
-          mailer.close();
-        },
-      ],
+      ['escalation', () => escalation.close()],
+      ['delivery', () => delivery.stop()],
       ['relay', () => relay.stop()],
       [
         'redis',
         () => {
-          queueRedis.disconnect();
-          workerRedis.disconnect();
+          delivery.disconnect();
         },
       ],
       ['database', () => database.close()],
@@ -199,7 +180,9 @@ export async function openNotificationRuntime(
     alerts,
     deliveries,
     dispatcher,
-    readiness: [postgresReadiness(dataSource), redisReadiness(queueRedis), kafkaReadiness(kafka)],
+    readiness: [postgresReadiness(dataSource), delivery.readiness, kafkaReadiness(kafka)],
+    acknowledgements,
+    escalation,
     close: () => (closing ??= close()),
   };
 }

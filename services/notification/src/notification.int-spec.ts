@@ -80,6 +80,7 @@ describe('notification: alert requested → e-mail delivered', () => {
       NOTIFICATION_QUEUE_PREFIX: queuePrefix,
       NOTIFICATION_SWEEP_INTERVAL_MS: '200',
       NOTIFICATION_RETRY_BASE_MS: '200',
+      NOTIFICATION_ACK_SECRET: 'integration-test-acknowledgement-secret-0123456789',
       LOG_LEVEL: 'warn',
     });
     app = await createNotificationApp(config, logger);
@@ -325,7 +326,7 @@ describe('notification: alert requested → e-mail delivered', () => {
             contactId: contact!.id,
             channel: 'email',
             address: camdenAddress,
-            matchedRule: 'role=missing_person_unit & borough=E09000007',
+            matchedRule: 'role=missing_person_unit & borough=E09000007 & age=child',
           },
         ],
         manager,
@@ -372,7 +373,7 @@ describe('notification: alert requested → e-mail delivered', () => {
           {
             organisation: { id: camdenMpuId, kind: 'missing_person_unit' },
             address: camdenAddress,
-            matchedRule: 'role=missing_person_unit & borough=E09000007',
+            matchedRule: 'role=missing_person_unit & borough=E09000007 & age=child',
             attempts: 1,
           },
         ],
@@ -385,6 +386,33 @@ describe('notification: alert requested → e-mail delivered', () => {
       expect((await get(`/v1/alerts/${alertId}/deliveries`, camdenKey)).status).toBe(403);
       expect((await get(`/v1/alerts/${alertId}/deliveries`, coordinatorKey)).status).toBe(404);
       expect((await get('/v1/alerts/not-a-uuid/deliveries', coordinatorKey)).status).toBe(400);
+    });
+
+    it('gives the coordinator the directory in Open Referral shape, and refuses a bad import whole', async () => {
+      const response = await get('/v1/directory', coordinatorKey);
+      expect(response.status).toBe(200);
+      const directory = (await response.json()) as {
+        organizations: { id: string; services: { contacts: { email?: string }[] }[] }[];
+      };
+      const camden = directory.organizations.find((o) => o.id === camdenMpuId);
+      expect(camden?.services[0]?.contacts.map((c) => c.email)).toEqual([camdenAddress]);
+
+      const bad = await fetch(`${baseUrl}/v1/directory/import`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${coordinatorKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          organizations: [{ id: 'x', name: '', x_harbour_kind: 'ngo', services: [] }],
+        }),
+      });
+      expect(bad.status).toBe(400);
+      const problem = (await bad.json()) as { errors: { pointer: string }[] };
+      expect(problem.errors.map((e) => e.pointer)).toEqual([
+        '/organizations/0/id',
+        '/organizations/0/name',
+        '/organizations/0/services',
+      ]);
+      expect((await get('/v1/directory', camdenKey)).status).toBe(403);
+      expect((await get('/v1/directory')).status).toBe(401);
     });
 
     it('leaves health and readiness open, with every dependency up', async () => {

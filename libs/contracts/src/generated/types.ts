@@ -201,7 +201,10 @@ export interface AlertAcknowledged {
   organisationId: Uuid;
   deliveryId?: Uuid;
   acknowledgedAt: DateTime;
-  via: 'email_link' | 'console' | 'webhook_callback';
+  /**
+   * How: the e-mailed link, the partner REST API, the console, or a reply to a webhook.
+   */
+  via: 'email_link' | 'api' | 'console' | 'webhook_callback';
   /**
    * Free-text reply, e.g. what the partner can bring.
    */

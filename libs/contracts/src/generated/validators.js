@@ -3,7 +3,7 @@
 
 "use strict";
 exports.validateAlertAcknowledged = validate52;
-const schema19 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.alert.acknowledged.schema.json","title":"AlertAcknowledged","description":"A human at a recipient organisation acknowledged the alert; escalation stops for it.","x-status":"provisional","type":"object","additionalProperties":false,"required":["alertId","organisationId","acknowledgedAt","via"],"properties":{"alertId":{"$ref":"../common/uuid.schema.json"},"organisationId":{"$ref":"../common/uuid.schema.json"},"deliveryId":{"$ref":"../common/uuid.schema.json"},"acknowledgedAt":{"$ref":"../common/date-time.schema.json"},"via":{"type":"string","enum":["email_link","console","webhook_callback"]},"note":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":2000,"description":"Free-text reply, e.g. what the partner can bring."}}};
+const schema19 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.alert.acknowledged.schema.json","title":"AlertAcknowledged","description":"A human at a recipient organisation acknowledged the alert; escalation stops for it.","x-status":"provisional","type":"object","additionalProperties":false,"required":["alertId","organisationId","acknowledgedAt","via"],"properties":{"alertId":{"$ref":"../common/uuid.schema.json"},"organisationId":{"$ref":"../common/uuid.schema.json"},"deliveryId":{"$ref":"../common/uuid.schema.json"},"acknowledgedAt":{"$ref":"../common/date-time.schema.json"},"via":{"type":"string","enum":["email_link","api","console","webhook_callback"],"description":"How: the e-mailed link, the partner REST API, the console, or a reply to a webhook."},"note":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":2000,"description":"Free-text reply, e.g. what the partner can bring."}}};
 const schema20 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/uuid.schema.json","title":"Uuid","description":"A lower-case RFC 9562 UUID. Lower case only, because ids are Kafka keys and must compare byte for byte.","type":"string","format":"uuid","pattern":"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"};
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const pattern3 = new RegExp("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", "u");
@@ -210,7 +210,7 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(!(((data4 === "email_link") || (data4 === "console")) || (data4 === "webhook_callback"))){
+if(!((((data4 === "email_link") || (data4 === "api")) || (data4 === "console")) || (data4 === "webhook_callback"))){
 const err6 = {instancePath:instancePath+"/via",schemaPath:"#/properties/via/enum",keyword:"enum",params:{allowedValues: schema19.properties.via.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err6];

@@ -3,8 +3,9 @@ import type { HarbourEvent } from '@harbour/messaging';
 import type { Logger } from '@harbour/platform';
 import type { EntityManager } from 'typeorm';
 import type { DirectoryRepository } from '../directory/directory-repository';
-import { resolveAudience } from '../domain/audience';
+import { coordinatorFallbackRule, type Recipient, resolveAudience } from '../domain/audience';
 import type { DeliveryRepository, NewDelivery } from '../delivery/delivery-repository';
+import type { EscalationTimers } from '../escalation/escalation-timers';
 import type { AlertRepository } from './alert-repository';
 
 export const ALERT_REQUESTED = 'harbour.alert.requested';
@@ -12,7 +13,8 @@ export const ALERT_REQUESTED = 'harbour.alert.requested';
 /**
  * `harbour.alert.requested` → the alert row and one pending delivery per contact of every
  * organisation the audience reaches, all in the consumer's transaction (with its inbox row), so
- * a redelivered event changes nothing. Sending happens after commit, through the queue.
+ * a redelivered event changes nothing, with the alert's escalation timer. Sending happens after
+ * commit, through the queue.
  */
 export class AlertRequestedHandler {
   constructor(
@@ -20,6 +22,7 @@ export class AlertRequestedHandler {
     private readonly directory: DirectoryRepository,
     private readonly deliveries: DeliveryRepository,
     private readonly logger: Logger,
+    private readonly escalation: EscalationTimers,
   ) {}
 
   async onRequested(event: HarbourEvent, manager: EntityManager): Promise<void> {
@@ -30,13 +33,52 @@ export class AlertRequestedHandler {
       this.logger.info(about, 'alert already recorded; request ignored');
       return;
     }
+    // The escalation policy is snapshotted and its first timer armed with the alert itself.
+    await this.escalation.planAndSchedule(manager, alert);
     const candidates = await this.directory.organisationsOfKinds(alert.audience.roles, manager);
-    const recipients = resolveAudience(alert.audience, candidates);
+    let recipients = resolveAudience(alert.audience, candidates);
+    let deliveries = await this.deliveriesTo(alert, recipients, manager);
+    if (deliveries.length === 0) {
+      // Never silence: when no partner can be reached, the coordinator is alerted instead.
+      const rule = coordinatorFallbackRule(alert.audience);
+      const coordinators = await this.directory.organisationsOfKinds(['coordinator'], manager);
+      recipients = coordinators.map((organisation) => ({ organisation, rule }));
+      deliveries = await this.deliveriesTo(alert, recipients, manager);
+      // Audience and boroughs are routing data, never personal data.
+      const routing = { roles: alert.audience.roles, boroughs: alert.audience.boroughs };
+      if (deliveries.length === 0) {
+        this.logger.error({ ...about, ...routing }, 'alert reaches nobody, not even a coordinator');
+        return;
+      }
+      this.logger.warn({ ...about, ...routing }, 'alert reaches no partner: coordinator alerted');
+    }
+    await this.deliveries.addPending(deliveries, manager);
+    this.logger.info(
+      { ...about, organisations: recipients.length, deliveries: deliveries.length },
+      'alert recorded; deliveries pending',
+    );
+  }
+
+  /** One pending delivery per contact of each recipient; warns about recipients with none. */
+  private async deliveriesTo(
+    alert: AlertRequested,
+    recipients: Recipient[],
+    manager: EntityManager,
+  ): Promise<NewDelivery[]> {
     const contacts = await this.directory.contactsOf(
       recipients.map((r) => r.organisation.id),
       manager,
     );
-    const deliveries: NewDelivery[] = recipients.flatMap((recipient) =>
+    const unreachable = recipients
+      .filter((r) => !contacts.some((c) => c.organisationId === r.organisation.id))
+      .map((r) => r.organisation.id);
+    if (unreachable.length > 0) {
+      this.logger.warn(
+        { alertId: alert.alertId, organisationIds: unreachable },
+        'organisations in the audience have no contact; they are not alerted',
+      );
+    }
+    return recipients.flatMap((recipient) =>
       contacts
         .filter((contact) => contact.organisationId === recipient.organisation.id)
         .map((contact) => ({
@@ -47,34 +89,6 @@ export class AlertRequestedHandler {
           address: contact.address,
           matchedRule: recipient.rule,
         })),
-    );
-    await this.deliveries.addPending(deliveries, manager);
-
-    const unreachable = recipients
-      .filter((r) => !contacts.some((c) => c.organisationId === r.organisation.id))
-      .map((r) => r.organisation.id);
-    if (unreachable.length > 0) {
-      this.logger.warn(
-        { ...about, organisationIds: unreachable },
-        'organisations in the audience have no contact; they are not alerted',
-      );
-    }
-    if (deliveries.length === 0) {
-      // Audience and boroughs are routing data, never personal data.
-      this.logger.warn(
-        {
-          ...about,
-          roles: alert.audience.roles,
-          boroughs: alert.audience.boroughs,
-          organisationsMatched: recipients.length,
-        },
-        'alert reaches nobody: recorded with no deliveries',
-      );
-      return;
-    }
-    this.logger.info(
-      { ...about, organisations: recipients.length, deliveries: deliveries.length },
-      'alert recorded; deliveries pending',
     );
   }
 }

@@ -1,3 +1,5 @@
+import { generateWebhookSecret, webhookSecretProblem } from '../channels/webhook-secret';
+import { webhookUrlProblem } from '../channels/webhook-url';
 import type { Contact } from '../directory/directory-repository';
 import { parseEmail, parseUuid } from './cli-arguments';
 import type { CliContext } from './cli-context';
@@ -5,28 +7,77 @@ import { CliError } from './cli-error';
 
 export interface AddContactInput {
   organisationId: string;
-  email: string;
+  /** Exactly one of `email` and `webhook`. */
+  email?: string;
+  /** The webhook endpoint: https (plain http only for 127.0.0.1 / localhost). */
+  webhook?: string;
+  /** `whsec_<base64>`; a fresh one is generated for a new webhook contact when absent. */
+  secret?: string;
   label?: string;
 }
 
-/** Adds an e-mail contact to a directory organisation (again: no change). */
+export interface AddedContact {
+  contact: Contact;
+  created: boolean;
+  /** Only when this call generated the webhook's signing secret: show it once, it is not shown again. */
+  generatedSecret?: string;
+}
+
+/** Adds an e-mail or webhook contact to a directory organisation (again: no change). */
 export async function addContact(
   context: CliContext,
   input: AddContactInput,
-): Promise<{ contact: Contact; created: boolean }> {
+): Promise<AddedContact> {
   const organisationId = parseUuid(input.organisationId, '--org');
-  const address = parseEmail(input.email);
+  if ((input.email === undefined) === (input.webhook === undefined)) {
+    throw new CliError('give either --email <address> or --webhook <url>');
+  }
+  if (input.email !== undefined && input.secret !== undefined) {
+    throw new CliError('--secret is for webhook contacts only');
+  }
+  const email = input.email === undefined ? undefined : parseEmail(input.email);
+  const webhook =
+    input.webhook === undefined ? undefined : parseWebhook(input.webhook, input.secret);
   const organisation = await context.directory.findOrganisation(organisationId);
   if (organisation === null) {
     throw new CliError(
       `unknown organisation ${organisationId}: add it first with "harbour org add"`,
     );
   }
+  const label = input.label?.trim() ?? '';
+  if (webhook === undefined) {
+    const added = await context.directory.addContact({
+      organisationId,
+      channel: 'email',
+      address: email ?? '',
+      label,
+    });
+    return { contact: added.value, created: added.created };
+  }
   const added = await context.directory.addContact({
     organisationId,
-    channel: 'email',
-    address,
-    label: input.label?.trim() ?? '',
+    channel: 'webhook',
+    address: webhook.url,
+    secret: webhook.secret,
+    label,
   });
-  return { contact: added.value, created: added.created };
+  return {
+    contact: added.value,
+    created: added.created,
+    ...(added.created && webhook.generated ? { generatedSecret: webhook.secret } : {}),
+  };
+}
+
+function parseWebhook(
+  url: string,
+  secret: string | undefined,
+): { url: string; secret: string; generated: boolean } {
+  const trimmed = url.trim();
+  const urlProblem = webhookUrlProblem(trimmed);
+  if (urlProblem !== null) throw new CliError(urlProblem);
+  if (secret === undefined)
+    return { url: trimmed, secret: generateWebhookSecret(), generated: true };
+  const secretProblem = webhookSecretProblem(secret.trim());
+  if (secretProblem !== null) throw new CliError(secretProblem);
+  return { url: trimmed, secret: secret.trim(), generated: false };
 }

@@ -7,7 +7,10 @@ import {
   loadConfig,
   type Logger,
 } from '@harbour/platform';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { exportDirectory, importDirectory } from '../directory/directory-transfer';
 import { type CliContext, openCliContext } from './cli-context';
+import { CliError } from './cli-error';
 import { addContact } from './contact-commands';
 import { listDeadLetters, replayDeadLetters } from './dlq-commands';
 import { issueKey, listKeys, revokeKey } from './key-commands';
@@ -168,21 +171,32 @@ export function buildProgram(options: ProgramOptions): Command {
     .command('contact')
     .description('How organisations are reached.')
     .command('add')
-    .description('Add an e-mail contact to an organisation; prints the contact id.')
+    .description('Add an e-mail or webhook contact to an organisation; prints the contact id.')
     .requiredOption('--org <id>', 'organisation id')
-    .requiredOption('--email <address>', 'e-mail address alerts are sent to')
+    .option('--email <address>', 'e-mail address alerts are sent to')
+    .option('--webhook <url>', 'https URL alerts are POSTed to, signed (Standard Webhooks)')
+    .option('--secret <whsec>', 'webhook signing secret whsec_<base64>; generated when omitted')
     .option('--label <label>', 'e.g. "duty inbox"')
-    .action(async (opts: { org: string; email: string; label?: string }) => {
-      const added = await withContext((context) =>
-        addContact(context, {
-          organisationId: opts.org,
-          email: opts.email,
-          ...(opts.label === undefined ? {} : { label: opts.label }),
-        }),
-      );
-      if (!added.created) io.err('that contact already exists; nothing changed');
-      io.out(added.contact.id);
-    });
+    .action(
+      async (opts: {
+        org: string;
+        email?: string;
+        webhook?: string;
+        secret?: string;
+        label?: string;
+      }) => {
+        const added = await withContext((context) =>
+          addContact(context, { ...opts, organisationId: opts.org }),
+        );
+        if (!added.created) io.err('that contact already exists; nothing changed');
+        if (added.generatedSecret !== undefined) {
+          io.err(
+            `Signing secret (shown only now; give it to the partner to verify requests): ${added.generatedSecret}`,
+          );
+        }
+        io.out(added.contact.id);
+      },
+    );
 
   const key = program.command('key').description('API keys.');
   key
@@ -291,6 +305,50 @@ export function buildProgram(options: ProgramOptions): Command {
     .action(async (topic: string, opts: { offset?: string[] }) => {
       const replayed = await replayDeadLetters(kafka(), topic, opts.offset ?? []);
       io.out(`replayed ${replayed} message${replayed === 1 ? '' : 's'} to ${topic}`);
+    });
+
+  const directoryCommand = program
+    .command('directory')
+    .description('The partner directory as an Open Referral UK-shaped JSON document.');
+  directoryCommand
+    .command('export')
+    .description('Print the directory (webhook secrets are never exported).')
+    .option('--out <file>', 'write to this file instead of standard output')
+    .action(async (opts: { out?: string }) => {
+      const document = await withContext(exportDirectory);
+      const text = `${JSON.stringify(document, null, 2)}\n`;
+      if (opts.out) {
+        writeFileSync(opts.out, text);
+        io.out(`${document.organizations.length} organisations written to ${opts.out}`);
+      } else {
+        io.out(text.trimEnd());
+      }
+    });
+  directoryCommand
+    .command('import')
+    .description('Import organisations and contacts; with any problem, nothing is written.')
+    .argument('<file>', 'an Open Referral-shaped JSON document')
+    .action(async (file: string) => {
+      let document: unknown;
+      try {
+        document = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+      } catch (error) {
+        throw new CliError(
+          `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+      const outcome = await withContext((context) => importDirectory(context, document));
+      if (!outcome.ok) {
+        throw new CliError(
+          [`${file}: nothing imported, ${outcome.issues.length} problem(s):`]
+            .concat(outcome.issues.map((i) => `  ${i.pointer}: ${i.message}`))
+            .join('\n'),
+        );
+      }
+      io.out(
+        `Organisations: ${outcome.organisations.created} created, ${outcome.organisations.unchanged} unchanged. ` +
+          `Contacts: ${outcome.contacts.created} created, ${outcome.contacts.unchanged} unchanged.`,
+      );
     });
 
   program

@@ -3,11 +3,11 @@ import { topicFor } from '@harbour/contracts';
 import { type Kickable, type Outbox, withOutbox } from '@harbour/messaging';
 import type { Logger } from '@harbour/platform';
 import type { DataSource } from 'typeorm';
-import type { AlertRepository } from '../alerts/alert-repository';
-import { renderAlertEmail } from '../domain/alert-email';
-import type { AlertMailer } from './alert-mailer';
-import type { DeliveryRepository } from './delivery-repository';
-import { describeSmtpFailure } from './smtp-failure';
+import type { AlertRepository, RecordedAlert } from '../alerts/alert-repository';
+import { asChannelSendError, ChannelSendError } from '../channels/channel-send-error';
+import type { ChannelKind, DeliveryChannel } from '../channels/delivery-channel';
+import { renderDelivery } from '../channels/render-delivery';
+import type { Delivery, DeliveryRepository } from './delivery-repository';
 
 export const ALERT_DELIVERED = 'harbour.alert.delivered';
 export const DELIVERY_FAILED = 'harbour.delivery.failed';
@@ -20,11 +20,28 @@ export type DeliveryOutcome =
   | { kind: 'retry'; reason: string; attempt: number }
   | { kind: 'failed'; reason: string; attempt: number };
 
+/**
+ * The signed acknowledgement link for one delivery, or undefined when there is none (e.g. the
+ * alert needs no acknowledgement). Provided by the acknowledgement module.
+ */
+export type AcknowledgeUrlFor = (
+  delivery: Delivery,
+  alert: RecordedAlert,
+) => Promise<string | undefined> | string | undefined;
+
+/** Where a webhook contact's signing secret is read at send time (so a rotated secret applies). */
+export interface WebhookSecrets {
+  secretOf(contactId: string): Promise<string | null>;
+}
+
 export interface DeliverAlertOptions {
   dataSource: DataSource;
   alerts: AlertRepository;
   deliveries: DeliveryRepository;
-  mailer: AlertMailer;
+  /** One adapter per channel kind the directory uses. */
+  channels: readonly DeliveryChannel[];
+  webhookSecrets: WebhookSecrets;
+  acknowledgeUrl?: AcknowledgeUrlFor;
   outbox: Outbox;
   relay: Kickable;
   logger: Logger;
@@ -34,17 +51,20 @@ export interface DeliverAlertOptions {
 }
 
 /**
- * One attempt at one delivery: render the e-mail from the alert's cleared summary, send it with
- * the delivery's stable Message-ID, then mark the row sent and record `harbour.alert.delivered`
- * in one transaction. A delivery that is no longer pending is left alone, so a duplicate job
+ * One attempt at one delivery: render it for its channel from the alert's cleared summary, send
+ * it through that channel's adapter with the delivery's stable id (Message-ID or webhook-id),
+ * then mark the row sent with the channel's answer and record `harbour.alert.delivered` in one
+ * transaction. A delivery that is no longer pending is left alone, so a duplicate job
  * sends nothing. After the last attempt (or a refusal retrying cannot fix) the row is marked
  * failed with `harbour.delivery.failed`, also in one transaction.
  */
 export class DeliverAlert {
   private readonly now: () => Date;
+  private readonly channels: ReadonlyMap<ChannelKind, DeliveryChannel>;
 
   constructor(private readonly options: DeliverAlertOptions) {
     this.now = options.now ?? (() => new Date());
+    this.channels = new Map(options.channels.map((channel) => [channel.kind, channel]));
   }
 
   async execute(deliveryId: string): Promise<DeliveryOutcome> {
@@ -66,30 +86,51 @@ export class DeliverAlert {
       organisationId: delivery.organisationId,
       attempt,
     };
+    let providerResponse: string;
     try {
-      await this.options.mailer.send({
-        ...renderAlertEmail(alert.request),
-        to: delivery.address,
-        messageId: delivery.messageId,
+      const channel = this.channels.get(delivery.channel);
+      if (channel === undefined) {
+        throw new ChannelSendError(`no ${delivery.channel} channel is configured`, false);
+      }
+      const secret =
+        delivery.channel === 'webhook'
+          ? await this.options.webhookSecrets.secretOf(delivery.contactId)
+          : null;
+      if (delivery.channel === 'webhook' && secret === null) {
+        throw new ChannelSendError('the webhook contact has no signing secret', true);
+      }
+      const acknowledgeUrl = await this.options.acknowledgeUrl?.(delivery, alert);
+      const outgoing = renderDelivery(delivery, alert.request, {
+        ...(acknowledgeUrl === undefined ? {} : { acknowledgeUrl }),
+        ...(secret === null ? {} : { secret }),
       });
+      ({ providerResponse } = await channel.send(outgoing));
     } catch (error) {
-      const failure = describeSmtpFailure(error);
+      const failure = asChannelSendError(error);
       if (failure.permanent || attempt >= this.options.maxAttempts) {
-        await this.markFailed(delivery, attempt, failure.text, failure.permanent);
+        await this.markFailed(delivery, attempt, failure.message, failure.permanent);
         logger.error(
-          { ...about, err: failure.text, permanent: failure.permanent },
+          {
+            ...about,
+            channel: delivery.channel,
+            err: failure.message,
+            permanent: failure.permanent,
+          },
           'delivery failed',
         );
-        return { kind: 'failed', reason: failure.text, attempt };
+        return { kind: 'failed', reason: failure.message, attempt };
       }
-      await deliveries.recordError(deliveryId, failure.text);
-      logger.warn({ ...about, err: failure.text }, 'delivery attempt failed; will retry');
-      return { kind: 'retry', reason: failure.text, attempt };
+      await deliveries.recordError(deliveryId, failure.message);
+      logger.warn(
+        { ...about, channel: delivery.channel, err: failure.message },
+        'delivery attempt failed; will retry',
+      );
+      return { kind: 'retry', reason: failure.message, attempt };
     }
 
     const sentAt = this.now();
     await withOutbox(dataSource, this.options.relay, async (manager) => {
-      if (!(await deliveries.markSent(deliveryId, sentAt, manager))) return;
+      if (!(await deliveries.markSent(deliveryId, sentAt, manager, providerResponse))) return;
       const delivered: AlertDelivered = {
         alertId: delivery.alertId,
         deliveryId,
@@ -111,7 +152,7 @@ export class DeliverAlert {
   }
 
   private async markFailed(
-    delivery: { id: string; alertId: string; organisationId: string; channel: 'email' },
+    delivery: Pick<Delivery, 'id' | 'alertId' | 'organisationId' | 'channel'>,
     attempts: number,
     reason: string,
     permanent: boolean,

@@ -1,7 +1,9 @@
 import type { Logger } from '@harbour/platform';
 import { expectEventually } from '@harbour/testing';
 import { DeliveryDispatcher, type PendingDeliveries } from './delivery-dispatcher';
-import type { DeliveryJobs, DeliveryJobState } from './delivery-jobs';
+import type { DeliveryJobs, DeliveryJobState, DeliveryRef } from './delivery-jobs';
+
+const ref = (id: string): DeliveryRef => ({ id, channel: 'email' });
 
 const silent: Logger = {
   info: () => undefined,
@@ -19,20 +21,20 @@ class FakeDeliveries implements PendingDeliveries {
     this.armedAt.set(id, armedAt);
   }
 
-  unarmed(limit: number): Promise<string[]> {
+  unarmed(limit: number): Promise<DeliveryRef[]> {
     return Promise.resolve(
       [...this.armedAt]
         .filter(([, at]) => at === null)
-        .map(([id]) => id)
+        .map(([id]) => ref(id))
         .slice(0, limit),
     );
   }
 
-  armedBefore(before: Date, limit: number): Promise<string[]> {
+  armedBefore(before: Date, limit: number): Promise<DeliveryRef[]> {
     return Promise.resolve(
       [...this.armedAt]
         .filter(([, at]) => at !== null && at < before)
-        .map(([id]) => id)
+        .map(([id]) => ref(id))
         .slice(0, limit),
     );
   }
@@ -49,10 +51,10 @@ class FakeJobs implements DeliveryJobs {
   readonly added: string[] = [];
   down = false;
 
-  add(ids: readonly string[]): Promise<void> {
+  add(deliveries: readonly DeliveryRef[]): Promise<void> {
     if (this.down)
       return Promise.reject(new Error('Stream isn’t writeable and enableOfflineQueue is false'));
-    for (const id of ids) {
+    for (const { id } of deliveries) {
       if (this.states.has(id)) continue;
       this.states.set(id, 'live');
       this.added.push(id);
@@ -60,11 +62,11 @@ class FakeJobs implements DeliveryJobs {
     return Promise.resolve();
   }
 
-  state(id: string): Promise<DeliveryJobState> {
+  state({ id }: DeliveryRef): Promise<DeliveryJobState> {
     return Promise.resolve(this.states.get(id) ?? 'missing');
   }
 
-  discard(id: string): Promise<void> {
+  discard({ id }: DeliveryRef): Promise<void> {
     this.states.delete(id);
     return Promise.resolve();
   }

@@ -1,10 +1,10 @@
 import type { Logger } from '@harbour/platform';
-import type { DeliveryJobs } from './delivery-jobs';
+import type { DeliveryJobs, DeliveryRef } from './delivery-jobs';
 
 /** What the dispatcher needs of the delivery table. */
 export interface PendingDeliveries {
-  unarmed(limit: number): Promise<string[]>;
-  armedBefore(before: Date, limit: number): Promise<string[]>;
+  unarmed(limit: number): Promise<DeliveryRef[]>;
+  armedBefore(before: Date, limit: number): Promise<DeliveryRef[]>;
   markArmed(deliveryIds: readonly string[]): Promise<void>;
 }
 
@@ -101,12 +101,12 @@ export class DeliveryDispatcher {
     try {
       while (this.again && this.isRunning()) {
         this.again = false;
-        let batch: string[];
+        let batch: DeliveryRef[];
         do {
           batch = await this.options.deliveries.unarmed(this.batchSize);
           if (batch.length === 0) break;
           await this.options.jobs.add(batch);
-          await this.options.deliveries.markArmed(batch);
+          await this.options.deliveries.markArmed(batch.map((delivery) => delivery.id));
           this.recovered();
           this.options.logger.debug({ deliveries: batch.length }, 'deliveries queued');
         } while (batch.length === this.batchSize && this.isRunning());
@@ -123,12 +123,12 @@ export class DeliveryDispatcher {
     const before = new Date(this.now().getTime() - this.recheckAfterMs);
     const stale = await this.options.deliveries.armedBefore(before, this.batchSize);
     if (stale.length === 0) return;
-    const lost: string[] = [];
-    for (const deliveryId of stale) {
-      const state = await this.options.jobs.state(deliveryId);
+    const lost: DeliveryRef[] = [];
+    for (const delivery of stale) {
+      const state = await this.options.jobs.state(delivery);
       if (state === 'live') continue;
-      if (state === 'finished') await this.options.jobs.discard(deliveryId);
-      lost.push(deliveryId);
+      if (state === 'finished') await this.options.jobs.discard(delivery);
+      lost.push(delivery);
     }
     if (lost.length > 0) {
       await this.options.jobs.add(lost);
@@ -137,7 +137,7 @@ export class DeliveryDispatcher {
         'pending deliveries had no live job; queued again',
       );
     }
-    await this.options.deliveries.markArmed(stale);
+    await this.options.deliveries.markArmed(stale.map((delivery) => delivery.id));
     this.recovered();
   }
 

@@ -1,8 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { quoteIdentifier, schemaOf } from '@harbour/platform';
 import type { DataSource, EntityManager } from 'typeorm';
-import { type DeliveryStatus, deliveryMessageId } from '../domain/delivery';
+import {
+  type DeliveryEventKind,
+  type DeliveryPurpose,
+  type DeliveryStatus,
+  deliveryMessageId,
+} from '../domain/delivery';
 import { queryRows } from '../infrastructure/query-rows';
+import type { DeliveryRef } from './delivery-jobs';
 
 /** One message of one alert to one contact of one organisation. The row is the truth; queue jobs only point at it. */
 export interface Delivery {
@@ -10,7 +16,7 @@ export interface Delivery {
   alertId: string;
   organisationId: string;
   contactId: string;
-  channel: 'email';
+  channel: DeliveryChannelKind;
   address: string;
   status: DeliveryStatus;
   attempts: number;
@@ -21,15 +27,37 @@ export interface Delivery {
   sentAt: Date | null;
   failedAt: Date | null;
   lastError: string | null;
+  /** What the channel said when it accepted the message (`250 …`, `HTTP 204`). */
+  providerResponse: string | null;
+  purpose: DeliveryPurpose;
+  escalationLevel: number | null;
+  escalationLoop: number | null;
+  stage: string | null;
 }
+
+export type DeliveryChannelKind = 'email' | 'webhook';
 
 export interface NewDelivery {
   alertId: string;
   organisationId: string;
   contactId: string;
-  channel: 'email';
+  channel: DeliveryChannelKind;
   address: string;
   matchedRule: string;
+  /** Default `alert`. */
+  purpose?: DeliveryPurpose;
+  escalationLevel?: number;
+  escalationLoop?: number;
+  stage?: string;
+}
+
+/** One step of a delivery, as the delivery log shows it. */
+export interface DeliveryEvent {
+  deliveryId: string;
+  alertId: string;
+  event: DeliveryEventKind;
+  detail: string | null;
+  at: Date;
 }
 
 /** A delivery as an administrator sees it: with the organisation's name and kind. */
@@ -54,6 +82,19 @@ interface DeliveryRow {
   sent_at: Date | null;
   failed_at: Date | null;
   last_error: string | null;
+  provider_response: string | null;
+  purpose: DeliveryPurpose;
+  escalation_level: number | null;
+  escalation_loop: number | null;
+  stage: string | null;
+}
+
+interface DeliveryEventRow {
+  delivery_id: string;
+  alert_id: string;
+  event: DeliveryEventKind;
+  detail: string | null;
+  at: Date;
 }
 
 interface DeliveryViewRow extends DeliveryRow {
@@ -62,7 +103,7 @@ interface DeliveryViewRow extends DeliveryRow {
 }
 
 const COLUMNS =
-  'd.id, d.alert_id, d.organisation_id, d.contact_id, d.channel, d.address, d.status, d.attempts, d.message_id, d.matched_rule, d.created_at, d.enqueued_at, d.sent_at, d.failed_at, d.last_error';
+  'd.id, d.alert_id, d.organisation_id, d.contact_id, d.channel, d.address, d.status, d.attempts, d.message_id, d.matched_rule, d.created_at, d.enqueued_at, d.sent_at, d.failed_at, d.last_error, d.provider_response, d.purpose, d.escalation_level, d.escalation_loop, d.stage';
 
 /** Longest error text kept on a delivery row. */
 const MAX_ERROR_LENGTH = 1000;
@@ -70,22 +111,38 @@ const MAX_ERROR_LENGTH = 1000;
 export class DeliveryRepository {
   private readonly table: string;
   private readonly organisations: string;
+  private readonly events: string;
 
   constructor(private readonly dataSource: DataSource) {
     const schema = quoteIdentifier(schemaOf(dataSource) ?? 'public');
     this.table = `${schema}.delivery`;
     this.organisations = `${schema}.organisation`;
+    this.events = `${schema}.delivery_event`;
   }
 
-  /** Adds pending deliveries, each with a new id and the Message-ID every retry will reuse. */
+  /**
+   * Adds pending deliveries, each with a new id and the message id every retry will reuse, and
+   * logs each as `queued`, all through `manager` (the caller's transaction). A delivery that
+   * already exists (same alert, contact, purpose, level, loop and stage) is not added again;
+   * the ids returned are those of the deliveries added now.
+   */
   async addPending(deliveries: readonly NewDelivery[], manager: EntityManager): Promise<string[]> {
     const ids: string[] = [];
     for (const delivery of deliveries) {
       const id = randomUUID();
-      await manager.query(
-        `INSERT INTO ${this.table}
-           (id, alert_id, organisation_id, contact_id, channel, address, status, message_id, matched_rule)
-         VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8)`,
+      const rows = await queryRows<{ delivery_id: string }>(
+        manager,
+        `WITH added AS (
+           INSERT INTO ${this.table}
+             (id, alert_id, organisation_id, contact_id, channel, address, status, message_id,
+              matched_rule, purpose, escalation_level, escalation_loop, stage)
+           VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8, $9, $10, $11, $12)
+           ON CONFLICT DO NOTHING
+           RETURNING id, alert_id, channel
+         )
+         INSERT INTO ${this.events} (delivery_id, alert_id, event, detail)
+         SELECT id, alert_id, 'queued', 'channel=' || channel FROM added
+         RETURNING delivery_id`,
         [
           id,
           delivery.alertId,
@@ -93,13 +150,37 @@ export class DeliveryRepository {
           delivery.contactId,
           delivery.channel,
           delivery.address,
-          deliveryMessageId(id),
+          deliveryMessageId(id, delivery.channel),
           delivery.matchedRule,
+          delivery.purpose ?? 'alert',
+          delivery.escalationLevel ?? null,
+          delivery.escalationLoop ?? null,
+          delivery.stage ?? null,
         ],
       );
-      ids.push(id);
+      if (rows.length > 0) ids.push(id);
     }
     return ids;
+  }
+
+  /** The delivery log of an alert: every step of every delivery, oldest first. */
+  async eventsOfAlert(
+    alertId: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<DeliveryEvent[]> {
+    const rows = await queryRows<DeliveryEventRow>(
+      manager,
+      `SELECT delivery_id, alert_id, event, detail, at FROM ${this.events}
+        WHERE alert_id = $1 ORDER BY at, id`,
+      [alertId],
+    );
+    return rows.map((row) => ({
+      deliveryId: row.delivery_id,
+      alertId: row.alert_id,
+      event: row.event,
+      detail: row.detail,
+      at: row.at,
+    }));
   }
 
   async find(
@@ -150,67 +231,97 @@ export class DeliveryRepository {
     return rows[0]?.attempts ?? null;
   }
 
-  /** Records why the last attempt failed; the delivery stays pending for a retry. */
-  async recordError(deliveryId: string, error: string): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE ${this.table} SET last_error = $2 WHERE id = $1 AND status = 'pending'`,
-      [deliveryId, truncate(error)],
-    );
+  /**
+   * Records why the last attempt failed and logs `retrying` with that reason, in one statement;
+   * the delivery stays pending for a retry.
+   */
+  async recordError(
+    deliveryId: string,
+    error: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<void> {
+    await queryRows(manager, this.changeAndLog(`last_error = $2`, 'retrying', '$2'), [
+      deliveryId,
+      truncate(error),
+    ]);
   }
 
-  /** Pending → sent. False if it was not pending (a concurrent attempt got there first). */
-  async markSent(deliveryId: string, sentAt: Date, manager: EntityManager): Promise<boolean> {
-    const rows = await queryRows<{ id: string }>(
+  /**
+   * Pending → sent, with what the channel answered, logged as `sent` in the same statement.
+   * False if it was not pending (a concurrent attempt got there first).
+   */
+  async markSent(
+    deliveryId: string,
+    sentAt: Date,
+    manager: EntityManager,
+    providerResponse: string | null = null,
+  ): Promise<boolean> {
+    const rows = await queryRows<{ delivery_id: string }>(
       manager,
-      `UPDATE ${this.table} SET status = 'sent', sent_at = $2, last_error = NULL
-        WHERE id = $1 AND status = 'pending'
-        RETURNING id`,
-      [deliveryId, sentAt],
+      this.changeAndLog(
+        `status = 'sent', sent_at = $2, last_error = NULL, provider_response = $3`,
+        'sent',
+        '$3',
+      ),
+      [deliveryId, sentAt, providerResponse === null ? null : truncate(providerResponse)],
     );
     return rows.length > 0;
   }
 
-  /** Pending → failed, for good. False if it was not pending. */
+  /** Pending → failed, for good, logged as `failed` with the reason. False if it was not pending. */
   async markFailed(
     deliveryId: string,
     failedAt: Date,
     error: string,
     manager: EntityManager,
   ): Promise<boolean> {
-    const rows = await queryRows<{ id: string }>(
+    const rows = await queryRows<{ delivery_id: string }>(
       manager,
-      `UPDATE ${this.table} SET status = 'failed', failed_at = $2, last_error = $3
-        WHERE id = $1 AND status = 'pending'
-        RETURNING id`,
+      this.changeAndLog(`status = 'failed', failed_at = $2, last_error = $3`, 'failed', '$3'),
       [deliveryId, failedAt, truncate(error)],
     );
     return rows.length > 0;
   }
 
+  /**
+   * One statement that changes a pending delivery ($1) and appends the matching log row, so
+   * the log can never disagree with the row whatever transaction the caller is in.
+   */
+  private changeAndLog(set: string, event: DeliveryEventKind, detail: string): string {
+    return `WITH changed AS (
+              UPDATE ${this.table} SET ${set}
+               WHERE id = $1 AND status = 'pending'
+              RETURNING id, alert_id
+            )
+            INSERT INTO ${this.events} (delivery_id, alert_id, event, detail)
+            SELECT id, alert_id, '${event}', ${detail} FROM changed
+            RETURNING delivery_id`;
+  }
+
   /** Pending deliveries never handed to the queue (new ones, or a crash between commit and enqueue). */
-  async unarmed(limit: number): Promise<string[]> {
-    const rows = await queryRows<{ id: string }>(
+  async unarmed(limit: number): Promise<DeliveryRef[]> {
+    const rows = await queryRows<DeliveryRef>(
       this.dataSource.manager,
-      `SELECT id FROM ${this.table}
+      `SELECT id, channel FROM ${this.table}
         WHERE status = 'pending' AND enqueued_at IS NULL
         ORDER BY created_at, id
         LIMIT $1`,
       [limit],
     );
-    return rows.map((row) => row.id);
+    return rows;
   }
 
   /** Pending deliveries whose job was last seen before `before`: their job may have been lost. */
-  async armedBefore(before: Date, limit: number): Promise<string[]> {
-    const rows = await queryRows<{ id: string }>(
+  async armedBefore(before: Date, limit: number): Promise<DeliveryRef[]> {
+    const rows = await queryRows<DeliveryRef>(
       this.dataSource.manager,
-      `SELECT id FROM ${this.table}
+      `SELECT id, channel FROM ${this.table}
         WHERE status = 'pending' AND enqueued_at < $1
         ORDER BY enqueued_at, id
         LIMIT $2`,
       [before, limit],
     );
-    return rows.map((row) => row.id);
+    return rows;
   }
 
   /** Notes that these deliveries have a live queue job as of now. */
@@ -229,7 +340,9 @@ function truncate(error: string): string {
 }
 
 function toDelivery(row: DeliveryRow): Delivery {
-  if (row.channel !== 'email') throw new Error(`delivery ${row.id} has unknown channel`);
+  if (row.channel !== 'email' && row.channel !== 'webhook') {
+    throw new Error(`delivery ${row.id} has unknown channel`);
+  }
   return {
     id: row.id,
     alertId: row.alert_id,
@@ -246,5 +359,10 @@ function toDelivery(row: DeliveryRow): Delivery {
     sentAt: row.sent_at,
     failedAt: row.failed_at,
     lastError: row.last_error,
+    providerResponse: row.provider_response,
+    purpose: row.purpose,
+    escalationLevel: row.escalation_level,
+    escalationLoop: row.escalation_loop,
+    stage: row.stage,
   };
 }

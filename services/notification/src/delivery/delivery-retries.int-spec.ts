@@ -20,7 +20,8 @@ import type { AlertRequested } from '@harbour/contracts';
 import { AlertRepository } from '../alerts/alert-repository';
 import { DirectoryRepository } from '../directory/directory-repository';
 import { NOTIFICATION_MIGRATIONS } from '../migrations';
-import { type AlertMailer, createSmtpMailer } from './alert-mailer';
+import { createEmailChannel, type EmailChannel } from '../channels/email-channel';
+import { WebhookSecretStore } from '../channels/webhook-secret-store';
 import { DeliverAlert } from './deliver-alert';
 import { DeliveryDispatcher } from './delivery-dispatcher';
 import { BullDeliveryJobs, type DeliveryJobData } from './delivery-jobs';
@@ -33,7 +34,7 @@ interface Pipeline {
   queue: Queue<DeliveryJobData>;
   worker: Worker<DeliveryJobData>;
   dispatcher: DeliveryDispatcher;
-  mailer: AlertMailer;
+  mailer: EmailChannel;
   redis: Redis[];
 }
 
@@ -100,7 +101,7 @@ describe('delivery retries', () => {
     const workerRedis = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
     const queue = new Queue<DeliveryJobData>(queueName, { connection: queueRedis, prefix });
     await queue.waitUntilReady();
-    const mailer = createSmtpMailer({
+    const mailer = createEmailChannel({
       url: smtpUrl,
       from: 'Harbour <alerts@harbour.localhost>',
       maxConnections: 1,
@@ -120,7 +121,8 @@ describe('delivery retries', () => {
         dataSource,
         alerts: new AlertRepository(dataSource),
         deliveries,
-        mailer,
+        channels: [mailer],
+        webhookSecrets: new WebhookSecretStore(dataSource),
         outbox,
         relay: { kick: () => Promise.resolve() },
         logger,
@@ -130,7 +132,7 @@ describe('delivery retries', () => {
     });
     const dispatcher = new DeliveryDispatcher({
       deliveries,
-      jobs: new BullDeliveryJobs(queue, attempts),
+      jobs: new BullDeliveryJobs(new Map([['email', queue]]), attempts),
       logger,
       sweepIntervalMs: 100,
     });
@@ -189,6 +191,9 @@ describe('delivery retries', () => {
     );
     expect(failed.attempts).toBe(attempts);
     expect(failed.lastError).toMatch(/ECONNREFUSED/);
+    const log = await deliveries.eventsOfAlert(alertId);
+    expect(log.map((entry) => entry.event)).toEqual(['queued', 'retrying', 'retrying', 'failed']);
+    expect(log[1]?.detail).toMatch(/ECONNREFUSED/);
 
     const events = await dataSource.query<
       { type: string; key: string; data: Record<string, unknown> }[]
@@ -221,6 +226,14 @@ describe('delivery retries', () => {
     const inbox = new SmtpInbox();
     const received = (await inbox.messages()).filter((m) => (m.text ?? '').includes(alertId));
     expect(received).toHaveLength(1);
-    expect((await deliveries.find(deliveryId))?.attempts).toBe(1);
+    const sent = await deliveries.find(deliveryId);
+    expect(sent?.attempts).toBe(1);
+    // maildev answers "250 Message queued as …": the row and the log keep what the server said.
+    expect(sent?.providerResponse).toMatch(/^250 /);
+    const log = await deliveries.eventsOfAlert(alertId);
+    expect(log.map((entry) => [entry.event, entry.detail])).toEqual([
+      ['queued', 'channel=email'],
+      ['sent', sent?.providerResponse],
+    ]);
   });
 });

@@ -12,6 +12,8 @@ export interface DeliveryWorkerOptions {
   connection: Redis;
   concurrency: number;
   retry: RetryDelayPolicy;
+  /** At most this many sends per second from this queue, across all workers (BullMQ limiter). */
+  ratePerSecond?: number;
   deliverAlert: DeliverAlert;
   logger: Logger;
 }
@@ -54,6 +56,9 @@ export function startDeliveryWorker(options: DeliveryWorkerOptions): Worker<Deli
       connection: options.connection,
       prefix: options.prefix,
       concurrency: options.concurrency,
+      ...(options.ratePerSecond === undefined
+        ? {}
+        : { limiter: { max: options.ratePerSecond, duration: 1000 } }),
       autorun: true,
       settings: {
         backoffStrategy: (attemptsMade: number) => deliveryRetryDelay(attemptsMade, options.retry),

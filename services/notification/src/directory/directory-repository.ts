@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { OrganisationKind } from '@harbour/contracts';
 import { isOrganisationKind, quoteIdentifier, schemaOf } from '@harbour/platform';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { DirectoryOrganisation } from '../domain/audience';
+import {
+  type AgeGroup,
+  type DirectoryOrganisation,
+  type DutyHours,
+  isAgeGroup,
+} from '../domain/audience';
 import { queryRows } from '../infrastructure/query-rows';
 
 export interface NewDirectoryOrganisation {
@@ -13,21 +18,27 @@ export interface NewDirectoryOrganisation {
   boroughs: string[];
   specialisms?: string[];
   languages?: string[];
+  /** `child`, `adult`; empty: serves all ages. */
+  ageGroups?: AgeGroup[];
+  dutyHours?: DutyHours | null;
 }
 
 export interface DirectoryEntry extends DirectoryOrganisation {
   createdAt: Date;
 }
 
-/** How an organisation is reached. Only e-mail for now; webhooks come with a later channel. */
-export type ContactChannel = 'email';
+/** How an organisation is reached: an e-mail address, or a webhook URL with its signing secret. */
+export type ContactChannel = 'email' | 'webhook';
 
 export interface Contact {
   id: string;
   organisationId: string;
   channel: ContactChannel;
+  /** The e-mail address, or the webhook URL. */
   address: string;
   label: string;
+  /** Reached out of the organisation's duty hours, and by escalations. */
+  outOfHours: boolean;
   createdAt: Date;
 }
 
@@ -36,6 +47,9 @@ export interface NewContact {
   channel: ContactChannel;
   address: string;
   label?: string;
+  /** The webhook signing secret (`whsec_…`); required for webhooks, never for e-mail. */
+  secret?: string;
+  outOfHours?: boolean;
 }
 
 /** The outcome of an insert that is allowed to find the row already there (seeding, re-runs). */
@@ -51,6 +65,8 @@ interface OrganisationRow {
   boroughs: string[];
   specialisms: string[];
   languages: string[];
+  age_groups: string[];
+  duty_hours: DutyHours | null;
   created_at: Date;
 }
 
@@ -60,11 +76,14 @@ interface ContactRow {
   channel: string;
   address: string;
   label: string;
+  out_of_hours: boolean;
   created_at: Date;
 }
 
-const ORGANISATION_COLUMNS = 'id, name, kind, boroughs, specialisms, languages, created_at';
-const CONTACT_COLUMNS = 'id, organisation_id, channel, address, label, created_at';
+const ORGANISATION_COLUMNS =
+  'id, name, kind, boroughs, specialisms, languages, age_groups, duty_hours, created_at';
+// The webhook secret is never selected with a contact: only the channel that signs reads it.
+const CONTACT_COLUMNS = 'id, organisation_id, channel, address, label, out_of_hours, created_at';
 
 /**
  * The partner directory: which organisations exist, what they serve and how to reach them.
@@ -87,8 +106,9 @@ export class DirectoryRepository {
   ): Promise<Upserted<DirectoryEntry>> {
     const inserted = await queryRows<OrganisationRow>(
       manager,
-      `INSERT INTO ${this.organisations} (id, name, kind, boroughs, specialisms, languages)
-       VALUES ($1, $2, $3, $4, $5, $6)
+      `INSERT INTO ${this.organisations}
+         (id, name, kind, boroughs, specialisms, languages, age_groups, duty_hours)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (id) DO NOTHING
        RETURNING ${ORGANISATION_COLUMNS}`,
       [
@@ -98,6 +118,8 @@ export class DirectoryRepository {
         input.boroughs,
         input.specialisms ?? [],
         input.languages ?? [],
+        input.ageGroups ?? [],
+        input.dutyHours ? JSON.stringify(input.dutyHours) : null,
       ],
     );
     const row = inserted[0];
@@ -153,11 +175,19 @@ export class DirectoryRepository {
     const address = input.address.trim();
     const inserted = await queryRows<ContactRow>(
       manager,
-      `INSERT INTO ${this.contacts} (id, organisation_id, channel, address, label)
-       VALUES ($1, $2, $3, $4, $5)
+      `INSERT INTO ${this.contacts} (id, organisation_id, channel, address, label, secret, out_of_hours)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (organisation_id, channel, address) DO NOTHING
        RETURNING ${CONTACT_COLUMNS}`,
-      [randomUUID(), input.organisationId, input.channel, address, input.label ?? ''],
+      [
+        randomUUID(),
+        input.organisationId,
+        input.channel,
+        address,
+        input.label ?? '',
+        input.channel === 'webhook' ? (input.secret ?? null) : null,
+        input.outOfHours ?? false,
+      ],
     );
     const row = inserted[0];
     if (row !== undefined) return { value: toContact(row), created: true };
@@ -197,18 +227,23 @@ function toOrganisation(row: OrganisationRow): DirectoryEntry {
     boroughs: row.boroughs,
     specialisms: row.specialisms,
     languages: row.languages,
+    ageGroups: row.age_groups.filter(isAgeGroup),
+    dutyHours: row.duty_hours,
     createdAt: row.created_at,
   };
 }
 
 function toContact(row: ContactRow): Contact {
-  if (row.channel !== 'email') throw new Error(`contact ${row.id} has unknown channel`);
+  if (row.channel !== 'email' && row.channel !== 'webhook') {
+    throw new Error(`contact ${row.id} has unknown channel`);
+  }
   return {
     id: row.id,
     organisationId: row.organisation_id,
     channel: row.channel,
     address: row.address,
     label: row.label,
+    outOfHours: row.out_of_hours,
     createdAt: row.created_at,
   };
 }

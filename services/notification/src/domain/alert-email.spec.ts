@@ -44,6 +44,15 @@ describe('renderAlertEmail', () => {
     );
   });
 
+  it('marks an escalation in the subject and first line, and an ordinary alert not at all', () => {
+    const escalated = renderAlertEmail(alert(), { escalationLevel: 2 });
+    expect(escalated.subject).toMatch(/^\[ESCALATION level 2\] \[CRITICAL\] /);
+    expect(escalated.text.split('\n')[0]).toBe(
+      'ESCALATION level 2: nobody has acknowledged this alert yet.',
+    );
+    expect(renderAlertEmail(alert()).subject).not.toContain('ESCALATION');
+  });
+
   it('does not repeat the borough when the title already names it', () => {
     const email = renderAlertEmail(
       alert({ summary: { title: 'Missing child with trafficking marker — Camden', lines: [] } }),

@@ -10,6 +10,13 @@ export interface AlertEmail {
   html: string;
 }
 
+export interface AlertEmailOptions {
+  /** The recipient's signed acknowledgement link; shown only when given. */
+  acknowledgeUrl?: string;
+  /** Set when this is an escalation: nobody acknowledged in time (levels count from 1). */
+  escalationLevel?: number;
+}
+
 /**
  * The alert e-mail. Need-to-know: it is built ONLY from what safeguarding cleared for recipients
  * — the summary (title and lines), the severity, the borough names, the acknowledge-by time in
@@ -17,7 +24,13 @@ export interface AlertEmail {
  * escalation policy, or any field a future schema version adds) can reach a recipient, because
  * nothing else is read here.
  */
-export function renderAlertEmail(alert: AlertRequested): AlertEmail {
+export function renderAlertEmail(
+  alert: AlertRequested,
+  options: AlertEmailOptions = {},
+): AlertEmail {
+  const { acknowledgeUrl, escalationLevel } = options;
+  const escalation =
+    escalationLevel === undefined ? undefined : `ESCALATION level ${escalationLevel}`;
   const severity = alert.severity.toUpperCase();
   const borough = boroughLabel(alert.audience.boroughs);
   const title = oneLine(alert.summary.title);
@@ -37,13 +50,17 @@ export function renderAlertEmail(alert: AlertRequested): AlertEmail {
   ];
 
   // The title usually names the borough already ("Missing child — Camden"): say it once.
-  const subjectParts = [`[${severity}] ${title}`];
+  const subjectParts = [
+    `${escalation === undefined ? '' : `[${escalation}] `}[${severity}] ${title}`,
+  ];
   if (!title.includes(borough)) subjectParts.push(borough);
   subjectParts.push(`acknowledge within ${window}`);
   const subject = oneLine(subjectParts.join(' — '));
 
   const text = [
+    ...(escalation === undefined ? [] : [`${escalation}: nobody has acknowledged this alert yet.`]),
     `${severity} alert: acknowledge by ${deadline} (within ${window}).`,
+    ...(acknowledgeUrl === undefined ? [] : [`Acknowledge: ${acknowledgeUrl}`]),
     '',
     title,
     '',
@@ -65,6 +82,11 @@ export function renderAlertEmail(alert: AlertRequested): AlertEmail {
     '</title></head><body style="font-family:sans-serif">',
     `<p><strong>${escapeHtml(severity)} alert</strong>: acknowledge by `,
     `<strong>${escapeHtml(deadline)}</strong> (within ${escapeHtml(window)}).</p>`,
+    acknowledgeUrl === undefined
+      ? ''
+      : `<p><a href="${escapeHtml(acknowledgeUrl)}" style="display:inline-block;padding:8px 16px;` +
+        `background:#1d4ed8;color:#ffffff;text-decoration:none;border-radius:4px">Acknowledge</a> ` +
+        `<span style="color:#555">or open ${escapeHtml(acknowledgeUrl)}</span></p>`,
     `<h1 style="font-size:1.3em">${escapeHtml(title)}</h1>`,
     `<table>${lines.map((line) => row(line.label, line.value)).join('')}</table>`,
     '<hr>',

@@ -153,6 +153,23 @@ describe('resolveAudience', () => {
     ]);
   });
 
+  it('routes on age group: child-only partners never get adult alerts, all-ages partners get both', () => {
+    const childNgo = org({ kind: 'ngo', name: 'Child NGO', ageGroups: ['child'] });
+    const adultNgo = org({ kind: 'ngo', name: 'Adult NGO', ageGroups: ['adult'] });
+    const anyNgo = org({ kind: 'ngo', name: 'All ages NGO' });
+    const all = [childNgo, adultNgo, anyNgo];
+    const child = resolveAudience(audience({ roles: ['ngo'], ageGroup: 'child' }), all);
+    expect(names(child)).toEqual(['All ages NGO', 'Child NGO']);
+    expect(child.find((r) => r.organisation === childNgo)?.rule).toBe(
+      'role=ngo & borough=E09000007 & age=child',
+    );
+    expect(names(resolveAudience(audience({ roles: ['ngo'], ageGroup: 'adult' }), all))).toEqual([
+      'Adult NGO',
+      'All ages NGO',
+    ]);
+    expect(resolveAudience(audience({ roles: ['ngo'], ageGroup: 'any' }), all)).toHaveLength(3);
+  });
+
   it('sets no specialism or language condition when the audience names none', () => {
     const plain = org({ kind: 'ngo', name: 'Plain' });
     expect(

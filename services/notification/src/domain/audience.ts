@@ -6,6 +6,19 @@ export const PAN_LONDON = 'pan_london';
 /** Who an alert is for, as safeguarding decided it (`harbour.alert.requested` → `audience`). */
 export type Audience = AlertRequested['audience'];
 
+export const AGE_GROUPS = ['child', 'adult'] as const;
+export type AgeGroup = (typeof AGE_GROUPS)[number];
+export const isAgeGroup = (value: string): value is AgeGroup =>
+  (AGE_GROUPS as readonly string[]).includes(value);
+
+/** When an organisation's ordinary contacts are staffed, in London time (Monday = 1). */
+export interface DutyHours {
+  days: number[];
+  /** `HH:MM`, London time. */
+  from: string;
+  to: string;
+}
+
 /** A partner organisation as the directory knows it, for routing. */
 export interface DirectoryOrganisation {
   id: string;
@@ -16,6 +29,9 @@ export interface DirectoryOrganisation {
   specialisms: readonly string[];
   /** ISO 639-1 codes. */
   languages: readonly string[];
+  /** Age groups served; empty: all ages. */
+  ageGroups?: readonly AgeGroup[];
+  dutyHours?: DutyHours | null;
 }
 
 /** An organisation the audience reaches, and the rule that reached it (answers "why did they get it"). */
@@ -32,8 +48,9 @@ export interface Recipient {
  * - it serves one of the audience's boroughs, or serves `pan_london`, or the audience itself is
  *   `pan_london`;
  * - it offers every specialism the audience names (none named: no condition);
- * - it offers at least one of the audience's languages (none named: no condition).
- * `ageGroup` is not routed on yet: the directory records no age groups.
+ * - it offers at least one of the audience's languages (none named: no condition);
+ * - it serves the audience's age group (`child` or `adult`; an organisation that names no age
+ *   groups serves all ages; an audience of `any` or none sets no condition).
  *
  * Each organisation appears once, however many of the audience's boroughs it serves, in the
  * order of the audience's roles and then by name.
@@ -81,6 +98,12 @@ export function matchRule(
     if (spoken.length === 0) return undefined;
     clauses.push(`language=${spoken.join(',')}`);
   }
+  const ageGroup = audience.ageGroup;
+  if (ageGroup === 'child' || ageGroup === 'adult') {
+    const served = organisation.ageGroups ?? [];
+    if (served.length > 0 && !served.includes(ageGroup)) return undefined;
+    clauses.push(`age=${ageGroup}`);
+  }
   return clauses.join(' & ');
 }
 
@@ -91,4 +114,16 @@ function boroughClause(wanted: readonly string[], served: readonly string[]): st
   if (direct.length > 0) return `borough=${direct.join(',')}`;
   if (served.includes(PAN_LONDON)) return `borough=${wanted.join(',')} (serves ${PAN_LONDON})`;
   return undefined;
+}
+
+/** Why a coordinator got an alert no partner could be found for (the delivery's matched rule). */
+export function coordinatorFallbackRule(audience: Audience): string {
+  const wanted = [
+    `role=${audience.roles.join(',')}`,
+    `borough=${audience.boroughs.join(',')}`,
+    ...(audience.specialisms?.length ? [`specialism=${audience.specialisms.join(',')}`] : []),
+    ...(audience.languages?.length ? [`language=${audience.languages.join(',')}`] : []),
+    ...(audience.ageGroup && audience.ageGroup !== 'any' ? [`age=${audience.ageGroup}`] : []),
+  ];
+  return `fallback=coordinator: no reachable partner for ${wanted.join(' & ')}`;
 }

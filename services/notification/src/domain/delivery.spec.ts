@@ -48,3 +48,11 @@ describe('isPermanentRefusal', () => {
     expect(isPermanentRefusal({ responseCode: 554, command: 'DATA' })).toBe(false);
   });
 });
+
+describe('deliveryMessageId for webhooks', () => {
+  it('is msg_<delivery id>: stable, and free of the dots that separate signed fields', () => {
+    const id = '0b9f1c1e-3a55-4c0e-8f7a-2d8c4b6e9a10';
+    expect(deliveryMessageId(id, 'webhook')).toBe(`msg_${id}`);
+    expect(deliveryMessageId(id, 'webhook')).not.toContain('.');
+  });
+});

@@ -6,12 +6,25 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 export const MESSAGE_ID_HOST = 'harbour.localhost';
 
 /**
- * The e-mail Message-ID of a delivery. Derived from the delivery id alone, so every retry of the
- * same delivery carries the same Message-ID and a recipient's mail system can recognise a resend.
+ * The stable message id of a delivery: the e-mail Message-ID, or the webhook's `webhook-id`
+ * (`msg_<id>`, as Standard Webhooks examples have it, and without the dots that separate the
+ * signed fields). Derived from the delivery id alone, so every retry of the same delivery carries
+ * the same id and the recipient can recognise a resend.
  */
-export function deliveryMessageId(deliveryId: string): string {
-  return `<${deliveryId}@${MESSAGE_ID_HOST}>`;
+export function deliveryMessageId(
+  deliveryId: string,
+  channel: 'email' | 'webhook' = 'email',
+): string {
+  return channel === 'webhook' ? `msg_${deliveryId}` : `<${deliveryId}@${MESSAGE_ID_HOST}>`;
 }
+
+/** The steps of the delivery log, one row each in `delivery_event`. */
+export const DELIVERY_EVENT_KINDS = ['queued', 'sent', 'retrying', 'failed'] as const;
+export type DeliveryEventKind = (typeof DELIVERY_EVENT_KINDS)[number];
+
+/** Why a delivery exists: the alert itself, an escalation level and loop, or a later stage. */
+export const DELIVERY_PURPOSES = ['alert', 'escalation', 'follow_up'] as const;
+export type DeliveryPurpose = (typeof DELIVERY_PURPOSES)[number];
 
 export interface RetryDelayPolicy {
   /** Delay before the first retry. */

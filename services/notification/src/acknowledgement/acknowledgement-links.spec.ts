@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import { loadConfig } from '@harbour/platform';
+import { acknowledgementConfig, acknowledgementConfigIssues } from './acknowledgement-config';
+import { AcknowledgementLinks } from './acknowledgement-links';
+
+const SECRET = 's'.repeat(48);
+
+describe('AcknowledgementLinks', () => {
+  const ids = { alertId: randomUUID(), organisationId: randomUUID(), deliveryId: randomUUID() };
+  const acknowledgeBy = new Date('2025-06-01T12:15:00Z');
+
+  it('links to <public url>/ack/<token>, whatever the trailing slash', () => {
+    const links = new AcknowledgementLinks({
+      secret: SECRET,
+      publicUrl: 'https://alerts.example.org/harbour/',
+      graceMinutes: 60,
+      now: () => new Date('2025-06-01T12:00:00Z'),
+    });
+    const url = links.acknowledgeUrlFor({ ...ids, acknowledgeBy });
+    expect(url).toMatch(
+      /^https:\/\/alerts\.example\.org\/harbour\/ack\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/,
+    );
+    const token = url.split('/ack/')[1] ?? '';
+    const verdict = links.verify(token);
+    expect(verdict).toMatchObject({ ok: true, claims: ids });
+  });
+
+  it('keeps a link working for the grace period after acknowledge-by, then expires it', () => {
+    let now = new Date('2025-06-01T13:14:00Z');
+    const links = new AcknowledgementLinks({
+      secret: SECRET,
+      publicUrl: 'http://127.0.0.1:8083',
+      graceMinutes: 60,
+      now: () => now,
+    });
+    const token = links.tokenFor({ ...ids, acknowledgeBy });
+    expect(links.expiryFor(acknowledgeBy)).toEqual(new Date('2025-06-01T13:15:00Z'));
+    expect(links.verify(token).ok).toBe(true);
+    now = new Date('2025-06-01T13:15:00Z');
+    expect(links.verify(token)).toMatchObject({ ok: false, reason: 'expired' });
+  });
+
+  it('takes an exact expiry too', () => {
+    const links = new AcknowledgementLinks({
+      secret: SECRET,
+      publicUrl: 'http://127.0.0.1:8083',
+      graceMinutes: 60,
+      now: () => new Date('2025-06-01T12:00:00Z'),
+    });
+    const token = links.tokenFor({ ...ids, expiresAt: new Date('2025-06-01T11:00:00Z') });
+    expect(links.verify(token)).toMatchObject({ ok: false, reason: 'expired' });
+  });
+});
+
+describe('acknowledgement configuration', () => {
+  it('requires a secret of at least 32 characters and never echoes it', () => {
+    expect(() => loadConfig(acknowledgementConfig, {})).toThrow(
+      /NOTIFICATION_ACK_SECRET: is required but not set/,
+    );
+    const config = loadConfig(acknowledgementConfig, {
+      NOTIFICATION_ACK_SECRET: 'short-secret-value',
+      NOTIFICATION_ACK_GRACE_MINUTES: '-1',
+    });
+    const issues = acknowledgementConfigIssues(config);
+    expect(issues.map((issue) => [issue.variable, issue.reason])).toEqual([
+      ['NOTIFICATION_ACK_SECRET', 'is 18 characters, fewer than 32'],
+      ['NOTIFICATION_ACK_GRACE_MINUTES', '-1 is negative'],
+    ]);
+    expect(JSON.stringify(issues)).not.toContain('short-secret-value');
+  });
+
+  it('defaults the public URL and a day of grace', () => {
+    const config = loadConfig(acknowledgementConfig, { NOTIFICATION_ACK_SECRET: SECRET });
+    expect(acknowledgementConfigIssues(config)).toEqual([]);
+    expect(config.NOTIFICATION_PUBLIC_URL).toBe('http://127.0.0.1:8083');
+    expect(config.NOTIFICATION_ACK_GRACE_MINUTES).toBe(1440);
+  });
+});

@@ -1,0 +1,2 @@
+/** Nest injection token of the `Acknowledgements` bundle (see `openAcknowledgements`). */
+export const ACKNOWLEDGEMENTS = Symbol('ACKNOWLEDGEMENTS');

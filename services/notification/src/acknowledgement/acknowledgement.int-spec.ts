@@ -1,0 +1,556 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { type INestApplication, Module, type NestApplicationOptions } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { topicFor, validateEvent } from '@harbour/contracts';
+import { formatLondonTime } from '@harbour/london';
+import {
+  createKafka,
+  ensureTopics,
+  fromKafkaMessage,
+  type HarbourEvent,
+  Outbox,
+  OutboxRelay,
+} from '@harbour/messaging';
+import {
+  configureHttpApp,
+  createLogger,
+  type IdentityStore,
+  openServiceDatabase,
+  PlatformModule,
+  type ServiceDatabase,
+} from '@harbour/platform';
+import {
+  createTestSchema,
+  expectEventually,
+  testDatabaseUrl,
+  testKafkaBrokers,
+  type TestSchema,
+  uniqueName,
+} from '@harbour/testing';
+import type { Consumer } from 'kafkajs';
+import type { DataSource } from 'typeorm';
+import { signAcknowledgementToken } from '../domain/acknowledgement-token';
+import { NOTIFICATION_MIGRATIONS } from '../migrations';
+import { ALERT_ACKNOWLEDGED } from './acknowledge-alert';
+import {
+  ACKNOWLEDGEMENT_CONTROLLERS,
+  type Acknowledgements,
+  acknowledgementProviders,
+  openAcknowledgements,
+} from './open-acknowledgements';
+
+jest.setTimeout(90_000);
+
+const SECRET = 'integration-test-secret-0123456789-abcdefghij';
+const DELIVERY_TOPIC = topicFor(ALERT_ACKNOWLEDGED);
+const TITLE = 'Missing child — trafficking marker — Camden';
+
+interface Recipient {
+  organisationId: string;
+  address: string;
+  respondKey: string;
+  readKey: string;
+}
+
+describe('acknowledging an alert: e-mailed link and REST', () => {
+  const logger = createLogger({ service: 'acknowledgement-test', level: 'warn' });
+  const run = uniqueName('ack');
+  let schema: TestSchema;
+  let database: ServiceDatabase;
+  let dataSource: DataSource;
+  let identity: IdentityStore;
+  let relay: OutboxRelay;
+  let acknowledgements: Acknowledgements;
+  let app: INestApplication;
+  let baseUrl: string;
+  let reader: Consumer;
+  const events: HarbourEvent[] = [];
+  let camden: Recipient;
+  let hackney: Recipient;
+  let outsider: Recipient;
+  let coordinatorAdminKey: string;
+
+  beforeAll(async () => {
+    schema = await createTestSchema('ack');
+    database = await openServiceDatabase({
+      service: 'notification',
+      databaseUrl: testDatabaseUrl(),
+      schema: schema.schema,
+      migrations: NOTIFICATION_MIGRATIONS,
+    });
+    ({ dataSource, identity } = database);
+    const kafka = createKafka({ brokers: testKafkaBrokers(), clientId: run, logger });
+    await ensureTopics(kafka, [DELIVERY_TOPIC]);
+    relay = new OutboxRelay({ dataSource, schema: schema.schema, kafka, logger });
+    await relay.start();
+    acknowledgements = openAcknowledgements({
+      config: {
+        NOTIFICATION_ACK_SECRET: SECRET,
+        NOTIFICATION_PUBLIC_URL: 'http://127.0.0.1:8083',
+        NOTIFICATION_ACK_GRACE_MINUTES: 60,
+      },
+      dataSource,
+      outbox: new Outbox({
+        schema: schema.schema,
+        source: '/harbour/notification',
+        validator: validateEvent,
+      }),
+      relay,
+      logger,
+    });
+
+    @Module({
+      imports: [PlatformModule.forRoot({ service: 'ack-test', logger, identity, readiness: [] })],
+      controllers: ACKNOWLEDGEMENT_CONTROLLERS,
+      providers: acknowledgementProviders(acknowledgements),
+    })
+    class AcknowledgementTestModule {}
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
+    const options: NestApplicationOptions = { bufferLogs: true };
+    app = await NestFactory.create(AcknowledgementTestModule, options);
+    configureHttpApp(app, { logger });
+    await app.listen(0, '127.0.0.1');
+    baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+
+    camden = await recipient('Camden MPU', 'missing_person_unit');
+    hackney = await recipient('Hackney MPU', 'missing_person_unit');
+    outsider = await recipient('Croydon MPU', 'missing_person_unit');
+    const coordinator = await identity.createOrganisation({
+      name: `Coordinator ${run}`,
+      kind: 'coordinator',
+      boroughs: ['pan_london'],
+    });
+    coordinatorAdminKey = (
+      await identity.issueApiKey({ organisationId: coordinator.id, roles: ['admin'], label: run })
+    ).key;
+
+    reader = kafka.consumer({ groupId: uniqueName('ack-reader') });
+    await reader.connect();
+    // From the beginning (other tests' events are filtered out by alert id): a group starting at
+    // the end could miss what is published before its first fetch.
+    await reader.subscribe({ topic: DELIVERY_TOPIC, fromBeginning: true });
+    await reader.run({
+      eachMessage: ({ message }) => {
+        const event = fromKafkaMessage(message);
+        if (event.type === ALERT_ACKNOWLEDGED) events.push(event);
+        return Promise.resolve();
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await reader.disconnect();
+    await app.close();
+    await relay.stop();
+    await database.close();
+    await schema.drop();
+  });
+
+  /** An organisation in the identity store and the directory, with one e-mail contact. */
+  async function recipient(name: string, kind: 'missing_person_unit'): Promise<Recipient> {
+    const organisation = await identity.createOrganisation({
+      name: `${name} ${run}`,
+      kind,
+      boroughs: ['E09000007'],
+    });
+    await dataSource.query(
+      `INSERT INTO "${schema.schema}".organisation (id, name, kind, boroughs) VALUES ($1, $2, $3, $4)`,
+      [organisation.id, organisation.name, kind, ['E09000007']],
+    );
+    const key = async (role: 'respond' | 'read') =>
+      (await identity.issueApiKey({ organisationId: organisation.id, roles: [role], label: run }))
+        .key;
+    return {
+      organisationId: organisation.id,
+      address: `duty.${randomUUID()}@test.harbour.localhost`,
+      respondKey: await key('respond'),
+      readKey: await key('read'),
+    };
+  }
+
+  /** An open alert delivered (sent) to each recipient, with two pending escalation timers and one fired. */
+  async function deliveredAlert(
+    ...recipients: Recipient[]
+  ): Promise<{ alertId: string; deliveryIds: Map<Recipient, string>; acknowledgeBy: Date }> {
+    const alertId = randomUUID();
+    const s = `"${schema.schema}"`;
+    const requestedAt = new Date();
+    const acknowledgeBy = new Date(requestedAt.getTime() + 15 * 60_000);
+    await dataSource.query(
+      `INSERT INTO ${s}.alert (id, cause, severity, acknowledge_within_minutes, requested_at,
+         acknowledge_by, disclosure_level, summary, audience, state)
+       VALUES ($1, $2::jsonb, 'critical', 15, $3, $4, 'operational', $5::jsonb, $6::jsonb, 'open')`,
+      [
+        alertId,
+        JSON.stringify({ kind: 'missing_episode', id: randomUUID(), eventId: randomUUID() }),
+        requestedAt,
+        acknowledgeBy,
+        JSON.stringify({ title: TITLE, lines: [{ label: 'Name', value: 'Ana Popescu' }] }),
+        JSON.stringify({ roles: ['missing_person_unit'], boroughs: ['E09000007'] }),
+      ],
+    );
+    const deliveryIds = new Map<Recipient, string>();
+    for (const r of recipients) {
+      const contactId = randomUUID();
+      const deliveryId = randomUUID();
+      await dataSource.query(
+        `INSERT INTO ${s}.contact (id, organisation_id, channel, address) VALUES ($1, $2, 'email', $3)
+         ON CONFLICT (organisation_id, channel, address) DO NOTHING`,
+        [contactId, r.organisationId, r.address],
+      );
+      await dataSource.query(
+        `INSERT INTO ${s}.delivery (id, alert_id, organisation_id, contact_id, channel, address,
+           status, message_id, matched_rule, sent_at)
+         SELECT $1, $2, $3, c.id, 'email', $4, 'sent', $5, 'role=missing_person_unit', now()
+           FROM ${s}.contact c WHERE c.organisation_id = $3 AND c.address = $4`,
+        [deliveryId, alertId, r.organisationId, r.address, `<${deliveryId}@harbour.localhost>`],
+      );
+      deliveryIds.set(r, deliveryId);
+    }
+    for (const [level, state] of [
+      [0, 'fired'],
+      [1, 'pending'],
+      [2, 'pending'],
+    ] as const) {
+      await dataSource.query(
+        `INSERT INTO ${s}.escalation_timer (id, alert_id, level, loop, due_at, state, fired_at)
+         VALUES ($1, $2, $3, 0, now() + interval '10 minutes', $4, CASE WHEN $4 = 'fired' THEN now() END)`,
+        [randomUUID(), alertId, level, state],
+      );
+    }
+    return { alertId, deliveryIds, acknowledgeBy };
+  }
+
+  async function rows<T>(sql: string, parameters: unknown[]): Promise<T[]> {
+    return dataSource.query<T[]>(sql.replaceAll('$schema', `"${schema.schema}"`), parameters);
+  }
+
+  const alertRow = async (alertId: string) =>
+    (
+      await rows<{ state: string; acknowledged_at: Date | null }>(
+        'SELECT state, acknowledged_at FROM $schema.alert WHERE id = $1',
+        [alertId],
+      )
+    )[0];
+
+  const timerStates = async (alertId: string) =>
+    (
+      await rows<{ level: number; state: string }>(
+        'SELECT level, state FROM $schema.escalation_timer WHERE alert_id = $1 ORDER BY level',
+        [alertId],
+      )
+    ).map((t) => `${t.level}:${t.state}`);
+
+  const acknowledgementRows = (alertId: string) =>
+    rows<{
+      organisation_id: string;
+      via: string;
+      actor: string;
+      response: string | null;
+      token_id: string | null;
+    }>(
+      'SELECT organisation_id, via, actor, response, token_id FROM $schema.acknowledgement WHERE alert_id = $1',
+      [alertId],
+    );
+
+  const eventsFor = (alertId: string) =>
+    events.filter((e) => (e.data as { alertId: string }).alertId === alertId);
+
+  function linkPath(alert: { alertId: string; acknowledgeBy: Date }, r: Recipient, id: string) {
+    const url = acknowledgements.links.acknowledgeUrlFor({
+      alertId: alert.alertId,
+      organisationId: r.organisationId,
+      deliveryId: id,
+      acknowledgeBy: alert.acknowledgeBy,
+    });
+    return new URL(url).pathname;
+  }
+
+  const submit = (path: string, response?: string) =>
+    fetch(`${baseUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(response === undefined ? {} : { response }).toString(),
+    });
+
+  const api = (path: string, key: string, init: RequestInit = {}) =>
+    fetch(`${baseUrl}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    });
+
+  it('shows the alert on GET without acknowledging it, under a page-specific CSP', async () => {
+    const alert = await deliveredAlert(camden);
+    const path = linkPath(alert, camden, alert.deliveryIds.get(camden)!);
+
+    const page = await fetch(`${baseUrl}${path}`);
+    const html = await page.text();
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(html).toContain(TITLE);
+    expect(html).toContain('critical');
+    expect(html).toContain('<form method="post">');
+    expect(html).toContain(`Acknowledge by</dt><dd>${formatLondonTime(alert.acknowledgeBy)}</dd>`);
+    // Summary lines may name people: the page shows title and severity only.
+    expect(html).not.toContain('Ana Popescu');
+    const csp = page.headers.get('content-security-policy') ?? '';
+    const nonce = /style-src 'nonce-([^']+)'/.exec(csp)?.[1];
+    expect(nonce).toBeDefined();
+    expect(html).toContain(`<style nonce="${nonce}">`);
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).not.toContain('unsafe');
+
+    // Fetched twice, as a mail scanner and then a person would: still nothing recorded.
+    await fetch(`${baseUrl}${path}`);
+    expect(await alertRow(alert.alertId)).toEqual({ state: 'open', acknowledged_at: null });
+    expect(await acknowledgementRows(alert.alertId)).toEqual([]);
+    expect(await timerStates(alert.alertId)).toEqual(['0:fired', '1:pending', '2:pending']);
+  });
+
+  it('acknowledges once by link: records who and what, stops escalation, emits the event', async () => {
+    const alert = await deliveredAlert(camden, hackney);
+    const deliveryId = alert.deliveryIds.get(camden)!;
+    const path = linkPath(alert, camden, deliveryId);
+    const reply = '2 caseworkers and an Albanian interpreter available';
+
+    const done = await submit(path, reply);
+    const html = await done.text();
+    expect(done.status).toBe(200);
+    expect(html).toContain('Acknowledged');
+    expect(html).toContain(`Camden MPU ${run}`);
+
+    const recorded = await acknowledgementRows(alert.alertId);
+    expect(recorded).toEqual([
+      {
+        organisation_id: camden.organisationId,
+        via: 'link',
+        actor: camden.address,
+        response: reply,
+        token_id: expect.stringMatching(/^[0-9a-f-]{36}$/) as unknown,
+      },
+    ]);
+    const row = await alertRow(alert.alertId);
+    expect(row?.state).toBe('acknowledged');
+    expect(row?.acknowledged_at).toBeInstanceOf(Date);
+    expect(await timerStates(alert.alertId)).toEqual(['0:fired', '1:cancelled', '2:cancelled']);
+
+    const [event] = await expectEventually(
+      () => {
+        const found = eventsFor(alert.alertId);
+        if (found.length === 0) throw new Error('not yet');
+        return found;
+      },
+      { timeoutMs: 30_000, description: 'harbour.alert.acknowledged on Kafka' },
+    );
+    expect(event?.subject).toBe(alert.alertId);
+    expect(event?.data).toEqual({
+      alertId: alert.alertId,
+      organisationId: camden.organisationId,
+      deliveryId,
+      acknowledgedAt: row?.acknowledged_at?.toISOString(),
+      via: 'email_link',
+      note: reply,
+    });
+
+    // The same link again: used, nothing more recorded, on POST and on GET.
+    const again = await submit(path, 'another reply');
+    expect(again.status).toBe(409);
+    expect(await again.text()).toContain('already been used');
+    const reopened = await fetch(`${baseUrl}${path}`);
+    expect(reopened.status).toBe(409);
+    expect(await reopened.text()).toContain('already been used');
+    expect(await acknowledgementRows(alert.alertId)).toHaveLength(1);
+
+    // A second organisation still acknowledges: its own row and event, the alert stays acknowledged.
+    const other = await submit(linkPath(alert, hackney, alert.deliveryIds.get(hackney)!));
+    expect(other.status).toBe(200);
+    expect(await acknowledgementRows(alert.alertId)).toHaveLength(2);
+    expect((await alertRow(alert.alertId))?.acknowledged_at).toEqual(row?.acknowledged_at);
+    await expectEventually(
+      () => {
+        expect(eventsFor(alert.alertId)).toHaveLength(2);
+      },
+      { timeoutMs: 30_000 },
+    );
+    expect(eventsFor(alert.alertId)[1]?.data).not.toHaveProperty('note');
+  });
+
+  it('says an expired link has expired (410) and a tampered one is invalid (400)', async () => {
+    const alert = await deliveredAlert(camden);
+    const deliveryId = alert.deliveryIds.get(camden)!;
+    const expired = signAcknowledgementToken(
+      {
+        alertId: alert.alertId,
+        organisationId: camden.organisationId,
+        deliveryId,
+        tokenId: randomUUID(),
+        expiresAt: new Date(Date.now() - 60_000),
+      },
+      SECRET,
+    );
+    for (const request of [fetch(`${baseUrl}/ack/${expired}`), submit(`/ack/${expired}`)]) {
+      const response = await request;
+      expect(response.status).toBe(410);
+      const html = await response.text();
+      expect(html).toContain('This link has expired');
+      expect(html).toContain(TITLE);
+    }
+
+    const good = linkPath(alert, camden, deliveryId).split('/ack/')[1] ?? '';
+    const [payload = '', signature = ''] = good.split('.');
+    const flipped = `${payload.slice(0, 5)}${payload[5] === 'A' ? 'B' : 'A'}${payload.slice(6)}`;
+    for (const token of [`${flipped}.${signature}`, 'not-a-token', `${payload}.${signature}x`]) {
+      const response = await submit(`/ack/${token}`);
+      expect(response.status).toBe(400);
+      const html = await response.text();
+      expect(html).toContain('This link is not valid');
+      expect(html).not.toMatch(/Error|at .*\.ts/);
+    }
+    expect(await acknowledgementRows(alert.alertId)).toEqual([]);
+    expect(await alertRow(alert.alertId)).toMatchObject({ state: 'open' });
+  });
+
+  it('refuses a link whose organisation did not receive that delivery (400)', async () => {
+    const alert = await deliveredAlert(camden);
+    const path = linkPath(alert, outsider, alert.deliveryIds.get(camden)!);
+    const response = await submit(path);
+    expect(response.status).toBe(400);
+    expect(await acknowledgementRows(alert.alertId)).toEqual([]);
+  });
+
+  it('says a cancelled alert cannot be acknowledged (410)', async () => {
+    const alert = await deliveredAlert(camden);
+    await rows(`UPDATE $schema.alert SET state = 'cancelled' WHERE id = $1`, [alert.alertId]);
+    const response = await submit(linkPath(alert, camden, alert.deliveryIds.get(camden)!));
+    expect(response.status).toBe(410);
+    expect(await response.text()).toContain('This alert was cancelled');
+    expect(await acknowledgementRows(alert.alertId)).toEqual([]);
+  });
+
+  it('shows the form again when the response is too long, recording nothing', async () => {
+    const alert = await deliveredAlert(camden);
+    const response = await submit(
+      linkPath(alert, camden, alert.deliveryIds.get(camden)!),
+      'x'.repeat(501),
+    );
+    expect(response.status).toBe(400);
+    const html = await response.text();
+    expect(html).toContain('must be at most 500 characters');
+    expect(html).toContain('<form method="post">');
+    expect(await acknowledgementRows(alert.alertId)).toEqual([]);
+  });
+
+  it('acknowledges over REST for a recipient, once per organisation, and emits the event', async () => {
+    const alert = await deliveredAlert(camden);
+    const path = `/v1/alerts/${alert.alertId}/acknowledgements`;
+
+    const first = await api(path, camden.respondKey, {
+      method: 'POST',
+      body: JSON.stringify({ response: 'Two officers on their way' }),
+    });
+    expect(first.status).toBe(201);
+    const created = (await first.json()) as { acknowledgementId: string; via: string };
+    expect(created).toMatchObject({
+      alertId: alert.alertId,
+      organisation: { id: camden.organisationId, name: `Camden MPU ${run}` },
+      via: 'api',
+      actor: expect.stringMatching(/^api-key:/) as unknown,
+      response: 'Two officers on their way',
+    });
+    expect(await alertRow(alert.alertId)).toMatchObject({ state: 'acknowledged' });
+    expect(await timerStates(alert.alertId)).toEqual(['0:fired', '1:cancelled', '2:cancelled']);
+
+    const repeated = await api(path, camden.respondKey, {
+      method: 'POST',
+      body: JSON.stringify({ response: 'changed my mind' }),
+    });
+    expect(repeated.status).toBe(200);
+    expect(await repeated.json()).toEqual(created);
+    expect(await acknowledgementRows(alert.alertId)).toHaveLength(1);
+
+    const [event] = await expectEventually(
+      () => {
+        const found = eventsFor(alert.alertId);
+        if (found.length === 0) throw new Error('not yet');
+        return found;
+      },
+      { timeoutMs: 30_000, description: 'harbour.alert.acknowledged for the REST acknowledgement' },
+    );
+    expect(event?.data).toMatchObject({
+      alertId: alert.alertId,
+      organisationId: camden.organisationId,
+      note: 'Two officers on their way',
+    });
+    expect(event?.data).not.toHaveProperty('deliveryId');
+    // One acknowledgement, one event; the repeat only returned the first.
+    await relay.kick();
+    expect(eventsFor(alert.alertId)).toHaveLength(1);
+  });
+
+  it('answers 404 to a non-recipient and for an unknown alert, alike', async () => {
+    const alert = await deliveredAlert(camden);
+    const post = (alertId: string) =>
+      api(`/v1/alerts/${alertId}/acknowledgements`, outsider.respondKey, {
+        method: 'POST',
+        body: '{}',
+      });
+    const notRecipient = await post(alert.alertId);
+    const unknown = await post(randomUUID());
+    expect(notRecipient.status).toBe(404);
+    expect(unknown.status).toBe(404);
+    const bodies = [await notRecipient.json(), await unknown.json()] as { detail: string }[];
+    expect(bodies[0]?.detail).toBe(bodies[1]?.detail);
+    expect(await acknowledgementRows(alert.alertId)).toEqual([]);
+    expect(await alertRow(alert.alertId)).toMatchObject({ state: 'open' });
+  });
+
+  it('validates the body (400 problem) and needs the respond role (403)', async () => {
+    const alert = await deliveredAlert(camden);
+    const path = `/v1/alerts/${alert.alertId}/acknowledgements`;
+    for (const body of [
+      { response: 'x'.repeat(501) },
+      { response: 42 },
+      { reply: 'unknown field' },
+    ]) {
+      const response = await api(path, camden.respondKey, {
+        method: 'POST',
+        body: JSON.stringify(body),
+      });
+      expect(response.status).toBe(400);
+      expect(response.headers.get('content-type')).toContain('application/problem+json');
+    }
+    const readOnly = await api(path, camden.readKey, { method: 'POST', body: '{}' });
+    expect(readOnly.status).toBe(403);
+    expect(await acknowledgementRows(alert.alertId)).toEqual([]);
+  });
+
+  it('lists acknowledgements: own for a recipient, all for a coordinator admin, 404 otherwise', async () => {
+    const alert = await deliveredAlert(camden, hackney);
+    const path = `/v1/alerts/${alert.alertId}/acknowledgements`;
+    await submit(linkPath(alert, camden, alert.deliveryIds.get(camden)!), 'on our way');
+    await api(path, hackney.respondKey, { method: 'POST', body: '{}' });
+
+    const own = (await (await api(path, camden.readKey)).json()) as {
+      state: string;
+      acknowledgements: { organisation: { id: string }; response: string | null }[];
+    };
+    expect(own.state).toBe('acknowledged');
+    expect(own.acknowledgements).toEqual([
+      expect.objectContaining({
+        organisation: { id: camden.organisationId, name: `Camden MPU ${run}` },
+        via: 'link',
+        response: 'on our way',
+      }),
+    ]);
+
+    const all = (await (await api(path, coordinatorAdminKey)).json()) as {
+      acknowledgements: { organisation: { id: string } }[];
+    };
+    expect(all.acknowledgements.map((a) => a.organisation.id).sort()).toEqual(
+      [camden.organisationId, hackney.organisationId].sort(),
+    );
+
+    expect((await api(path, outsider.readKey)).status).toBe(404);
+  });
+});

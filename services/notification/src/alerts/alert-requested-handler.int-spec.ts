@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import type { AlertRequested } from '@harbour/contracts';
+import { createEvent } from '@harbour/messaging';
+import { createLogger, createServiceDataSource, runMigrationsLocked } from '@harbour/platform';
+import { createTestSchema, type TestSchema } from '@harbour/testing';
+import type { DataSource } from 'typeorm';
+import { DeliveryRepository } from '../delivery/delivery-repository';
+import { DirectoryRepository } from '../directory/directory-repository';
+import { NOTIFICATION_MIGRATIONS } from '../migrations';
+import { EscalationTimers } from '../escalation/escalation-timers';
+import { AlertRepository } from './alert-repository';
+import { AlertRequestedHandler } from './alert-requested-handler';
+
+const CAMDEN = 'E09000007';
+const CROYDON = 'E09000008';
+
+describe('routing an alert request (real Postgres)', () => {
+  let schema: TestSchema;
+  let dataSource: DataSource;
+  let directory: DirectoryRepository;
+  let handler: AlertRequestedHandler;
+
+  beforeAll(async () => {
+    schema = await createTestSchema('notification_routing');
+    dataSource = createServiceDataSource({
+      service: 'notification-test',
+      databaseUrl: schema.databaseUrl,
+      schema: schema.schema,
+      migrations: NOTIFICATION_MIGRATIONS,
+      poolSize: 2,
+    });
+    await runMigrationsLocked(dataSource, `harbour:${schema.schema}`);
+    directory = new DirectoryRepository(dataSource);
+    handler = new AlertRequestedHandler(
+      new AlertRepository(dataSource),
+      directory,
+      new DeliveryRepository(dataSource),
+      createLogger({ service: 'notification-test', level: 'error' }),
+      new EscalationTimers(dataSource),
+    );
+    const camdenNgo = randomUUID();
+    await directory.addOrganisation({
+      id: camdenNgo,
+      name: 'Camden child NGO',
+      kind: 'ngo',
+      boroughs: [CAMDEN],
+      ageGroups: ['child'],
+    });
+    await directory.addContact({
+      organisationId: camdenNgo,
+      channel: 'email',
+      address: 'ngo@camden.example',
+    });
+    const hub = randomUUID();
+    await directory.addOrganisation({
+      id: hub,
+      name: 'Coordination hub',
+      kind: 'coordinator',
+      boroughs: ['pan_london'],
+    });
+    await directory.addContact({
+      organisationId: hub,
+      channel: 'email',
+      address: 'duty@hub.example',
+    });
+  });
+
+  afterAll(async () => {
+    await dataSource.destroy();
+    await schema.drop();
+  });
+
+  const request = (audience: AlertRequested['audience']): AlertRequested => ({
+    alertId: randomUUID(),
+    cause: { kind: 'missing_episode', id: randomUUID(), eventId: randomUUID() },
+    severity: 'critical',
+    acknowledgeWithinMinutes: 15,
+    audience,
+    disclosure: { level: 'notice' },
+    summary: { title: 'Test alert', lines: [] },
+    requestedAt: new Date().toISOString(),
+  });
+
+  const route = async (alert: AlertRequested) => {
+    const event = createEvent({ type: 'harbour.alert.requested', source: '/test', data: alert });
+    await dataSource.transaction((manager) => handler.onRequested(event, manager));
+    const rows = await dataSource.query<{ address: string; matched_rule: string }[]>(
+      `SELECT address, matched_rule FROM "${schema.schema}".delivery WHERE alert_id = $1 ORDER BY address`,
+      [alert.alertId],
+    );
+    return rows;
+  };
+
+  it('reaches the partner that serves the borough and age group, saying why', async () => {
+    expect(await route(request({ roles: ['ngo'], boroughs: [CAMDEN], ageGroup: 'child' }))).toEqual(
+      [{ address: 'ngo@camden.example', matched_rule: 'role=ngo & borough=E09000007 & age=child' }],
+    );
+  });
+
+  it('alerts the coordinator instead when no partner serves the audience — never silence', async () => {
+    const unserved = await route(request({ roles: ['ngo'], boroughs: [CROYDON] }));
+    expect(unserved).toEqual([
+      {
+        address: 'duty@hub.example',
+        matched_rule: 'fallback=coordinator: no reachable partner for role=ngo & borough=E09000008',
+      },
+    ]);
+    const adultOnly = await route(
+      request({ roles: ['ngo'], boroughs: [CAMDEN], ageGroup: 'adult' }),
+    );
+    expect(adultOnly.map((d) => d.address)).toEqual(['duty@hub.example']);
+  });
+
+  it('creates one set of deliveries for a repeated request (same alert)', async () => {
+    const alert = request({ roles: ['ngo'], boroughs: [CAMDEN] });
+    await route(alert);
+    expect(await route(alert)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,52 @@
+import type { AlertRequested } from '@harbour/contracts';
+import { acknowledgeBy } from '../domain/acknowledge-by';
+import { boroughLabel } from '../domain/borough-label';
+
+/** The JSON body POSTed to a partner's webhook. */
+export interface AlertWebhookPayload {
+  type: 'harbour.alert';
+  alertId: string;
+  /** The reference partners quote back; the same as in the e-mail. */
+  reference: string;
+  severity: AlertRequested['severity'];
+  title: string;
+  lines: { label: string; value: string }[];
+  /** Borough names, as the e-mail gives them ("Camden and Islington", "all London boroughs"). */
+  borough: string;
+  /** ISO 8601, UTC. */
+  acknowledgeBy: string;
+  acknowledgeWithinMinutes: number;
+  /** Present only when the alert can be acknowledged by link. */
+  acknowledgeUrl?: string;
+  /** Present when this is an escalation (nobody acknowledged in time); levels count from 1. */
+  escalationLevel?: number;
+}
+
+export interface WebhookPayloadOptions {
+  acknowledgeUrl?: string;
+  escalationLevel?: number;
+}
+
+/**
+ * The webhook body. Need-to-know, exactly like the e-mail: built ONLY from the cleared summary,
+ * the severity, the borough names, the acknowledge-by time and the alert reference. Nothing else
+ * of the event is read, so nothing else can reach a partner's system.
+ */
+export function renderAlertWebhookPayload(
+  alert: AlertRequested,
+  options: WebhookPayloadOptions = {},
+): AlertWebhookPayload {
+  return {
+    type: 'harbour.alert',
+    alertId: alert.alertId,
+    reference: alert.alertId,
+    severity: alert.severity,
+    title: alert.summary.title,
+    lines: alert.summary.lines.map((line) => ({ label: line.label, value: line.value })),
+    borough: boroughLabel(alert.audience.boroughs),
+    acknowledgeBy: acknowledgeBy(alert.requestedAt, alert.acknowledgeWithinMinutes).toISOString(),
+    acknowledgeWithinMinutes: alert.acknowledgeWithinMinutes,
+    ...(options.acknowledgeUrl === undefined ? {} : { acknowledgeUrl: options.acknowledgeUrl }),
+    ...(options.escalationLevel === undefined ? {} : { escalationLevel: options.escalationLevel }),
+  };
+}
