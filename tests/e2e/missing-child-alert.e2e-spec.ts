@@ -35,6 +35,7 @@ describe('missing trafficked child → missing-person unit email', () => {
   const inbox = new SmtpInbox();
   const camdenMpu = `mpu-camden-${stack.run}@e2e.harbour.localhost`.replace(/_/g, '-');
   const islingtonMpu = `mpu-islington-${stack.run}@e2e.harbour.localhost`.replace(/_/g, '-');
+  const coordinatorDuty = `duty-${stack.run}@e2e.harbour.localhost`.replace(/_/g, '-');
   // A marker value: it must reach the intake record and never an email or a log line.
   const markerName = `Marker${stack.run.replace(/[^a-z0-9]/g, '')}`;
   let policeKey = '';
@@ -66,6 +67,19 @@ describe('missing trafficked child → missing-person unit email', () => {
       ),
     );
     stack.cli('contact', 'add', '--org', mpu, '--email', camdenMpu);
+    const hub = idOf(
+      stack.cli(
+        'org',
+        'add',
+        '--name',
+        'Coordination hub e2e',
+        '--kind',
+        'coordinator',
+        '--borough',
+        'pan_london',
+      ),
+    );
+    stack.cli('contact', 'add', '--org', hub, '--email', coordinatorDuty);
     const other = idOf(
       stack.cli(
         'org',
@@ -147,7 +161,7 @@ describe('missing trafficked child → missing-person unit email', () => {
       const deliveries = await db.query<{ address: string; status: string }>(
         `SELECT d.address, d.status FROM "${stack.run}_notification".delivery d
            JOIN "${stack.run}_notification".alert a ON a.id = d.alert_id
-          WHERE a.cause->>'id' = $1`,
+          WHERE a.cause->>'id' = $1 AND d.purpose = 'alert'`,
         [body.episodeId],
       );
       expect(deliveries.rows).toEqual([{ address: camdenMpu, status: 'sent' }]);
@@ -168,6 +182,88 @@ describe('missing trafficked child → missing-person unit email', () => {
     const toCamden = await inbox.messagesTo(camdenMpu);
     expect(toCamden.filter((m) => (m.text ?? '').includes(body.episodeId))).toHaveLength(1);
     expect(await inbox.messagesTo(islingtonMpu)).toHaveLength(0);
+  });
+
+  const episodeEmail = (address: string, episodeId: string, subject: RegExp) =>
+    inbox.waitFor(
+      (m) =>
+        m.to.some((t) => t.address === address) &&
+        subject.test(m.subject) &&
+        (m.text ?? '').includes(episodeId),
+      { timeoutMs: 60_000, description: `an email to ${address} matching ${subject}` },
+    );
+  const reportEpisode = async (): Promise<string> => {
+    const response = await post(
+      { ...example, lastSeenAt: new Date(Date.now() - 600_000).toISOString() },
+      { 'idempotency-key': `e2e-${stack.run}-${Math.random()}` },
+    );
+    expect(response.status).toBe(202);
+    return ((await response.json()) as { episodeId: string }).episodeId;
+  };
+  const alertIdOf = (email: { text?: string }): string => {
+    const match = /Alert reference: ([0-9a-f-]{36})/.exec(email.text ?? '');
+    if (!match?.[1]) throw new Error('no alert reference in the email');
+    return match[1];
+  };
+
+  it('stops escalation when the unit acknowledges through the emailed link', async () => {
+    const episodeId = await reportEpisode();
+    const email = await episodeEmail(camdenMpu, episodeId, /^\[CRITICAL\]/);
+    const link = /Acknowledge: (\S+)/.exec(email.text ?? '')?.[1];
+    expect(link).toMatch(new RegExp(`^${stack.url('notification')}/ack/`));
+    // Opening the link changes nothing (mail scanners open links); the button does.
+    const page = await fetch(link!);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Acknowledge');
+    const acknowledged = await fetch(link!, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ response: 'Two officers on it' }).toString(),
+    });
+    expect(acknowledged.status).toBe(200);
+    expect(
+      (
+        await fetch(link!, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: '',
+        })
+      ).status,
+    ).toBe(409);
+
+    const alertId = alertIdOf(email);
+    const db = new Client({ connectionString: testDatabaseUrl() });
+    await db.connect();
+    try {
+      const timers = await db.query<{ state: string }>(
+        `SELECT state FROM "${stack.run}_notification".escalation_timer WHERE alert_id = $1`,
+        [alertId],
+      );
+      expect(timers.rows.map((t) => t.state)).toEqual(['cancelled']);
+      const events = await db.query<{ type: string }>(
+        `SELECT type FROM "${stack.run}_notification".outbox WHERE key = $1 ORDER BY seq`,
+        [alertId],
+      );
+      expect(events.rows.map((e) => e.type)).toContain('harbour.alert.acknowledged');
+      expect(events.rows.map((e) => e.type)).not.toContain('harbour.alert.escalated');
+    } finally {
+      await db.end();
+    }
+  });
+
+  it('escalates to the coordinator when nobody acknowledges in time', async () => {
+    const postedAt = Date.now();
+    const episodeId = await reportEpisode();
+    const first = await episodeEmail(camdenMpu, episodeId, /^\[CRITICAL\]/);
+    // 15 policy minutes are 30 seconds in this stack.
+    const escalation = await episodeEmail(
+      coordinatorDuty,
+      episodeId,
+      /^\[ESCALATION level 1\] \[CRITICAL\]/,
+    );
+    expect(alertIdOf(escalation)).toBe(alertIdOf(first));
+    // Not before the acknowledge-by time (the inbox keeps whole seconds).
+    expect(Date.parse(escalation.time)).toBeGreaterThanOrEqual(postedAt - 1_000 + 30_000);
   });
 
   it('rejects bad input with a problem naming each invalid field', async () => {

@@ -29,6 +29,9 @@ export class HarbourStack {
       NOTIFICATION_KAFKA_GROUP: `${this.run}_notification`,
       NOTIFICATION_QUEUE_PREFIX: this.run,
       NOTIFICATION_ACK_SECRET: `e2e-acknowledgement-secret-${this.run}`,
+      // One escalation-policy minute lasts two seconds here: a 15-minute window is 30 seconds.
+      NOTIFICATION_ESCALATION_MINUTE_MS: '2000',
+      NOTIFICATION_ESCALATION_SWEEP_MS: '500',
     };
   }
 
@@ -59,7 +62,11 @@ export class HarbourStack {
         process.execPath,
         ['--enable-source-maps', '--disable-warning=TimeoutNegativeWarning', main(name)],
         {
-          env: { ...this.env, PORT: String(this.ports[name]) },
+          env: {
+            ...this.env,
+            PORT: String(this.ports[name]),
+            NOTIFICATION_PUBLIC_URL: this.url('notification'),
+          },
           stdio: ['ignore', 'pipe', 'pipe'],
         },
       );

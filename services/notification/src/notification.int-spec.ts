@@ -265,9 +265,11 @@ describe('notification: alert requested → e-mail delivered', () => {
     const delivered = await expectEventually(
       () => {
         const found = deliveryEvents.find(
+          // Other services on the shared topic may deliver the same alert to their own
+          // directories: this delivery is the one to look for.
           (e) =>
             e.type === 'harbour.alert.delivered' &&
-            (e.data as { alertId: string }).alertId === alert.alertId,
+            (e.data as { deliveryId: string }).deliveryId === delivery!.id,
         );
         if (!found) throw new Error('not yet');
         return found;

@@ -145,28 +145,28 @@ describe('harbour CLI commands', () => {
     const orgsBefore = await count(`"${notificationSchema.schema}".organisation`);
 
     const first = await seedDemo(context, { keysFile });
-    expect(first.organisations).toEqual({ created: 100, existing: 0 });
+    expect(first.organisations).toEqual({ created: 107, existing: 0 });
     const firstKeys = JSON.parse(await readFile(keysFile, 'utf8')) as DemoKeysFile;
     expect((await stat(keysFile)).mode & 0o777).toBe(0o600);
 
     const second = await seedDemo(context, { keysFile });
-    expect(second.organisations).toEqual({ created: 0, existing: 100 });
-    expect(second.contacts).toEqual({ created: 0, existing: 100 });
+    expect(second.organisations).toEqual({ created: 0, existing: 107 });
+    expect(second.contacts).toEqual({ created: 0, existing: 107 });
     expect(second.revokedKeys).toBe(2);
     expect(await count(`"${notificationSchema.schema}".organisation`)).toBe(
-      orgsBefore + 33 * 3 + 1,
+      orgsBefore + 33 * 3 + 7 + 1,
     );
     expect(
       await count(
         `"${notificationSchema.schema}".contact WHERE address LIKE '%@demo.harbour.localhost'`,
       ),
-    ).toBe(100);
+    ).toBe(107);
     const demoIds = demoDirectory().map((o) => o.id);
     const inIdentity = await db.query(
       `SELECT id FROM "${identitySchema.schema}".organisation WHERE id = ANY($1::uuid[])`,
       [demoIds],
     );
-    expect(inIdentity.rowCount).toBe(100);
+    expect(inIdentity.rowCount).toBe(107);
 
     const secondKeys = JSON.parse(await readFile(keysFile, 'utf8')) as DemoKeysFile;
     expect(secondKeys.keys.camdenPoliceSubmit.organisationId).toBe(

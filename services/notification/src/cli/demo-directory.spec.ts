@@ -1,5 +1,5 @@
 import { LONDON_AUTHORITIES } from '@harbour/london';
-import { demoDirectory, slugOf } from './demo-directory';
+import { DEMO_SPECIALISTS, demoDirectory, slugOf } from './demo-directory';
 import { nameBasedUuid } from './name-based-uuid';
 
 describe('demoDirectory', () => {
@@ -7,7 +7,9 @@ describe('demoDirectory', () => {
 
   it('has a missing-person unit, a police SPoC and children’s services for each of the 33 authorities, and a coordinator', () => {
     expect(LONDON_AUTHORITIES).toHaveLength(33);
-    expect(directory).toHaveLength(33 * 3 + 1);
+    expect(directory).toHaveLength(33 * 3 + DEMO_SPECIALISTS.length + 1);
+    expect(DEMO_SPECIALISTS.map((o) => o.kind)).toContain('police_specialist');
+    expect(DEMO_SPECIALISTS.every((o) => o.boroughs.join() === 'pan_london')).toBe(true);
     for (const authority of LONDON_AUTHORITIES) {
       const kinds = directory.filter((o) => o.boroughs.includes(authority.gss)).map((o) => o.kind);
       expect(kinds.sort()).toEqual(['local_authority', 'missing_person_unit', 'police_borough']);

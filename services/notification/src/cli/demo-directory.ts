@@ -1,6 +1,6 @@
 import type { OrganisationKind } from '@harbour/contracts';
 import { LONDON_AUTHORITIES } from '@harbour/london';
-import { PAN_LONDON } from '../domain/audience';
+import { type AgeGroup, PAN_LONDON } from '../domain/audience';
 import { nameBasedUuid } from './name-based-uuid';
 
 /** Namespace of every demo id: change it and every demo organisation gets a new id. */
@@ -13,6 +13,9 @@ export interface DemoOrganisation {
   kind: OrganisationKind;
   boroughs: string[];
   email: string;
+  specialisms?: string[];
+  languages?: string[];
+  ageGroups?: AgeGroup[];
 }
 
 /** "Barking and Dagenham" → "barking-and-dagenham". */
@@ -37,9 +40,72 @@ export const DEMO_COORDINATOR: DemoOrganisation = {
 };
 
 /**
+ * Pan-London partners with specialisms, languages and age groups, so routing by them can be
+ * tried on the demo stack. Invented names: they stand for the kinds of partner the submission
+ * names (a specialist police unit, a child trafficking guardian service, NGOs for domestic
+ * workers, sex workers and labour exploitation, safe houses for women and for men).
+ */
+function demoSpecialist(
+  key: string,
+  kind: OrganisationKind,
+  name: string,
+  details: Pick<DemoOrganisation, 'specialisms' | 'languages' | 'ageGroups'>,
+): DemoOrganisation {
+  return {
+    id: demoOrganisationId(`${PAN_LONDON}:${key}`, kind),
+    name,
+    kind,
+    boroughs: [PAN_LONDON],
+    email: `${key}@${DEMO_EMAIL_DOMAIN}`,
+    ...details,
+  };
+}
+
+export const DEMO_SPECIALISTS: readonly DemoOrganisation[] = [
+  demoSpecialist(
+    'modern-slavery-unit',
+    'police_specialist',
+    'Demo Modern Slavery & Child Exploitation Unit',
+    {
+      specialisms: ['sexual', 'labour', 'criminal', 'domestic_servitude', 'children'],
+    },
+  ),
+  demoSpecialist('guardians', 'ngo', 'Demo Child Trafficking Guardians', {
+    specialisms: ['children', 'criminal', 'sexual'],
+    languages: ['en', 'sq', 'vi', 'ro'],
+    ageGroups: ['child'],
+  }),
+  demoSpecialist('domestic-workers', 'ngo', 'Demo Domestic Workers Support', {
+    specialisms: ['domestic_servitude', 'domestic_workers', 'women'],
+    languages: ['en', 'tl', 'hi', 'am'],
+    ageGroups: ['adult'],
+  }),
+  demoSpecialist('sex-work-outreach', 'ngo', 'Demo Sex Work Outreach', {
+    specialisms: ['sexual', 'women', 'lgbt'],
+    languages: ['en', 'ro', 'bg', 'zh', 'th'],
+    ageGroups: ['adult'],
+  }),
+  demoSpecialist('labour-rights', 'ngo', 'Demo Labour Exploitation Advice', {
+    specialisms: ['labour', 'criminal', 'men', 'homelessness'],
+    languages: ['en', 'ro', 'pl', 'lt', 'vi'],
+    ageGroups: ['adult'],
+  }),
+  demoSpecialist('womens-safe-house', 'housing_provider', 'Demo Women’s Safe House', {
+    specialisms: ['women', 'sexual', 'domestic_servitude'],
+    languages: ['en', 'ro', 'sq'],
+    ageGroups: ['adult'],
+  }),
+  demoSpecialist('mens-safe-house', 'housing_provider', 'Demo Men’s Move-On House', {
+    specialisms: ['men', 'labour', 'criminal'],
+    languages: ['en', 'pl', 'ro'],
+    ageGroups: ['adult'],
+  }),
+];
+
+/**
  * A demo London directory: for each of the 33 local authorities, its missing-person unit, its
- * police SPoC and its children's services; plus one pan-London coordinator. Ids are name-based
- * UUIDs of the GSS code and kind, so the same directory comes out on every run.
+ * police SPoC and its children's services; pan-London specialists; and one coordinator. Ids are
+ * name-based UUIDs of the GSS code (or key) and kind, so the same directory comes out every run.
  */
 export function demoDirectory(): DemoOrganisation[] {
   const borough = LONDON_AUTHORITIES.flatMap((authority): DemoOrganisation[] => {
@@ -57,5 +123,5 @@ export function demoDirectory(): DemoOrganisation[] {
       entry('local_authority', `${authority.name} Children's Services`, 'childrens'),
     ];
   });
-  return [...borough, DEMO_COORDINATOR];
+  return [...borough, ...DEMO_SPECIALISTS, DEMO_COORDINATOR];
 }

@@ -110,6 +110,9 @@ async function ensureOrganisation(context: CliContext, demo: DemoOrganisation): 
     name: demo.name,
     kind: demo.kind,
     boroughs: demo.boroughs,
+    specialisms: demo.specialisms ?? [],
+    languages: demo.languages ?? [],
+    ageGroups: demo.ageGroups ?? [],
   });
   return created || entry.created;
 }
