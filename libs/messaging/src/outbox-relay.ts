@@ -1,3 +1,4 @@
+import { context } from '@opentelemetry/api';
 import { Partitioners, type Producer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { type OutgoingKafkaMessage, toKafkaMessage } from './cloudevents-codec';
@@ -5,6 +6,7 @@ import { createEvent } from './harbour-event';
 import type { KafkaClient } from './kafka-client';
 import { describeError, type Logger } from './logger';
 import { outboxTable } from './sql-identifiers';
+import { extractTraceContext } from './trace-context';
 
 export interface OutboxRelayOptions {
   dataSource: DataSource;
@@ -212,12 +214,29 @@ export class OutboxRelay {
         return 'empty';
       }
       const seqs = rows.map((r) => r.seq);
+      const sent: string[] = [];
       try {
-        await producer.sendBatch({ acks: -1, topicMessages: groupByTopic(rows) });
+        // Each run of rows from one trace is sent inside that trace's context, so the producer
+        // span (and the traceparent the Kafka instrumentation injects) continues the request
+        // that wrote the row, not whichever request or timer happened to run the relay.
+        for (const run of runsByTrace(rows)) {
+          await context.with(extractTraceContext(run[0]?.headers ?? {}), () =>
+            producer.sendBatch({ acks: -1, topicMessages: groupByTopic(run) }),
+          );
+          sent.push(...run.map((r) => r.seq));
+        }
       } catch (error) {
+        // What Kafka acknowledged is published; the rest is retried on a later sweep.
+        if (sent.length > 0) {
+          await runner.query(
+            `UPDATE ${this.table} SET published_at = now(), attempts = attempts + 1, last_error = NULL
+              WHERE seq = ANY($1::bigint[])`,
+            [sent],
+          );
+        }
         await runner.query(
           `UPDATE ${this.table} SET attempts = attempts + 1, last_error = $2 WHERE seq = ANY($1::bigint[])`,
-          [seqs, describeError(error)],
+          [seqs.filter((seq) => !sent.includes(seq)), describeError(error)],
         );
         await runner.commitTransaction();
         this.consecutiveFailures += 1;
@@ -262,6 +281,22 @@ export class OutboxRelay {
       await runner.release();
     }
   }
+}
+
+/** Consecutive rows that share a trace context (commit order is kept across runs). */
+function runsByTrace(rows: OutboxRow[]): OutboxRow[][] {
+  const runs: OutboxRow[][] = [];
+  let traceOfRun: string | undefined;
+  for (const row of rows) {
+    const trace = row.headers?.traceparent ?? '';
+    const last = runs[runs.length - 1];
+    if (last !== undefined && trace === traceOfRun) last.push(row);
+    else {
+      runs.push([row]);
+      traceOfRun = trace;
+    }
+  }
+  return runs;
 }
 
 function groupByTopic(rows: OutboxRow[]): { topic: string; messages: OutgoingKafkaMessage[] }[] {

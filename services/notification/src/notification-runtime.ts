@@ -18,6 +18,7 @@ import {
 import type { DataSource } from 'typeorm';
 import { AlertRepository } from './alerts/alert-repository';
 import { ALERT_REQUESTED, AlertRequestedHandler } from './alerts/alert-requested-handler';
+import { ALERT_STAGE_RELEASED, StageReleasedHandler } from './follow-ups/stage-released-handler';
 import type { NotificationConfig } from './config';
 import { ALERT_DELIVERED } from './delivery/deliver-alert';
 import type { DeliveryDispatcher } from './delivery/delivery-dispatcher';
@@ -120,6 +121,7 @@ export async function openNotificationRuntime(
   });
 
   const handler = new AlertRequestedHandler(alerts, directory, deliveries, log, escalation.timers);
+  const followUps = new StageReleasedHandler({ dataSource, alerts, deliveries, logger: log });
   const consumer = new EventConsumer({
     kafka,
     groupId: config.NOTIFICATION_KAFKA_GROUP,
@@ -131,6 +133,8 @@ export async function openNotificationRuntime(
     fromBeginning: true,
     handlers: {
       [ALERT_REQUESTED]: (event, manager) => handler.onRequested(event, manager),
+      // Same topic and key (alertId) as the alert, so a stage is consumed after its alert.
+      [ALERT_STAGE_RELEASED]: (event, manager) => followUps.onStageReleased(event, manager),
     },
     // Runs once the handler's transaction has committed: its deliveries are visible now.
     afterCommit: () => Promise.all([dispatcher.kick(), relay.kick(), escalation.kick()]),

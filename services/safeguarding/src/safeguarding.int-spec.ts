@@ -90,12 +90,23 @@ describe('safeguarding: missing episode → alert requested', () => {
       },
     });
 
+  // Other safeguarding instances (the end-to-end stack) may share these topics: only alerts
+  // this instance decided count, and its decisions carry its alert ids.
+  const decidedHere = async (episodeId: string): Promise<string[]> =>
+    (
+      await db.query<{ alert_id: string }>(
+        `SELECT alert_id FROM "${schema.schema}".alert_decision WHERE cause_id = $1`,
+        [episodeId],
+      )
+    ).rows.map((r) => r.alert_id);
+  const alertsHere = async (episodeId: string): Promise<HarbourEvent[]> => {
+    const ids = await decidedHere(episodeId);
+    return alerts.filter((a) => ids.includes((a.data as { alertId: string }).alertId));
+  };
   const alertFor = (episodeId: string) =>
     expectEventually(
-      () => {
-        const found = alerts.find(
-          (a) => (a.data as { cause: { id: string } }).cause.id === episodeId,
-        );
+      async () => {
+        const [found] = await alertsHere(episodeId);
         if (!found) throw new Error('no alert yet');
         return found;
       },
@@ -134,9 +145,7 @@ describe('safeguarding: missing episode → alert requested', () => {
       messages: [toKafkaMessage(reported(later), later)],
     });
     await alertFor(later);
-    expect(
-      alerts.filter((a) => (a.data as { cause: { id: string } }).cause.id === episodeId),
-    ).toHaveLength(1);
+    expect(await alertsHere(episodeId)).toHaveLength(1);
   });
 
   it('sends an invalid event to the DLQ and keeps consuming', async () => {
@@ -151,6 +160,7 @@ describe('safeguarding: missing episode → alert requested', () => {
       ],
     });
     await alertFor(good);
+    expect(await decidedHere(bad)).toEqual([]);
     expect(alerts.some((a) => (a.data as { cause: { id: string } }).cause.id === bad)).toBe(false);
   });
 });

@@ -1,10 +1,12 @@
 import type { AlertRequested } from '@harbour/contracts';
 import { acknowledgeBy } from '../domain/acknowledge-by';
 import { boroughLabel } from '../domain/borough-label';
+import type { ReleasedStage } from '../domain/follow-up-stage';
 
 /** The JSON body POSTed to a partner's webhook. */
 export interface AlertWebhookPayload {
-  type: 'harbour.alert';
+  /** `harbour.alert.update` for a follow-up: a later disclosure stage of the alert was released. */
+  type: 'harbour.alert' | 'harbour.alert.update';
   alertId: string;
   /** The reference partners quote back; the same as in the e-mail. */
   reference: string;
@@ -20,11 +22,15 @@ export interface AlertWebhookPayload {
   acknowledgeUrl?: string;
   /** Present when this is an escalation (nobody acknowledged in time); levels count from 1. */
   escalationLevel?: number;
+  /** Present on an update: the released level and when (ISO 8601); title and lines are its summary. */
+  stage?: { level: ReleasedStage['level']; releasedAt: string };
 }
 
 export interface WebhookPayloadOptions {
   acknowledgeUrl?: string;
   escalationLevel?: number;
+  /** Set for a follow-up; the alert passed in must then carry the RELEASED summary. */
+  update?: Pick<ReleasedStage, 'level' | 'releasedAt'>;
 }
 
 /**
@@ -37,7 +43,7 @@ export function renderAlertWebhookPayload(
   options: WebhookPayloadOptions = {},
 ): AlertWebhookPayload {
   return {
-    type: 'harbour.alert',
+    type: options.update === undefined ? 'harbour.alert' : 'harbour.alert.update',
     alertId: alert.alertId,
     reference: alert.alertId,
     severity: alert.severity,
@@ -48,5 +54,13 @@ export function renderAlertWebhookPayload(
     acknowledgeWithinMinutes: alert.acknowledgeWithinMinutes,
     ...(options.acknowledgeUrl === undefined ? {} : { acknowledgeUrl: options.acknowledgeUrl }),
     ...(options.escalationLevel === undefined ? {} : { escalationLevel: options.escalationLevel }),
+    ...(options.update === undefined
+      ? {}
+      : {
+          stage: {
+            level: options.update.level,
+            releasedAt: new Date(options.update.releasedAt).toISOString(),
+          },
+        }),
   };
 }

@@ -1,5 +1,6 @@
 import type { AlertRequested } from '@harbour/contracts';
 import { renderAlertEmail } from '../domain/alert-email';
+import type { ReleasedStage } from '../domain/follow-up-stage';
 import { renderAlertWebhookPayload } from './alert-webhook-payload';
 import type { ChannelKind, OutgoingDelivery } from './delivery-channel';
 
@@ -18,15 +19,29 @@ export interface RenderOptions {
   acknowledgeUrl?: string;
   /** The contact's signing secret; required for webhooks. */
   secret?: string;
+  /** The released stage a `follow_up` delivery shows; required for follow-ups. */
+  stage?: ReleasedStage;
 }
 
-/** One delivery of an alert, rendered for its channel from the cleared summary only. */
+/**
+ * One delivery of an alert, rendered for its channel from the cleared summary only: for a
+ * follow-up, the released stage's summary replaces the original one entirely.
+ */
 export function renderDelivery(
   delivery: DeliveryToRender,
-  alert: AlertRequested,
+  request: AlertRequested,
   options: RenderOptions = {},
 ): OutgoingDelivery {
+  const update = delivery.purpose === 'follow_up' ? options.stage : undefined;
+  if (delivery.purpose === 'follow_up' && update === undefined) {
+    // Never fall back to the original summary: an "update" must show what was released.
+    throw new Error(`follow-up delivery ${delivery.id} has no released stage`);
+  }
+  const alert = update === undefined ? request : { ...request, summary: update.summary };
   const link = {
+    ...(update === undefined
+      ? {}
+      : { update: { level: update.level, releasedAt: update.releasedAt } }),
     ...(options.acknowledgeUrl === undefined ? {} : { acknowledgeUrl: options.acknowledgeUrl }),
     ...(delivery.purpose === 'escalation' && typeof delivery.escalationLevel === 'number'
       ? { escalationLevel: delivery.escalationLevel }

@@ -7,6 +7,8 @@ import type { AlertRepository, RecordedAlert } from '../alerts/alert-repository'
 import { asChannelSendError, ChannelSendError } from '../channels/channel-send-error';
 import type { ChannelKind, DeliveryChannel } from '../channels/delivery-channel';
 import { renderDelivery } from '../channels/render-delivery';
+import { asDisclosureLevel, type ReleasedStage } from '../domain/follow-up-stage';
+import { AlertStageRepository } from '../follow-ups/alert-stage-repository';
 import type { Delivery, DeliveryRepository } from './delivery-repository';
 
 export const ALERT_DELIVERED = 'harbour.alert.delivered';
@@ -34,6 +36,11 @@ export interface WebhookSecrets {
   secretOf(contactId: string): Promise<string | null>;
 }
 
+/** Where a follow-up delivery's released stage is read (its summary replaces the alert's). */
+export interface ReleasedStages {
+  find(alertId: string, level: ReleasedStage['level']): Promise<ReleasedStage | null>;
+}
+
 export interface DeliverAlertOptions {
   dataSource: DataSource;
   alerts: AlertRepository;
@@ -42,6 +49,8 @@ export interface DeliverAlertOptions {
   channels: readonly DeliveryChannel[];
   webhookSecrets: WebhookSecrets;
   acknowledgeUrl?: AcknowledgeUrlFor;
+  /** Default: the `alert_stage` table of `dataSource`. */
+  stages?: ReleasedStages;
   outbox: Outbox;
   relay: Kickable;
   logger: Logger;
@@ -61,9 +70,11 @@ export interface DeliverAlertOptions {
 export class DeliverAlert {
   private readonly now: () => Date;
   private readonly channels: ReadonlyMap<ChannelKind, DeliveryChannel>;
+  private readonly stages: ReleasedStages;
 
   constructor(private readonly options: DeliverAlertOptions) {
     this.now = options.now ?? (() => new Date());
+    this.stages = options.stages ?? new AlertStageRepository(options.dataSource);
     this.channels = new Map(options.channels.map((channel) => [channel.kind, channel]));
   }
 
@@ -99,10 +110,12 @@ export class DeliverAlert {
       if (delivery.channel === 'webhook' && secret === null) {
         throw new ChannelSendError('the webhook contact has no signing secret', true);
       }
+      const stage = delivery.purpose === 'follow_up' ? await this.stageOf(delivery) : undefined;
       const acknowledgeUrl = await this.options.acknowledgeUrl?.(delivery, alert);
       const outgoing = renderDelivery(delivery, alert.request, {
         ...(acknowledgeUrl === undefined ? {} : { acknowledgeUrl }),
         ...(secret === null ? {} : { secret }),
+        ...(stage === undefined ? {} : { stage }),
       });
       ({ providerResponse } = await channel.send(outgoing));
     } catch (error) {
@@ -149,6 +162,16 @@ export class DeliverAlert {
     });
     logger.info(about, 'alert delivered');
     return { kind: 'sent' };
+  }
+
+  /** A follow-up's released stage; its absence cannot be fixed by retrying. */
+  private async stageOf(delivery: Delivery): Promise<ReleasedStage> {
+    const level = asDisclosureLevel(delivery.stage);
+    const stage = level === null ? null : await this.stages.find(delivery.alertId, level);
+    if (stage === null) {
+      throw new ChannelSendError('the released stage of this follow-up is not recorded', true);
+    }
+    return stage;
   }
 
   private async markFailed(

@@ -2,6 +2,7 @@ import type { AlertRequested } from '@harbour/contracts';
 import { acknowledgeBy, formatWindow } from './acknowledge-by';
 import { boroughLabel } from './borough-label';
 import { formatLondonTime } from '@harbour/london';
+import type { ReleasedStage } from './follow-up-stage';
 
 /** An alert e-mail, ready for any mail transport. */
 export interface AlertEmail {
@@ -15,6 +16,11 @@ export interface AlertEmailOptions {
   acknowledgeUrl?: string;
   /** Set when this is an escalation: nobody acknowledged in time (levels count from 1). */
   escalationLevel?: number;
+  /**
+   * Set when this is a follow-up: a later disclosure stage was released. The alert passed in
+   * must then carry the RELEASED summary (see `renderDelivery`).
+   */
+  update?: Pick<ReleasedStage, 'level' | 'releasedAt'>;
 }
 
 /**
@@ -28,9 +34,21 @@ export function renderAlertEmail(
   alert: AlertRequested,
   options: AlertEmailOptions = {},
 ): AlertEmail {
-  const { acknowledgeUrl, escalationLevel } = options;
+  const { acknowledgeUrl, escalationLevel, update } = options;
   const escalation =
-    escalationLevel === undefined ? undefined : `ESCALATION level ${escalationLevel}`;
+    update !== undefined
+      ? 'UPDATE'
+      : escalationLevel === undefined
+        ? undefined
+        : `ESCALATION level ${escalationLevel}`;
+  const released =
+    update === undefined
+      ? undefined
+      : { level: update.level, at: formatLondonTime(update.releasedAt) };
+  const updateLine =
+    released === undefined
+      ? undefined
+      : `UPDATE to alert ${alert.alertId}: ${released.level} details released at ${released.at}.`;
   const severity = alert.severity.toUpperCase();
   const borough = boroughLabel(alert.audience.boroughs);
   const title = oneLine(alert.summary.title);
@@ -47,6 +65,12 @@ export function renderAlertEmail(
     { label: 'Borough', value: borough },
     { label: 'Acknowledge by', value: deadline },
     { label: 'Alert reference', value: alert.alertId },
+    ...(released === undefined
+      ? []
+      : [
+          { label: 'Disclosure stage', value: released.level },
+          { label: 'Released at', value: released.at },
+        ]),
   ];
 
   // The title usually names the borough already ("Missing child — Camden"): say it once.
@@ -54,11 +78,17 @@ export function renderAlertEmail(
     `${escalation === undefined ? '' : `[${escalation}] `}[${severity}] ${title}`,
   ];
   if (!title.includes(borough)) subjectParts.push(borough);
-  subjectParts.push(`acknowledge within ${window}`);
+  subjectParts.push(
+    released === undefined ? `acknowledge within ${window}` : `${released.level} details released`,
+  );
   const subject = oneLine(subjectParts.join(' — '));
 
   const text = [
-    ...(escalation === undefined ? [] : [`${escalation}: nobody has acknowledged this alert yet.`]),
+    ...(updateLine !== undefined
+      ? [updateLine]
+      : escalation === undefined
+        ? []
+        : [`${escalation}: nobody has acknowledged this alert yet.`]),
     `${severity} alert: acknowledge by ${deadline} (within ${window}).`,
     ...(acknowledgeUrl === undefined ? [] : [`Acknowledge: ${acknowledgeUrl}`]),
     '',
@@ -80,6 +110,7 @@ export function renderAlertEmail(
     '<html lang="en-GB"><head><meta charset="utf-8"><title>',
     escapeHtml(subject),
     '</title></head><body style="font-family:sans-serif">',
+    updateLine === undefined ? '' : `<p><strong>${escapeHtml(updateLine)}</strong></p>`,
     `<p><strong>${escapeHtml(severity)} alert</strong>: acknowledge by `,
     `<strong>${escapeHtml(deadline)}</strong> (within ${escapeHtml(window)}).</p>`,
     acknowledgeUrl === undefined

@@ -1,0 +1,41 @@
+import type { DisclosureLevel, OrganisationKind } from '@harbour/contracts';
+
+/**
+ * Which organisation kinds may receive a released disclosure stage, as data so it can be read,
+ * reviewed and tested on its own:
+ * - `notice` (no address, no names) goes to everyone who received the alert;
+ * - `operational` (address, exact time) goes to the partners who act on the ground — not to
+ *   housing providers, who need numbers of beds, not where an operation happens;
+ * - `personal` (names, dates of birth, photos) only to roles with a lawful need: police, local
+ *   authority safeguarding and missing-person units.
+ * A kind missing from a level's list never receives that level; an unknown kind receives nothing.
+ */
+export const FOLLOW_UP_DISCLOSURE: Readonly<Record<DisclosureLevel, readonly OrganisationKind[]>> =
+  {
+    notice: [
+      'police_borough',
+      'police_specialist',
+      'immigration',
+      'local_authority',
+      'ngo',
+      'housing_provider',
+      'missing_person_unit',
+      'coordinator',
+    ],
+    operational: [
+      'police_borough',
+      'police_specialist',
+      'immigration',
+      'local_authority',
+      'missing_person_unit',
+      'coordinator',
+      'ngo',
+    ],
+    personal: ['police_borough', 'police_specialist', 'local_authority', 'missing_person_unit'],
+  };
+
+/** Whether an organisation of this kind may be sent a stage released at this level. */
+export function maySeeStage(kind: string, level: DisclosureLevel): boolean {
+  const allowed: readonly string[] = FOLLOW_UP_DISCLOSURE[level];
+  return allowed.includes(kind);
+}

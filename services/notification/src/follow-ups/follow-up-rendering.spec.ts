@@ -1,0 +1,92 @@
+import type { AlertRequested } from '@harbour/contracts';
+import { renderDelivery, type DeliveryToRender } from '../channels/render-delivery';
+import type { ReleasedStage } from '../domain/follow-up-stage';
+
+const ALERT_ID = '3f0c2a8e-1b4d-4c6e-9f20-7a5b8c9d0e1f';
+
+const request: AlertRequested = {
+  alertId: ALERT_ID,
+  cause: {
+    kind: 'operation',
+    id: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
+    eventId: 'b1c2d3e4-f5a6-4b7c-8d9e-0f1a2b3c4d5e',
+  },
+  severity: 'high',
+  acknowledgeWithinMinutes: 60,
+  audience: { roles: ['ngo', 'housing_provider'], boroughs: ['E09000007'] },
+  disclosure: { level: 'notice' },
+  summary: {
+    title: 'Planned operation — Camden',
+    lines: [{ label: 'Window', value: 'next 48 hours (original notice)' }],
+  },
+  requestedAt: '2025-11-28T14:00:00Z',
+};
+
+const stage: ReleasedStage = {
+  level: 'operational',
+  summary: {
+    title: 'Planned operation — Camden: address released',
+    lines: [
+      { label: 'Address', value: '12 Example Road, NW1' },
+      { label: 'Start', value: 'Sat 29 Nov 2025, 06:00' },
+    ],
+  },
+  // 05:30 UTC in November is 05:30 GMT in London.
+  releasedAt: '2025-11-29T05:30:00Z',
+};
+
+const followUp = (channel: 'email' | 'webhook'): DeliveryToRender => ({
+  id: 'c5d6e7f8-0000-4000-8000-000000000001',
+  channel,
+  address: channel === 'email' ? 'duty@ngo.example' : 'https://ngo.example/hook',
+  messageId: '<c5d6e7f8@harbour.localhost>',
+  purpose: 'follow_up',
+});
+
+describe('rendering a follow-up (a released disclosure stage)', () => {
+  it('marks the e-mail as an update of the alert, released at London time', () => {
+    const outgoing = renderDelivery(followUp('email'), request, { stage });
+    if (outgoing.channel !== 'email') throw new Error('expected an e-mail');
+    const { subject, text } = outgoing.content;
+    expect(subject).toBe(
+      '[UPDATE] [HIGH] Planned operation — Camden: address released — operational details released',
+    );
+    expect(text.split('\n')[0]).toBe(
+      `UPDATE to alert ${ALERT_ID}: operational details released at Sat 29 Nov 2025, 05:30 GMT.`,
+    );
+  });
+
+  it('shows the released lines and none of the original summary', () => {
+    const outgoing = renderDelivery(followUp('email'), request, { stage });
+    if (outgoing.channel !== 'email') throw new Error('expected an e-mail');
+    const all = `${outgoing.content.subject}\n${outgoing.content.text}\n${outgoing.content.html}`;
+    expect(outgoing.content.text).toContain('Address: 12 Example Road, NW1');
+    expect(outgoing.content.html).toContain('12 Example Road, NW1');
+    expect(all).not.toContain('original notice');
+  });
+
+  it('sends webhooks a harbour.alert.update with the stage and the released summary only', () => {
+    const outgoing = renderDelivery(followUp('webhook'), request, { stage, secret: 'whsec_x' });
+    if (outgoing.channel !== 'webhook') throw new Error('expected a webhook');
+    expect(outgoing.content).toMatchObject({
+      type: 'harbour.alert.update',
+      reference: ALERT_ID,
+      title: stage.summary.title,
+      lines: stage.summary.lines,
+      stage: { level: 'operational', releasedAt: '2025-11-29T05:30:00.000Z' },
+    });
+    expect(JSON.stringify(outgoing.content)).not.toContain('original notice');
+  });
+
+  it('refuses to render a follow-up without its released stage rather than resend the original', () => {
+    expect(() => renderDelivery(followUp('email'), request)).toThrow(/no released stage/);
+  });
+
+  it('leaves an ordinary alert as it was, even when a stage is at hand', () => {
+    const outgoing = renderDelivery({ ...followUp('email'), purpose: 'alert' }, request, { stage });
+    if (outgoing.channel !== 'email') throw new Error('expected an e-mail');
+    expect(outgoing.content.subject).toMatch(/^\[HIGH\] Planned operation — Camden — /);
+    expect(outgoing.content.text).toContain('original notice');
+    expect(outgoing.content.text).not.toContain('12 Example Road');
+  });
+});

@@ -1,0 +1,74 @@
+import type { AlertStageReleased } from '@harbour/contracts';
+import type { HarbourEvent } from '@harbour/messaging';
+import type { Logger } from '@harbour/platform';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { AlertRepository } from '../alerts/alert-repository';
+import type { DeliveryRepository, NewDelivery } from '../delivery/delivery-repository';
+import { maySeeStage } from '../domain/follow-up-disclosure';
+import { AlertNotYetKnownError } from './alert-not-yet-known-error';
+import { AlertRecipients } from './alert-recipients';
+import { AlertStageRepository } from './alert-stage-repository';
+
+export const ALERT_STAGE_RELEASED = 'harbour.alert.stage-released';
+
+export interface StageReleasedHandlerOptions {
+  dataSource: DataSource;
+  alerts: AlertRepository;
+  deliveries: DeliveryRepository;
+  logger: Logger;
+}
+
+/**
+ * `harbour.alert.stage-released` → the released stage and one pending `follow_up` delivery per
+ * contact the alert went to whose organisation kind may see that level, in the consumer's
+ * transaction (with its inbox row). A stage released twice, or its event redelivered, adds
+ * nothing. A cancelled alert gets no follow-ups. A stage for an alert not recorded yet throws
+ * `AlertNotYetKnownError`: the consumer retries it, then dead-letters it for a replay.
+ */
+export class StageReleasedHandler {
+  private readonly stages: AlertStageRepository;
+  private readonly recipients: AlertRecipients;
+
+  constructor(private readonly options: StageReleasedHandlerOptions) {
+    this.stages = new AlertStageRepository(options.dataSource);
+    this.recipients = new AlertRecipients(options.dataSource);
+  }
+
+  async onStageReleased(event: HarbourEvent, manager: EntityManager): Promise<void> {
+    const { alerts, deliveries, logger } = this.options;
+    // The consumer validated the payload against the contract before calling us.
+    const stage = event.data as AlertStageReleased;
+    const level = stage.disclosure.level;
+    const about = { alertId: stage.alertId, level, eventId: event.id };
+    const alert = await alerts.find(stage.alertId, manager);
+    if (alert === null) throw new AlertNotYetKnownError(stage.alertId);
+    if (alert.state === 'cancelled') {
+      logger.info(about, 'stage released for a cancelled alert; no follow-up sent');
+      return;
+    }
+    if (!(await this.stages.record(stage, manager))) {
+      logger.info(about, 'stage already released; ignored');
+      return;
+    }
+    const recipients = await this.recipients.of(stage.alertId, manager);
+    const cleared = recipients.filter((r) => maySeeStage(r.organisationKind, level));
+    const followUps: NewDelivery[] = cleared.map((recipient) => ({
+      alertId: stage.alertId,
+      organisationId: recipient.organisationId,
+      contactId: recipient.contactId,
+      channel: recipient.channel,
+      address: recipient.address,
+      matchedRule: `stage=${level} & ${recipient.matchedRule}`,
+      purpose: 'follow_up',
+      stage: level,
+    }));
+    const added = await deliveries.addPending(followUps, manager);
+    const withheldFrom = new Set(
+      recipients.filter((r) => !cleared.includes(r)).map((r) => r.organisationId),
+    );
+    logger.info(
+      { ...about, followUps: added.length, withheldFromOrganisations: withheldFrom.size },
+      'stage released; follow-ups pending',
+    );
+  }
+}
