@@ -377,6 +377,16 @@ describe('notification: alert requested → e-mail delivered', () => {
             address: camdenAddress,
             matchedRule: 'role=missing_person_unit & borough=E09000007 & age=child',
             attempts: 1,
+            purpose: 'alert',
+            providerResponse: expect.stringMatching(/^250/) as unknown,
+            log: [
+              { event: 'queued', detail: 'channel=email', at: expect.any(String) as unknown },
+              {
+                event: 'sent',
+                detail: expect.stringMatching(/^250/) as unknown,
+                at: expect.any(String) as unknown,
+              },
+            ],
           },
         ],
       });

@@ -25,10 +25,17 @@ export interface AlertDeliveriesView {
     sentAt: string | null;
     failedAt: string | null;
     lastError: string | null;
+    /** alert, escalation or follow_up; escalations name their level. */
+    purpose: string;
+    escalationLevel: number | null;
+    /** The provider's answer to the accepted send (e.g. `250 …`, `HTTP 204`). */
+    providerResponse: string | null;
+    /** The delivery log: queued, retrying (with the reason), sent, failed — in order. */
+    log: { event: string; detail: string | null; at: string }[];
   }[];
 }
 
-/** Who an alert went to, why, and what became of each delivery: for the coordinator's admins. */
+/** Who an alert went to, why, and what became of each delivery (with its log): for the coordinator's admins. */
 @Controller('v1/alerts')
 export class AlertDeliveriesController {
   constructor(
@@ -44,6 +51,7 @@ export class AlertDeliveriesController {
     const alert = await this.alerts.find(alertId, this.dataSource.manager);
     if (alert === null) throw new NotFoundProblem('No such alert.');
     const deliveries = await this.deliveries.viewsOfAlert(alertId);
+    const log = await this.deliveries.eventsOfAlert(alertId);
     return {
       alertId,
       severity: alert.request.severity,
@@ -63,6 +71,12 @@ export class AlertDeliveriesController {
         sentAt: d.sentAt?.toISOString() ?? null,
         failedAt: d.failedAt?.toISOString() ?? null,
         lastError: d.lastError,
+        purpose: d.purpose,
+        escalationLevel: d.escalationLevel,
+        providerResponse: d.providerResponse,
+        log: log
+          .filter((e) => e.deliveryId === d.id)
+          .map((e) => ({ event: e.event, detail: e.detail, at: e.at.toISOString() })),
       })),
     };
   }

@@ -52,7 +52,7 @@ describe('rendering a follow-up (a released disclosure stage)', () => {
       '[UPDATE] [HIGH] Planned operation — Camden: address released — operational details released',
     );
     expect(text.split('\n')[0]).toBe(
-      `UPDATE to alert ${ALERT_ID}: operational details released at Sat 29 Nov 2025, 05:30 GMT.`,
+      `UPDATE to alert ${ALERT_ID}: operational details released at Sat, 29 Nov 2025, 05:30 GMT.`,
     );
   });
 

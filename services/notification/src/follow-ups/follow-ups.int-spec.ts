@@ -1,0 +1,391 @@
+import { randomUUID } from 'node:crypto';
+import type { AlertRequested, AlertStageReleased, OrganisationKind } from '@harbour/contracts';
+import { validateEvent } from '@harbour/contracts';
+import {
+  createEvent,
+  createKafka,
+  dlqTopicOf,
+  ensureTopics,
+  EventConsumer,
+  type HarbourEvent,
+  Outbox,
+  readDlq,
+  replayDlq,
+  toKafkaMessage,
+} from '@harbour/messaging';
+import { createLogger, createServiceDataSource, runMigrationsLocked } from '@harbour/platform';
+import {
+  createTestSchema,
+  expectEventually,
+  type InboxMessage,
+  SmtpInbox,
+  testDatabaseUrl,
+  testKafkaBrokers,
+  testRedisUrl,
+  testSmtpUrl,
+  type TestSchema,
+  uniqueName,
+} from '@harbour/testing';
+import { Redis } from 'ioredis';
+import { type Admin, Partitioners, type Producer } from 'kafkajs';
+import type { DataSource } from 'typeorm';
+import { AlertRepository } from '../alerts/alert-repository';
+import { ALERT_REQUESTED, AlertRequestedHandler } from '../alerts/alert-requested-handler';
+import { type DeliveryPipeline, startDeliveryPipeline } from '../delivery/delivery-pipeline';
+import { DeliveryRepository } from '../delivery/delivery-repository';
+import { DirectoryRepository } from '../directory/directory-repository';
+import { EscalationTimers } from '../escalation/escalation-timers';
+import { NOTIFICATION_MIGRATIONS } from '../migrations';
+import { ALERT_STAGE_RELEASED, StageReleasedHandler } from './stage-released-handler';
+
+jest.setTimeout(120_000);
+
+const CAMDEN = 'E09000007';
+
+interface FollowUpRow {
+  organisation_id: string;
+  stage: string;
+  status: string;
+  matched_rule: string;
+}
+
+/**
+ * The notification consumer's two alert handlers on a topic of this test's own (so no other
+ * suite reads these events), real Postgres, Redis, Kafka and SMTP.
+ */
+describe('follow-ups: a released disclosure stage reaches the recipients cleared for it', () => {
+  const logger = createLogger({ service: 'notification-test', level: 'silent' });
+  const inbox = new SmtpInbox();
+  const run = uniqueName('fu');
+  const topic = uniqueName('harbour.test.follow-ups');
+  const groupId = uniqueName('follow-ups');
+  const queuePrefix = uniqueName('nqf');
+  const ngoDuty = `ngo.duty.${run}@test.harbour.localhost`;
+  const housingDesk = `housing.desk.${run}@test.harbour.localhost`;
+
+  let schema: TestSchema;
+  let dataSource: DataSource;
+  let pipeline: DeliveryPipeline;
+  let consumer: EventConsumer;
+  let producer: Producer;
+  let admin: Admin;
+  let ngoId: string;
+  let housingId: string;
+  const kafka = createKafka({ brokers: testKafkaBrokers(), clientId: 'follow-ups-test', logger });
+
+  beforeAll(async () => {
+    schema = await createTestSchema('notification_follow_ups');
+    dataSource = createServiceDataSource({
+      service: 'notification-test',
+      databaseUrl: testDatabaseUrl(),
+      schema: schema.schema,
+      migrations: NOTIFICATION_MIGRATIONS,
+      poolSize: 8,
+    });
+    await runMigrationsLocked(dataSource, `harbour:${schema.schema}`);
+    const directory = new DirectoryRepository(dataSource);
+    const organisation = async (name: string, kind: OrganisationKind, email: string) => {
+      const { id } = (
+        await directory.addOrganisation({
+          id: randomUUID(),
+          name: `${name} ${run}`,
+          kind,
+          boroughs: [CAMDEN],
+        })
+      ).value;
+      await directory.addContact({ organisationId: id, channel: 'email', address: email });
+      return id;
+    };
+    ngoId = await organisation('Camden NGO', 'ngo', ngoDuty);
+    housingId = await organisation('Camden Safe Houses', 'housing_provider', housingDesk);
+
+    const relay = { kick: () => Promise.resolve() };
+    const alerts = new AlertRepository(dataSource);
+    const deliveries = new DeliveryRepository(dataSource);
+    pipeline = await startDeliveryPipeline({
+      config: {
+        REDIS_URL: testRedisUrl(),
+        NOTIFICATION_QUEUE_NAME: uniqueName('delivery'),
+        NOTIFICATION_QUEUE_PREFIX: queuePrefix,
+        NOTIFICATION_DELIVERY_CONCURRENCY: 4,
+        NOTIFICATION_DELIVERY_ATTEMPTS: 3,
+        NOTIFICATION_RETRY_BASE_MS: 100,
+        NOTIFICATION_RETRY_MAX_MS: 500,
+        NOTIFICATION_SWEEP_INTERVAL_MS: 200,
+        NOTIFICATION_SMTP_MAX_CONNECTIONS: 2,
+        NOTIFICATION_EMAIL_RATE_PER_SECOND: 100,
+        NOTIFICATION_WEBHOOK_RATE_PER_SECOND: 100,
+        NOTIFICATION_WEBHOOK_TIMEOUT_MS: 2000,
+        SMTP_URL: testSmtpUrl(),
+        SMTP_FROM: 'Harbour <alerts@harbour.localhost>',
+      },
+      dataSource,
+      alerts,
+      deliveries,
+      outbox: new Outbox({
+        schema: schema.schema,
+        source: '/harbour/notification',
+        validator: validateEvent,
+      }),
+      relay,
+      logger,
+    });
+
+    await ensureTopics(kafka, [topic]);
+    const requested = new AlertRequestedHandler(
+      alerts,
+      directory,
+      deliveries,
+      logger,
+      new EscalationTimers(dataSource),
+    );
+    const followUps = new StageReleasedHandler({ dataSource, alerts, deliveries, logger });
+    consumer = new EventConsumer({
+      kafka,
+      groupId,
+      topics: [topic],
+      dataSource,
+      schema: schema.schema,
+      validator: validateEvent,
+      logger,
+      fromBeginning: true,
+      // Short, so a stage of an unknown alert reaches the dead-letter topic quickly.
+      retry: { attempts: 3, initialDelayMs: 100, maxDelayMs: 200 },
+      handlers: {
+        [ALERT_REQUESTED]: (event, manager) => requested.onRequested(event, manager),
+        [ALERT_STAGE_RELEASED]: (event, manager) => followUps.onStageReleased(event, manager),
+      },
+      afterCommit: () => pipeline.dispatcher.kick(),
+    });
+    await consumer.start();
+    producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    admin = kafka.admin();
+    await admin.connect();
+  });
+
+  afterAll(async () => {
+    await consumer.stop();
+    await producer.disconnect();
+    const existing = new Set(await admin.listTopics());
+    const doomed = [topic, dlqTopicOf(topic)].filter((t) => existing.has(t));
+    if (doomed.length > 0) await admin.deleteTopics({ topics: doomed });
+    await admin.disconnect();
+    await pipeline.stop();
+    pipeline.disconnect();
+    await dataSource.destroy();
+    await schema.drop();
+    const redis = new Redis(testRedisUrl());
+    try {
+      for await (const keys of redis.scanStream({ match: `${queuePrefix}:*`, count: 500 })) {
+        const batch = keys as string[];
+        if (batch.length > 0) await redis.del(...batch);
+      }
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  function alertRequest(): AlertRequested {
+    return {
+      alertId: randomUUID(),
+      cause: { kind: 'operation', id: randomUUID(), eventId: randomUUID() },
+      severity: 'high',
+      acknowledgeWithinMinutes: 60,
+      audience: { roles: ['ngo', 'housing_provider'], boroughs: [CAMDEN] },
+      disclosure: { level: 'notice' },
+      summary: {
+        title: 'Planned operation — Camden',
+        lines: [
+          { label: 'Expected people', value: '6 adults' },
+          { label: 'Needs', value: 'Albanian interpreter, 6 beds' },
+        ],
+      },
+      requestedAt: new Date().toISOString(),
+    };
+  }
+
+  function operationalStage(alertId: string): AlertStageReleased {
+    return {
+      alertId,
+      disclosure: { level: 'operational' },
+      summary: {
+        title: 'Planned operation — Camden: address and time',
+        lines: [
+          { label: 'Address', value: '12 Example Road, London NW1' },
+          { label: 'Start', value: 'tomorrow 06:00' },
+        ],
+      },
+      releasedAt: new Date().toISOString(),
+      reason: 'lead time before the operation reached',
+    };
+  }
+
+  const requestedEvent = (alert: AlertRequested): HarbourEvent =>
+    createEvent({
+      type: ALERT_REQUESTED,
+      source: '/harbour/safeguarding',
+      subject: alert.alertId,
+      data: alert,
+    });
+  const stageEvent = (stage: AlertStageReleased): HarbourEvent =>
+    createEvent({
+      type: ALERT_STAGE_RELEASED,
+      source: '/harbour/safeguarding',
+      subject: stage.alertId,
+      data: stage,
+    });
+
+  /** Publishes the events in order, keyed by alert; returns where the last one landed. */
+  async function publish(
+    alertId: string,
+    ...events: HarbourEvent[]
+  ): Promise<{ partition: number; lastOffset: bigint }> {
+    const [metadata] = await producer.send({
+      topic,
+      acks: -1,
+      messages: events.map((event) => toKafkaMessage(event, alertId)),
+    });
+    if (metadata?.baseOffset === undefined) throw new Error('no offset from the broker');
+    return {
+      partition: metadata.partition,
+      lastOffset: BigInt(metadata.baseOffset) + BigInt(events.length - 1),
+    };
+  }
+
+  async function consumedPast(position: { partition: number; lastOffset: bigint }): Promise<void> {
+    await expectEventually(
+      async () => {
+        const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+        const committed = offsets?.partitions.find((p) => p.partition === position.partition);
+        if (committed === undefined || BigInt(committed.offset) <= position.lastOffset) {
+          throw new Error('not yet');
+        }
+      },
+      { timeoutMs: 60_000, description: 'the consumer to pass the published offset' },
+    );
+  }
+
+  const about =
+    (alertId: string, to: string) =>
+    (m: InboxMessage): boolean =>
+      m.to.some((t) => t.address === to) && (m.text ?? '').includes(alertId);
+  const isUpdate = (m: InboxMessage): boolean => m.subject.startsWith('[UPDATE]');
+
+  async function mailsTo(to: string, alertId: string): Promise<InboxMessage[]> {
+    return (await inbox.messagesTo(to)).filter(about(alertId, to));
+  }
+
+  async function followUpsOf(alertId: string): Promise<FollowUpRow[]> {
+    return dataSource.query<FollowUpRow[]>(
+      `SELECT organisation_id, stage, status, matched_rule FROM "${schema.schema}".delivery
+        WHERE alert_id = $1 AND purpose = 'follow_up' ORDER BY created_at`,
+      [alertId],
+    );
+  }
+
+  async function originalsSent(alert: AlertRequested): Promise<void> {
+    for (const to of [ngoDuty, housingDesk]) {
+      await inbox.waitFor(about(alert.alertId, to), {
+        timeoutMs: 60_000,
+        description: `the alert e-mail to ${to}`,
+      });
+    }
+  }
+
+  it('e-mails the NGO an [UPDATE] with the released lines, the housing provider nothing, once', async () => {
+    const alert = alertRequest();
+    await publish(alert.alertId, requestedEvent(alert));
+    await originalsSent(alert);
+
+    const stage = operationalStage(alert.alertId);
+    const first = stageEvent(stage);
+    // A redelivery (same CloudEvents id) and a second release of the same stage (new id).
+    const position = await publish(alert.alertId, first, first, stageEvent(stage));
+
+    const update = await inbox.waitFor((m) => about(alert.alertId, ngoDuty)(m) && isUpdate(m), {
+      timeoutMs: 60_000,
+      description: 'the update e-mail to the NGO',
+    });
+    expect(update.subject).toBe(
+      '[UPDATE] [HIGH] Planned operation — Camden: address and time — operational details released',
+    );
+    expect(update.text?.split('\n')[0]).toMatch(
+      new RegExp(`^UPDATE to alert ${alert.alertId}: operational details released at .+\\.$`),
+    );
+    expect(update.text).toContain('Address: 12 Example Road, London NW1');
+    expect(update.text).toContain('Start: tomorrow 06:00');
+    // Only the released summary: the original notice's lines are not repeated.
+    expect(update.text).not.toContain('Albanian interpreter');
+
+    await consumedPast(position);
+    await expectEventually(async () => {
+      expect(await followUpsOf(alert.alertId)).toEqual([
+        {
+          organisation_id: ngoId,
+          stage: 'operational',
+          status: 'sent',
+          matched_rule: expect.stringMatching(/^stage=operational & role=ngo/),
+        },
+      ]);
+    });
+    expect((await mailsTo(ngoDuty, alert.alertId)).filter(isUpdate)).toHaveLength(1);
+    // The housing provider has the notice and nothing more.
+    const housing = await mailsTo(housingDesk, alert.alertId);
+    expect(housing).toHaveLength(1);
+    expect(housing.some(isUpdate)).toBe(false);
+    expect(housing.map((m) => m.text).join('\n')).not.toContain('12 Example Road');
+    expect(housingId).toBeDefined();
+  });
+
+  it('sends no follow-up for a cancelled alert', async () => {
+    const alert = alertRequest();
+    await consumedPast(await publish(alert.alertId, requestedEvent(alert)));
+    await dataSource.query(`UPDATE "${schema.schema}".alert SET state = 'cancelled' WHERE id = $1`, [
+      alert.alertId,
+    ]);
+    await consumedPast(await publish(alert.alertId, stageEvent(operationalStage(alert.alertId))));
+    expect(await followUpsOf(alert.alertId)).toEqual([]);
+    const stages = await dataSource.query<unknown[]>(
+      `SELECT 1 FROM "${schema.schema}".alert_stage WHERE alert_id = $1`,
+      [alert.alertId],
+    );
+    expect(stages).toEqual([]);
+  });
+
+  it('retries a stage of an unknown alert, dead-letters it, and delivers it when replayed after the alert', async () => {
+    const alert = alertRequest();
+    const early = stageEvent(operationalStage(alert.alertId));
+    await publish(alert.alertId, early);
+
+    const dlqTopic = dlqTopicOf(topic);
+    const deadLetter = await expectEventually(
+      async () => {
+        const entry = (await readDlq(kafka, dlqTopic)).find((e) => e.eventId === early.id);
+        if (entry === undefined) throw new Error('not dead-lettered yet');
+        return entry;
+      },
+      { timeoutMs: 60_000, description: 'the early stage on the dead-letter topic' },
+    );
+    expect(deadLetter.reason).toBe('handler-failed');
+    expect(deadLetter.error).toContain('AlertNotYetKnownError');
+    expect(await followUpsOf(alert.alertId)).toEqual([]);
+
+    await publish(alert.alertId, requestedEvent(alert));
+    await originalsSent(alert);
+    expect(
+      await replayDlq(kafka, dlqTopic, {
+        offsets: [{ partition: deadLetter.partition, offset: deadLetter.offset }],
+      }),
+    ).toBe(1);
+
+    const update = await inbox.waitFor((m) => about(alert.alertId, ngoDuty)(m) && isUpdate(m), {
+      timeoutMs: 60_000,
+      description: 'the replayed update e-mail to the NGO',
+    });
+    expect(update.text).toContain('Address: 12 Example Road, London NW1');
+    await expectEventually(async () => {
+      expect((await followUpsOf(alert.alertId)).map((f) => f.organisation_id)).toEqual([ngoId]);
+    });
+  });
+});
