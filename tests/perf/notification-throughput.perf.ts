@@ -319,19 +319,30 @@ async function main(): Promise<void> {
 
     // (b) LATENCY_ALERTS alerts, one after another, each to one contact.
     await fetch(`http://127.0.0.1:${webPort}/api/email/all`, { method: 'DELETE' });
-    const delays: number[] = [];
+    // Two clocks: when the SMTP server accepted the message (the delivery's sent_at, stamped
+    // on its 250 reply) and when the e-mail was seen in the inbox (polled every 10 ms).
+    // maildev's own `time` is the Date header, to the second: too coarse.
+    const accepted: number[] = [];
+    const seen: number[] = [];
     for (let i = 0; i < LATENCY_ALERTS; i++) {
       const alert = alertRequested('housing_provider');
-      const sentAt = Date.now();
+      const publishedAt = Date.now();
       await publish(alert);
-      const email = await inbox.waitFor(mentions(alert.alertId), {
-        timeoutMs: 30_000,
-        description: `the e-mail of latency alert ${i + 1}`,
-      });
-      // maildev stamps each message as it receives it: the poll interval does not count.
-      delays.push(Date.parse(email.time) - sentAt);
+      await expectEventually(
+        async () => {
+          if (!(await inbox.messages()).some(mentions(alert.alertId))) throw new Error('not yet');
+        },
+        { timeoutMs: 30_000, intervalMs: 10, description: `the e-mail of latency alert ${i + 1}` },
+      );
+      seen.push(Date.now() - publishedAt);
+      const { rows } = await database.query<{ sent_at: Date }>(
+        `SELECT sent_at FROM "${schema}".delivery WHERE alert_id = $1 AND sent_at IS NOT NULL`,
+        [alert.alertId],
+      );
+      accepted.push((rows[0]?.sent_at.getTime() ?? Number.NaN) - publishedAt);
     }
-    delays.sort((a, b) => a - b);
+    accepted.sort((a, b) => a - b);
+    seen.sort((a, b) => a - b);
 
     console.log(`\nnotification figures (${new Date().toISOString()}, node ${process.version})`);
     console.log(
@@ -352,10 +363,12 @@ async function main(): Promise<void> {
           '    deliveries per second',
           `${(FANOUT / sendSeconds).toFixed(0)} (first→last sent: ${((FANOUT - 1) / sentSpanSeconds).toFixed(0)})`,
         ],
-        ['(b) alert.requested → first e-mail', `${delays.length} alerts one after another`],
-        ['    p50', `${percentile(delays, 50)} ms`],
-        ['    p95', `${percentile(delays, 95)} ms`],
-        ['    max', `${delays.at(-1) ?? Number.NaN} ms (min ${delays[0] ?? Number.NaN} ms)`],
+        ['(b) alert.requested → first e-mail', `${LATENCY_ALERTS} alerts one after another, ms`],
+        ['    (accepted by SMTP | seen in inbox)', ''],
+        ['    p50', `${percentile(accepted, 50)} | ${percentile(seen, 50)}`],
+        ['    p95', `${percentile(accepted, 95)} | ${percentile(seen, 95)}`],
+        ['    max', `${accepted.at(-1) ?? Number.NaN} | ${seen.at(-1) ?? Number.NaN}`],
+        ['    min', `${accepted[0] ?? Number.NaN} | ${seen[0] ?? Number.NaN}`],
       ]),
     );
   } finally {

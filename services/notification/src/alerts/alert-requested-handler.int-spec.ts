@@ -13,6 +13,7 @@ import { AlertRequestedHandler } from './alert-requested-handler';
 
 const CAMDEN = 'E09000007';
 const CROYDON = 'E09000008';
+const HACKNEY = 'E09000012';
 
 describe('routing an alert request (real Postgres)', () => {
   let schema: TestSchema;
@@ -109,6 +110,36 @@ describe('routing an alert request (real Postgres)', () => {
       request({ roles: ['ngo'], boroughs: [CAMDEN], ageGroup: 'adult' }),
     );
     expect(adultOnly.map((d) => d.address)).toEqual(['duty@hub.example']);
+  });
+
+  it('adds the on-call contact when the alert comes outside the partner’s duty hours', async () => {
+    const ngo = randomUUID();
+    await directory.addOrganisation({
+      id: ngo,
+      name: 'Office-hours NGO',
+      kind: 'ngo',
+      boroughs: [HACKNEY],
+      dutyHours: { days: [1, 2, 3, 4, 5], from: '09:00', to: '17:00' },
+    });
+    await directory.addContact({
+      organisationId: ngo,
+      channel: 'email',
+      address: 'desk@ngo.example',
+    });
+    await directory.addContact({
+      organisationId: ngo,
+      channel: 'email',
+      address: 'oncall@ngo.example',
+      outOfHours: true,
+    });
+    const at = (iso: string) => ({
+      ...request({ roles: ['ngo'], boroughs: [HACKNEY] }),
+      requestedAt: iso,
+    });
+    const inHours = await route(at('2026-01-14T11:00:00Z')); // Wednesday 11:00 GMT
+    expect(inHours.map((d) => d.address)).toEqual(['desk@ngo.example']);
+    const atNight = await route(at('2026-01-14T23:00:00Z'));
+    expect(atNight.map((d) => d.address)).toEqual(['desk@ngo.example', 'oncall@ngo.example']);
   });
 
   it('creates one set of deliveries for a repeated request (same alert)', async () => {

@@ -4,6 +4,7 @@ import type { Logger } from '@harbour/platform';
 import type { EntityManager } from 'typeorm';
 import type { DirectoryRepository } from '../directory/directory-repository';
 import { coordinatorFallbackRule, type Recipient, resolveAudience } from '../domain/audience';
+import { contactsToAlert } from '../domain/duty-hours';
 import type { DeliveryRepository, NewDelivery } from '../delivery/delivery-repository';
 import type { EscalationTimers } from '../escalation/escalation-timers';
 import type { AlertRepository } from './alert-repository';
@@ -59,7 +60,10 @@ export class AlertRequestedHandler {
     );
   }
 
-  /** One pending delivery per contact of each recipient; warns about recipients with none. */
+  /**
+   * One pending delivery per contact each recipient is reached at now (its out-of-hours contacts
+   * too when the alert comes outside its duty hours); warns about recipients with none.
+   */
   private async deliveriesTo(
     alert: AlertRequested,
     recipients: Recipient[],
@@ -78,17 +82,20 @@ export class AlertRequestedHandler {
         'organisations in the audience have no contact; they are not alerted',
       );
     }
+    const at = new Date(alert.requestedAt);
     return recipients.flatMap((recipient) =>
-      contacts
-        .filter((contact) => contact.organisationId === recipient.organisation.id)
-        .map((contact) => ({
-          alertId: alert.alertId,
-          organisationId: recipient.organisation.id,
-          contactId: contact.id,
-          channel: contact.channel,
-          address: contact.address,
-          matchedRule: recipient.rule,
-        })),
+      contactsToAlert(
+        contacts.filter((contact) => contact.organisationId === recipient.organisation.id),
+        recipient.organisation.dutyHours,
+        at,
+      ).map((contact) => ({
+        alertId: alert.alertId,
+        organisationId: recipient.organisation.id,
+        contactId: contact.id,
+        channel: contact.channel,
+        address: contact.address,
+        matchedRule: recipient.rule,
+      })),
     );
   }
 }
