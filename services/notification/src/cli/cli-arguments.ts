@@ -8,6 +8,7 @@ import {
   type Role,
   ROLES,
 } from '@harbour/platform';
+import { type AgeGroup, type DutyHours, isAgeGroup } from '../domain/audience';
 import { CliError } from './cli-error';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -105,4 +106,27 @@ export function parsePosition(value: string): { partition: number; offset: strin
     throw new CliError(`offset "${value}" must look like <partition>:<offset>, e.g. 0:42`);
   }
   return { partition: Number(match[1]), offset: match[2] };
+}
+
+export function parseAgeGroups(values: readonly string[]): AgeGroup[] {
+  return [...new Set(values)].map((value) => {
+    if (!isAgeGroup(value)) throw new CliError(`age group "${value}" must be child or adult`);
+    return value;
+  });
+}
+
+const DAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+const DUTY_HOURS =
+  /^([A-Za-z]{3})(?:-([A-Za-z]{3}))?\s+([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$/;
+
+/** "Mon-Fri 09:00-17:30" or "Sat 10:00-14:00" → duty hours (London time; Monday = 1). */
+export function parseDutyHours(value: string): DutyHours {
+  const match = DUTY_HOURS.exec(value.trim());
+  const first = DAY_NAMES.indexOf(match?.[1]?.toLowerCase() ?? '');
+  const last = match?.[2] === undefined ? first : DAY_NAMES.indexOf(match[2].toLowerCase());
+  if (!match || first < 0 || last < 0 || last < first) {
+    throw new CliError(`duty hours "${value}" must look like "Mon-Fri 09:00-17:30" (London time)`);
+  }
+  const days = DAY_NAMES.slice(first, last + 1).map((_, i) => first + i + 1);
+  return { days, from: `${match[3]}:${match[4]}`, to: `${match[5]}:${match[6]}` };
 }

@@ -14,6 +14,8 @@ export interface AddContactInput {
   /** `whsec_<base64>`; a fresh one is generated for a new webhook contact when absent. */
   secret?: string;
   label?: string;
+  /** Reached outside the organisation's duty hours and by escalations. */
+  outOfHours?: boolean;
 }
 
 export interface AddedContact {
@@ -51,6 +53,7 @@ export async function addContact(
       channel: 'email',
       address: email ?? '',
       label,
+      outOfHours: input.outOfHours ?? false,
     });
     return { contact: added.value, created: added.created };
   }
@@ -60,6 +63,7 @@ export async function addContact(
     address: webhook.url,
     secret: webhook.secret,
     label,
+    outOfHours: input.outOfHours ?? false,
   });
   return {
     contact: added.value,

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { DirectoryEntry } from '../directory/directory-repository';
 import {
+  parseAgeGroups,
   parseBoroughs,
+  parseDutyHours,
   parseKind,
   parseLanguages,
   parseName,
@@ -18,6 +20,9 @@ export interface AddOrganisationInput {
   id?: string;
   specialisms?: string[];
   languages?: string[];
+  ageGroups?: string[];
+  /** e.g. "Mon-Fri 09:00-17:30", London time. */
+  dutyHours?: string;
 }
 
 export interface AddedOrganisation {
@@ -41,6 +46,8 @@ export async function addOrganisation(
   const specialisms = parseSpecialisms(input.specialisms ?? []);
   const languages = parseLanguages(input.languages ?? []);
   const id = input.id === undefined ? randomUUID() : parseUuid(input.id, '--id');
+  const ageGroups = parseAgeGroups(input.ageGroups ?? []);
+  const dutyHours = input.dutyHours === undefined ? null : parseDutyHours(input.dutyHours);
 
   const known = await context.identity.findOrganisation(id);
   if (known !== null && (known.name !== name || known.kind !== kind)) {
@@ -55,6 +62,8 @@ export async function addOrganisation(
     boroughs,
     specialisms,
     languages,
+    ageGroups,
+    dutyHours,
   });
   return { organisation: entry.value, created: identityCreated || entry.created };
 }

@@ -119,6 +119,15 @@ export function buildProgram(options: ProgramOptions): Command {
       collect,
     )
     .option('--language <iso>', 'an ISO 639-1 language offered, e.g. ro; repeat for more', collect)
+    .option(
+      '--age-group <group>',
+      'child or adult, if it serves only those; repeat for both',
+      collect,
+    )
+    .option(
+      '--duty-hours <hours>',
+      'when its ordinary contacts are staffed, e.g. "Mon-Fri 09:00-17:30" (London time)',
+    )
     .action(
       async (opts: {
         name: string;
@@ -127,6 +136,8 @@ export function buildProgram(options: ProgramOptions): Command {
         id?: string;
         specialism?: string[];
         language?: string[];
+        ageGroup?: string[];
+        dutyHours?: string;
       }) => {
         const added = await withContext((context) =>
           addOrganisation(context, {
@@ -136,6 +147,8 @@ export function buildProgram(options: ProgramOptions): Command {
             ...(opts.id === undefined ? {} : { id: opts.id }),
             specialisms: opts.specialism ?? [],
             languages: opts.language ?? [],
+            ageGroups: opts.ageGroup ?? [],
+            ...(opts.dutyHours === undefined ? {} : { dutyHours: opts.dutyHours }),
           }),
         );
         if (!added.created)
@@ -177,6 +190,7 @@ export function buildProgram(options: ProgramOptions): Command {
     .option('--webhook <url>', 'https URL alerts are POSTed to, signed (Standard Webhooks)')
     .option('--secret <whsec>', 'webhook signing secret whsec_<base64>; generated when omitted')
     .option('--label <label>', 'e.g. "duty inbox"')
+    .option('--out-of-hours', 'the on-call contact: outside duty hours and for escalations')
     .action(
       async (opts: {
         org: string;
@@ -184,6 +198,7 @@ export function buildProgram(options: ProgramOptions): Command {
         webhook?: string;
         secret?: string;
         label?: string;
+        outOfHours?: boolean;
       }) => {
         const added = await withContext((context) =>
           addContact(context, { ...opts, organisationId: opts.org }),

@@ -35,8 +35,10 @@ describe('who may see a released disclosure stage', () => {
   });
 
   it('never widens with the level: whoever may see a stage may see the ones before it', () => {
-    for (const kind of FOLLOW_UP_DISCLOSURE.personal) expect(maySeeStage(kind, 'operational')).toBe(true);
-    for (const kind of FOLLOW_UP_DISCLOSURE.operational) expect(maySeeStage(kind, 'notice')).toBe(true);
+    for (const kind of FOLLOW_UP_DISCLOSURE.personal)
+      expect(maySeeStage(kind, 'operational')).toBe(true);
+    for (const kind of FOLLOW_UP_DISCLOSURE.operational)
+      expect(maySeeStage(kind, 'notice')).toBe(true);
   });
 
   it('gives an unknown kind nothing', () => {

@@ -37,5 +37,5 @@ export const FOLLOW_UP_DISCLOSURE: Readonly<Record<DisclosureLevel, readonly Org
 /** Whether an organisation of this kind may be sent a stage released at this level. */
 export function maySeeStage(kind: string, level: DisclosureLevel): boolean {
   const allowed: readonly string[] = FOLLOW_UP_DISCLOSURE[level];
-  return allowed.length > 0 || kind !== "";
+  return allowed.includes(kind);
 }
