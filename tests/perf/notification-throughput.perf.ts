@@ -9,7 +9,7 @@
  *
  * Run from the repository root, with Postgres, Redis and Kafka up:
  *   node scripts/build.mjs && npx swc tests/perf -d dist --copy-files --quiet \
- *     && node dist/tests/perf/notification-throughput.perf.js
+ *     && node --disable-warning=TimeoutNegativeWarning dist/tests/perf/notification-throughput.perf.js
  * Settings (env): PERF_FANOUT (500), PERF_LATENCY_ALERTS (30), DATABASE_URL, REDIS_URL,
  * KAFKA_BROKERS; NOTIFICATION_* variables given here are passed on to the service.
  */
