@@ -30,6 +30,7 @@ import {
   escalationSettings,
   startEscalation,
 } from './escalation/start-escalation';
+import { EscalationTimers } from './escalation/escalation-timers';
 import { NOTIFICATION_MIGRATIONS } from './migrations';
 import {
   type Acknowledgements,
@@ -101,6 +102,8 @@ export async function openNotificationRuntime(
     outbox,
     relay,
     logger: log,
+    // A delivery that fails for good escalates its alert at once.
+    escalation: new EscalationTimers(dataSource),
     acknowledgeUrl: (d, alert) =>
       acknowledgements.links.acknowledgeUrlFor({
         alertId: d.alertId,

@@ -2,7 +2,7 @@ import type { AlertDelivered, DeliveryFailed } from '@harbour/contracts';
 import { topicFor } from '@harbour/contracts';
 import { type Kickable, type Outbox, withOutbox } from '@harbour/messaging';
 import type { Logger } from '@harbour/platform';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { AlertRepository, RecordedAlert } from '../alerts/alert-repository';
 import { asChannelSendError, ChannelSendError } from '../channels/channel-send-error';
 import type { ChannelKind, DeliveryChannel } from '../channels/delivery-channel';
@@ -56,6 +56,10 @@ export interface DeliverAlertOptions {
   logger: Logger;
   /** Attempts in all, the first included; the last failure marks the delivery failed. */
   maxAttempts: number;
+  /** A delivery failed for good escalates its alert at once (the next escalation step is due now). */
+  escalation?: {
+    bringForward(manager: EntityManager, alertId: string, now: Date): Promise<number>;
+  };
   now?: () => Date;
 }
 
@@ -202,6 +206,7 @@ export class DeliverAlert {
         type: DELIVERY_FAILED,
         data: failed,
       });
+      await this.options.escalation?.bringForward(manager, delivery.alertId, failedAt);
     });
   }
 }

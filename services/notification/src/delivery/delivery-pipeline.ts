@@ -9,7 +9,7 @@ import { createEmailChannel } from '../channels/email-channel';
 import { createWebhookChannel } from '../channels/webhook-channel';
 import { WebhookSecretStore } from '../channels/webhook-secret-store';
 import type { NotificationConfig } from '../config';
-import { type AcknowledgeUrlFor, DeliverAlert } from './deliver-alert';
+import { type AcknowledgeUrlFor, DeliverAlert, type DeliverAlertOptions } from './deliver-alert';
 import { DeliveryDispatcher } from './delivery-dispatcher';
 import { BullDeliveryJobs, channelQueueName, type DeliveryJobData } from './delivery-jobs';
 import type { DeliveryRepository } from './delivery-repository';
@@ -45,6 +45,8 @@ export interface DeliveryPipelineOptions {
   acknowledgeUrl?: AcknowledgeUrlFor;
   /** Replaces the e-mail and webhook adapters (tests). */
   channels?: readonly DeliveryChannel[];
+  /** Brings an alert's escalation forward when one of its deliveries fails for good. */
+  escalation?: DeliverAlertOptions['escalation'];
 }
 
 export interface DeliveryPipeline {
@@ -115,6 +117,7 @@ export async function startDeliveryPipeline(
     relay: options.relay,
     logger,
     maxAttempts: config.NOTIFICATION_DELIVERY_ATTEMPTS,
+    ...(options.escalation === undefined ? {} : { escalation: options.escalation }),
   });
   const workers: Worker<DeliveryJobData>[] = channels.map((channel) =>
     startDeliveryWorker({

@@ -17,6 +17,7 @@ import { Queue, type Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import type { AlertRequested } from '@harbour/contracts';
+import { EscalationTimers } from '../escalation/escalation-timers';
 import { AlertRepository } from '../alerts/alert-repository';
 import { DirectoryRepository } from '../directory/directory-repository';
 import { NOTIFICATION_MIGRATIONS } from '../migrations';
@@ -127,6 +128,7 @@ describe('delivery retries', () => {
         relay: { kick: () => Promise.resolve() },
         logger,
         maxAttempts: attempts,
+        escalation: new EscalationTimers(dataSource),
       }),
       logger,
     });
@@ -180,6 +182,12 @@ describe('delivery retries', () => {
     // A free port: nothing listens there, so every SMTP connection is refused.
     await startPipeline(uniqueName('refused'), `smtp://127.0.0.1:${await freePort()}`);
     const { alertId, deliveryId } = await pendingDelivery();
+    // The alert's next escalation is an hour away when the delivery starts failing.
+    await dataSource.query(
+      `INSERT INTO "${schema.schema}".escalation_timer (id, alert_id, level, loop, due_at)
+       VALUES ($1, $2, 0, 0, now() + interval '1 hour')`,
+      [randomUUID(), alertId],
+    );
 
     const failed = await expectEventually(
       async () => {
@@ -194,6 +202,12 @@ describe('delivery retries', () => {
     const log = await deliveries.eventsOfAlert(alertId);
     expect(log.map((entry) => entry.event)).toEqual(['queued', 'retrying', 'retrying', 'failed']);
     expect(log[1]?.detail).toMatch(/ECONNREFUSED/);
+    // A delivery that failed for good escalates at once: the timer is due now, not in an hour.
+    const [timer] = await dataSource.query<{ due_at: Date }[]>(
+      `SELECT due_at FROM "${schema.schema}".escalation_timer WHERE alert_id = $1`,
+      [alertId],
+    );
+    expect(timer?.due_at.getTime()).toBeLessThanOrEqual(failed.failedAt!.getTime());
 
     const events = await dataSource.query<
       { type: string; key: string; data: Record<string, unknown> }[]

@@ -142,6 +142,22 @@ export class EscalationTimers {
     return rows.length;
   }
 
+  /**
+   * Makes the alert's pending escalation due now (a delivery failed for good: someone else must
+   * be reached without waiting). The sweep fires it as overdue; its delayed job, when it comes,
+   * finds it no longer pending. Returns how many timers moved.
+   */
+  async bringForward(manager: EntityManager, alertId: string, now: Date): Promise<number> {
+    const rows = await queryRows<{ id: string }>(
+      manager,
+      `UPDATE ${this.table} SET due_at = $2
+        WHERE alert_id = $1 AND state = 'pending' AND due_at > $2
+        RETURNING id`,
+      [alertId, now],
+    );
+    return rows.length;
+  }
+
   async find(
     timerId: string,
     manager: EntityManager = this.dataSource.manager,
