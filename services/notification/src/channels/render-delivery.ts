@@ -1,5 +1,6 @@
 import type { AlertRequested } from '@harbour/contracts';
 import { renderAlertEmail } from '../domain/alert-email';
+import { maySeeStage, noticeOnly } from '../domain/follow-up-disclosure';
 import type { ReleasedStage } from '../domain/follow-up-stage';
 import { renderAlertWebhookPayload } from './alert-webhook-payload';
 import type { ChannelKind, OutgoingDelivery } from './delivery-channel';
@@ -21,6 +22,11 @@ export interface RenderOptions {
   secret?: string;
   /** The released stage a `follow_up` delivery shows; required for follow-ups. */
   stage?: ReleasedStage;
+  /**
+   * The recipient organisation's kind: one that may not see the alert's disclosure level is sent
+   * the notice only. (Follow-ups are filtered by kind when they are created.)
+   */
+  recipientKind?: string;
 }
 
 /**
@@ -37,7 +43,13 @@ export function renderDelivery(
     // Never fall back to the original summary: an "update" must show what was released.
     throw new Error(`follow-up delivery ${delivery.id} has no released stage`);
   }
-  const alert = update === undefined ? request : { ...request, summary: update.summary };
+  const cleared =
+    update === undefined &&
+    options.recipientKind !== undefined &&
+    !maySeeStage(options.recipientKind, request.disclosure.level)
+      ? noticeOnly(request)
+      : request;
+  const alert = update === undefined ? cleared : { ...request, summary: update.summary };
   const link = {
     ...(update === undefined
       ? {}

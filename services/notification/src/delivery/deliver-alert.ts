@@ -116,10 +116,12 @@ export class DeliverAlert {
       }
       const stage = delivery.purpose === 'follow_up' ? await this.stageOf(delivery) : undefined;
       const acknowledgeUrl = await this.options.acknowledgeUrl?.(delivery, alert);
+      const recipientKind = await this.options.deliveries.recipientKind(delivery.id);
       const outgoing = renderDelivery(delivery, alert.request, {
         ...(acknowledgeUrl === undefined ? {} : { acknowledgeUrl }),
         ...(secret === null ? {} : { secret }),
         ...(stage === undefined ? {} : { stage }),
+        ...(recipientKind === null ? {} : { recipientKind }),
       });
       ({ providerResponse } = await channel.send(outgoing));
     } catch (error) {

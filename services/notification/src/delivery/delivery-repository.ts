@@ -196,6 +196,20 @@ export class DeliveryRepository {
     return row === undefined ? null : toDelivery(row);
   }
 
+  /** The kind of the organisation a delivery goes to (what it may be shown depends on it). */
+  async recipientKind(
+    deliveryId: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<string | null> {
+    const rows = await queryRows<{ kind: string }>(
+      manager,
+      `SELECT o.kind FROM ${this.table} d JOIN ${this.organisations} o ON o.id = d.organisation_id
+        WHERE d.id = $1`,
+      [deliveryId],
+    );
+    return rows[0]?.kind ?? null;
+  }
+
   /** Every delivery of an alert with its organisation, in the order they were created. */
   async viewsOfAlert(
     alertId: string,

@@ -1,4 +1,4 @@
-import type { DisclosureLevel, OrganisationKind } from '@harbour/contracts';
+import type { AlertRequested, DisclosureLevel, OrganisationKind } from '@harbour/contracts';
 
 /**
  * Which organisation kinds may receive a released disclosure stage, as data so it can be read,
@@ -38,4 +38,24 @@ export const FOLLOW_UP_DISCLOSURE: Readonly<Record<DisclosureLevel, readonly Org
 export function maySeeStage(kind: string, level: DisclosureLevel): boolean {
   const allowed: readonly string[] = FOLLOW_UP_DISCLOSURE[level];
   return allowed.includes(kind);
+}
+
+/**
+ * What a recipient whose kind may not see an alert's disclosure level is sent: the notice only —
+ * the title, severity, borough, deadline and reference, without the summary's detail lines.
+ */
+export function noticeOnly(alert: AlertRequested): AlertRequested {
+  return {
+    ...alert,
+    disclosure: { level: 'notice' },
+    summary: {
+      title: alert.summary.title,
+      lines: [
+        {
+          label: 'Details',
+          value: 'shared only with the partners cleared for them; this is the notice for yours',
+        },
+      ],
+    },
+  };
 }

@@ -90,3 +90,36 @@ describe('rendering a follow-up (a released disclosure stage)', () => {
     expect(outgoing.content.text).not.toContain('12 Example Road');
   });
 });
+
+describe('an alert at a level the recipient may not see', () => {
+  const operational: AlertRequested = {
+    ...request,
+    disclosure: { level: 'operational' },
+    summary: {
+      title: 'Planned operation — Camden',
+      lines: [{ label: 'Address', value: '12 Example Road, NW1' }],
+    },
+  };
+  const original = (purpose: 'alert' | 'escalation'): DeliveryToRender => ({
+    ...followUp('email'),
+    purpose,
+  });
+
+  it('reaches a housing provider as the notice only: no detail lines', () => {
+    for (const purpose of ['alert', 'escalation'] as const) {
+      const outgoing = renderDelivery(original(purpose), operational, {
+        recipientKind: 'housing_provider',
+      });
+      if (outgoing.channel !== 'email') throw new Error('expected e-mail');
+      const everything = `${outgoing.content.subject}\n${outgoing.content.text}\n${outgoing.content.html}`;
+      expect(everything).toContain('Planned operation — Camden');
+      expect(everything).not.toContain('12 Example Road');
+    }
+  });
+
+  it('reaches a cleared partner in full', () => {
+    const outgoing = renderDelivery(original('alert'), operational, { recipientKind: 'ngo' });
+    if (outgoing.channel !== 'email') throw new Error('expected e-mail');
+    expect(outgoing.content.text).toContain('12 Example Road');
+  });
+});
