@@ -1,2 +1,3 @@
 export * from './start-telemetry';
 export * from './current-traceparent';
+export * from './redact-url-secrets';

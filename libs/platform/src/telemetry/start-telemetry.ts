@@ -9,6 +9,7 @@ import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { NodeSDK, type NodeSDKConfiguration } from '@opentelemetry/sdk-node';
+import { redactRequestSpan } from './redact-url-secrets';
 
 export interface TelemetryOptions {
   /** `service.name` on every span. */
@@ -55,7 +56,12 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
       propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
     }),
     instrumentations: [
-      new HttpInstrumentation(),
+      new HttpInstrumentation({
+        // Acknowledgement tokens live in the path: keep them out of span attributes.
+        requestHook: (span, request) => {
+          redactRequestSpan(span, 'url' in request ? request.url : undefined);
+        },
+      }),
       new ExpressInstrumentation(),
       new KafkaJsInstrumentation(),
       new PgInstrumentation(),
