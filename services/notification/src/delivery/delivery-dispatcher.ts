@@ -1,4 +1,5 @@
 import type { Logger } from '@harbour/platform';
+import { JobArmer } from '../infrastructure/job-armer';
 import type { DeliveryJobs, DeliveryRef } from './delivery-jobs';
 
 /** What the dispatcher needs of the delivery table. */
@@ -33,25 +34,23 @@ export interface DeliveryDispatcherOptions {
  * replicas are harmless.
  */
 export class DeliveryDispatcher {
-  private readonly recheckAfterMs: number;
-  private readonly batchSize: number;
-  private readonly now: () => Date;
-  private running = false;
-  private timer: NodeJS.Timeout | undefined;
-  private inFlight: Promise<void> | undefined;
-  private again = false;
-  private failing = false;
+  private readonly armer: JobArmer<DeliveryRef>;
 
-  constructor(private readonly options: DeliveryDispatcherOptions) {
-    this.recheckAfterMs = options.recheckAfterMs ?? 30_000;
-    this.batchSize = options.batchSize ?? 200;
-    this.now = options.now ?? (() => new Date());
+  constructor(options: DeliveryDispatcherOptions) {
+    this.armer = new JobArmer<DeliveryRef>({
+      rows: options.deliveries,
+      jobs: options.jobs,
+      logger: options.logger,
+      what: 'deliveries',
+      sweepIntervalMs: options.sweepIntervalMs,
+      ...(options.recheckAfterMs === undefined ? {} : { recheckAfterMs: options.recheckAfterMs }),
+      ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+      ...(options.now === undefined ? {} : { now: options.now }),
+    });
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.scheduleSweep(0);
+    this.armer.start();
   }
 
   /**
@@ -59,101 +58,11 @@ export class DeliveryDispatcher {
    * promise never rejects (failures are logged and left to the sweep).
    */
   kick(): Promise<void> {
-    if (!this.running) return this.inFlight ?? Promise.resolve();
-    this.again = true;
-    this.inFlight ??= this.drain();
-    return this.inFlight;
+    return this.armer.kick();
   }
 
   /** Stops sweeping and waits for the pass in flight. */
-  async stop(): Promise<void> {
-    this.running = false;
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.inFlight;
-  }
-
-  private isRunning(): boolean {
-    return this.running;
-  }
-
-  private scheduleSweep(delayMs: number): void {
-    if (!this.running) return;
-    this.timer = setTimeout(() => {
-      void this.sweep().finally(() => {
-        this.scheduleSweep(this.options.sweepIntervalMs);
-      });
-    }, delayMs);
-    this.timer.unref();
-  }
-
-  private async sweep(): Promise<void> {
-    await this.kick();
-    if (!this.isRunning()) return;
-    try {
-      await this.recheck();
-    } catch (error) {
-      this.reportFailure(error);
-    }
-  }
-
-  private async drain(): Promise<void> {
-    try {
-      while (this.again && this.isRunning()) {
-        this.again = false;
-        let batch: DeliveryRef[];
-        do {
-          batch = await this.options.deliveries.unarmed(this.batchSize);
-          if (batch.length === 0) break;
-          await this.options.jobs.add(batch);
-          await this.options.deliveries.markArmed(batch.map((delivery) => delivery.id));
-          this.recovered();
-          this.options.logger.debug({ deliveries: batch.length }, 'deliveries queued');
-        } while (batch.length === this.batchSize && this.isRunning());
-      }
-    } catch (error) {
-      this.reportFailure(error);
-    } finally {
-      this.inFlight = undefined;
-    }
-  }
-
-  /** Pending deliveries queued a while ago: is their job still there? */
-  private async recheck(): Promise<void> {
-    const before = new Date(this.now().getTime() - this.recheckAfterMs);
-    const stale = await this.options.deliveries.armedBefore(before, this.batchSize);
-    if (stale.length === 0) return;
-    const lost: DeliveryRef[] = [];
-    for (const delivery of stale) {
-      const state = await this.options.jobs.state(delivery);
-      if (state === 'live') continue;
-      if (state === 'finished') await this.options.jobs.discard(delivery);
-      lost.push(delivery);
-    }
-    if (lost.length > 0) {
-      await this.options.jobs.add(lost);
-      this.options.logger.warn(
-        { deliveries: lost.length },
-        'pending deliveries had no live job; queued again',
-      );
-    }
-    await this.options.deliveries.markArmed(stale.map((delivery) => delivery.id));
-    this.recovered();
-  }
-
-  private reportFailure(error: unknown): void {
-    // One line per outage, not one per second.
-    if (this.failing) return;
-    this.failing = true;
-    this.options.logger.error(
-      { err: error instanceof Error ? `${error.name}: ${error.message}` : String(error) },
-      'could not queue pending deliveries; the sweep keeps trying',
-    );
-  }
-
-  private recovered(): void {
-    if (!this.failing) return;
-    this.failing = false;
-    this.options.logger.info({}, 'queueing pending deliveries works again');
+  stop(): Promise<void> {
+    return this.armer.stop();
   }
 }

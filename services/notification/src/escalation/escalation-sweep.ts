@@ -1,4 +1,5 @@
 import type { Logger } from '@harbour/platform';
+import { JobArmer } from '../infrastructure/job-armer';
 import type { EscalationJobs } from './escalation-jobs';
 import type { ArmableTimer } from './escalation-timers';
 
@@ -39,158 +40,71 @@ export interface EscalationSweepOptions {
  * escalate once.
  */
 export class EscalationSweep {
-  private readonly recheckAfterMs: number;
   private readonly overdueAfterMs: number;
-  private readonly batchSize: number;
   private readonly now: () => Date;
-  private running = false;
-  private startedAt = new Date(0);
-  private timer: NodeJS.Timeout | undefined;
-  private inFlight: Promise<void> | undefined;
-  private sweeping: Promise<void> | undefined;
-  private again = false;
-  private failing = false;
+  private readonly batchSize: number;
+  private readonly armer: JobArmer<ArmableTimer>;
 
   constructor(private readonly options: EscalationSweepOptions) {
-    this.recheckAfterMs = options.recheckAfterMs ?? 30_000;
     this.overdueAfterMs = options.overdueAfterMs ?? 1_000;
-    this.batchSize = options.batchSize ?? 200;
     this.now = options.now ?? (() => new Date());
+    this.batchSize = options.batchSize ?? 200;
+    const jobs = options.jobs;
+    this.armer = new JobArmer<ArmableTimer>({
+      rows: options.timers,
+      jobs: {
+        add: (timers) => jobs.add(timers),
+        state: (timer) => jobs.state(timer.id),
+        discard: (timer) => jobs.discard(timer.id),
+      },
+      logger: options.logger,
+      what: 'escalation timers',
+      sweepIntervalMs: options.sweepIntervalMs,
+      recheckFromStart: true,
+      afterSweep: () => this.fireOverdueSafely(),
+      ...(options.recheckAfterMs === undefined ? {} : { recheckAfterMs: options.recheckAfterMs }),
+      ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+      ...(options.now === undefined ? {} : { now: options.now }),
+    });
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.startedAt = this.now();
-    this.scheduleSweep(0);
+    this.armer.start();
   }
 
   /** Queues never-queued pending timers now. Concurrent kicks coalesce; never rejects. */
   kick(): Promise<void> {
-    if (!this.running) return this.inFlight ?? Promise.resolve();
-    this.again = true;
-    this.inFlight ??= this.arm();
-    return this.inFlight;
-  }
-
-  /** Stops sweeping and waits for the pass in flight. */
-  async stop(): Promise<void> {
-    this.running = false;
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await Promise.all([this.inFlight, this.sweeping]);
+    return this.armer.kick();
   }
 
   /** One full pass (what the timer runs); exposed for tests and for a final pass. */
   sweep(): Promise<void> {
-    this.sweeping ??= this.sweepOnce().finally(() => {
-      this.sweeping = undefined;
-    });
-    return this.sweeping;
+    return this.armer.sweep();
   }
 
-  private isRunning(): boolean {
-    return this.running;
+  /** Stops sweeping and waits for the passes in flight. */
+  stop(): Promise<void> {
+    return this.armer.stop();
   }
 
-  private scheduleSweep(delayMs: number): void {
-    if (!this.running) return;
-    this.timer = setTimeout(() => {
-      void this.sweep().finally(() => {
-        this.scheduleSweep(this.options.sweepIntervalMs);
-      });
-    }, delayMs);
-    this.timer.unref();
-  }
-
-  private async sweepOnce(): Promise<void> {
-    await this.kick();
-    if (!this.isRunning()) return;
-    try {
-      await this.recheck();
-    } catch (error) {
-      this.reportFailure(error, 'could not re-arm escalation timers; the sweep keeps trying');
-    }
-    if (!this.isRunning()) return;
+  private async fireOverdueSafely(): Promise<void> {
     try {
       await this.fireOverdue();
     } catch (error) {
-      this.reportFailure(error, 'could not fire overdue escalation timers; the sweep keeps trying');
-    }
-  }
-
-  private async arm(): Promise<void> {
-    try {
-      while (this.again && this.isRunning()) {
-        this.again = false;
-        let batch: ArmableTimer[];
-        do {
-          batch = await this.options.timers.unarmed(this.batchSize);
-          if (batch.length === 0) break;
-          await this.options.jobs.add(batch);
-          await this.options.timers.markArmed(batch.map((t) => t.id));
-          this.recovered();
-        } while (batch.length === this.batchSize && this.isRunning());
-      }
-    } catch (error) {
-      this.reportFailure(error, 'could not queue escalation timers; the sweep keeps trying');
-    } finally {
-      this.inFlight = undefined;
-    }
-  }
-
-  /**
-   * Timers queued a while ago, and every timer queued before this sweep started (by a process
-   * that may have died, with a Redis that may have lost its jobs): is their job still there?
-   */
-  private async recheck(): Promise<void> {
-    const before = new Date(
-      Math.max(this.startedAt.getTime(), this.now().getTime() - this.recheckAfterMs),
-    );
-    const stale = await this.options.timers.armedBefore(before, this.batchSize);
-    if (stale.length === 0) return;
-    const lost: ArmableTimer[] = [];
-    for (const timer of stale) {
-      const state = await this.options.jobs.state(timer.id);
-      if (state === 'live') continue;
-      if (state === 'finished') await this.options.jobs.discard(timer.id);
-      lost.push(timer);
-    }
-    if (lost.length > 0) {
-      await this.options.jobs.add(lost);
-      this.options.logger.warn(
-        { timers: lost.length },
-        'pending escalation timers had no live job; queued again',
+      this.armer.reportFailure(
+        error,
+        'could not fire overdue escalation timers; the sweep keeps trying',
       );
     }
-    // Checked timers count as armed now, so the next sweep moves on to the rest.
-    await this.options.timers.markArmed(stale.map((t) => t.id));
-    this.recovered();
   }
 
   private async fireOverdue(): Promise<void> {
     const before = new Date(this.now().getTime() - this.overdueAfterMs);
     const overdue = await this.options.timers.overdue(before, this.batchSize);
     for (const timerId of overdue) {
-      if (!this.isRunning()) return;
+      if (!this.armer.isRunning()) return;
       this.options.logger.warn({ timerId }, 'escalation timer overdue: fired by the sweep');
       await this.options.fire.execute(timerId);
     }
-  }
-
-  private reportFailure(error: unknown, message: string): void {
-    // One line per outage, not one per sweep.
-    if (this.failing) return;
-    this.failing = true;
-    this.options.logger.error(
-      { err: error instanceof Error ? `${error.name}: ${error.message}` : String(error) },
-      message,
-    );
-  }
-
-  private recovered(): void {
-    if (!this.failing) return;
-    this.failing = false;
-    this.options.logger.info({}, 'escalation timers are queued again');
   }
 }
