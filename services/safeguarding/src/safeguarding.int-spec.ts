@@ -126,7 +126,10 @@ describe('safeguarding: missing episode → alert requested', () => {
     expect(alert.data).toMatchObject({
       severity: 'critical',
       acknowledgeWithinMinutes: 15,
-      audience: { roles: ['missing_person_unit'], boroughs: ['E09000007'] },
+      audience: {
+        roles: ['missing_person_unit', 'police_specialist', 'local_authority', 'ngo'],
+        boroughs: ['E09000007'],
+      },
       cause: { kind: 'missing_episode', id: episodeId, eventId: event.id },
     });
     // Exactly-once effect: the duplicate was a no-op (one decision, one alert on the topic).

@@ -1,5 +1,6 @@
 import {
   assessMissingEpisode,
+  audienceOf,
   type ReportedMissingEpisode,
   severityOf,
 } from './missing-episode-rules';
@@ -28,15 +29,66 @@ describe('missing-episode severity (DOMAIN.md rules)', () => {
   it('a child without a marker is informational', () => {
     expect(severityOf(episode({ traffickingMarkers: [] })).severity).toBe('informational');
   });
-  it('a high-risk adult is high; other adults informational', () => {
+  it('a high-risk adult is high only with a trafficking marker; other adults informational', () => {
     expect(
       severityOf(
         episode({ isChild: false, ageYears: 30, riskGrade: 'high', traffickingMarkers: [] }),
       ).severity,
-    ).toBe('high');
+    ).toBe('informational');
+    expect(severityOf(episode({ isChild: false, ageYears: 30, riskGrade: 'high' })).severity).toBe(
+      'high',
+    );
     expect(
       severityOf(episode({ isChild: false, ageYears: 30, riskGrade: 'medium' })).severity,
     ).toBe('informational');
+  });
+});
+
+describe('the rules as a table (ages, markers, risk grades)', () => {
+  it.each([
+    // age, disputed, markers, grade → severity
+    [15, false, ['open_nrm_referral'], 'low', 'critical'],
+    [17, false, ['unaccompanied'], 'medium', 'critical'],
+    [18, false, ['suspected_exploitation'], 'medium', 'informational'],
+    [18, false, ['suspected_exploitation'], 'high', 'high'],
+    [19, true, ['ictg_allocated'], 'very_low', 'critical'],
+    [16, false, [], 'high', 'informational'],
+    [40, false, [], 'high', 'informational'],
+  ] as const)(
+    'age %s (disputed %s), markers %j, grade %s → %s',
+    (age, disputed, markers, grade, expected) => {
+      const isChild = disputed || age < 18;
+      expect(
+        severityOf(
+          episode({
+            ageYears: age,
+            ageDisputed: disputed,
+            isChild,
+            traffickingMarkers: [...markers],
+            riskGrade: grade,
+          }),
+        ).severity,
+      ).toBe(expected);
+    },
+  );
+});
+
+describe('who is alerted', () => {
+  it('critical: missing-person unit, specialist unit, local authority and children’s NGOs of the borough', () => {
+    expect(audienceOf(episode(), 'critical')).toEqual({
+      roles: ['missing_person_unit', 'police_specialist', 'local_authority', 'ngo'],
+      boroughs: ['E09000007'],
+      ageGroup: 'child',
+    });
+  });
+  it('high: missing-person unit and specialist unit; informational: the borough police SPoC', () => {
+    const adult = episode({ isChild: false, ageYears: 30 });
+    expect(audienceOf(adult, 'high').roles).toEqual(['missing_person_unit', 'police_specialist']);
+    expect(audienceOf(adult, 'informational')).toEqual({
+      roles: ['police_borough'],
+      boroughs: ['E09000007'],
+      ageGroup: 'adult',
+    });
   });
 });
 
@@ -46,15 +98,18 @@ describe('the alert decision', () => {
     expect(decision).toMatchObject({
       severity: 'critical',
       acknowledgeWithinMinutes: 15,
-      audience: { roles: ['missing_person_unit'], boroughs: ['E09000007'], ageGroup: 'child' },
+      audience: {
+        roles: ['missing_person_unit', 'police_specialist', 'local_authority', 'ngo'],
+        boroughs: ['E09000007'],
+        ageGroup: 'child',
+      },
       title: 'Missing child with trafficking marker — Camden',
     });
   });
-  it('high-risk adults must be acknowledged within 60 minutes', () => {
+  it('high-risk adults with a trafficking marker must be acknowledged within 60 minutes', () => {
     expect(
-      assessMissingEpisode(
-        episode({ isChild: false, ageYears: 40, riskGrade: 'high', traffickingMarkers: [] }),
-      ).acknowledgeWithinMinutes,
+      assessMissingEpisode(episode({ isChild: false, ageYears: 40, riskGrade: 'high' }))
+        .acknowledgeWithinMinutes,
     ).toBe(60);
   });
   it('shows times in London time (BST in summer) and explains disputed ages', () => {

@@ -1,5 +1,5 @@
 import type { Severity } from '@harbour/contracts';
-import type { AlertDecision } from './alert-decision';
+import type { AlertDecision, Audience } from './alert-decision';
 import { formatLondonTime } from '@harbour/london';
 
 export interface ReportedMissingEpisode {
@@ -30,18 +30,46 @@ const ACKNOWLEDGE_WITHIN: Record<Severity, number> = {
 };
 
 /**
- * DOMAIN.md: a missing child with a trafficking marker is critical (acknowledge within 15
- * minutes); a high-risk adult is high (60 minutes); the rest are informational.
- * A trafficked child is at high risk of being re-trafficked, whatever grade the report gave.
+ * A missing child (under 18, or age disputed) with a trafficking marker is critical (acknowledge
+ * within 15 minutes): a trafficked child is at high risk of being re-trafficked, whatever grade
+ * the report gave. A high-risk adult with a trafficking marker is high (60 minutes). The rest are
+ * informational.
  */
 export function severityOf(episode: ReportedMissingEpisode): { severity: Severity; rule: string } {
-  if (episode.isChild && episode.traffickingMarkers.length > 0) {
+  const marked = episode.traffickingMarkers.length > 0;
+  if (episode.isChild && marked) {
     return { severity: 'critical', rule: 'missing-child-with-trafficking-marker' };
   }
-  if (!episode.isChild && episode.riskGrade === 'high') {
-    return { severity: 'high', rule: 'missing-high-risk-adult' };
+  if (!episode.isChild && marked && episode.riskGrade === 'high') {
+    return { severity: 'high', rule: 'missing-high-risk-adult-with-trafficking-marker' };
   }
   return { severity: 'informational', rule: 'missing-person-other' };
+}
+
+/**
+ * Who must know, by severity. Critical: the borough's missing-person unit, the specialist modern
+ * slavery unit, the child's local authority and NGOs that work with children (the guardian
+ * service among them) — an organisation serving pan-London is reached for any borough. High: the
+ * missing-person unit and the specialist unit. Informational: the borough's police SPoC.
+ */
+export function audienceOf(episode: ReportedMissingEpisode, severity: Severity): Audience {
+  const ageGroup = episode.isChild ? 'child' : 'adult';
+  switch (severity) {
+    case 'critical':
+      return {
+        roles: ['missing_person_unit', 'police_specialist', 'local_authority', 'ngo'],
+        boroughs: [episode.borough],
+        ageGroup,
+      };
+    case 'high':
+      return {
+        roles: ['missing_person_unit', 'police_specialist'],
+        boroughs: [episode.borough],
+        ageGroup,
+      };
+    case 'informational':
+      return { roles: ['police_borough'], boroughs: [episode.borough], ageGroup };
+  }
 }
 
 function describeAge(episode: ReportedMissingEpisode): string {
@@ -54,8 +82,9 @@ function describeAge(episode: ReportedMissingEpisode): string {
 }
 
 /**
- * The alert to the borough's missing-person unit. The summary carries no names, dates of
- * birth or places: those stay behind the authenticated view for roles with a lawful need.
+ * The alert about a missing person. The summary carries no names, dates of birth or places:
+ * those stay behind the authenticated view for roles with a lawful need (the Philomena profile
+ * for police only).
  */
 export function assessMissingEpisode(episode: ReportedMissingEpisode): AlertDecision {
   const { severity, rule } = severityOf(episode);
@@ -64,11 +93,7 @@ export function assessMissingEpisode(episode: ReportedMissingEpisode): AlertDeci
   return {
     severity,
     acknowledgeWithinMinutes: ACKNOWLEDGE_WITHIN[severity],
-    audience: {
-      roles: ['missing_person_unit'],
-      boroughs: [episode.borough],
-      ageGroup: episode.isChild ? 'child' : 'adult',
-    },
+    audience: audienceOf(episode, severity),
     disclosure: 'operational',
     title: `Missing ${subjectWord}${trafficking} — ${episode.boroughName}`,
     lines: [
