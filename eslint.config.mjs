@@ -116,7 +116,7 @@ export default tseslint.config(
   {
     // Production code never reaches for test infrastructure.
     files: ['services/*/src/**/*.ts', 'libs/{contracts,messaging,platform,london}/src/**/*.ts'],
-    ignores: ['**/*.spec.ts', '**/*.int-spec.ts'],
+    ignores: ['**/*.spec.ts', '**/*.int-spec.ts', 'services/*/src/test-support/**'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -133,6 +133,7 @@ export default tseslint.config(
       '**/*.e2e-spec.ts',
       'tests/**/*.ts',
       'libs/*/src/test/**/*.ts',
+      'services/*/src/test-support/**/*.ts',
     ],
     rules: {
       '@nx/enforce-module-boundaries': ['error', boundaries(testDepConstraints)],

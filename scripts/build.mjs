@@ -20,7 +20,7 @@ const result = spawnSync(
     '--copy-files',
     '--quiet',
     '--ignore',
-    '**/*.spec.ts,**/*.int-spec.ts',
+    '**/*.spec.ts,**/*.int-spec.ts,**/test-support/**',
   ],
   { cwd: root, stdio: 'inherit' },
 );

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { AlertRequested } from '@harbour/contracts';
 import { createEvent } from '@harbour/messaging';
-import { createLogger, createServiceDataSource, runMigrationsLocked } from '@harbour/platform';
-import { createTestSchema, type TestSchema } from '@harbour/testing';
+import { createLogger } from '@harbour/platform';
+import type { TestSchema } from '@harbour/testing';
 import type { DataSource } from 'typeorm';
 import { DeliveryRepository } from '../delivery/delivery-repository';
 import { DirectoryRepository } from '../directory/directory-repository';
-import { NOTIFICATION_MIGRATIONS } from '../migrations';
 import { EscalationTimers } from '../escalation/escalation-timers';
 import { AlertRepository } from './alert-repository';
 import { AlertRequestedHandler } from './alert-requested-handler';
+import { openNotificationTestDatabase } from '../test-support/notification-test-database';
 
 const CAMDEN = 'E09000007';
 const CROYDON = 'E09000008';
@@ -22,15 +22,7 @@ describe('routing an alert request (real Postgres)', () => {
   let handler: AlertRequestedHandler;
 
   beforeAll(async () => {
-    schema = await createTestSchema('notification_routing');
-    dataSource = createServiceDataSource({
-      service: 'notification-test',
-      databaseUrl: schema.databaseUrl,
-      schema: schema.schema,
-      migrations: NOTIFICATION_MIGRATIONS,
-      poolSize: 2,
-    });
-    await runMigrationsLocked(dataSource, `harbour:${schema.schema}`);
+    ({ schema, dataSource } = await openNotificationTestDatabase('notification_routing', 2));
     directory = new DirectoryRepository(dataSource);
     handler = new AlertRequestedHandler(
       new AlertRepository(dataSource),

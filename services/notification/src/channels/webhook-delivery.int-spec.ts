@@ -3,12 +3,10 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type AlertRequested, validateEvent } from '@harbour/contracts';
 import { createEvent, Outbox } from '@harbour/messaging';
-import { createLogger, createServiceDataSource, runMigrationsLocked } from '@harbour/platform';
+import { createLogger } from '@harbour/platform';
 import {
-  createTestSchema,
   expectEventually,
   SmtpInbox,
-  testDatabaseUrl,
   testRedisUrl,
   testSmtpUrl,
   type TestSchema,
@@ -25,8 +23,8 @@ import { type DeliveryPipeline, startDeliveryPipeline } from '../delivery/delive
 import { channelQueueName } from '../delivery/delivery-jobs';
 import { DeliveryRepository } from '../delivery/delivery-repository';
 import { DirectoryRepository } from '../directory/directory-repository';
-import { NOTIFICATION_MIGRATIONS } from '../migrations';
 import { generateWebhookSecret } from './webhook-secret';
+import { openNotificationTestDatabase } from '../test-support/notification-test-database';
 
 jest.setTimeout(60_000);
 
@@ -110,15 +108,7 @@ describe('webhook delivery', () => {
 
   beforeAll(async () => {
     await receiver.start();
-    schema = await createTestSchema('notification_webhooks');
-    dataSource = createServiceDataSource({
-      service: 'notification-test',
-      databaseUrl: testDatabaseUrl(),
-      schema: schema.schema,
-      migrations: NOTIFICATION_MIGRATIONS,
-      poolSize: 4,
-    });
-    await runMigrationsLocked(dataSource, `harbour:${schema.schema}`);
+    ({ schema, dataSource } = await openNotificationTestDatabase('notification_webhooks', 4));
     directory = new DirectoryRepository(dataSource);
     alerts = new AlertRepository(dataSource);
     deliveries = new DeliveryRepository(dataSource);

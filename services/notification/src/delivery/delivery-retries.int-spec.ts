@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { validateEvent } from '@harbour/contracts';
 import { Outbox } from '@harbour/messaging';
-import { createLogger, createServiceDataSource, runMigrationsLocked } from '@harbour/platform';
+import { createLogger } from '@harbour/platform';
 import {
-  createTestSchema,
   expectEventually,
   freePort,
   SmtpInbox,
-  testDatabaseUrl,
   testRedisUrl,
   testSmtpUrl,
   type TestSchema,
@@ -20,7 +18,6 @@ import type { AlertRequested } from '@harbour/contracts';
 import { EscalationTimers } from '../escalation/escalation-timers';
 import { AlertRepository } from '../alerts/alert-repository';
 import { DirectoryRepository } from '../directory/directory-repository';
-import { NOTIFICATION_MIGRATIONS } from '../migrations';
 import { createEmailChannel, type EmailChannel } from '../channels/email-channel';
 import { WebhookSecretStore } from '../channels/webhook-secret-store';
 import { DeliverAlert } from './deliver-alert';
@@ -28,6 +25,7 @@ import { DeliveryDispatcher } from './delivery-dispatcher';
 import { BullDeliveryJobs, type DeliveryJobData } from './delivery-jobs';
 import { DeliveryRepository } from './delivery-repository';
 import { startDeliveryWorker } from './delivery-worker';
+import { openNotificationTestDatabase } from '../test-support/notification-test-database';
 
 jest.setTimeout(60_000);
 
@@ -51,15 +49,7 @@ describe('delivery retries', () => {
   const pipelines: Pipeline[] = [];
 
   beforeAll(async () => {
-    schema = await createTestSchema('notification_retries');
-    dataSource = createServiceDataSource({
-      service: 'notification-test',
-      databaseUrl: testDatabaseUrl(),
-      schema: schema.schema,
-      migrations: NOTIFICATION_MIGRATIONS,
-      poolSize: 4,
-    });
-    await runMigrationsLocked(dataSource, `harbour:${schema.schema}`);
+    ({ schema, dataSource } = await openNotificationTestDatabase('notification_retries', 4));
     deliveries = new DeliveryRepository(dataSource);
     const directory = new DirectoryRepository(dataSource);
     organisationId = randomUUID();

@@ -4,14 +4,12 @@ import { join } from 'node:path';
 import type { AlertRequested } from '@harbour/contracts';
 import { validateEvent } from '@harbour/contracts';
 import { Outbox } from '@harbour/messaging';
-import { createLogger, createServiceDataSource, runMigrationsLocked } from '@harbour/platform';
+import { createLogger } from '@harbour/platform';
 import {
-  createTestSchema,
   expectEventually,
   freePort,
   type InboxMessage,
   SmtpInbox,
-  testDatabaseUrl,
   testRedisUrl,
   type TestSchema,
   uniqueName,
@@ -21,10 +19,10 @@ import { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { AlertRepository } from '../alerts/alert-repository';
 import { DirectoryRepository } from '../directory/directory-repository';
-import { NOTIFICATION_MIGRATIONS } from '../migrations';
 import { channelQueueName } from './delivery-jobs';
 import { type DeliveryPipeline, startDeliveryPipeline } from './delivery-pipeline';
 import { DeliveryRepository } from './delivery-repository';
+import { openNotificationTestDatabase } from '../test-support/notification-test-database';
 
 jest.setTimeout(90_000);
 
@@ -117,15 +115,7 @@ describe('SMTP outage', () => {
 
   beforeAll(async () => {
     mail = new OwnMailServer(await freePort(), await freePort());
-    schema = await createTestSchema('notification_outage');
-    dataSource = createServiceDataSource({
-      service: 'notification-test',
-      databaseUrl: testDatabaseUrl(),
-      schema: schema.schema,
-      migrations: NOTIFICATION_MIGRATIONS,
-      poolSize: 6,
-    });
-    await runMigrationsLocked(dataSource, `harbour:${schema.schema}`);
+    ({ schema, dataSource } = await openNotificationTestDatabase('notification_outage', 6));
     deliveries = new DeliveryRepository(dataSource);
     const directory = new DirectoryRepository(dataSource);
     organisationId = randomUUID();

@@ -2,12 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { AlertRequested, OrganisationKind } from '@harbour/contracts';
 import { validateEvent } from '@harbour/contracts';
 import { Outbox } from '@harbour/messaging';
-import { createLogger, createServiceDataSource, runMigrationsLocked } from '@harbour/platform';
+import { createLogger } from '@harbour/platform';
 import {
-  createTestSchema,
   expectEventually,
   SmtpInbox,
-  testDatabaseUrl,
   testRedisUrl,
   testSmtpUrl,
   type TestSchema,
@@ -20,12 +18,12 @@ import { AlertRepository } from '../alerts/alert-repository';
 import { type DeliveryPipeline, startDeliveryPipeline } from '../delivery/delivery-pipeline';
 import { DeliveryRepository } from '../delivery/delivery-repository';
 import { DirectoryRepository } from '../directory/directory-repository';
-import { NOTIFICATION_MIGRATIONS } from '../migrations';
 import { escalationQueueName } from './escalation-jobs';
 import { EscalationTargets } from './escalation-targets';
 import { EscalationTimers } from './escalation-timers';
 import { FireEscalation } from './fire-escalation';
 import { type Escalation, startEscalation } from './start-escalation';
+import { openNotificationTestDatabase } from '../test-support/notification-test-database';
 
 jest.setTimeout(90_000);
 
@@ -62,15 +60,7 @@ describe('escalation: nobody acknowledges → the next level is alerted', () => 
   const relay = { kick: () => Promise.resolve() };
 
   beforeAll(async () => {
-    schema = await createTestSchema('notification_escalation');
-    dataSource = createServiceDataSource({
-      service: 'notification-test',
-      databaseUrl: testDatabaseUrl(),
-      schema: schema.schema,
-      migrations: NOTIFICATION_MIGRATIONS,
-      poolSize: 8,
-    });
-    await runMigrationsLocked(dataSource, `harbour:${schema.schema}`);
+    ({ schema, dataSource } = await openNotificationTestDatabase('notification_escalation', 8));
     directory = new DirectoryRepository(dataSource);
     outbox = new Outbox({
       schema: schema.schema,

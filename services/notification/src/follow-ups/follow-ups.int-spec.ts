@@ -13,13 +13,11 @@ import {
   replayDlq,
   toKafkaMessage,
 } from '@harbour/messaging';
-import { createLogger, createServiceDataSource, runMigrationsLocked } from '@harbour/platform';
+import { createLogger } from '@harbour/platform';
 import {
-  createTestSchema,
   expectEventually,
   type InboxMessage,
   SmtpInbox,
-  testDatabaseUrl,
   testKafkaBrokers,
   testRedisUrl,
   testSmtpUrl,
@@ -35,8 +33,8 @@ import { type DeliveryPipeline, startDeliveryPipeline } from '../delivery/delive
 import { DeliveryRepository } from '../delivery/delivery-repository';
 import { DirectoryRepository } from '../directory/directory-repository';
 import { EscalationTimers } from '../escalation/escalation-timers';
-import { NOTIFICATION_MIGRATIONS } from '../migrations';
 import { ALERT_STAGE_RELEASED, StageReleasedHandler } from './stage-released-handler';
+import { openNotificationTestDatabase } from '../test-support/notification-test-database';
 
 jest.setTimeout(120_000);
 
@@ -74,15 +72,7 @@ describe('follow-ups: a released disclosure stage reaches the recipients cleared
   const kafka = createKafka({ brokers: testKafkaBrokers(), clientId: 'follow-ups-test', logger });
 
   beforeAll(async () => {
-    schema = await createTestSchema('notification_follow_ups');
-    dataSource = createServiceDataSource({
-      service: 'notification-test',
-      databaseUrl: testDatabaseUrl(),
-      schema: schema.schema,
-      migrations: NOTIFICATION_MIGRATIONS,
-      poolSize: 8,
-    });
-    await runMigrationsLocked(dataSource, `harbour:${schema.schema}`);
+    ({ schema, dataSource } = await openNotificationTestDatabase('notification_follow_ups', 8));
     const directory = new DirectoryRepository(dataSource);
     const organisation = async (name: string, kind: OrganisationKind, email: string) => {
       const { id } = (
