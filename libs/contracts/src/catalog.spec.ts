@@ -11,7 +11,8 @@ import {
 } from './index';
 import { eventValidators, restBodyValidators } from './generated/validators';
 
-// The Events table of the architecture: the public surface partners and services integrate against.
+// The Events table of the architecture: the public surface partners and services integrate against,
+// plus the additions recorded in docs/architecture.md (ADR-18: sightings and return home interviews).
 const architectureEventsTable: Record<string, string[]> = {
   'harbour.intake.operation.v1': [
     'harbour.operation.planned',
@@ -23,6 +24,8 @@ const architectureEventsTable: Record<string, string[]> = {
     'harbour.missing-episode.reported',
     'harbour.missing-episode.risk-regraded',
     'harbour.missing-episode.found',
+    'harbour.missing-episode.updated',
+    'harbour.missing-episode.return-interview-recorded',
   ],
   'harbour.intake.referral.v1': [
     'harbour.referral.submitted',

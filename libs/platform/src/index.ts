@@ -8,3 +8,4 @@ export * from './identity';
 export * from './auth';
 export * from './http';
 export * from './tokens';
+export * from './crypto';

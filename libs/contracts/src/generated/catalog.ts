@@ -108,7 +108,7 @@ export const eventCatalog = {
     keyProperty: 'episodeId',
     schemaId: 'https://harbour.example/schemas/events/harbour.missing-episode.found.schema.json',
     status: 'provisional',
-    personalDataPaths: [],
+    personalDataPaths: ['/note'],
   },
   'harbour.missing-episode.reported': {
     topic: 'harbour.intake.missing-episode.v1',
@@ -123,8 +123,17 @@ export const eventCatalog = {
       '/personal/familyName',
       '/personal/givenName',
       '/personal/philomenaProfile',
+      '/personal/subjectReference',
       '/reportingOfficer',
     ],
+  },
+  'harbour.missing-episode.return-interview-recorded': {
+    topic: 'harbour.intake.missing-episode.v1',
+    keyProperty: 'episodeId',
+    schemaId:
+      'https://harbour.example/schemas/events/harbour.missing-episode.return-interview-recorded.schema.json',
+    status: 'provisional',
+    personalDataPaths: [],
   },
   'harbour.missing-episode.risk-regraded': {
     topic: 'harbour.intake.missing-episode.v1',
@@ -133,6 +142,13 @@ export const eventCatalog = {
       'https://harbour.example/schemas/events/harbour.missing-episode.risk-regraded.schema.json',
     status: 'provisional',
     personalDataPaths: ['/reason'],
+  },
+  'harbour.missing-episode.updated': {
+    topic: 'harbour.intake.missing-episode.v1',
+    keyProperty: 'episodeId',
+    schemaId: 'https://harbour.example/schemas/events/harbour.missing-episode.updated.schema.json',
+    status: 'provisional',
+    personalDataPaths: ['/location/description', '/note'],
   },
   'harbour.operation.cancelled': {
     topic: 'harbour.intake.operation.v1',
@@ -184,11 +200,15 @@ export const eventCatalog = {
     schemaId: 'https://harbour.example/schemas/events/harbour.referral.submitted.schema.json',
     status: 'provisional',
     personalDataPaths: [
+      '/linkedLocations/*/address',
       '/personal',
+      '/personal/aliases',
       '/personal/dateOfBirth',
       '/personal/familyName',
       '/personal/givenName',
+      '/personal/narrative',
       '/personal/nationality',
+      '/personal/responder',
     ],
   },
 } as const;
@@ -208,7 +228,9 @@ export const eventTypes = [
   'harbour.delivery.failed',
   'harbour.missing-episode.found',
   'harbour.missing-episode.reported',
+  'harbour.missing-episode.return-interview-recorded',
   'harbour.missing-episode.risk-regraded',
+  'harbour.missing-episode.updated',
   'harbour.operation.cancelled',
   'harbour.operation.outcome-recorded',
   'harbour.operation.planned',
@@ -220,21 +242,63 @@ export const eventTypes = [
 
 /** Every REST request body schema. */
 export const restBodyCatalog = {
+  'missing-episode-found': {
+    schemaId: 'https://harbour.example/schemas/rest/missing-episode-found.schema.json',
+    personalDataPaths: ['/note'],
+  },
+  'missing-episode-regrade': {
+    schemaId: 'https://harbour.example/schemas/rest/missing-episode-regrade.schema.json',
+    personalDataPaths: ['/reason'],
+  },
   'missing-episode-report': {
     schemaId: 'https://harbour.example/schemas/rest/missing-episode-report.schema.json',
     personalDataPaths: [
       '/child/dateOfBirth',
       '/child/familyName',
       '/child/givenName',
+      '/child/subjectReference',
       '/circumstances',
       '/lastSeenLocation/description',
       '/philomenaProfile',
       '/reportingOfficer',
     ],
   },
+  'missing-episode-update': {
+    schemaId: 'https://harbour.example/schemas/rest/missing-episode-update.schema.json',
+    personalDataPaths: ['/location/description', '/note'],
+  },
+  'referral-decision': {
+    schemaId: 'https://harbour.example/schemas/rest/referral-decision.schema.json',
+    personalDataPaths: [],
+  },
+  'referral-submission': {
+    schemaId: 'https://harbour.example/schemas/rest/referral-submission.schema.json',
+    personalDataPaths: [
+      '/locations/*/address',
+      '/narrative',
+      '/person/aliases',
+      '/person/dateOfBirth',
+      '/person/familyName',
+      '/person/givenName',
+      '/person/nationality',
+      '/responder',
+    ],
+  },
+  'return-home-interview': {
+    schemaId: 'https://harbour.example/schemas/rest/return-home-interview.schema.json',
+    personalDataPaths: [],
+  },
 } as const;
 export type RestBodyName = keyof typeof restBodyCatalog;
-export const restBodyNames = ['missing-episode-report'] as const satisfies readonly RestBodyName[];
+export const restBodyNames = [
+  'missing-episode-found',
+  'missing-episode-regrade',
+  'missing-episode-report',
+  'missing-episode-update',
+  'referral-decision',
+  'referral-submission',
+  'return-home-interview',
+] as const satisfies readonly RestBodyName[];
 
 /** Kafka headers of every event (CloudEvents binary mode and trace context). */
 export const cloudEventHeaderNames = [

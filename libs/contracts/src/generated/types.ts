@@ -2,6 +2,24 @@
 // Regenerate with: node contracts/tools/generate.ts
 
 /**
+ * A potential victim needs a bed; the accommodation service turns it into a bed request.
+ */
+export interface AccommodationNeed {
+  /**
+   * tonight: before NRM entry or with nowhere safe to sleep; soon: within days; planned: move-on.
+   */
+  urgency: 'tonight' | 'soon' | 'planned';
+  dependants?: number;
+  accessNeeds?: string;
+  /**
+   * Boroughs where the person must not be placed (near the exploiter).
+   *
+   * @maxItems 33
+   */
+  notNearBoroughs?: GssCode[];
+}
+
+/**
  * A London street address. Operational-level detail: released only near an operation's start.
  */
 export interface Address {
@@ -262,7 +280,7 @@ export interface AlertEscalated {
 }
 
 /**
- * Safeguarding decided that an audience must be alerted. Notification resolves the audience to partner organisations, renders per recipient and chases acknowledgement.
+ * Safeguarding decided that an audience must be alerted. Notification resolves the audience to partner organisations, renders per recipient and chases acknowledgement. supersedes names an earlier alert about the same cause that this one replaces (after a risk regrade): its pending escalation stops, and its recipients who are not reached by the new alert are told it was superseded.
  */
 export interface AlertRequested {
   alertId: Uuid;
@@ -304,10 +322,11 @@ export interface AlertRequested {
   summary: AlertSummary;
   escalationPolicy?: EscalationPolicy;
   requestedAt: DateTime;
+  supersedes?: Uuid;
 }
 
 /**
- * The next disclosure stage of an alert was released (audited: what, when, why).
+ * The next disclosure stage of an alert was released (audited: what, when, why). roles, when present, narrows the stage to recipients of those organisation kinds (e.g. the Philomena profile to police only); the level's own clearance still applies.
  */
 export interface AlertStageReleased {
   alertId: Uuid;
@@ -320,6 +339,10 @@ export interface AlertStageReleased {
    * Why the stage was released, for the audit trail.
    */
   reason: string;
+  /**
+   * @minItems 1
+   */
+  roles?: OrganisationKind[];
 }
 
 /**
@@ -408,7 +431,7 @@ export interface DeliveryFailed {
 }
 
 /**
- * The missing person was found; every recipient of the episode's alerts is told.
+ * The missing person was found or returned; every recipient of the episode's alerts is told. returnHomeInterviewDueBy (72 hours after foundAt) is present for a child.
  */
 export interface MissingEpisodeFound {
   episodeId: Uuid;
@@ -416,11 +439,13 @@ export interface MissingEpisodeFound {
   recordedAt: DateTime;
   foundAt: DateTime;
   foundInBorough?: GssCode;
-  returnHomeInterviewDueBy: DateTime;
+  returnHomeInterviewDueBy?: DateTime;
+  returnedTo?: 'home' | 'care_placement' | 'police_custody' | 'hospital' | 'other' | 'unknown';
+  note?: string;
 }
 
 /**
- * A person was reported missing. Everything outside 'personal', 'reportingOfficer', 'circumstances' and the last-seen description is free of personal data.
+ * A person was reported missing. Everything outside 'personal', 'reportingOfficer', 'circumstances' and the last-seen description is free of personal data. linkedReferralId is an NRM referral the reporter linked to the episode.
  */
 export type MissingEpisodeReported = {
   [k: string]: unknown | undefined;
@@ -470,9 +495,26 @@ export type MissingEpisodeReported = {
        * @maxItems 50
        */
       places?: string[];
+      photoReference?: string;
     };
+    /**
+     * The reporter's stable reference for the person; links repeat episodes.
+     */
+    subjectReference?: string;
   };
+  linkedReferralId?: Uuid;
 };
+
+/**
+ * The local authority marked the return home interview done (or offered and declined); its reminder stops.
+ */
+export interface MissingEpisodeReturnInterviewRecorded {
+  episodeId: Uuid;
+  recordedBy: OrganisationRef;
+  recordedAt: DateTime;
+  outcome: 'completed' | 'declined';
+  completedAt: DateTime;
+}
 
 /**
  * Police changed the risk grade of an open missing episode.
@@ -484,6 +526,23 @@ export interface MissingEpisodeRiskRegraded {
   previousRiskGrade: RiskGrade;
   riskGrade: RiskGrade;
   reason?: string;
+}
+
+/**
+ * A sighting or other update on an open missing episode; passed to everyone already alerted.
+ */
+export interface MissingEpisodeUpdated {
+  episodeId: Uuid;
+  recordedBy: OrganisationRef;
+  recordedAt: DateTime;
+  kind: 'sighting' | 'update';
+  seenAt?: DateTime;
+  location?: {
+    postcode?: UkPostcode;
+    borough?: GssCode;
+    description?: string;
+  };
+  note: string;
 }
 
 /**
@@ -551,7 +610,7 @@ export interface PlacementConfirmed {
 }
 
 /**
- * A Reasonable Grounds or Conclusive Grounds decision was recorded.
+ * A Reasonable Grounds or Conclusive Grounds decision was recorded. moveOnDeadline is present when the decision starts move-on: a negative decision, or a positive Conclusive Grounds decision (then it equals supportEndsOn).
  */
 export interface ReferralDecisionRecorded {
   referralId: Uuid;
@@ -561,6 +620,11 @@ export interface ReferralDecisionRecorded {
   outcome: 'positive' | 'negative';
   decidedOn: CalendarDate;
   moveOnDeadline?: CalendarDate;
+  supportEndsOn?: CalendarDate;
+  /**
+   * How moveOnDeadline was computed, shown to recipients (e.g. '9 working days after a negative decision, England and Wales bank holidays excluded').
+   */
+  moveOnDeadlineRule?: string;
 }
 
 /**
@@ -577,8 +641,12 @@ export interface ReferralSubmitted {
   subject: {
     isChild: boolean;
     ageDisputed: boolean;
+    /**
+     * Age from the date of birth, or the estimate.
+     */
     ageYears?: number;
     gender: Gender;
+    speaksEnglish?: boolean;
   };
   /**
    * @minItems 1
@@ -587,12 +655,15 @@ export interface ReferralSubmitted {
   borough: GssCode;
   languages?: LanguageCode[];
   /**
-   * Places linked to the case, used by the known-victim check.
+   * Places linked to the case, used by the known-victim check. A Duty to Notify report carries postcodes only, never an address.
    *
    * @maxItems 20
    */
   linkedLocations?: {
     postcode: UkPostcode;
+    address?: string;
+    borough?: GssCode;
+    kind?: 'exploitation' | 'residence' | 'other';
   }[];
   personal?: {
     givenName?: string;
@@ -602,11 +673,64 @@ export interface ReferralSubmitted {
      * ISO 3166-1 alpha-2.
      */
     nationality?: string;
+    /**
+     * @maxItems 20
+     */
+    aliases?: string[];
+    narrative?: string;
+    responder?: {
+      name: string;
+      phone?: string;
+      email?: string;
+    };
   };
+  /**
+   * @maxItems 50
+   */
+  indicators?: string[];
+  /**
+   * What the person agreed to; for a child, nrm is true (children are referred without consent).
+   */
+  consent?: {
+    nrm: boolean;
+    shareWith: (
+      | 'police_borough'
+      | 'police_specialist'
+      | 'local_authority'
+      | 'ngo'
+      | 'housing_provider'
+      | 'missing_person_unit'
+    )[];
+  };
+  accommodationNeed?: AccommodationNeed;
 }
 
 /**
- * Body of POST /v1/missing-episodes: a police force or local authority reports a missing person. Unknown properties are rejected so a misspelt field is never silently dropped.
+ * Body of POST /v1/missing-episodes/{id}/found: the person was found or returned. Closes the episode's alerts, tells every recipient, stops escalation and, for a child, schedules the return home interview (due 72 hours after foundAt). foundAt must not be in the future nor before the episode was reported's last-seen time.
+ */
+export interface MissingEpisodeFoundBody {
+  foundAt: DateTime;
+  foundInBorough?: GssCode;
+  returnedTo?: 'home' | 'care_placement' | 'police_custody' | 'hospital' | 'other' | 'unknown';
+  /**
+   * Free text; stored verbatim and always rendered escaped.
+   */
+  note?: string;
+}
+
+/**
+ * Body of POST /v1/missing-episodes/{id}/risk-grades: police change the risk grade of an open episode. Up re-evaluates who is alerted and how urgently; down stops escalation above the new level.
+ */
+export interface MissingEpisodeRegradeBody {
+  riskGrade: RiskGrade;
+  /**
+   * Free text; stored verbatim and always rendered escaped.
+   */
+  reason?: string;
+}
+
+/**
+ * Body of POST /v1/missing-episodes: a police force or local authority reports a missing person. Unknown properties are rejected so a misspelt field is never silently dropped. linkedReferralId names an NRM referral made through Harbour for this person, when the reporter knows it; safeguarding also links by name and date of birth or subjectReference.
  */
 export interface MissingEpisodeReportBody {
   /**
@@ -628,6 +752,10 @@ export interface MissingEpisodeReportBody {
     givenName?: string;
     familyName?: string;
     gender: Gender;
+    /**
+     * The reporter's stable reference for this person (e.g. the local authority's child case number); links repeat episodes even when names vary.
+     */
+    subjectReference?: string;
   };
   traffickingMarkers: TraffickingMarker[];
   borough: GssCode;
@@ -661,7 +789,135 @@ export interface MissingEpisodeReportBody {
      * @maxItems 50
      */
     places?: string[];
+    /**
+     * Where police can fetch the photo (a case-management URL or reference); the photo itself never travels in Harbour.
+     */
+    photoReference?: string;
   };
+  linkedReferralId?: Uuid;
+}
+
+/**
+ * Body of POST /v1/missing-episodes/{id}/updates: a sighting or other update on an open episode, passed to everyone already alerted. seenAt (a sighting's time) must not be in the future nor before the episode's last-seen time.
+ */
+export interface MissingEpisodeUpdateBody {
+  kind: 'sighting' | 'update';
+  seenAt?: DateTime;
+  location?: {
+    postcode?: UkPostcode;
+    borough?: GssCode;
+    description?: string;
+  };
+  /**
+   * Free text; stored verbatim and always rendered escaped.
+   */
+  note: string;
+}
+
+/**
+ * Body of POST /v1/referrals/{id}/decisions: a Reasonable Grounds or Conclusive Grounds decision, as the competent authority communicated it. supportEndsOn (after a positive Conclusive Grounds decision only) is the date move-on support ends, at least 45 days after the decision; without it, exactly 45 days.
+ */
+export interface ReferralDecisionBody {
+  stage: 'reasonable_grounds' | 'conclusive_grounds';
+  outcome: 'positive' | 'negative';
+  decidedOn: CalendarDate;
+  supportEndsOn?: CalendarDate;
+}
+
+/**
+ * Body of POST /v1/referrals: a first responder refers a potential victim (field names follow IOM's HTCDS where one exists). An adult who does not consent to the NRM becomes an anonymous Duty to Notify record: the identifying fields are discarded, never stored. Anyone under 18, or whose age is disputed, is referred without consent and treated as a child. Unknown properties are rejected.
+ */
+export interface ReferralSubmissionBody {
+  person: {
+    givenName?: string;
+    familyName?: string;
+    /**
+     * @maxItems 20
+     */
+    aliases?: string[];
+    /**
+     * ISO 8601 calendar date (YYYY-MM-DD); not in the future.
+     */
+    dateOfBirth?: string;
+    /**
+     * Estimated age in whole years when the date of birth is unknown.
+     */
+    ageEstimateYears?: number;
+    /**
+     * True when the person may be under 18 but says otherwise, or the reverse; treated as a child.
+     */
+    ageDisputed?: boolean;
+    gender: Gender;
+    /**
+     * ISO 3166-1 alpha-2.
+     */
+    nationality?: string;
+    /**
+     * @maxItems 10
+     */
+    languages?: LanguageCode[];
+    speaksEnglish?: boolean;
+  };
+  /**
+   * @minItems 1
+   */
+  exploitationTypes: ExploitationType[];
+  borough: GssCode;
+  /**
+   * Places of exploitation or linked to the case; indexed for the known-victim check.
+   *
+   * @maxItems 20
+   */
+  locations?: {
+    address?: string;
+    postcode: UkPostcode;
+    borough?: GssCode;
+    kind?: 'exploitation' | 'residence' | 'other';
+  }[];
+  /**
+   * Trafficking indicators observed (short phrases).
+   *
+   * @maxItems 50
+   */
+  indicators?: string[];
+  /**
+   * Free text; stored verbatim and always rendered escaped.
+   */
+  narrative?: string;
+  /**
+   * The first responder officer to call back.
+   */
+  responder: {
+    name: string;
+    phone?: string;
+    email?: string;
+  };
+  consent: {
+    /**
+     * The adult consents to enter the NRM. Ignored for children, who are referred without consent.
+     */
+    nrm: boolean;
+    /**
+     * Partner kinds the person agreed their case may be shared with; nothing beyond these is alerted. Immigration enforcement is never a sharing partner for victim support.
+     */
+    shareWith?: (
+      | 'police_borough'
+      | 'police_specialist'
+      | 'local_authority'
+      | 'ngo'
+      | 'housing_provider'
+      | 'missing_person_unit'
+    )[];
+  };
+  accommodationNeed?: AccommodationNeed;
+}
+
+/**
+ * Body of POST /v1/missing-episodes/{id}/return-home-interview: the local authority marks the return home interview done (or offered and declined), which stops its reminder.
+ */
+export interface ReturnHomeInterviewBody {
+  outcome: 'completed' | 'declined';
+  completedAt: DateTime;
 }
 
 /** The payload type of every event type. */
@@ -681,7 +937,9 @@ export interface EventPayloads {
   'harbour.delivery.failed': DeliveryFailed;
   'harbour.missing-episode.found': MissingEpisodeFound;
   'harbour.missing-episode.reported': MissingEpisodeReported;
+  'harbour.missing-episode.return-interview-recorded': MissingEpisodeReturnInterviewRecorded;
   'harbour.missing-episode.risk-regraded': MissingEpisodeRiskRegraded;
+  'harbour.missing-episode.updated': MissingEpisodeUpdated;
   'harbour.operation.cancelled': OperationCancelled;
   'harbour.operation.outcome-recorded': OperationOutcomeRecorded;
   'harbour.operation.planned': OperationPlanned;
@@ -694,5 +952,11 @@ export interface EventPayloads {
 /** The body type of every REST request body schema. */
 
 export interface RestBodies {
+  'missing-episode-found': MissingEpisodeFoundBody;
+  'missing-episode-regrade': MissingEpisodeRegradeBody;
   'missing-episode-report': MissingEpisodeReportBody;
+  'missing-episode-update': MissingEpisodeUpdateBody;
+  'referral-decision': ReferralDecisionBody;
+  'referral-submission': ReferralSubmissionBody;
+  'return-home-interview': ReturnHomeInterviewBody;
 }

@@ -1059,7 +1059,7 @@ return errors === 0;
 validate69.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 exports.validateAlertRequested = validate78;
-const schema29 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.alert.requested.schema.json","title":"AlertRequested","description":"Safeguarding decided that an audience must be alerted. Notification resolves the audience to partner organisations, renders per recipient and chases acknowledgement.","x-status":"stable","type":"object","additionalProperties":false,"required":["alertId","cause","severity","acknowledgeWithinMinutes","audience","disclosure","summary","requestedAt"],"properties":{"alertId":{"$ref":"../common/uuid.schema.json"},"cause":{"description":"The intake record and event that led to this alert.","type":"object","additionalProperties":false,"required":["kind","id","eventId"],"properties":{"kind":{"type":"string","enum":["operation","missing_episode","referral","bed_request"]},"id":{"$ref":"../common/uuid.schema.json"},"eventId":{"description":"CloudEvents id (ce_id) of the triggering event.","type":"string","minLength":1,"maxLength":200}}},"severity":{"$ref":"../common/severity.schema.json"},"acknowledgeWithinMinutes":{"description":"A human must acknowledge within this many minutes or the escalation policy takes over.","type":"integer","minimum":1,"maximum":10080},"audience":{"type":"object","additionalProperties":false,"required":["roles","boroughs"],"properties":{"roles":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"../common/organisation-kind.schema.json"}},"boroughs":{"$ref":"../common/borough-scope.schema.json"},"specialisms":{"description":"Directory specialisms a recipient must offer (e.g. sex_work, labour, children).","type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[a-z][a-z0-9_]{0,63}$"}},"languages":{"description":"Recipients must offer at least one of these languages.","type":"array","uniqueItems":true,"items":{"$ref":"../common/language-code.schema.json"}},"ageGroup":{"type":"string","enum":["child","adult","any"]}}},"disclosure":{"type":"object","additionalProperties":false,"required":["level"],"properties":{"level":{"$ref":"../common/disclosure-level.schema.json"}}},"summary":{"$ref":"../common/alert-summary.schema.json"},"escalationPolicy":{"$ref":"../common/escalation-policy.schema.json"},"requestedAt":{"$ref":"../common/date-time.schema.json"}}};
+const schema29 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.alert.requested.schema.json","title":"AlertRequested","description":"Safeguarding decided that an audience must be alerted. Notification resolves the audience to partner organisations, renders per recipient and chases acknowledgement. supersedes names an earlier alert about the same cause that this one replaces (after a risk regrade): its pending escalation stops, and its recipients who are not reached by the new alert are told it was superseded.","x-status":"stable","type":"object","additionalProperties":false,"required":["alertId","cause","severity","acknowledgeWithinMinutes","audience","disclosure","summary","requestedAt"],"properties":{"alertId":{"$ref":"../common/uuid.schema.json"},"cause":{"description":"The intake record and event that led to this alert.","type":"object","additionalProperties":false,"required":["kind","id","eventId"],"properties":{"kind":{"type":"string","enum":["operation","missing_episode","referral","bed_request"]},"id":{"$ref":"../common/uuid.schema.json"},"eventId":{"description":"CloudEvents id (ce_id) of the triggering event.","type":"string","minLength":1,"maxLength":200}}},"severity":{"$ref":"../common/severity.schema.json"},"acknowledgeWithinMinutes":{"description":"A human must acknowledge within this many minutes or the escalation policy takes over.","type":"integer","minimum":1,"maximum":10080},"audience":{"type":"object","additionalProperties":false,"required":["roles","boroughs"],"properties":{"roles":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"../common/organisation-kind.schema.json"}},"boroughs":{"$ref":"../common/borough-scope.schema.json"},"specialisms":{"description":"Directory specialisms a recipient must offer (e.g. sex_work, labour, children).","type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[a-z][a-z0-9_]{0,63}$"}},"languages":{"description":"Recipients must offer at least one of these languages.","type":"array","uniqueItems":true,"items":{"$ref":"../common/language-code.schema.json"}},"ageGroup":{"type":"string","enum":["child","adult","any"]}}},"disclosure":{"type":"object","additionalProperties":false,"required":["level"],"properties":{"level":{"$ref":"../common/disclosure-level.schema.json"}}},"summary":{"$ref":"../common/alert-summary.schema.json"},"escalationPolicy":{"$ref":"../common/escalation-policy.schema.json"},"requestedAt":{"$ref":"../common/date-time.schema.json"},"supersedes":{"$ref":"../common/uuid.schema.json"}}};
 const func10 = Object.prototype.hasOwnProperty;
 const schema30 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/severity.schema.json","title":"Severity","description":"How urgent an alert is: critical (e.g. missing trafficked child), high (e.g. high-risk adult), informational.","type":"string","enum":["critical","high","informational"]};
 
@@ -2241,6 +2241,12 @@ vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.error
 errors = vErrors.length;
 }
 }
+if(data.supersedes !== undefined){
+if(!(validate53(data.supersedes, {instancePath:instancePath+"/supersedes",parentData:data,parentDataProperty:"supersedes",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+}
 }
 else {
 const err40 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
@@ -2257,14 +2263,14 @@ return errors === 0;
 }
 validate78.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateAlertStageReleased = validate96;
-const schema35 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.alert.stage-released.schema.json","title":"AlertStageReleased","description":"The next disclosure stage of an alert was released (audited: what, when, why).","x-status":"provisional","type":"object","additionalProperties":false,"required":["alertId","disclosure","summary","releasedAt","reason"],"properties":{"alertId":{"$ref":"../common/uuid.schema.json"},"disclosure":{"type":"object","additionalProperties":false,"required":["level"],"properties":{"level":{"$ref":"../common/disclosure-level.schema.json"}}},"summary":{"$ref":"../common/alert-summary.schema.json"},"releasedAt":{"$ref":"../common/date-time.schema.json"},"reason":{"type":"string","minLength":1,"maxLength":500,"description":"Why the stage was released, for the audit trail."}}};
+exports.validateAlertStageReleased = validate97;
+const schema35 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.alert.stage-released.schema.json","title":"AlertStageReleased","description":"The next disclosure stage of an alert was released (audited: what, when, why). roles, when present, narrows the stage to recipients of those organisation kinds (e.g. the Philomena profile to police only); the level's own clearance still applies.","x-status":"provisional","type":"object","additionalProperties":false,"required":["alertId","disclosure","summary","releasedAt","reason"],"properties":{"alertId":{"$ref":"../common/uuid.schema.json"},"disclosure":{"type":"object","additionalProperties":false,"required":["level"],"properties":{"level":{"$ref":"../common/disclosure-level.schema.json"}}},"summary":{"$ref":"../common/alert-summary.schema.json"},"releasedAt":{"$ref":"../common/date-time.schema.json"},"reason":{"type":"string","minLength":1,"maxLength":500,"description":"Why the stage was released, for the audit trail."},"roles":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"../common/organisation-kind.schema.json"}}}};
 
-function validate96(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate97(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/events/harbour.alert.stage-released.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate96.evaluated;
+const evaluated0 = validate97.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2323,7 +2329,7 @@ vErrors.push(err4);
 errors++;
 }
 for(const key0 in data){
-if(!(((((key0 === "alertId") || (key0 === "disclosure")) || (key0 === "summary")) || (key0 === "releasedAt")) || (key0 === "reason"))){
+if(!((((((key0 === "alertId") || (key0 === "disclosure")) || (key0 === "summary")) || (key0 === "releasedAt")) || (key0 === "reason")) || (key0 === "roles"))){
 const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err5];
@@ -2430,9 +2436,11 @@ vErrors.push(err11);
 errors++;
 }
 }
-}
-else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.roles !== undefined){
+let data6 = data.roles;
+if(Array.isArray(data6)){
+if(data6.length < 1){
+const err12 = {instancePath:instancePath+"/roles",schemaPath:"#/properties/roles/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2441,19 +2449,69 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate96.errors = vErrors;
+const len0 = data6.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate72(data6[i0], {instancePath:instancePath+"/roles/" + i0,parentData:data6,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+errors = vErrors.length;
+}
+}
+let i1 = data6.length;
+let j0;
+if(i1 > 1){
+outer0:
+for(;i1--;){
+for(j0 = i1; j0--;){
+if(func0(data6[i1], data6[j0])){
+const err13 = {instancePath:instancePath+"/roles",schemaPath:"#/properties/roles/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+break outer0;
+}
+}
+}
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/roles",schemaPath:"#/properties/roles/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+else {
+const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+validate97.errors = vErrors;
 return errors === 0;
 }
-validate96.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate97.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateBedOfferExpired = validate101;
+exports.validateBedOfferExpired = validate103;
 const schema36 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.bed.offer-expired.schema.json","title":"BedOfferExpired","description":"An offer's hold ran out, or another provider was placed first.","x-status":"provisional","type":"object","additionalProperties":false,"required":["requestId","offerId","providerOrganisationId","expiredAt","reason"],"properties":{"requestId":{"$ref":"../common/uuid.schema.json"},"offerId":{"$ref":"../common/uuid.schema.json"},"providerOrganisationId":{"$ref":"../common/uuid.schema.json"},"expiredAt":{"$ref":"../common/date-time.schema.json"},"reason":{"type":"string","enum":["hold_expired","placed_elsewhere","request_withdrawn"]}}};
 
-function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate103(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/events/harbour.bed.offer-expired.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate101.evaluated;
+const evaluated0 = validate103.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2581,19 +2639,19 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate101.errors = vErrors;
+validate103.errors = vErrors;
 return errors === 0;
 }
-validate101.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate103.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateBedOffered = validate106;
+exports.validateBedOffered = validate108;
 const schema37 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.bed.offered.schema.json","title":"BedOffered","description":"A housing provider with a matching vacancy was offered the request, with a hold that expires.","x-status":"provisional","type":"object","additionalProperties":false,"required":["requestId","offerId","providerOrganisationId","offeredAt","holdExpiresAt"],"properties":{"requestId":{"$ref":"../common/uuid.schema.json"},"offerId":{"$ref":"../common/uuid.schema.json"},"providerOrganisationId":{"$ref":"../common/uuid.schema.json"},"vacancyId":{"$ref":"../common/uuid.schema.json"},"offeredAt":{"$ref":"../common/date-time.schema.json"},"holdExpiresAt":{"$ref":"../common/date-time.schema.json"}}};
 
-function validate106(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate108(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/events/harbour.bed.offered.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate106.evaluated;
+const evaluated0 = validate108.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2710,20 +2768,20 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate106.errors = vErrors;
+validate108.errors = vErrors;
 return errors === 0;
 }
-validate106.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate108.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateBedRequestSubmitted = validate113;
+exports.validateBedRequestSubmitted = validate115;
 const schema38 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.bed-request.submitted.schema.json","title":"BedRequestSubmitted","description":"A potential victim needs a bed.","x-status":"provisional","type":"object","additionalProperties":false,"required":["requestId","submittedBy","submittedAt","neededFrom","stage","person","accompanyingChildren","supportLevel","excludedBoroughs"],"properties":{"requestId":{"$ref":"../common/uuid.schema.json"},"submittedBy":{"$ref":"../common/organisation-ref.schema.json"},"submittedAt":{"$ref":"../common/date-time.schema.json"},"neededFrom":{"$ref":"../common/date-time.schema.json"},"stage":{"type":"string","enum":["pre_nrm","recovery_period","move_on"]},"person":{"type":"object","additionalProperties":false,"required":["gender","isChild"],"properties":{"gender":{"$ref":"../common/gender.schema.json"},"isChild":{"type":"boolean"},"ageYears":{"type":"integer","minimum":0,"maximum":120}}},"accompanyingChildren":{"type":"integer","minimum":0,"maximum":10},"languages":{"type":"array","uniqueItems":true,"items":{"$ref":"../common/language-code.schema.json"}},"accessNeeds":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[a-z][a-z0-9_]{0,63}$"}},"supportLevel":{"type":"string","enum":["low","medium","high"]},"preferredBoroughs":{"type":"array","uniqueItems":true,"items":{"$ref":"../common/gss-code.schema.json"}},"excludedBoroughs":{"type":"array","uniqueItems":true,"description":"Where the person must not be placed (e.g. near the exploiter).","items":{"$ref":"../common/gss-code.schema.json"}}}};
 const schema39 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/organisation-ref.schema.json","title":"OrganisationRef","description":"The partner organisation that performed an action (taken from the caller's API key, never from the request body).","type":"object","additionalProperties":false,"required":["organisationId","organisationKind"],"properties":{"organisationId":{"$ref":"uuid.schema.json"},"organisationKind":{"$ref":"organisation-kind.schema.json"}}};
 
-function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate117(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/common/organisation-ref.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate115.evaluated;
+const evaluated0 = validate117.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2786,18 +2844,18 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate115.errors = vErrors;
+validate117.errors = vErrors;
 return errors === 0;
 }
-validate115.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate117.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema40 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/gender.schema.json","title":"Gender","type":"string","enum":["female","male","non_binary","unknown"]};
 
-function validate121(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate123(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/common/gender.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate121.evaluated;
+const evaluated0 = validate123.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2824,17 +2882,17 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate121.errors = vErrors;
+validate123.errors = vErrors;
 return errors === 0;
 }
-validate121.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate123.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate113(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/events/harbour.bed-request.submitted.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate113.evaluated;
+const evaluated0 = validate115.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2951,8 +3009,8 @@ errors = vErrors.length;
 }
 }
 if(data.submittedBy !== undefined){
-if(!(validate115(data.submittedBy, {instancePath:instancePath+"/submittedBy",parentData:data,parentDataProperty:"submittedBy",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+if(!(validate117(data.submittedBy, {instancePath:instancePath+"/submittedBy",parentData:data,parentDataProperty:"submittedBy",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
 errors = vErrors.length;
 }
 }
@@ -3027,8 +3085,8 @@ errors++;
 }
 }
 if(data5.gender !== undefined){
-if(!(validate121(data5.gender, {instancePath:instancePath+"/person/gender",parentData:data5,parentDataProperty:"gender",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
+if(!(validate123(data5.gender, {instancePath:instancePath+"/person/gender",parentData:data5,parentDataProperty:"gender",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
 errors = vErrors.length;
 }
 }
@@ -3351,19 +3409,19 @@ vErrors.push(err35);
 }
 errors++;
 }
-validate113.errors = vErrors;
+validate115.errors = vErrors;
 return errors === 0;
 }
-validate113.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate115.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateBedRequestUnmatched = validate126;
+exports.validateBedRequestUnmatched = validate128;
 const schema41 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.bed-request.unmatched.schema.json","title":"BedRequestUnmatched","description":"No provider could take the request; the coordinator is escalated.","x-status":"provisional","type":"object","additionalProperties":false,"required":["requestId","unmatchedAt","reason","offersMade"],"properties":{"requestId":{"$ref":"../common/uuid.schema.json"},"unmatchedAt":{"$ref":"../common/date-time.schema.json"},"reason":{"type":"string","enum":["no_matching_vacancy","all_offers_declined","all_offers_expired"]},"offersMade":{"type":"integer","minimum":0,"maximum":1000}}};
 
-function validate126(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate128(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/events/harbour.bed-request.unmatched.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate126.evaluated;
+const evaluated0 = validate128.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3504,19 +3562,19 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate126.errors = vErrors;
+validate128.errors = vErrors;
 return errors === 0;
 }
-validate126.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate128.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateBedRequestWithdrawn = validate129;
+exports.validateBedRequestWithdrawn = validate131;
 const schema42 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.bed-request.withdrawn.schema.json","title":"BedRequestWithdrawn","description":"The bed is no longer needed; open offers are released.","x-status":"provisional","type":"object","additionalProperties":false,"required":["requestId","withdrawnBy","withdrawnAt","reason"],"properties":{"requestId":{"$ref":"../common/uuid.schema.json"},"withdrawnBy":{"$ref":"../common/organisation-ref.schema.json"},"withdrawnAt":{"$ref":"../common/date-time.schema.json"},"reason":{"type":"string","enum":["placed_elsewhere","no_longer_needed","person_missing","other"]}}};
 
-function validate129(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate131(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/events/harbour.bed-request.withdrawn.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate129.evaluated;
+const evaluated0 = validate131.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3583,8 +3641,8 @@ errors = vErrors.length;
 }
 }
 if(data.withdrawnBy !== undefined){
-if(!(validate115(data.withdrawnBy, {instancePath:instancePath+"/withdrawnBy",parentData:data,parentDataProperty:"withdrawnBy",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+if(!(validate117(data.withdrawnBy, {instancePath:instancePath+"/withdrawnBy",parentData:data,parentDataProperty:"withdrawnBy",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
 errors = vErrors.length;
 }
 }
@@ -3628,19 +3686,19 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate129.errors = vErrors;
+validate131.errors = vErrors;
 return errors === 0;
 }
-validate129.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate131.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateDeliveryFailed = validate133;
+exports.validateDeliveryFailed = validate135;
 const schema43 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.delivery.failed.schema.json","title":"DeliveryFailed","description":"A delivery attempt failed; permanent failures are not retried.","x-status":"provisional","type":"object","additionalProperties":false,"required":["alertId","deliveryId","organisationId","channel","failedAt","attempts","permanent","error"],"properties":{"alertId":{"$ref":"../common/uuid.schema.json"},"deliveryId":{"$ref":"../common/uuid.schema.json"},"organisationId":{"$ref":"../common/uuid.schema.json"},"channel":{"$ref":"../common/delivery-channel.schema.json"},"failedAt":{"$ref":"../common/date-time.schema.json"},"attempts":{"type":"integer","minimum":1,"maximum":100},"permanent":{"type":"boolean"},"error":{"type":"string","minLength":1,"maxLength":1000,"description":"Channel error text, redacted: no personal data."}}};
 
-function validate133(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate135(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/events/harbour.delivery.failed.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate133.evaluated;
+const evaluated0 = validate135.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3863,19 +3921,19 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate133.errors = vErrors;
+validate135.errors = vErrors;
 return errors === 0;
 }
-validate133.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate135.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateMissingEpisodeFound = validate139;
-const schema44 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.missing-episode.found.schema.json","title":"MissingEpisodeFound","description":"The missing person was found; every recipient of the episode's alerts is told.","x-status":"provisional","type":"object","additionalProperties":false,"required":["episodeId","recordedBy","recordedAt","foundAt","returnHomeInterviewDueBy"],"properties":{"episodeId":{"$ref":"../common/uuid.schema.json"},"recordedBy":{"$ref":"../common/organisation-ref.schema.json"},"recordedAt":{"$ref":"../common/date-time.schema.json"},"foundAt":{"$ref":"../common/date-time.schema.json"},"foundInBorough":{"$ref":"../common/gss-code.schema.json"},"returnHomeInterviewDueBy":{"$ref":"../common/date-time.schema.json"}}};
+exports.validateMissingEpisodeFound = validate141;
+const schema44 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.missing-episode.found.schema.json","title":"MissingEpisodeFound","description":"The missing person was found or returned; every recipient of the episode's alerts is told. returnHomeInterviewDueBy (72 hours after foundAt) is present for a child.","x-status":"provisional","type":"object","additionalProperties":false,"required":["episodeId","recordedBy","recordedAt","foundAt"],"properties":{"episodeId":{"$ref":"../common/uuid.schema.json"},"recordedBy":{"$ref":"../common/organisation-ref.schema.json"},"recordedAt":{"$ref":"../common/date-time.schema.json"},"foundAt":{"$ref":"../common/date-time.schema.json"},"foundInBorough":{"$ref":"../common/gss-code.schema.json"},"returnHomeInterviewDueBy":{"$ref":"../common/date-time.schema.json"},"returnedTo":{"type":"string","enum":["home","care_placement","police_custody","hospital","other","unknown"]},"note":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":4000}}};
 
-function validate139(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate141(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/events/harbour.missing-episode.found.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate139.evaluated;
+const evaluated0 = validate141.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3923,24 +3981,14 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.returnHomeInterviewDueBy === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "returnHomeInterviewDueBy"},message:"must have required property '"+"returnHomeInterviewDueBy"+"'"};
+for(const key0 in data){
+if(!((((((((key0 === "episodeId") || (key0 === "recordedBy")) || (key0 === "recordedAt")) || (key0 === "foundAt")) || (key0 === "foundInBorough")) || (key0 === "returnHomeInterviewDueBy")) || (key0 === "returnedTo")) || (key0 === "note"))){
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err4];
 }
 else {
 vErrors.push(err4);
-}
-errors++;
-}
-for(const key0 in data){
-if(!((((((key0 === "episodeId") || (key0 === "recordedBy")) || (key0 === "recordedAt")) || (key0 === "foundAt")) || (key0 === "foundInBorough")) || (key0 === "returnHomeInterviewDueBy"))){
-const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
 }
 errors++;
 }
@@ -3952,8 +4000,8 @@ errors = vErrors.length;
 }
 }
 if(data.recordedBy !== undefined){
-if(!(validate115(data.recordedBy, {instancePath:instancePath+"/recordedBy",parentData:data,parentDataProperty:"recordedBy",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+if(!(validate117(data.recordedBy, {instancePath:instancePath+"/recordedBy",parentData:data,parentDataProperty:"recordedBy",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
 errors = vErrors.length;
 }
 }
@@ -3981,9 +4029,20 @@ vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.error
 errors = vErrors.length;
 }
 }
+if(data.returnedTo !== undefined){
+let data6 = data.returnedTo;
+if(typeof data6 !== "string"){
+const err5 = {instancePath:instancePath+"/returnedTo",schemaPath:"#/properties/returnedTo/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
 }
 else {
-const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+vErrors.push(err5);
+}
+errors++;
+}
+if(!((((((data6 === "home") || (data6 === "care_placement")) || (data6 === "police_custody")) || (data6 === "hospital")) || (data6 === "other")) || (data6 === "unknown"))){
+const err6 = {instancePath:instancePath+"/returnedTo",schemaPath:"#/properties/returnedTo/enum",keyword:"enum",params:{allowedValues: schema44.properties.returnedTo.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3992,18 +4051,63 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate139.errors = vErrors;
+}
+if(data.note !== undefined){
+let data7 = data.note;
+if(typeof data7 === "string"){
+if(func1(data7) > 4000){
+const err7 = {instancePath:instancePath+"/note",schemaPath:"#/properties/note/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(func1(data7) < 1){
+const err8 = {instancePath:instancePath+"/note",schemaPath:"#/properties/note/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/note",schemaPath:"#/properties/note/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+else {
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+validate141.errors = vErrors;
 return errors === 0;
 }
-validate139.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate141.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateMissingEpisodeReportBody = validate146;
-const schema45 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/rest/missing-episode-report.schema.json","title":"MissingEpisodeReportBody","description":"Body of POST /v1/missing-episodes: a police force or local authority reports a missing person. Unknown properties are rejected so a misspelt field is never silently dropped.","type":"object","additionalProperties":false,"required":["child","traffickingMarkers","borough","riskGrade","lastSeenAt"],"properties":{"child":{"description":"The missing person. A person whose age is disputed is treated as a child.","type":"object","additionalProperties":false,"required":["gender"],"properties":{"ageYears":{"description":"Age in whole years; required unless ageDisputed is true.","type":"integer","minimum":0,"maximum":25},"ageDisputed":{"description":"True when the person's age is disputed (absent means false).","type":"boolean"},"dateOfBirth":{"x-personal-data":true,"description":"ISO 8601 calendar date (YYYY-MM-DD).","type":"string","format":"date"},"givenName":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":200},"familyName":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":200},"gender":{"$ref":"../common/gender.schema.json"}},"if":{"type":"object","properties":{"ageDisputed":{"const":true}},"required":["ageDisputed"]},"else":{"required":["ageYears"]}},"traffickingMarkers":{"type":"array","uniqueItems":true,"items":{"$ref":"../common/trafficking-marker.schema.json"}},"borough":{"$ref":"../common/gss-code.schema.json"},"riskGrade":{"$ref":"../common/risk-grade.schema.json"},"lastSeenAt":{"$ref":"../common/date-time.schema.json"},"lastSeenLocation":{"type":"object","additionalProperties":false,"properties":{"postcode":{"$ref":"../common/uk-postcode.schema.json"},"description":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":1000}}},"circumstances":{"description":"Free text; may hold personal data.","x-personal-data":true,"type":"string","maxLength":4000},"reportingOfficer":{"description":"Who recipients should call back.","x-personal-data":true,"type":"object","additionalProperties":false,"required":["name","phone"],"properties":{"name":{"type":"string","minLength":1,"maxLength":200},"phone":{"type":"string","pattern":"^\\+?[0-9][0-9 ()-]{5,24}$"}}},"philomenaProfile":{"description":"Philomena profile prepared by the child's carers; shared with police recipients only.","x-personal-data":true,"type":"object","additionalProperties":false,"properties":{"description":{"type":"string","minLength":1,"maxLength":4000},"associates":{"type":"array","maxItems":50,"items":{"type":"string","minLength":1,"maxLength":500}},"places":{"type":"array","maxItems":50,"items":{"type":"string","minLength":1,"maxLength":500}}}}}};
-const formats4 = require("ajv-formats/dist/formats").fullFormats.date;
-const schema46 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/trafficking-marker.schema.json","title":"TraffickingMarker","description":"Why a person is known or suspected to be linked to trafficking; any marker on a missing child makes the alert critical.","type":"string","enum":["open_nrm_referral","ictg_allocated","suspected_exploitation","unaccompanied","known_victim"]};
+exports.validateMissingEpisodeFoundBody = validate148;
+const schema45 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/rest/missing-episode-found.schema.json","title":"MissingEpisodeFoundBody","description":"Body of POST /v1/missing-episodes/{id}/found: the person was found or returned. Closes the episode's alerts, tells every recipient, stops escalation and, for a child, schedules the return home interview (due 72 hours after foundAt). foundAt must not be in the future nor before the episode was reported's last-seen time.","type":"object","additionalProperties":false,"required":["foundAt"],"properties":{"foundAt":{"$ref":"../common/date-time.schema.json"},"foundInBorough":{"$ref":"../common/gss-code.schema.json"},"returnedTo":{"type":"string","enum":["home","care_placement","police_custody","hospital","other","unknown"]},"note":{"x-personal-data":true,"description":"Free text; stored verbatim and always rendered escaped.","type":"string","minLength":1,"maxLength":4000}}};
 
 function validate148(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://harbour.example/schemas/common/trafficking-marker.schema.json" */;
+/*# sourceURL="https://harbour.example/schemas/rest/missing-episode-found.schema.json" */;
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate148.evaluated;
@@ -4013,8 +4117,9 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(typeof data !== "string"){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.foundAt === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "foundAt"},message:"must have required property '"+"foundAt"+"'"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4023,8 +4128,9 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(((((data === "open_nrm_referral") || (data === "ictg_allocated")) || (data === "suspected_exploitation")) || (data === "unaccompanied")) || (data === "known_victim"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema46.enum},message:"must be equal to one of the allowed values"};
+for(const key0 in data){
+if(!((((key0 === "foundAt") || (key0 === "foundInBorough")) || (key0 === "returnedTo")) || (key0 === "note"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4033,18 +4139,102 @@ vErrors.push(err1);
 }
 errors++;
 }
+}
+if(data.foundAt !== undefined){
+if(!(validate57(data.foundAt, {instancePath:instancePath+"/foundAt",parentData:data,parentDataProperty:"foundAt",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+errors = vErrors.length;
+}
+}
+if(data.foundInBorough !== undefined){
+if(!(validate75(data.foundInBorough, {instancePath:instancePath+"/foundInBorough",parentData:data,parentDataProperty:"foundInBorough",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
+errors = vErrors.length;
+}
+}
+if(data.returnedTo !== undefined){
+let data2 = data.returnedTo;
+if(typeof data2 !== "string"){
+const err2 = {instancePath:instancePath+"/returnedTo",schemaPath:"#/properties/returnedTo/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(!((((((data2 === "home") || (data2 === "care_placement")) || (data2 === "police_custody")) || (data2 === "hospital")) || (data2 === "other")) || (data2 === "unknown"))){
+const err3 = {instancePath:instancePath+"/returnedTo",schemaPath:"#/properties/returnedTo/enum",keyword:"enum",params:{allowedValues: schema45.properties.returnedTo.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.note !== undefined){
+let data3 = data.note;
+if(typeof data3 === "string"){
+if(func1(data3) > 4000){
+const err4 = {instancePath:instancePath+"/note",schemaPath:"#/properties/note/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(func1(data3) < 1){
+const err5 = {instancePath:instancePath+"/note",schemaPath:"#/properties/note/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/note",schemaPath:"#/properties/note/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+else {
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
 validate148.errors = vErrors;
 return errors === 0;
 }
-validate148.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate148.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
+exports.validateMissingEpisodeRegradeBody = validate151;
+const schema46 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/rest/missing-episode-regrade.schema.json","title":"MissingEpisodeRegradeBody","description":"Body of POST /v1/missing-episodes/{id}/risk-grades: police change the risk grade of an open episode. Up re-evaluates who is alerted and how urgently; down stops escalation above the new level.","type":"object","additionalProperties":false,"required":["riskGrade"],"properties":{"riskGrade":{"$ref":"../common/risk-grade.schema.json"},"reason":{"x-personal-data":true,"description":"Free text; stored verbatim and always rendered escaped.","type":"string","minLength":1,"maxLength":2000}}};
 const schema47 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/risk-grade.schema.json","title":"RiskGrade","description":"Police missing-person risk grade.","type":"string","enum":["very_low","low","medium","high"]};
 
-function validate151(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate152(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/common/risk-grade.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate151.evaluated;
+const evaluated0 = validate152.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4071,19 +4261,152 @@ vErrors.push(err1);
 }
 errors++;
 }
+validate152.errors = vErrors;
+return errors === 0;
+}
+validate152.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+
+function validate151(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://harbour.example/schemas/rest/missing-episode-regrade.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate151.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.riskGrade === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "riskGrade"},message:"must have required property '"+"riskGrade"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((key0 === "riskGrade") || (key0 === "reason"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.riskGrade !== undefined){
+if(!(validate152(data.riskGrade, {instancePath:instancePath+"/riskGrade",parentData:data,parentDataProperty:"riskGrade",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate152.errors : vErrors.concat(validate152.errors);
+errors = vErrors.length;
+}
+}
+if(data.reason !== undefined){
+let data1 = data.reason;
+if(typeof data1 === "string"){
+if(func1(data1) > 2000){
+const err2 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(func1(data1) < 1){
+const err3 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+else {
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
 validate151.errors = vErrors;
 return errors === 0;
 }
-validate151.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate151.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema48 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/uk-postcode.schema.json","title":"UkPostcode","description":"A UK postcode, with or without the space (e.g. SW1A 1AA).","type":"string","pattern":"^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}$"};
+exports.validateMissingEpisodeReportBody = validate154;
+const schema48 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/rest/missing-episode-report.schema.json","title":"MissingEpisodeReportBody","description":"Body of POST /v1/missing-episodes: a police force or local authority reports a missing person. Unknown properties are rejected so a misspelt field is never silently dropped. linkedReferralId names an NRM referral made through Harbour for this person, when the reporter knows it; safeguarding also links by name and date of birth or subjectReference.","type":"object","additionalProperties":false,"required":["child","traffickingMarkers","borough","riskGrade","lastSeenAt"],"properties":{"child":{"description":"The missing person. A person whose age is disputed is treated as a child.","type":"object","additionalProperties":false,"required":["gender"],"properties":{"ageYears":{"description":"Age in whole years; required unless ageDisputed is true.","type":"integer","minimum":0,"maximum":25},"ageDisputed":{"description":"True when the person's age is disputed (absent means false).","type":"boolean"},"dateOfBirth":{"x-personal-data":true,"description":"ISO 8601 calendar date (YYYY-MM-DD).","type":"string","format":"date"},"givenName":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":200},"familyName":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":200},"gender":{"$ref":"../common/gender.schema.json"},"subjectReference":{"x-personal-data":true,"description":"The reporter's stable reference for this person (e.g. the local authority's child case number); links repeat episodes even when names vary.","type":"string","minLength":1,"maxLength":100}},"if":{"type":"object","properties":{"ageDisputed":{"const":true}},"required":["ageDisputed"]},"else":{"required":["ageYears"]}},"traffickingMarkers":{"type":"array","uniqueItems":true,"items":{"$ref":"../common/trafficking-marker.schema.json"}},"borough":{"$ref":"../common/gss-code.schema.json"},"riskGrade":{"$ref":"../common/risk-grade.schema.json"},"lastSeenAt":{"$ref":"../common/date-time.schema.json"},"lastSeenLocation":{"type":"object","additionalProperties":false,"properties":{"postcode":{"$ref":"../common/uk-postcode.schema.json"},"description":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":1000}}},"circumstances":{"description":"Free text; may hold personal data.","x-personal-data":true,"type":"string","maxLength":4000},"reportingOfficer":{"description":"Who recipients should call back.","x-personal-data":true,"type":"object","additionalProperties":false,"required":["name","phone"],"properties":{"name":{"type":"string","minLength":1,"maxLength":200},"phone":{"type":"string","pattern":"^\\+?[0-9][0-9 ()-]{5,24}$"}}},"philomenaProfile":{"description":"Philomena profile prepared by the child's carers; shared with police recipients only.","x-personal-data":true,"type":"object","additionalProperties":false,"properties":{"description":{"type":"string","minLength":1,"maxLength":4000},"associates":{"type":"array","maxItems":50,"items":{"type":"string","minLength":1,"maxLength":500}},"places":{"type":"array","maxItems":50,"items":{"type":"string","minLength":1,"maxLength":500}},"photoReference":{"description":"Where police can fetch the photo (a case-management URL or reference); the photo itself never travels in Harbour.","type":"string","minLength":1,"maxLength":500}}},"linkedReferralId":{"$ref":"../common/uuid.schema.json"}}};
+const formats4 = require("ajv-formats/dist/formats").fullFormats.date;
+const schema49 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/trafficking-marker.schema.json","title":"TraffickingMarker","description":"Why a person is known or suspected to be linked to trafficking; any marker on a missing child makes the alert critical.","type":"string","enum":["open_nrm_referral","ictg_allocated","suspected_exploitation","unaccompanied","known_victim"]};
+
+function validate156(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://harbour.example/schemas/common/trafficking-marker.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate156.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(typeof data !== "string"){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!(((((data === "open_nrm_referral") || (data === "ictg_allocated")) || (data === "suspected_exploitation")) || (data === "unaccompanied")) || (data === "known_victim"))){
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema49.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate156.errors = vErrors;
+return errors === 0;
+}
+validate156.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+const schema50 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/uk-postcode.schema.json","title":"UkPostcode","description":"A UK postcode, with or without the space (e.g. SW1A 1AA).","type":"string","pattern":"^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}$"};
 const pattern9 = new RegExp("^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}$", "u");
 
-function validate154(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate161(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/common/uk-postcode.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate154.evaluated;
+const evaluated0 = validate161.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4112,18 +4435,18 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate154.errors = vErrors;
+validate161.errors = vErrors;
 return errors === 0;
 }
-validate154.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate161.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 const pattern10 = new RegExp("^\\+?[0-9][0-9 ()-]{5,24}$", "u");
 
-function validate146(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate154(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/rest/missing-episode-report.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate146.evaluated;
+const evaluated0 = validate154.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4182,7 +4505,7 @@ vErrors.push(err4);
 errors++;
 }
 for(const key0 in data){
-if(!(func10.call(schema45.properties, key0))){
+if(!(func10.call(schema48.properties, key0))){
 const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err5];
@@ -4286,7 +4609,7 @@ vErrors.push(err11);
 errors++;
 }
 for(const key1 in data0){
-if(!((((((key1 === "ageYears") || (key1 === "ageDisputed")) || (key1 === "dateOfBirth")) || (key1 === "givenName")) || (key1 === "familyName")) || (key1 === "gender"))){
+if(!(((((((key1 === "ageYears") || (key1 === "ageDisputed")) || (key1 === "dateOfBirth")) || (key1 === "givenName")) || (key1 === "familyName")) || (key1 === "gender")) || (key1 === "subjectReference"))){
 const err12 = {instancePath:instancePath+"/child",schemaPath:"#/properties/child/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err12];
@@ -4440,14 +4763,16 @@ errors++;
 }
 }
 if(data0.gender !== undefined){
-if(!(validate121(data0.gender, {instancePath:instancePath+"/child/gender",parentData:data0,parentDataProperty:"gender",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
+if(!(validate123(data0.gender, {instancePath:instancePath+"/child/gender",parentData:data0,parentDataProperty:"gender",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
 errors = vErrors.length;
 }
 }
-}
-else {
-const err25 = {instancePath:instancePath+"/child",schemaPath:"#/properties/child/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data0.subjectReference !== undefined){
+let data8 = data0.subjectReference;
+if(typeof data8 === "string"){
+if(func1(data8) > 100){
+const err25 = {instancePath:instancePath+"/child/subjectReference",schemaPath:"#/properties/child/properties/subjectReference/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -4456,30 +4781,63 @@ vErrors.push(err25);
 }
 errors++;
 }
-}
-if(data.traffickingMarkers !== undefined){
-let data8 = data.traffickingMarkers;
-if(Array.isArray(data8)){
-const len0 = data8.length;
-for(let i0=0; i0<len0; i0++){
-if(!(validate148(data8[i0], {instancePath:instancePath+"/traffickingMarkers/" + i0,parentData:data8,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
-errors = vErrors.length;
-}
-}
-let i1 = data8.length;
-let j0;
-if(i1 > 1){
-outer0:
-for(;i1--;){
-for(j0 = i1; j0--;){
-if(func0(data8[i1], data8[j0])){
-const err26 = {instancePath:instancePath+"/traffickingMarkers",schemaPath:"#/properties/traffickingMarkers/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
+if(func1(data8) < 1){
+const err26 = {instancePath:instancePath+"/child/subjectReference",schemaPath:"#/properties/child/properties/subjectReference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err26];
 }
 else {
 vErrors.push(err26);
+}
+errors++;
+}
+}
+else {
+const err27 = {instancePath:instancePath+"/child/subjectReference",schemaPath:"#/properties/child/properties/subjectReference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+}
+else {
+const err28 = {instancePath:instancePath+"/child",schemaPath:"#/properties/child/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+if(data.traffickingMarkers !== undefined){
+let data9 = data.traffickingMarkers;
+if(Array.isArray(data9)){
+const len0 = data9.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate156(data9[i0], {instancePath:instancePath+"/traffickingMarkers/" + i0,parentData:data9,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
+errors = vErrors.length;
+}
+}
+let i1 = data9.length;
+let j0;
+if(i1 > 1){
+outer0:
+for(;i1--;){
+for(j0 = i1; j0--;){
+if(func0(data9[i1], data9[j0])){
+const err29 = {instancePath:instancePath+"/traffickingMarkers",schemaPath:"#/properties/traffickingMarkers/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
 }
 errors++;
 break outer0;
@@ -4489,12 +4847,12 @@ break outer0;
 }
 }
 else {
-const err27 = {instancePath:instancePath+"/traffickingMarkers",schemaPath:"#/properties/traffickingMarkers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err30 = {instancePath:instancePath+"/traffickingMarkers",schemaPath:"#/properties/traffickingMarkers/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err27];
+vErrors = [err30];
 }
 else {
-vErrors.push(err27);
+vErrors.push(err30);
 }
 errors++;
 }
@@ -4506,8 +4864,8 @@ errors = vErrors.length;
 }
 }
 if(data.riskGrade !== undefined){
-if(!(validate151(data.riskGrade, {instancePath:instancePath+"/riskGrade",parentData:data,parentDataProperty:"riskGrade",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
+if(!(validate152(data.riskGrade, {instancePath:instancePath+"/riskGrade",parentData:data,parentDataProperty:"riskGrade",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate152.errors : vErrors.concat(validate152.errors);
 errors = vErrors.length;
 }
 }
@@ -4518,52 +4876,11 @@ errors = vErrors.length;
 }
 }
 if(data.lastSeenLocation !== undefined){
-let data13 = data.lastSeenLocation;
-if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
-for(const key2 in data13){
+let data14 = data.lastSeenLocation;
+if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
+for(const key2 in data14){
 if(!((key2 === "postcode") || (key2 === "description"))){
-const err28 = {instancePath:instancePath+"/lastSeenLocation",schemaPath:"#/properties/lastSeenLocation/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err28];
-}
-else {
-vErrors.push(err28);
-}
-errors++;
-}
-}
-if(data13.postcode !== undefined){
-if(!(validate154(data13.postcode, {instancePath:instancePath+"/lastSeenLocation/postcode",parentData:data13,parentDataProperty:"postcode",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate154.errors : vErrors.concat(validate154.errors);
-errors = vErrors.length;
-}
-}
-if(data13.description !== undefined){
-let data15 = data13.description;
-if(typeof data15 === "string"){
-if(func1(data15) > 1000){
-const err29 = {instancePath:instancePath+"/lastSeenLocation/description",schemaPath:"#/properties/lastSeenLocation/properties/description/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters"};
-if(vErrors === null){
-vErrors = [err29];
-}
-else {
-vErrors.push(err29);
-}
-errors++;
-}
-if(func1(data15) < 1){
-const err30 = {instancePath:instancePath+"/lastSeenLocation/description",schemaPath:"#/properties/lastSeenLocation/properties/description/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err30];
-}
-else {
-vErrors.push(err30);
-}
-errors++;
-}
-}
-else {
-const err31 = {instancePath:instancePath+"/lastSeenLocation/description",schemaPath:"#/properties/lastSeenLocation/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err31 = {instancePath:instancePath+"/lastSeenLocation",schemaPath:"#/properties/lastSeenLocation/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -4573,9 +4890,17 @@ vErrors.push(err31);
 errors++;
 }
 }
+if(data14.postcode !== undefined){
+if(!(validate161(data14.postcode, {instancePath:instancePath+"/lastSeenLocation/postcode",parentData:data14,parentDataProperty:"postcode",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+errors = vErrors.length;
 }
-else {
-const err32 = {instancePath:instancePath+"/lastSeenLocation",schemaPath:"#/properties/lastSeenLocation/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+if(data14.description !== undefined){
+let data16 = data14.description;
+if(typeof data16 === "string"){
+if(func1(data16) > 1000){
+const err32 = {instancePath:instancePath+"/lastSeenLocation/description",schemaPath:"#/properties/lastSeenLocation/properties/description/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -4584,12 +4909,8 @@ vErrors.push(err32);
 }
 errors++;
 }
-}
-if(data.circumstances !== undefined){
-let data16 = data.circumstances;
-if(typeof data16 === "string"){
-if(func1(data16) > 4000){
-const err33 = {instancePath:instancePath+"/circumstances",schemaPath:"#/properties/circumstances/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters"};
+if(func1(data16) < 1){
+const err33 = {instancePath:instancePath+"/lastSeenLocation/description",schemaPath:"#/properties/lastSeenLocation/properties/description/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -4600,7 +4921,7 @@ errors++;
 }
 }
 else {
-const err34 = {instancePath:instancePath+"/circumstances",schemaPath:"#/properties/circumstances/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err34 = {instancePath:instancePath+"/lastSeenLocation/description",schemaPath:"#/properties/lastSeenLocation/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -4610,11 +4931,9 @@ vErrors.push(err34);
 errors++;
 }
 }
-if(data.reportingOfficer !== undefined){
-let data17 = data.reportingOfficer;
-if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
-if(data17.name === undefined){
-const err35 = {instancePath:instancePath+"/reportingOfficer",schemaPath:"#/properties/reportingOfficer/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+}
+else {
+const err35 = {instancePath:instancePath+"/lastSeenLocation",schemaPath:"#/properties/lastSeenLocation/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -4623,8 +4942,12 @@ vErrors.push(err35);
 }
 errors++;
 }
-if(data17.phone === undefined){
-const err36 = {instancePath:instancePath+"/reportingOfficer",schemaPath:"#/properties/reportingOfficer/required",keyword:"required",params:{missingProperty: "phone"},message:"must have required property '"+"phone"+"'"};
+}
+if(data.circumstances !== undefined){
+let data17 = data.circumstances;
+if(typeof data17 === "string"){
+if(func1(data17) > 4000){
+const err36 = {instancePath:instancePath+"/circumstances",schemaPath:"#/properties/circumstances/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -4633,9 +4956,9 @@ vErrors.push(err36);
 }
 errors++;
 }
-for(const key3 in data17){
-if(!((key3 === "name") || (key3 === "phone"))){
-const err37 = {instancePath:instancePath+"/reportingOfficer",schemaPath:"#/properties/reportingOfficer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+}
+else {
+const err37 = {instancePath:instancePath+"/circumstances",schemaPath:"#/properties/circumstances/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -4645,11 +4968,11 @@ vErrors.push(err37);
 errors++;
 }
 }
-if(data17.name !== undefined){
-let data18 = data17.name;
-if(typeof data18 === "string"){
-if(func1(data18) > 200){
-const err38 = {instancePath:instancePath+"/reportingOfficer/name",schemaPath:"#/properties/reportingOfficer/properties/name/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+if(data.reportingOfficer !== undefined){
+let data18 = data.reportingOfficer;
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+if(data18.name === undefined){
+const err38 = {instancePath:instancePath+"/reportingOfficer",schemaPath:"#/properties/reportingOfficer/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -4658,8 +4981,8 @@ vErrors.push(err38);
 }
 errors++;
 }
-if(func1(data18) < 1){
-const err39 = {instancePath:instancePath+"/reportingOfficer/name",schemaPath:"#/properties/reportingOfficer/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data18.phone === undefined){
+const err39 = {instancePath:instancePath+"/reportingOfficer",schemaPath:"#/properties/reportingOfficer/required",keyword:"required",params:{missingProperty: "phone"},message:"must have required property '"+"phone"+"'"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -4668,9 +4991,9 @@ vErrors.push(err39);
 }
 errors++;
 }
-}
-else {
-const err40 = {instancePath:instancePath+"/reportingOfficer/name",schemaPath:"#/properties/reportingOfficer/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key3 in data18){
+if(!((key3 === "name") || (key3 === "phone"))){
+const err40 = {instancePath:instancePath+"/reportingOfficer",schemaPath:"#/properties/reportingOfficer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -4680,11 +5003,11 @@ vErrors.push(err40);
 errors++;
 }
 }
-if(data17.phone !== undefined){
-let data19 = data17.phone;
+if(data18.name !== undefined){
+let data19 = data18.name;
 if(typeof data19 === "string"){
-if(!pattern10.test(data19)){
-const err41 = {instancePath:instancePath+"/reportingOfficer/phone",schemaPath:"#/properties/reportingOfficer/properties/phone/pattern",keyword:"pattern",params:{pattern: "^\\+?[0-9][0-9 ()-]{5,24}$"},message:"must match pattern \""+"^\\+?[0-9][0-9 ()-]{5,24}$"+"\""};
+if(func1(data19) > 200){
+const err41 = {instancePath:instancePath+"/reportingOfficer/name",schemaPath:"#/properties/reportingOfficer/properties/name/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -4693,9 +5016,8 @@ vErrors.push(err41);
 }
 errors++;
 }
-}
-else {
-const err42 = {instancePath:instancePath+"/reportingOfficer/phone",schemaPath:"#/properties/reportingOfficer/properties/phone/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(func1(data19) < 1){
+const err42 = {instancePath:instancePath+"/reportingOfficer/name",schemaPath:"#/properties/reportingOfficer/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -4705,9 +5027,8 @@ vErrors.push(err42);
 errors++;
 }
 }
-}
 else {
-const err43 = {instancePath:instancePath+"/reportingOfficer",schemaPath:"#/properties/reportingOfficer/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err43 = {instancePath:instancePath+"/reportingOfficer/name",schemaPath:"#/properties/reportingOfficer/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -4717,12 +5038,11 @@ vErrors.push(err43);
 errors++;
 }
 }
-if(data.philomenaProfile !== undefined){
-let data20 = data.philomenaProfile;
-if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
-for(const key4 in data20){
-if(!(((key4 === "description") || (key4 === "associates")) || (key4 === "places"))){
-const err44 = {instancePath:instancePath+"/philomenaProfile",schemaPath:"#/properties/philomenaProfile/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+if(data18.phone !== undefined){
+let data20 = data18.phone;
+if(typeof data20 === "string"){
+if(!pattern10.test(data20)){
+const err44 = {instancePath:instancePath+"/reportingOfficer/phone",schemaPath:"#/properties/reportingOfficer/properties/phone/pattern",keyword:"pattern",params:{pattern: "^\\+?[0-9][0-9 ()-]{5,24}$"},message:"must match pattern \""+"^\\+?[0-9][0-9 ()-]{5,24}$"+"\""};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -4732,11 +5052,8 @@ vErrors.push(err44);
 errors++;
 }
 }
-if(data20.description !== undefined){
-let data21 = data20.description;
-if(typeof data21 === "string"){
-if(func1(data21) > 4000){
-const err45 = {instancePath:instancePath+"/philomenaProfile/description",schemaPath:"#/properties/philomenaProfile/properties/description/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters"};
+else {
+const err45 = {instancePath:instancePath+"/reportingOfficer/phone",schemaPath:"#/properties/reportingOfficer/properties/phone/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -4745,8 +5062,10 @@ vErrors.push(err45);
 }
 errors++;
 }
-if(func1(data21) < 1){
-const err46 = {instancePath:instancePath+"/philomenaProfile/description",schemaPath:"#/properties/philomenaProfile/properties/description/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+}
+else {
+const err46 = {instancePath:instancePath+"/reportingOfficer",schemaPath:"#/properties/reportingOfficer/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -4756,8 +5075,12 @@ vErrors.push(err46);
 errors++;
 }
 }
-else {
-const err47 = {instancePath:instancePath+"/philomenaProfile/description",schemaPath:"#/properties/philomenaProfile/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.philomenaProfile !== undefined){
+let data21 = data.philomenaProfile;
+if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
+for(const key4 in data21){
+if(!((((key4 === "description") || (key4 === "associates")) || (key4 === "places")) || (key4 === "photoReference"))){
+const err47 = {instancePath:instancePath+"/philomenaProfile",schemaPath:"#/properties/philomenaProfile/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -4767,11 +5090,11 @@ vErrors.push(err47);
 errors++;
 }
 }
-if(data20.associates !== undefined){
-let data22 = data20.associates;
-if(Array.isArray(data22)){
-if(data22.length > 50){
-const err48 = {instancePath:instancePath+"/philomenaProfile/associates",schemaPath:"#/properties/philomenaProfile/properties/associates/maxItems",keyword:"maxItems",params:{limit: 50},message:"must NOT have more than 50 items"};
+if(data21.description !== undefined){
+let data22 = data21.description;
+if(typeof data22 === "string"){
+if(func1(data22) > 4000){
+const err48 = {instancePath:instancePath+"/philomenaProfile/description",schemaPath:"#/properties/philomenaProfile/properties/description/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -4780,12 +5103,8 @@ vErrors.push(err48);
 }
 errors++;
 }
-const len1 = data22.length;
-for(let i2=0; i2<len1; i2++){
-let data23 = data22[i2];
-if(typeof data23 === "string"){
-if(func1(data23) > 500){
-const err49 = {instancePath:instancePath+"/philomenaProfile/associates/" + i2,schemaPath:"#/properties/philomenaProfile/properties/associates/items/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
+if(func1(data22) < 1){
+const err49 = {instancePath:instancePath+"/philomenaProfile/description",schemaPath:"#/properties/philomenaProfile/properties/description/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -4794,8 +5113,9 @@ vErrors.push(err49);
 }
 errors++;
 }
-if(func1(data23) < 1){
-const err50 = {instancePath:instancePath+"/philomenaProfile/associates/" + i2,schemaPath:"#/properties/philomenaProfile/properties/associates/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err50 = {instancePath:instancePath+"/philomenaProfile/description",schemaPath:"#/properties/philomenaProfile/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -4805,8 +5125,11 @@ vErrors.push(err50);
 errors++;
 }
 }
-else {
-const err51 = {instancePath:instancePath+"/philomenaProfile/associates/" + i2,schemaPath:"#/properties/philomenaProfile/properties/associates/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data21.associates !== undefined){
+let data23 = data21.associates;
+if(Array.isArray(data23)){
+if(data23.length > 50){
+const err51 = {instancePath:instancePath+"/philomenaProfile/associates",schemaPath:"#/properties/philomenaProfile/properties/associates/maxItems",keyword:"maxItems",params:{limit: 50},message:"must NOT have more than 50 items"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -4815,10 +5138,12 @@ vErrors.push(err51);
 }
 errors++;
 }
-}
-}
-else {
-const err52 = {instancePath:instancePath+"/philomenaProfile/associates",schemaPath:"#/properties/philomenaProfile/properties/associates/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const len1 = data23.length;
+for(let i2=0; i2<len1; i2++){
+let data24 = data23[i2];
+if(typeof data24 === "string"){
+if(func1(data24) > 500){
+const err52 = {instancePath:instancePath+"/philomenaProfile/associates/" + i2,schemaPath:"#/properties/philomenaProfile/properties/associates/items/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -4827,12 +5152,8 @@ vErrors.push(err52);
 }
 errors++;
 }
-}
-if(data20.places !== undefined){
-let data24 = data20.places;
-if(Array.isArray(data24)){
-if(data24.length > 50){
-const err53 = {instancePath:instancePath+"/philomenaProfile/places",schemaPath:"#/properties/philomenaProfile/properties/places/maxItems",keyword:"maxItems",params:{limit: 50},message:"must NOT have more than 50 items"};
+if(func1(data24) < 1){
+const err53 = {instancePath:instancePath+"/philomenaProfile/associates/" + i2,schemaPath:"#/properties/philomenaProfile/properties/associates/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -4841,12 +5162,9 @@ vErrors.push(err53);
 }
 errors++;
 }
-const len2 = data24.length;
-for(let i3=0; i3<len2; i3++){
-let data25 = data24[i3];
-if(typeof data25 === "string"){
-if(func1(data25) > 500){
-const err54 = {instancePath:instancePath+"/philomenaProfile/places/" + i3,schemaPath:"#/properties/philomenaProfile/properties/places/items/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
+}
+else {
+const err54 = {instancePath:instancePath+"/philomenaProfile/associates/" + i2,schemaPath:"#/properties/philomenaProfile/properties/associates/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -4855,8 +5173,10 @@ vErrors.push(err54);
 }
 errors++;
 }
-if(func1(data25) < 1){
-const err55 = {instancePath:instancePath+"/philomenaProfile/places/" + i3,schemaPath:"#/properties/philomenaProfile/properties/places/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+}
+else {
+const err55 = {instancePath:instancePath+"/philomenaProfile/associates",schemaPath:"#/properties/philomenaProfile/properties/associates/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -4866,8 +5186,11 @@ vErrors.push(err55);
 errors++;
 }
 }
-else {
-const err56 = {instancePath:instancePath+"/philomenaProfile/places/" + i3,schemaPath:"#/properties/philomenaProfile/properties/places/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data21.places !== undefined){
+let data25 = data21.places;
+if(Array.isArray(data25)){
+if(data25.length > 50){
+const err56 = {instancePath:instancePath+"/philomenaProfile/places",schemaPath:"#/properties/philomenaProfile/properties/places/maxItems",keyword:"maxItems",params:{limit: 50},message:"must NOT have more than 50 items"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -4876,10 +5199,12 @@ vErrors.push(err56);
 }
 errors++;
 }
-}
-}
-else {
-const err57 = {instancePath:instancePath+"/philomenaProfile/places",schemaPath:"#/properties/philomenaProfile/properties/places/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const len2 = data25.length;
+for(let i3=0; i3<len2; i3++){
+let data26 = data25[i3];
+if(typeof data26 === "string"){
+if(func1(data26) > 500){
+const err57 = {instancePath:instancePath+"/philomenaProfile/places/" + i3,schemaPath:"#/properties/philomenaProfile/properties/places/items/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -4888,10 +5213,8 @@ vErrors.push(err57);
 }
 errors++;
 }
-}
-}
-else {
-const err58 = {instancePath:instancePath+"/philomenaProfile",schemaPath:"#/properties/philomenaProfile/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(func1(data26) < 1){
+const err58 = {instancePath:instancePath+"/philomenaProfile/places/" + i3,schemaPath:"#/properties/philomenaProfile/properties/places/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -4901,9 +5224,8 @@ vErrors.push(err58);
 errors++;
 }
 }
-}
 else {
-const err59 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err59 = {instancePath:instancePath+"/philomenaProfile/places/" + i3,schemaPath:"#/properties/philomenaProfile/properties/places/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -4912,19 +5234,96 @@ vErrors.push(err59);
 }
 errors++;
 }
-validate146.errors = vErrors;
+}
+}
+else {
+const err60 = {instancePath:instancePath+"/philomenaProfile/places",schemaPath:"#/properties/philomenaProfile/properties/places/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+}
+if(data21.photoReference !== undefined){
+let data27 = data21.photoReference;
+if(typeof data27 === "string"){
+if(func1(data27) > 500){
+const err61 = {instancePath:instancePath+"/philomenaProfile/photoReference",schemaPath:"#/properties/philomenaProfile/properties/photoReference/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+if(func1(data27) < 1){
+const err62 = {instancePath:instancePath+"/philomenaProfile/photoReference",schemaPath:"#/properties/philomenaProfile/properties/photoReference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+}
+else {
+const err63 = {instancePath:instancePath+"/philomenaProfile/photoReference",schemaPath:"#/properties/philomenaProfile/properties/photoReference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
+}
+errors++;
+}
+}
+}
+else {
+const err64 = {instancePath:instancePath+"/philomenaProfile",schemaPath:"#/properties/philomenaProfile/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
+}
+errors++;
+}
+}
+if(data.linkedReferralId !== undefined){
+if(!(validate53(data.linkedReferralId, {instancePath:instancePath+"/linkedReferralId",parentData:data,parentDataProperty:"linkedReferralId",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err65 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
+}
+errors++;
+}
+validate154.errors = vErrors;
 return errors === 0;
 }
-validate146.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate154.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateMissingEpisodeReported = validate156;
-const schema49 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.missing-episode.reported.schema.json","title":"MissingEpisodeReported","description":"A person was reported missing. Everything outside 'personal', 'reportingOfficer', 'circumstances' and the last-seen description is free of personal data.","x-status":"stable","type":"object","additionalProperties":false,"required":["episodeId","reportedBy","reportedAt","child","isChild","traffickingMarkers","borough","riskGrade","lastSeenAt"],"properties":{"episodeId":{"$ref":"../common/uuid.schema.json"},"reportedBy":{"$ref":"../common/organisation-ref.schema.json"},"reportedAt":{"$ref":"../common/date-time.schema.json"},"child":{"type":"object","additionalProperties":false,"required":["ageDisputed","gender"],"properties":{"ageYears":{"description":"Absent only when the age is disputed and unknown.","type":"integer","minimum":0,"maximum":25},"ageDisputed":{"type":"boolean"},"gender":{"$ref":"../common/gender.schema.json"}},"if":{"type":"object","properties":{"ageDisputed":{"const":false}},"required":["ageDisputed"]},"then":{"required":["ageYears"]}},"isChild":{"description":"Under 18, or age disputed (a person whose age is disputed is treated as a child).","type":"boolean"},"traffickingMarkers":{"type":"array","uniqueItems":true,"items":{"$ref":"../common/trafficking-marker.schema.json"}},"borough":{"$ref":"../common/gss-code.schema.json"},"riskGrade":{"$ref":"../common/risk-grade.schema.json"},"lastSeenAt":{"$ref":"../common/date-time.schema.json"},"lastSeenLocation":{"type":"object","additionalProperties":false,"properties":{"postcode":{"$ref":"../common/uk-postcode.schema.json"},"description":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":1000}}},"circumstances":{"x-personal-data":true,"type":"string","maxLength":4000},"reportingOfficer":{"x-personal-data":true,"type":"object","additionalProperties":false,"required":["name","phone"],"properties":{"name":{"type":"string","minLength":1,"maxLength":200},"phone":{"type":"string","maxLength":30}}},"personal":{"description":"Identifying details; released only to recipients with a lawful need (the Philomena profile to police only). Absent when none were given.","x-personal-data":true,"type":"object","additionalProperties":false,"properties":{"givenName":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":200},"familyName":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":200},"dateOfBirth":{"x-personal-data":true,"type":"string","format":"date"},"philomenaProfile":{"x-personal-data":true,"type":"object","additionalProperties":false,"properties":{"description":{"type":"string","minLength":1,"maxLength":4000},"associates":{"type":"array","maxItems":50,"items":{"type":"string","minLength":1,"maxLength":500}},"places":{"type":"array","maxItems":50,"items":{"type":"string","minLength":1,"maxLength":500}}}}}}},"allOf":[{"description":"A disputed age is always treated as a child's.","if":{"type":"object","properties":{"child":{"type":"object","properties":{"ageDisputed":{"const":true}},"required":["ageDisputed"]}},"required":["child"]},"then":{"type":"object","properties":{"isChild":{"const":true}}}},{"description":"isChild agrees with an undisputed age.","if":{"type":"object","properties":{"child":{"type":"object","properties":{"ageDisputed":{"const":false},"ageYears":{"type":"integer","maximum":17}},"required":["ageDisputed","ageYears"]}},"required":["child"]},"then":{"type":"object","properties":{"isChild":{"const":true}}}},{"if":{"type":"object","properties":{"child":{"type":"object","properties":{"ageDisputed":{"const":false},"ageYears":{"type":"integer","minimum":18}},"required":["ageDisputed","ageYears"]}},"required":["child"]},"then":{"type":"object","properties":{"isChild":{"const":false}}}}]};
+exports.validateMissingEpisodeReported = validate164;
+const schema51 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.missing-episode.reported.schema.json","title":"MissingEpisodeReported","description":"A person was reported missing. Everything outside 'personal', 'reportingOfficer', 'circumstances' and the last-seen description is free of personal data. linkedReferralId is an NRM referral the reporter linked to the episode.","x-status":"stable","type":"object","additionalProperties":false,"required":["episodeId","reportedBy","reportedAt","child","isChild","traffickingMarkers","borough","riskGrade","lastSeenAt"],"properties":{"episodeId":{"$ref":"../common/uuid.schema.json"},"reportedBy":{"$ref":"../common/organisation-ref.schema.json"},"reportedAt":{"$ref":"../common/date-time.schema.json"},"child":{"type":"object","additionalProperties":false,"required":["ageDisputed","gender"],"properties":{"ageYears":{"description":"Absent only when the age is disputed and unknown.","type":"integer","minimum":0,"maximum":25},"ageDisputed":{"type":"boolean"},"gender":{"$ref":"../common/gender.schema.json"}},"if":{"type":"object","properties":{"ageDisputed":{"const":false}},"required":["ageDisputed"]},"then":{"required":["ageYears"]}},"isChild":{"description":"Under 18, or age disputed (a person whose age is disputed is treated as a child).","type":"boolean"},"traffickingMarkers":{"type":"array","uniqueItems":true,"items":{"$ref":"../common/trafficking-marker.schema.json"}},"borough":{"$ref":"../common/gss-code.schema.json"},"riskGrade":{"$ref":"../common/risk-grade.schema.json"},"lastSeenAt":{"$ref":"../common/date-time.schema.json"},"lastSeenLocation":{"type":"object","additionalProperties":false,"properties":{"postcode":{"$ref":"../common/uk-postcode.schema.json"},"description":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":1000}}},"circumstances":{"x-personal-data":true,"type":"string","maxLength":4000},"reportingOfficer":{"x-personal-data":true,"type":"object","additionalProperties":false,"required":["name","phone"],"properties":{"name":{"type":"string","minLength":1,"maxLength":200},"phone":{"type":"string","maxLength":30}}},"personal":{"description":"Identifying details; released only to recipients with a lawful need (the Philomena profile to police only). Absent when none were given.","x-personal-data":true,"type":"object","additionalProperties":false,"properties":{"givenName":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":200},"familyName":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":200},"dateOfBirth":{"x-personal-data":true,"type":"string","format":"date"},"philomenaProfile":{"x-personal-data":true,"type":"object","additionalProperties":false,"properties":{"description":{"type":"string","minLength":1,"maxLength":4000},"associates":{"type":"array","maxItems":50,"items":{"type":"string","minLength":1,"maxLength":500}},"places":{"type":"array","maxItems":50,"items":{"type":"string","minLength":1,"maxLength":500}},"photoReference":{"type":"string","minLength":1,"maxLength":500}}},"subjectReference":{"x-personal-data":true,"description":"The reporter's stable reference for the person; links repeat episodes.","type":"string","minLength":1,"maxLength":100}}},"linkedReferralId":{"$ref":"../common/uuid.schema.json"}},"allOf":[{"description":"A disputed age is always treated as a child's.","if":{"type":"object","properties":{"child":{"type":"object","properties":{"ageDisputed":{"const":true}},"required":["ageDisputed"]}},"required":["child"]},"then":{"type":"object","properties":{"isChild":{"const":true}}}},{"description":"isChild agrees with an undisputed age.","if":{"type":"object","properties":{"child":{"type":"object","properties":{"ageDisputed":{"const":false},"ageYears":{"type":"integer","maximum":17}},"required":["ageDisputed","ageYears"]}},"required":["child"]},"then":{"type":"object","properties":{"isChild":{"const":true}}}},{"if":{"type":"object","properties":{"child":{"type":"object","properties":{"ageDisputed":{"const":false},"ageYears":{"type":"integer","minimum":18}},"required":["ageDisputed","ageYears"]}},"required":["child"]},"then":{"type":"object","properties":{"isChild":{"const":false}}}}]};
 
-function validate156(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate164(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/events/harbour.missing-episode.reported.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate156.evaluated;
+const evaluated0 = validate164.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5500,7 +5899,7 @@ vErrors.push(err36);
 errors++;
 }
 for(const key0 in data){
-if(!(func10.call(schema49.properties, key0))){
+if(!(func10.call(schema51.properties, key0))){
 const err37 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err37];
@@ -5518,8 +5917,8 @@ errors = vErrors.length;
 }
 }
 if(data.reportedBy !== undefined){
-if(!(validate115(data.reportedBy, {instancePath:instancePath+"/reportedBy",parentData:data,parentDataProperty:"reportedBy",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+if(!(validate117(data.reportedBy, {instancePath:instancePath+"/reportedBy",parentData:data,parentDataProperty:"reportedBy",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
 errors = vErrors.length;
 }
 }
@@ -5691,8 +6090,8 @@ errors++;
 }
 }
 if(data14.gender !== undefined){
-if(!(validate121(data14.gender, {instancePath:instancePath+"/child/gender",parentData:data14,parentDataProperty:"gender",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
+if(!(validate123(data14.gender, {instancePath:instancePath+"/child/gender",parentData:data14,parentDataProperty:"gender",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
 errors = vErrors.length;
 }
 }
@@ -5725,8 +6124,8 @@ let data20 = data.traffickingMarkers;
 if(Array.isArray(data20)){
 const len0 = data20.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate148(data20[i0], {instancePath:instancePath+"/traffickingMarkers/" + i0,parentData:data20,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+if(!(validate156(data20[i0], {instancePath:instancePath+"/traffickingMarkers/" + i0,parentData:data20,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
 errors = vErrors.length;
 }
 }
@@ -5769,8 +6168,8 @@ errors = vErrors.length;
 }
 }
 if(data.riskGrade !== undefined){
-if(!(validate151(data.riskGrade, {instancePath:instancePath+"/riskGrade",parentData:data,parentDataProperty:"riskGrade",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
+if(!(validate152(data.riskGrade, {instancePath:instancePath+"/riskGrade",parentData:data,parentDataProperty:"riskGrade",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate152.errors : vErrors.concat(validate152.errors);
 errors = vErrors.length;
 }
 }
@@ -5796,8 +6195,8 @@ errors++;
 }
 }
 if(data25.postcode !== undefined){
-if(!(validate154(data25.postcode, {instancePath:instancePath+"/lastSeenLocation/postcode",parentData:data25,parentDataProperty:"postcode",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate154.errors : vErrors.concat(validate154.errors);
+if(!(validate161(data25.postcode, {instancePath:instancePath+"/lastSeenLocation/postcode",parentData:data25,parentDataProperty:"postcode",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
 errors = vErrors.length;
 }
 }
@@ -5984,7 +6383,7 @@ if(data.personal !== undefined){
 let data32 = data.personal;
 if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
 for(const key4 in data32){
-if(!((((key4 === "givenName") || (key4 === "familyName")) || (key4 === "dateOfBirth")) || (key4 === "philomenaProfile"))){
+if(!(((((key4 === "givenName") || (key4 === "familyName")) || (key4 === "dateOfBirth")) || (key4 === "philomenaProfile")) || (key4 === "subjectReference"))){
 const err70 = {instancePath:instancePath+"/personal",schemaPath:"#/properties/personal/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err70];
@@ -6094,7 +6493,7 @@ if(data32.philomenaProfile !== undefined){
 let data36 = data32.philomenaProfile;
 if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
 for(const key5 in data36){
-if(!(((key5 === "description") || (key5 === "associates")) || (key5 === "places"))){
+if(!((((key5 === "description") || (key5 === "associates")) || (key5 === "places")) || (key5 === "photoReference"))){
 const err79 = {instancePath:instancePath+"/personal/philomenaProfile",schemaPath:"#/properties/personal/properties/philomenaProfile/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err79];
@@ -6262,9 +6661,11 @@ vErrors.push(err92);
 errors++;
 }
 }
-}
-else {
-const err93 = {instancePath:instancePath+"/personal/philomenaProfile",schemaPath:"#/properties/personal/properties/philomenaProfile/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data36.photoReference !== undefined){
+let data42 = data36.photoReference;
+if(typeof data42 === "string"){
+if(func1(data42) > 500){
+const err93 = {instancePath:instancePath+"/personal/philomenaProfile/photoReference",schemaPath:"#/properties/personal/properties/philomenaProfile/properties/photoReference/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -6273,10 +6674,8 @@ vErrors.push(err93);
 }
 errors++;
 }
-}
-}
-else {
-const err94 = {instancePath:instancePath+"/personal",schemaPath:"#/properties/personal/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(func1(data42) < 1){
+const err94 = {instancePath:instancePath+"/personal/philomenaProfile/photoReference",schemaPath:"#/properties/personal/properties/philomenaProfile/properties/photoReference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -6286,9 +6685,8 @@ vErrors.push(err94);
 errors++;
 }
 }
-}
 else {
-const err95 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err95 = {instancePath:instancePath+"/personal/philomenaProfile/photoReference",schemaPath:"#/properties/personal/properties/philomenaProfile/properties/photoReference/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -6297,19 +6695,236 @@ vErrors.push(err95);
 }
 errors++;
 }
-validate156.errors = vErrors;
+}
+}
+else {
+const err96 = {instancePath:instancePath+"/personal/philomenaProfile",schemaPath:"#/properties/personal/properties/philomenaProfile/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err96];
+}
+else {
+vErrors.push(err96);
+}
+errors++;
+}
+}
+if(data32.subjectReference !== undefined){
+let data43 = data32.subjectReference;
+if(typeof data43 === "string"){
+if(func1(data43) > 100){
+const err97 = {instancePath:instancePath+"/personal/subjectReference",schemaPath:"#/properties/personal/properties/subjectReference/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
+if(vErrors === null){
+vErrors = [err97];
+}
+else {
+vErrors.push(err97);
+}
+errors++;
+}
+if(func1(data43) < 1){
+const err98 = {instancePath:instancePath+"/personal/subjectReference",schemaPath:"#/properties/personal/properties/subjectReference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err98];
+}
+else {
+vErrors.push(err98);
+}
+errors++;
+}
+}
+else {
+const err99 = {instancePath:instancePath+"/personal/subjectReference",schemaPath:"#/properties/personal/properties/subjectReference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err99];
+}
+else {
+vErrors.push(err99);
+}
+errors++;
+}
+}
+}
+else {
+const err100 = {instancePath:instancePath+"/personal",schemaPath:"#/properties/personal/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err100];
+}
+else {
+vErrors.push(err100);
+}
+errors++;
+}
+}
+if(data.linkedReferralId !== undefined){
+if(!(validate53(data.linkedReferralId, {instancePath:instancePath+"/linkedReferralId",parentData:data,parentDataProperty:"linkedReferralId",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err101 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err101];
+}
+else {
+vErrors.push(err101);
+}
+errors++;
+}
+validate164.errors = vErrors;
 return errors === 0;
 }
-validate156.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate164.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateMissingEpisodeRiskRegraded = validate166;
-const schema50 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.missing-episode.risk-regraded.schema.json","title":"MissingEpisodeRiskRegraded","description":"Police changed the risk grade of an open missing episode.","x-status":"provisional","type":"object","additionalProperties":false,"required":["episodeId","regradedBy","regradedAt","previousRiskGrade","riskGrade"],"properties":{"episodeId":{"$ref":"../common/uuid.schema.json"},"regradedBy":{"$ref":"../common/organisation-ref.schema.json"},"regradedAt":{"$ref":"../common/date-time.schema.json"},"previousRiskGrade":{"$ref":"../common/risk-grade.schema.json"},"riskGrade":{"$ref":"../common/risk-grade.schema.json"},"reason":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":2000}}};
+exports.validateMissingEpisodeReturnInterviewRecorded = validate175;
+const schema52 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.missing-episode.return-interview-recorded.schema.json","title":"MissingEpisodeReturnInterviewRecorded","description":"The local authority marked the return home interview done (or offered and declined); its reminder stops.","x-status":"provisional","type":"object","additionalProperties":false,"required":["episodeId","recordedBy","recordedAt","outcome","completedAt"],"properties":{"episodeId":{"$ref":"../common/uuid.schema.json"},"recordedBy":{"$ref":"../common/organisation-ref.schema.json"},"recordedAt":{"$ref":"../common/date-time.schema.json"},"outcome":{"type":"string","enum":["completed","declined"]},"completedAt":{"$ref":"../common/date-time.schema.json"}}};
 
-function validate166(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate175(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://harbour.example/schemas/events/harbour.missing-episode.return-interview-recorded.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate175.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.episodeId === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "episodeId"},message:"must have required property '"+"episodeId"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.recordedBy === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "recordedBy"},message:"must have required property '"+"recordedBy"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.recordedAt === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "recordedAt"},message:"must have required property '"+"recordedAt"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.outcome === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "outcome"},message:"must have required property '"+"outcome"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.completedAt === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "completedAt"},message:"must have required property '"+"completedAt"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((((key0 === "episodeId") || (key0 === "recordedBy")) || (key0 === "recordedAt")) || (key0 === "outcome")) || (key0 === "completedAt"))){
+const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.episodeId !== undefined){
+if(!(validate53(data.episodeId, {instancePath:instancePath+"/episodeId",parentData:data,parentDataProperty:"episodeId",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+}
+if(data.recordedBy !== undefined){
+if(!(validate117(data.recordedBy, {instancePath:instancePath+"/recordedBy",parentData:data,parentDataProperty:"recordedBy",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
+errors = vErrors.length;
+}
+}
+if(data.recordedAt !== undefined){
+if(!(validate57(data.recordedAt, {instancePath:instancePath+"/recordedAt",parentData:data,parentDataProperty:"recordedAt",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+errors = vErrors.length;
+}
+}
+if(data.outcome !== undefined){
+let data3 = data.outcome;
+if(typeof data3 !== "string"){
+const err6 = {instancePath:instancePath+"/outcome",schemaPath:"#/properties/outcome/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(!((data3 === "completed") || (data3 === "declined"))){
+const err7 = {instancePath:instancePath+"/outcome",schemaPath:"#/properties/outcome/enum",keyword:"enum",params:{allowedValues: schema52.properties.outcome.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.completedAt !== undefined){
+if(!(validate57(data.completedAt, {instancePath:instancePath+"/completedAt",parentData:data,parentDataProperty:"completedAt",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+validate175.errors = vErrors;
+return errors === 0;
+}
+validate175.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+exports.validateMissingEpisodeRiskRegraded = validate180;
+const schema53 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.missing-episode.risk-regraded.schema.json","title":"MissingEpisodeRiskRegraded","description":"Police changed the risk grade of an open missing episode.","x-status":"provisional","type":"object","additionalProperties":false,"required":["episodeId","regradedBy","regradedAt","previousRiskGrade","riskGrade"],"properties":{"episodeId":{"$ref":"../common/uuid.schema.json"},"regradedBy":{"$ref":"../common/organisation-ref.schema.json"},"regradedAt":{"$ref":"../common/date-time.schema.json"},"previousRiskGrade":{"$ref":"../common/risk-grade.schema.json"},"riskGrade":{"$ref":"../common/risk-grade.schema.json"},"reason":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":2000}}};
+
+function validate180(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/events/harbour.missing-episode.risk-regraded.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate166.evaluated;
+const evaluated0 = validate180.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6386,8 +7001,8 @@ errors = vErrors.length;
 }
 }
 if(data.regradedBy !== undefined){
-if(!(validate115(data.regradedBy, {instancePath:instancePath+"/regradedBy",parentData:data,parentDataProperty:"regradedBy",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+if(!(validate117(data.regradedBy, {instancePath:instancePath+"/regradedBy",parentData:data,parentDataProperty:"regradedBy",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
 errors = vErrors.length;
 }
 }
@@ -6398,14 +7013,14 @@ errors = vErrors.length;
 }
 }
 if(data.previousRiskGrade !== undefined){
-if(!(validate151(data.previousRiskGrade, {instancePath:instancePath+"/previousRiskGrade",parentData:data,parentDataProperty:"previousRiskGrade",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
+if(!(validate152(data.previousRiskGrade, {instancePath:instancePath+"/previousRiskGrade",parentData:data,parentDataProperty:"previousRiskGrade",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate152.errors : vErrors.concat(validate152.errors);
 errors = vErrors.length;
 }
 }
 if(data.riskGrade !== undefined){
-if(!(validate151(data.riskGrade, {instancePath:instancePath+"/riskGrade",parentData:data,parentDataProperty:"riskGrade",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
+if(!(validate152(data.riskGrade, {instancePath:instancePath+"/riskGrade",parentData:data,parentDataProperty:"riskGrade",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate152.errors : vErrors.concat(validate152.errors);
 errors = vErrors.length;
 }
 }
@@ -6455,19 +7070,469 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate166.errors = vErrors;
+validate180.errors = vErrors;
 return errors === 0;
 }
-validate166.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate180.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateOperationCancelled = validate172;
-const schema51 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.operation.cancelled.schema.json","title":"OperationCancelled","description":"A planned operation will not go ahead.","x-status":"provisional","type":"object","additionalProperties":false,"required":["operationId","cancelledBy","cancelledAt"],"properties":{"operationId":{"$ref":"../common/uuid.schema.json"},"cancelledBy":{"$ref":"../common/organisation-ref.schema.json"},"cancelledAt":{"$ref":"../common/date-time.schema.json"},"reason":{"type":"string","minLength":1,"maxLength":1000,"description":"Shared with every recipient: no personal data."}}};
+exports.validateMissingEpisodeUpdateBody = validate186;
+const schema54 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/rest/missing-episode-update.schema.json","title":"MissingEpisodeUpdateBody","description":"Body of POST /v1/missing-episodes/{id}/updates: a sighting or other update on an open episode, passed to everyone already alerted. seenAt (a sighting's time) must not be in the future nor before the episode's last-seen time.","type":"object","additionalProperties":false,"required":["kind","note"],"properties":{"kind":{"type":"string","enum":["sighting","update"]},"seenAt":{"$ref":"../common/date-time.schema.json"},"location":{"type":"object","additionalProperties":false,"properties":{"postcode":{"$ref":"../common/uk-postcode.schema.json"},"borough":{"$ref":"../common/gss-code.schema.json"},"description":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":1000}}},"note":{"x-personal-data":true,"description":"Free text; stored verbatim and always rendered escaped.","type":"string","minLength":1,"maxLength":4000}}};
 
-function validate172(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate186(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://harbour.example/schemas/rest/missing-episode-update.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate186.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.kind === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.note === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "note"},message:"must have required property '"+"note"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((((key0 === "kind") || (key0 === "seenAt")) || (key0 === "location")) || (key0 === "note"))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.kind !== undefined){
+let data0 = data.kind;
+if(typeof data0 !== "string"){
+const err3 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(!((data0 === "sighting") || (data0 === "update"))){
+const err4 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema54.properties.kind.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.seenAt !== undefined){
+if(!(validate57(data.seenAt, {instancePath:instancePath+"/seenAt",parentData:data,parentDataProperty:"seenAt",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+errors = vErrors.length;
+}
+}
+if(data.location !== undefined){
+let data2 = data.location;
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+for(const key1 in data2){
+if(!(((key1 === "postcode") || (key1 === "borough")) || (key1 === "description"))){
+const err5 = {instancePath:instancePath+"/location",schemaPath:"#/properties/location/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data2.postcode !== undefined){
+if(!(validate161(data2.postcode, {instancePath:instancePath+"/location/postcode",parentData:data2,parentDataProperty:"postcode",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+errors = vErrors.length;
+}
+}
+if(data2.borough !== undefined){
+if(!(validate75(data2.borough, {instancePath:instancePath+"/location/borough",parentData:data2,parentDataProperty:"borough",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
+errors = vErrors.length;
+}
+}
+if(data2.description !== undefined){
+let data5 = data2.description;
+if(typeof data5 === "string"){
+if(func1(data5) > 1000){
+const err6 = {instancePath:instancePath+"/location/description",schemaPath:"#/properties/location/properties/description/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(func1(data5) < 1){
+const err7 = {instancePath:instancePath+"/location/description",schemaPath:"#/properties/location/properties/description/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/location/description",schemaPath:"#/properties/location/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/location",schemaPath:"#/properties/location/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.note !== undefined){
+let data6 = data.note;
+if(typeof data6 === "string"){
+if(func1(data6) > 4000){
+const err10 = {instancePath:instancePath+"/note",schemaPath:"#/properties/note/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(func1(data6) < 1){
+const err11 = {instancePath:instancePath+"/note",schemaPath:"#/properties/note/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/note",schemaPath:"#/properties/note/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+}
+else {
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+validate186.errors = vErrors;
+return errors === 0;
+}
+validate186.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+exports.validateMissingEpisodeUpdated = validate190;
+const schema55 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.missing-episode.updated.schema.json","title":"MissingEpisodeUpdated","description":"A sighting or other update on an open missing episode; passed to everyone already alerted.","x-status":"provisional","type":"object","additionalProperties":false,"required":["episodeId","recordedBy","recordedAt","kind","note"],"properties":{"episodeId":{"$ref":"../common/uuid.schema.json"},"recordedBy":{"$ref":"../common/organisation-ref.schema.json"},"recordedAt":{"$ref":"../common/date-time.schema.json"},"kind":{"type":"string","enum":["sighting","update"]},"seenAt":{"$ref":"../common/date-time.schema.json"},"location":{"type":"object","additionalProperties":false,"properties":{"postcode":{"$ref":"../common/uk-postcode.schema.json"},"borough":{"$ref":"../common/gss-code.schema.json"},"description":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":1000}}},"note":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":4000}}};
+
+function validate190(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://harbour.example/schemas/events/harbour.missing-episode.updated.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate190.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.episodeId === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "episodeId"},message:"must have required property '"+"episodeId"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.recordedBy === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "recordedBy"},message:"must have required property '"+"recordedBy"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.recordedAt === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "recordedAt"},message:"must have required property '"+"recordedAt"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.kind === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.note === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "note"},message:"must have required property '"+"note"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((((((key0 === "episodeId") || (key0 === "recordedBy")) || (key0 === "recordedAt")) || (key0 === "kind")) || (key0 === "seenAt")) || (key0 === "location")) || (key0 === "note"))){
+const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.episodeId !== undefined){
+if(!(validate53(data.episodeId, {instancePath:instancePath+"/episodeId",parentData:data,parentDataProperty:"episodeId",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+}
+if(data.recordedBy !== undefined){
+if(!(validate117(data.recordedBy, {instancePath:instancePath+"/recordedBy",parentData:data,parentDataProperty:"recordedBy",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
+errors = vErrors.length;
+}
+}
+if(data.recordedAt !== undefined){
+if(!(validate57(data.recordedAt, {instancePath:instancePath+"/recordedAt",parentData:data,parentDataProperty:"recordedAt",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+errors = vErrors.length;
+}
+}
+if(data.kind !== undefined){
+let data3 = data.kind;
+if(typeof data3 !== "string"){
+const err6 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(!((data3 === "sighting") || (data3 === "update"))){
+const err7 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema55.properties.kind.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.seenAt !== undefined){
+if(!(validate57(data.seenAt, {instancePath:instancePath+"/seenAt",parentData:data,parentDataProperty:"seenAt",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+errors = vErrors.length;
+}
+}
+if(data.location !== undefined){
+let data5 = data.location;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+for(const key1 in data5){
+if(!(((key1 === "postcode") || (key1 === "borough")) || (key1 === "description"))){
+const err8 = {instancePath:instancePath+"/location",schemaPath:"#/properties/location/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data5.postcode !== undefined){
+if(!(validate161(data5.postcode, {instancePath:instancePath+"/location/postcode",parentData:data5,parentDataProperty:"postcode",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+errors = vErrors.length;
+}
+}
+if(data5.borough !== undefined){
+if(!(validate75(data5.borough, {instancePath:instancePath+"/location/borough",parentData:data5,parentDataProperty:"borough",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
+errors = vErrors.length;
+}
+}
+if(data5.description !== undefined){
+let data8 = data5.description;
+if(typeof data8 === "string"){
+if(func1(data8) > 1000){
+const err9 = {instancePath:instancePath+"/location/description",schemaPath:"#/properties/location/properties/description/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(func1(data8) < 1){
+const err10 = {instancePath:instancePath+"/location/description",schemaPath:"#/properties/location/properties/description/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/location/description",schemaPath:"#/properties/location/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/location",schemaPath:"#/properties/location/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.note !== undefined){
+let data9 = data.note;
+if(typeof data9 === "string"){
+if(func1(data9) > 4000){
+const err13 = {instancePath:instancePath+"/note",schemaPath:"#/properties/note/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(func1(data9) < 1){
+const err14 = {instancePath:instancePath+"/note",schemaPath:"#/properties/note/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/note",schemaPath:"#/properties/note/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+else {
+const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+validate190.errors = vErrors;
+return errors === 0;
+}
+validate190.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+exports.validateOperationCancelled = validate197;
+const schema56 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.operation.cancelled.schema.json","title":"OperationCancelled","description":"A planned operation will not go ahead.","x-status":"provisional","type":"object","additionalProperties":false,"required":["operationId","cancelledBy","cancelledAt"],"properties":{"operationId":{"$ref":"../common/uuid.schema.json"},"cancelledBy":{"$ref":"../common/organisation-ref.schema.json"},"cancelledAt":{"$ref":"../common/date-time.schema.json"},"reason":{"type":"string","minLength":1,"maxLength":1000,"description":"Shared with every recipient: no personal data."}}};
+
+function validate197(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/events/harbour.operation.cancelled.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate172.evaluated;
+const evaluated0 = validate197.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6524,8 +7589,8 @@ errors = vErrors.length;
 }
 }
 if(data.cancelledBy !== undefined){
-if(!(validate115(data.cancelledBy, {instancePath:instancePath+"/cancelledBy",parentData:data,parentDataProperty:"cancelledBy",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+if(!(validate117(data.cancelledBy, {instancePath:instancePath+"/cancelledBy",parentData:data,parentDataProperty:"cancelledBy",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
 errors = vErrors.length;
 }
 }
@@ -6581,19 +7646,19 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate172.errors = vErrors;
+validate197.errors = vErrors;
 return errors === 0;
 }
-validate172.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate197.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateOperationOutcomeRecorded = validate176;
-const schema52 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.operation.outcome-recorded.schema.json","title":"OperationOutcomeRecorded","description":"What an operation found; shared back with NGOs, redacted.","x-status":"provisional","type":"object","additionalProperties":false,"required":["operationId","recordedBy","recordedAt","outcome"],"properties":{"operationId":{"$ref":"../common/uuid.schema.json"},"recordedBy":{"$ref":"../common/organisation-ref.schema.json"},"recordedAt":{"$ref":"../common/date-time.schema.json"},"outcome":{"type":"object","additionalProperties":false,"required":["potentialVictimsIdentified"],"properties":{"potentialVictimsIdentified":{"type":"integer","minimum":0,"maximum":1000},"childrenIdentified":{"type":"integer","minimum":0,"maximum":1000},"nrmReferralsMade":{"type":"integer","minimum":0,"maximum":1000},"notes":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":4000}}}}};
+exports.validateOperationOutcomeRecorded = validate201;
+const schema57 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.operation.outcome-recorded.schema.json","title":"OperationOutcomeRecorded","description":"What an operation found; shared back with NGOs, redacted.","x-status":"provisional","type":"object","additionalProperties":false,"required":["operationId","recordedBy","recordedAt","outcome"],"properties":{"operationId":{"$ref":"../common/uuid.schema.json"},"recordedBy":{"$ref":"../common/organisation-ref.schema.json"},"recordedAt":{"$ref":"../common/date-time.schema.json"},"outcome":{"type":"object","additionalProperties":false,"required":["potentialVictimsIdentified"],"properties":{"potentialVictimsIdentified":{"type":"integer","minimum":0,"maximum":1000},"childrenIdentified":{"type":"integer","minimum":0,"maximum":1000},"nrmReferralsMade":{"type":"integer","minimum":0,"maximum":1000},"notes":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":4000}}}}};
 
-function validate176(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate201(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/events/harbour.operation.outcome-recorded.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate176.evaluated;
+const evaluated0 = validate201.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6660,8 +7725,8 @@ errors = vErrors.length;
 }
 }
 if(data.recordedBy !== undefined){
-if(!(validate115(data.recordedBy, {instancePath:instancePath+"/recordedBy",parentData:data,parentDataProperty:"recordedBy",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+if(!(validate117(data.recordedBy, {instancePath:instancePath+"/recordedBy",parentData:data,parentDataProperty:"recordedBy",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
 errors = vErrors.length;
 }
 }
@@ -6859,21 +7924,21 @@ vErrors.push(err20);
 }
 errors++;
 }
-validate176.errors = vErrors;
+validate201.errors = vErrors;
 return errors === 0;
 }
-validate176.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate201.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateOperationPlanned = validate180;
-const schema53 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.operation.planned.schema.json","title":"OperationPlanned","description":"A partner planned an enforcement operation, premises visit or welfare visit.","x-status":"provisional","type":"object","additionalProperties":false,"required":["operationId","plannedBy","plannedAt","operation"],"properties":{"operationId":{"$ref":"../common/uuid.schema.json"},"plannedBy":{"$ref":"../common/organisation-ref.schema.json"},"plannedAt":{"$ref":"../common/date-time.schema.json"},"operation":{"$ref":"../common/operation-details.schema.json"}}};
-const schema54 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/operation-details.schema.json","title":"OperationDetails","description":"The current state of a planned operation, split by disclosure stage: everything outside 'operational' may go out in a notice.","type":"object","additionalProperties":false,"required":["kind","borough","premisesKind","startWindow","exploitationTypes","vulnerablePeopleLikely","operational"],"properties":{"kind":{"type":"string","enum":["enforcement_raid","premises_visit","welfare_visit","street_operation"]},"borough":{"$ref":"gss-code.schema.json"},"premisesKind":{"$ref":"premises-kind.schema.json"},"startWindow":{"description":"Notice-level date window in which the operation starts.","type":"object","additionalProperties":false,"required":["from","to"],"properties":{"from":{"$ref":"date-time.schema.json"},"to":{"$ref":"date-time.schema.json"}}},"exploitationTypes":{"type":"array","uniqueItems":true,"items":{"$ref":"exploitation-type.schema.json"}},"vulnerablePeopleLikely":{"description":"The planner's flag that potential victims may be present.","type":"boolean"},"childrenLikely":{"type":"boolean"},"expectedPeople":{"type":"object","additionalProperties":false,"properties":{"women":{"type":"integer","minimum":0,"maximum":1000},"men":{"type":"integer","minimum":0,"maximum":1000},"children":{"type":"integer","minimum":0,"maximum":1000}}},"expectedLanguages":{"type":"array","uniqueItems":true,"items":{"$ref":"language-code.schema.json"}},"operational":{"description":"Released only at the configured lead time before start.","type":"object","additionalProperties":false,"required":["address","startsAt"],"properties":{"address":{"$ref":"address.schema.json"},"startsAt":{"$ref":"date-time.schema.json"}}}}};
-const schema55 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/premises-kind.schema.json","title":"PremisesKind","description":"Kind of premises an operation targets; some kinds imply vulnerable people or displacement.","type":"string","enum":["brothel","cannabis_farm","car_wash","nail_bar","house_in_multiple_occupation","restaurant","private_household","factory_or_warehouse","construction_site","street","other"]};
+exports.validateOperationPlanned = validate205;
+const schema58 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.operation.planned.schema.json","title":"OperationPlanned","description":"A partner planned an enforcement operation, premises visit or welfare visit.","x-status":"provisional","type":"object","additionalProperties":false,"required":["operationId","plannedBy","plannedAt","operation"],"properties":{"operationId":{"$ref":"../common/uuid.schema.json"},"plannedBy":{"$ref":"../common/organisation-ref.schema.json"},"plannedAt":{"$ref":"../common/date-time.schema.json"},"operation":{"$ref":"../common/operation-details.schema.json"}}};
+const schema59 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/operation-details.schema.json","title":"OperationDetails","description":"The current state of a planned operation, split by disclosure stage: everything outside 'operational' may go out in a notice.","type":"object","additionalProperties":false,"required":["kind","borough","premisesKind","startWindow","exploitationTypes","vulnerablePeopleLikely","operational"],"properties":{"kind":{"type":"string","enum":["enforcement_raid","premises_visit","welfare_visit","street_operation"]},"borough":{"$ref":"gss-code.schema.json"},"premisesKind":{"$ref":"premises-kind.schema.json"},"startWindow":{"description":"Notice-level date window in which the operation starts.","type":"object","additionalProperties":false,"required":["from","to"],"properties":{"from":{"$ref":"date-time.schema.json"},"to":{"$ref":"date-time.schema.json"}}},"exploitationTypes":{"type":"array","uniqueItems":true,"items":{"$ref":"exploitation-type.schema.json"}},"vulnerablePeopleLikely":{"description":"The planner's flag that potential victims may be present.","type":"boolean"},"childrenLikely":{"type":"boolean"},"expectedPeople":{"type":"object","additionalProperties":false,"properties":{"women":{"type":"integer","minimum":0,"maximum":1000},"men":{"type":"integer","minimum":0,"maximum":1000},"children":{"type":"integer","minimum":0,"maximum":1000}}},"expectedLanguages":{"type":"array","uniqueItems":true,"items":{"$ref":"language-code.schema.json"}},"operational":{"description":"Released only at the configured lead time before start.","type":"object","additionalProperties":false,"required":["address","startsAt"],"properties":{"address":{"$ref":"address.schema.json"},"startsAt":{"$ref":"date-time.schema.json"}}}}};
+const schema60 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/premises-kind.schema.json","title":"PremisesKind","description":"Kind of premises an operation targets; some kinds imply vulnerable people or displacement.","type":"string","enum":["brothel","cannabis_farm","car_wash","nail_bar","house_in_multiple_occupation","restaurant","private_household","factory_or_warehouse","construction_site","street","other"]};
 
-function validate186(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate211(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/common/premises-kind.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate186.evaluated;
+const evaluated0 = validate211.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6891,7 +7956,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!(((((((((((data === "brothel") || (data === "cannabis_farm")) || (data === "car_wash")) || (data === "nail_bar")) || (data === "house_in_multiple_occupation")) || (data === "restaurant")) || (data === "private_household")) || (data === "factory_or_warehouse")) || (data === "construction_site")) || (data === "street")) || (data === "other"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema55.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema60.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6900,18 +7965,18 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate186.errors = vErrors;
+validate211.errors = vErrors;
 return errors === 0;
 }
-validate186.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate211.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const schema56 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/exploitation-type.schema.json","title":"ExploitationType","description":"Kind of exploitation; a case can have several. Criminal covers county lines, cannabis cultivation, begging, benefit fraud and pickpocketing.","type":"string","enum":["sexual","labour","domestic_servitude","criminal","organ_harvesting","unknown"]};
+const schema61 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/exploitation-type.schema.json","title":"ExploitationType","description":"Kind of exploitation; a case can have several. Criminal covers county lines, cannabis cultivation, begging, benefit fraud and pickpocketing.","type":"string","enum":["sexual","labour","domestic_servitude","criminal","organ_harvesting","unknown"]};
 
-function validate190(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate215(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/common/exploitation-type.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate190.evaluated;
+const evaluated0 = validate215.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6929,7 +7994,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((((((data === "sexual") || (data === "labour")) || (data === "domestic_servitude")) || (data === "criminal")) || (data === "organ_harvesting")) || (data === "unknown"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema56.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema61.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6938,18 +8003,18 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate190.errors = vErrors;
+validate215.errors = vErrors;
 return errors === 0;
 }
-validate190.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate215.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const schema57 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/address.schema.json","title":"Address","description":"A London street address. Operational-level detail: released only near an operation's start.","type":"object","additionalProperties":false,"required":["line1","postcode"],"properties":{"line1":{"type":"string","minLength":1,"maxLength":200},"line2":{"type":"string","maxLength":200},"postcode":{"$ref":"uk-postcode.schema.json"}}};
+const schema62 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/address.schema.json","title":"Address","description":"A London street address. Operational-level detail: released only near an operation's start.","type":"object","additionalProperties":false,"required":["line1","postcode"],"properties":{"line1":{"type":"string","minLength":1,"maxLength":200},"line2":{"type":"string","maxLength":200},"postcode":{"$ref":"uk-postcode.schema.json"}}};
 
-function validate193(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate218(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/common/address.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate193.evaluated;
+const evaluated0 = validate218.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7050,8 +8115,8 @@ errors++;
 }
 }
 if(data.postcode !== undefined){
-if(!(validate154(data.postcode, {instancePath:instancePath+"/postcode",parentData:data,parentDataProperty:"postcode",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate154.errors : vErrors.concat(validate154.errors);
+if(!(validate161(data.postcode, {instancePath:instancePath+"/postcode",parentData:data,parentDataProperty:"postcode",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
 errors = vErrors.length;
 }
 }
@@ -7066,17 +8131,17 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate193.errors = vErrors;
+validate218.errors = vErrors;
 return errors === 0;
 }
-validate193.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate218.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate184(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate209(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/common/operation-details.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate184.evaluated;
+const evaluated0 = validate209.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7155,7 +8220,7 @@ vErrors.push(err6);
 errors++;
 }
 for(const key0 in data){
-if(!(func10.call(schema54.properties, key0))){
+if(!(func10.call(schema59.properties, key0))){
 const err7 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err7];
@@ -7179,7 +8244,7 @@ vErrors.push(err8);
 errors++;
 }
 if(!((((data0 === "enforcement_raid") || (data0 === "premises_visit")) || (data0 === "welfare_visit")) || (data0 === "street_operation"))){
-const err9 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema54.properties.kind.enum},message:"must be equal to one of the allowed values"};
+const err9 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema59.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -7196,8 +8261,8 @@ errors = vErrors.length;
 }
 }
 if(data.premisesKind !== undefined){
-if(!(validate186(data.premisesKind, {instancePath:instancePath+"/premisesKind",parentData:data,parentDataProperty:"premisesKind",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate186.errors : vErrors.concat(validate186.errors);
+if(!(validate211(data.premisesKind, {instancePath:instancePath+"/premisesKind",parentData:data,parentDataProperty:"premisesKind",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate211.errors : vErrors.concat(validate211.errors);
 errors = vErrors.length;
 }
 }
@@ -7265,8 +8330,8 @@ let data6 = data.exploitationTypes;
 if(Array.isArray(data6)){
 const len0 = data6.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate190(data6[i0], {instancePath:instancePath+"/exploitationTypes/" + i0,parentData:data6,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
+if(!(validate215(data6[i0], {instancePath:instancePath+"/exploitationTypes/" + i0,parentData:data6,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate215.errors : vErrors.concat(validate215.errors);
 errors = vErrors.length;
 }
 }
@@ -7536,8 +8601,8 @@ errors++;
 }
 }
 if(data16.address !== undefined){
-if(!(validate193(data16.address, {instancePath:instancePath+"/operational/address",parentData:data16,parentDataProperty:"address",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
+if(!(validate218(data16.address, {instancePath:instancePath+"/operational/address",parentData:data16,parentDataProperty:"address",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate218.errors : vErrors.concat(validate218.errors);
 errors = vErrors.length;
 }
 }
@@ -7570,17 +8635,17 @@ vErrors.push(err35);
 }
 errors++;
 }
-validate184.errors = vErrors;
+validate209.errors = vErrors;
 return errors === 0;
 }
-validate184.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate209.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate180(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate205(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/events/harbour.operation.planned.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate180.evaluated;
+const evaluated0 = validate205.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7647,8 +8712,8 @@ errors = vErrors.length;
 }
 }
 if(data.plannedBy !== undefined){
-if(!(validate115(data.plannedBy, {instancePath:instancePath+"/plannedBy",parentData:data,parentDataProperty:"plannedBy",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+if(!(validate117(data.plannedBy, {instancePath:instancePath+"/plannedBy",parentData:data,parentDataProperty:"plannedBy",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
 errors = vErrors.length;
 }
 }
@@ -7659,8 +8724,8 @@ errors = vErrors.length;
 }
 }
 if(data.operation !== undefined){
-if(!(validate184(data.operation, {instancePath:instancePath+"/operation",parentData:data,parentDataProperty:"operation",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate184.errors : vErrors.concat(validate184.errors);
+if(!(validate209(data.operation, {instancePath:instancePath+"/operation",parentData:data,parentDataProperty:"operation",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate209.errors : vErrors.concat(validate209.errors);
 errors = vErrors.length;
 }
 }
@@ -7675,19 +8740,19 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate180.errors = vErrors;
+validate205.errors = vErrors;
 return errors === 0;
 }
-validate180.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate205.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateOperationUpdated = validate198;
-const schema58 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.operation.updated.schema.json","title":"OperationUpdated","description":"A planned operation changed; carries the whole new state, not a diff.","x-status":"provisional","type":"object","additionalProperties":false,"required":["operationId","updatedBy","updatedAt","revision","operation"],"properties":{"operationId":{"$ref":"../common/uuid.schema.json"},"updatedBy":{"$ref":"../common/organisation-ref.schema.json"},"updatedAt":{"$ref":"../common/date-time.schema.json"},"revision":{"type":"integer","minimum":2,"description":"Increases by one per update; the planned state is revision 1."},"operation":{"$ref":"../common/operation-details.schema.json"}}};
+exports.validateOperationUpdated = validate223;
+const schema63 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.operation.updated.schema.json","title":"OperationUpdated","description":"A planned operation changed; carries the whole new state, not a diff.","x-status":"provisional","type":"object","additionalProperties":false,"required":["operationId","updatedBy","updatedAt","revision","operation"],"properties":{"operationId":{"$ref":"../common/uuid.schema.json"},"updatedBy":{"$ref":"../common/organisation-ref.schema.json"},"updatedAt":{"$ref":"../common/date-time.schema.json"},"revision":{"type":"integer","minimum":2,"description":"Increases by one per update; the planned state is revision 1."},"operation":{"$ref":"../common/operation-details.schema.json"}}};
 
-function validate198(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate223(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/events/harbour.operation.updated.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate198.evaluated;
+const evaluated0 = validate223.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7764,8 +8829,8 @@ errors = vErrors.length;
 }
 }
 if(data.updatedBy !== undefined){
-if(!(validate115(data.updatedBy, {instancePath:instancePath+"/updatedBy",parentData:data,parentDataProperty:"updatedBy",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+if(!(validate117(data.updatedBy, {instancePath:instancePath+"/updatedBy",parentData:data,parentDataProperty:"updatedBy",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
 errors = vErrors.length;
 }
 }
@@ -7801,8 +8866,8 @@ errors++;
 }
 }
 if(data.operation !== undefined){
-if(!(validate184(data.operation, {instancePath:instancePath+"/operation",parentData:data,parentDataProperty:"operation",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate184.errors : vErrors.concat(validate184.errors);
+if(!(validate209(data.operation, {instancePath:instancePath+"/operation",parentData:data,parentDataProperty:"operation",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate209.errors : vErrors.concat(validate209.errors);
 errors = vErrors.length;
 }
 }
@@ -7817,19 +8882,19 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate198.errors = vErrors;
+validate223.errors = vErrors;
 return errors === 0;
 }
-validate198.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate223.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validatePlacementConfirmed = validate203;
-const schema59 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.placement.confirmed.schema.json","title":"PlacementConfirmed","description":"A provider accepted first; the person has a bed.","x-status":"provisional","type":"object","additionalProperties":false,"required":["requestId","placementId","offerId","providerOrganisationId","confirmedAt"],"properties":{"requestId":{"$ref":"../common/uuid.schema.json"},"placementId":{"$ref":"../common/uuid.schema.json"},"offerId":{"$ref":"../common/uuid.schema.json"},"providerOrganisationId":{"$ref":"../common/uuid.schema.json"},"confirmedAt":{"$ref":"../common/date-time.schema.json"},"startsAt":{"$ref":"../common/date-time.schema.json"}}};
+exports.validatePlacementConfirmed = validate228;
+const schema64 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.placement.confirmed.schema.json","title":"PlacementConfirmed","description":"A provider accepted first; the person has a bed.","x-status":"provisional","type":"object","additionalProperties":false,"required":["requestId","placementId","offerId","providerOrganisationId","confirmedAt"],"properties":{"requestId":{"$ref":"../common/uuid.schema.json"},"placementId":{"$ref":"../common/uuid.schema.json"},"offerId":{"$ref":"../common/uuid.schema.json"},"providerOrganisationId":{"$ref":"../common/uuid.schema.json"},"confirmedAt":{"$ref":"../common/date-time.schema.json"},"startsAt":{"$ref":"../common/date-time.schema.json"}}};
 
-function validate203(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate228(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/events/harbour.placement.confirmed.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate203.evaluated;
+const evaluated0 = validate228.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7946,20 +9011,20 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate203.errors = vErrors;
+validate228.errors = vErrors;
 return errors === 0;
 }
-validate203.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate228.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateReferralDecisionRecorded = validate210;
-const schema60 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.referral.decision-recorded.schema.json","title":"ReferralDecisionRecorded","description":"A Reasonable Grounds or Conclusive Grounds decision was recorded.","x-status":"provisional","type":"object","additionalProperties":false,"required":["referralId","recordedBy","recordedAt","stage","outcome","decidedOn"],"properties":{"referralId":{"$ref":"../common/uuid.schema.json"},"recordedBy":{"$ref":"../common/organisation-ref.schema.json"},"recordedAt":{"$ref":"../common/date-time.schema.json"},"stage":{"type":"string","enum":["reasonable_grounds","conclusive_grounds"]},"outcome":{"type":"string","enum":["positive","negative"]},"decidedOn":{"$ref":"../common/calendar-date.schema.json"},"moveOnDeadline":{"$ref":"../common/calendar-date.schema.json"}}};
-const schema61 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/calendar-date.schema.json","title":"CalendarDate","description":"An ISO 8601 calendar date (YYYY-MM-DD) with no time or zone.","type":"string","format":"date"};
+exports.validateReferralDecisionBody = validate235;
+const schema65 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/rest/referral-decision.schema.json","title":"ReferralDecisionBody","description":"Body of POST /v1/referrals/{id}/decisions: a Reasonable Grounds or Conclusive Grounds decision, as the competent authority communicated it. supportEndsOn (after a positive Conclusive Grounds decision only) is the date move-on support ends, at least 45 days after the decision; without it, exactly 45 days.","type":"object","additionalProperties":false,"required":["stage","outcome","decidedOn"],"properties":{"stage":{"type":"string","enum":["reasonable_grounds","conclusive_grounds"]},"outcome":{"type":"string","enum":["positive","negative"]},"decidedOn":{"$ref":"../common/calendar-date.schema.json"},"supportEndsOn":{"$ref":"../common/calendar-date.schema.json"}}};
+const schema66 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/calendar-date.schema.json","title":"CalendarDate","description":"An ISO 8601 calendar date (YYYY-MM-DD) with no time or zone.","type":"string","format":"date"};
 
-function validate214(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate236(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/common/calendar-date.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate214.evaluated;
+const evaluated0 = validate236.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7988,17 +9053,148 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate214.errors = vErrors;
+validate236.errors = vErrors;
 return errors === 0;
 }
-validate214.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate236.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate210(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate235(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://harbour.example/schemas/rest/referral-decision.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate235.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.stage === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "stage"},message:"must have required property '"+"stage"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.outcome === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "outcome"},message:"must have required property '"+"outcome"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.decidedOn === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "decidedOn"},message:"must have required property '"+"decidedOn"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((((key0 === "stage") || (key0 === "outcome")) || (key0 === "decidedOn")) || (key0 === "supportEndsOn"))){
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.stage !== undefined){
+let data0 = data.stage;
+if(typeof data0 !== "string"){
+const err4 = {instancePath:instancePath+"/stage",schemaPath:"#/properties/stage/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(!((data0 === "reasonable_grounds") || (data0 === "conclusive_grounds"))){
+const err5 = {instancePath:instancePath+"/stage",schemaPath:"#/properties/stage/enum",keyword:"enum",params:{allowedValues: schema65.properties.stage.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.outcome !== undefined){
+let data1 = data.outcome;
+if(typeof data1 !== "string"){
+const err6 = {instancePath:instancePath+"/outcome",schemaPath:"#/properties/outcome/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(!((data1 === "positive") || (data1 === "negative"))){
+const err7 = {instancePath:instancePath+"/outcome",schemaPath:"#/properties/outcome/enum",keyword:"enum",params:{allowedValues: schema65.properties.outcome.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.decidedOn !== undefined){
+if(!(validate236(data.decidedOn, {instancePath:instancePath+"/decidedOn",parentData:data,parentDataProperty:"decidedOn",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate236.errors : vErrors.concat(validate236.errors);
+errors = vErrors.length;
+}
+}
+if(data.supportEndsOn !== undefined){
+if(!(validate236(data.supportEndsOn, {instancePath:instancePath+"/supportEndsOn",parentData:data,parentDataProperty:"supportEndsOn",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate236.errors : vErrors.concat(validate236.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+validate235.errors = vErrors;
+return errors === 0;
+}
+validate235.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+exports.validateReferralDecisionRecorded = validate239;
+const schema67 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.referral.decision-recorded.schema.json","title":"ReferralDecisionRecorded","description":"A Reasonable Grounds or Conclusive Grounds decision was recorded. moveOnDeadline is present when the decision starts move-on: a negative decision, or a positive Conclusive Grounds decision (then it equals supportEndsOn).","x-status":"provisional","type":"object","additionalProperties":false,"required":["referralId","recordedBy","recordedAt","stage","outcome","decidedOn"],"properties":{"referralId":{"$ref":"../common/uuid.schema.json"},"recordedBy":{"$ref":"../common/organisation-ref.schema.json"},"recordedAt":{"$ref":"../common/date-time.schema.json"},"stage":{"type":"string","enum":["reasonable_grounds","conclusive_grounds"]},"outcome":{"type":"string","enum":["positive","negative"]},"decidedOn":{"$ref":"../common/calendar-date.schema.json"},"moveOnDeadline":{"$ref":"../common/calendar-date.schema.json"},"supportEndsOn":{"$ref":"../common/calendar-date.schema.json"},"moveOnDeadlineRule":{"description":"How moveOnDeadline was computed, shown to recipients (e.g. '9 working days after a negative decision, England and Wales bank holidays excluded').","type":"string","minLength":1,"maxLength":300}}};
+
+function validate239(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/events/harbour.referral.decision-recorded.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate210.evaluated;
+const evaluated0 = validate239.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8067,7 +9263,7 @@ vErrors.push(err5);
 errors++;
 }
 for(const key0 in data){
-if(!(((((((key0 === "referralId") || (key0 === "recordedBy")) || (key0 === "recordedAt")) || (key0 === "stage")) || (key0 === "outcome")) || (key0 === "decidedOn")) || (key0 === "moveOnDeadline"))){
+if(!(func10.call(schema67.properties, key0))){
 const err6 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err6];
@@ -8085,8 +9281,8 @@ errors = vErrors.length;
 }
 }
 if(data.recordedBy !== undefined){
-if(!(validate115(data.recordedBy, {instancePath:instancePath+"/recordedBy",parentData:data,parentDataProperty:"recordedBy",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+if(!(validate117(data.recordedBy, {instancePath:instancePath+"/recordedBy",parentData:data,parentDataProperty:"recordedBy",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
 errors = vErrors.length;
 }
 }
@@ -8109,7 +9305,7 @@ vErrors.push(err7);
 errors++;
 }
 if(!((data3 === "reasonable_grounds") || (data3 === "conclusive_grounds"))){
-const err8 = {instancePath:instancePath+"/stage",schemaPath:"#/properties/stage/enum",keyword:"enum",params:{allowedValues: schema60.properties.stage.enum},message:"must be equal to one of the allowed values"};
+const err8 = {instancePath:instancePath+"/stage",schemaPath:"#/properties/stage/enum",keyword:"enum",params:{allowedValues: schema67.properties.stage.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -8132,7 +9328,7 @@ vErrors.push(err9);
 errors++;
 }
 if(!((data4 === "positive") || (data4 === "negative"))){
-const err10 = {instancePath:instancePath+"/outcome",schemaPath:"#/properties/outcome/enum",keyword:"enum",params:{allowedValues: schema60.properties.outcome.enum},message:"must be equal to one of the allowed values"};
+const err10 = {instancePath:instancePath+"/outcome",schemaPath:"#/properties/outcome/enum",keyword:"enum",params:{allowedValues: schema67.properties.outcome.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -8143,20 +9339,28 @@ errors++;
 }
 }
 if(data.decidedOn !== undefined){
-if(!(validate214(data.decidedOn, {instancePath:instancePath+"/decidedOn",parentData:data,parentDataProperty:"decidedOn",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate214.errors : vErrors.concat(validate214.errors);
+if(!(validate236(data.decidedOn, {instancePath:instancePath+"/decidedOn",parentData:data,parentDataProperty:"decidedOn",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate236.errors : vErrors.concat(validate236.errors);
 errors = vErrors.length;
 }
 }
 if(data.moveOnDeadline !== undefined){
-if(!(validate214(data.moveOnDeadline, {instancePath:instancePath+"/moveOnDeadline",parentData:data,parentDataProperty:"moveOnDeadline",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate214.errors : vErrors.concat(validate214.errors);
+if(!(validate236(data.moveOnDeadline, {instancePath:instancePath+"/moveOnDeadline",parentData:data,parentDataProperty:"moveOnDeadline",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate236.errors : vErrors.concat(validate236.errors);
 errors = vErrors.length;
 }
 }
+if(data.supportEndsOn !== undefined){
+if(!(validate236(data.supportEndsOn, {instancePath:instancePath+"/supportEndsOn",parentData:data,parentDataProperty:"supportEndsOn",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate236.errors : vErrors.concat(validate236.errors);
+errors = vErrors.length;
 }
-else {
-const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+if(data.moveOnDeadlineRule !== undefined){
+let data8 = data.moveOnDeadlineRule;
+if(typeof data8 === "string"){
+if(func1(data8) > 300){
+const err11 = {instancePath:instancePath+"/moveOnDeadlineRule",schemaPath:"#/properties/moveOnDeadlineRule/maxLength",keyword:"maxLength",params:{limit: 300},message:"must NOT have more than 300 characters"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -8165,20 +9369,1216 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate210.errors = vErrors;
+if(func1(data8) < 1){
+const err12 = {instancePath:instancePath+"/moveOnDeadlineRule",schemaPath:"#/properties/moveOnDeadlineRule/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/moveOnDeadlineRule",schemaPath:"#/properties/moveOnDeadlineRule/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+else {
+const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+validate239.errors = vErrors;
 return errors === 0;
 }
-validate210.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate239.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateReferralSubmitted = validate217;
-const schema62 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.referral.submitted.schema.json","title":"ReferralSubmitted","description":"A first responder referred a potential victim into the NRM, or filed an anonymous Duty to Notify report.","x-status":"provisional","type":"object","additionalProperties":false,"required":["referralId","submittedBy","submittedAt","mechanism","subject","exploitationTypes","borough"],"properties":{"referralId":{"$ref":"../common/uuid.schema.json"},"submittedBy":{"$ref":"../common/organisation-ref.schema.json"},"submittedAt":{"$ref":"../common/date-time.schema.json"},"mechanism":{"type":"string","enum":["nrm","duty_to_notify"],"description":"duty_to_notify reports are anonymous: they never carry 'personal'."},"subject":{"type":"object","additionalProperties":false,"required":["isChild","ageDisputed","gender"],"properties":{"isChild":{"type":"boolean"},"ageDisputed":{"type":"boolean"},"ageYears":{"type":"integer","minimum":0,"maximum":120},"gender":{"$ref":"../common/gender.schema.json"}}},"exploitationTypes":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"../common/exploitation-type.schema.json"}},"borough":{"$ref":"../common/gss-code.schema.json"},"languages":{"type":"array","uniqueItems":true,"items":{"$ref":"../common/language-code.schema.json"}},"linkedLocations":{"type":"array","maxItems":20,"description":"Places linked to the case, used by the known-victim check.","items":{"type":"object","additionalProperties":false,"required":["postcode"],"properties":{"postcode":{"$ref":"../common/uk-postcode.schema.json"}}}},"personal":{"x-personal-data":true,"type":"object","additionalProperties":false,"properties":{"givenName":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":200},"familyName":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":200},"dateOfBirth":{"x-personal-data":true,"type":"string","format":"date"},"nationality":{"x-personal-data":true,"type":"string","pattern":"^[A-Z]{2}$","description":"ISO 3166-1 alpha-2."}}}},"if":{"type":"object","properties":{"mechanism":{"const":"duty_to_notify"}},"required":["mechanism"]},"then":{"not":{"required":["personal"]}}};
+exports.validateReferralSubmissionBody = validate246;
+const schema68 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/rest/referral-submission.schema.json","title":"ReferralSubmissionBody","description":"Body of POST /v1/referrals: a first responder refers a potential victim (field names follow IOM's HTCDS where one exists). An adult who does not consent to the NRM becomes an anonymous Duty to Notify record: the identifying fields are discarded, never stored. Anyone under 18, or whose age is disputed, is referred without consent and treated as a child. Unknown properties are rejected.","type":"object","additionalProperties":false,"required":["person","exploitationTypes","borough","responder","consent"],"properties":{"person":{"type":"object","additionalProperties":false,"required":["gender"],"properties":{"givenName":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":200},"familyName":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":200},"aliases":{"x-personal-data":true,"type":"array","maxItems":20,"items":{"type":"string","minLength":1,"maxLength":200}},"dateOfBirth":{"x-personal-data":true,"description":"ISO 8601 calendar date (YYYY-MM-DD); not in the future.","type":"string","format":"date"},"ageEstimateYears":{"description":"Estimated age in whole years when the date of birth is unknown.","type":"integer","minimum":0,"maximum":120},"ageDisputed":{"description":"True when the person may be under 18 but says otherwise, or the reverse; treated as a child.","type":"boolean"},"gender":{"$ref":"../common/gender.schema.json"},"nationality":{"x-personal-data":true,"description":"ISO 3166-1 alpha-2.","type":"string","pattern":"^[A-Z]{2}$"},"languages":{"type":"array","uniqueItems":true,"maxItems":10,"items":{"$ref":"../common/language-code.schema.json"}},"speaksEnglish":{"type":"boolean"}}},"exploitationTypes":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"../common/exploitation-type.schema.json"}},"borough":{"$ref":"../common/gss-code.schema.json"},"locations":{"description":"Places of exploitation or linked to the case; indexed for the known-victim check.","type":"array","maxItems":20,"items":{"type":"object","additionalProperties":false,"required":["postcode"],"properties":{"address":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":500},"postcode":{"$ref":"../common/uk-postcode.schema.json"},"borough":{"$ref":"../common/gss-code.schema.json"},"kind":{"type":"string","enum":["exploitation","residence","other"]}}}},"indicators":{"description":"Trafficking indicators observed (short phrases).","type":"array","maxItems":50,"items":{"type":"string","minLength":1,"maxLength":200}},"narrative":{"x-personal-data":true,"description":"Free text; stored verbatim and always rendered escaped.","type":"string","minLength":1,"maxLength":10000},"responder":{"x-personal-data":true,"description":"The first responder officer to call back.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","minLength":1,"maxLength":200},"phone":{"type":"string","pattern":"^\\+?[0-9][0-9 ()-]{5,24}$"},"email":{"type":"string","format":"email","maxLength":254}}},"consent":{"type":"object","additionalProperties":false,"required":["nrm"],"properties":{"nrm":{"description":"The adult consents to enter the NRM. Ignored for children, who are referred without consent.","type":"boolean"},"shareWith":{"description":"Partner kinds the person agreed their case may be shared with; nothing beyond these is alerted. Immigration enforcement is never a sharing partner for victim support.","type":"array","uniqueItems":true,"items":{"type":"string","enum":["police_borough","police_specialist","local_authority","ngo","housing_provider","missing_person_unit"]}}}},"accommodationNeed":{"$ref":"../common/accommodation-need.schema.json"}}};
+const formats12 = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
+const schema69 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/accommodation-need.schema.json","title":"AccommodationNeed","description":"A potential victim needs a bed; the accommodation service turns it into a bed request.","type":"object","additionalProperties":false,"required":["urgency"],"properties":{"urgency":{"description":"tonight: before NRM entry or with nowhere safe to sleep; soon: within days; planned: move-on.","type":"string","enum":["tonight","soon","planned"]},"dependants":{"type":"integer","minimum":0,"maximum":20},"accessNeeds":{"type":"string","minLength":1,"maxLength":500},"notNearBoroughs":{"description":"Boroughs where the person must not be placed (near the exploiter).","type":"array","uniqueItems":true,"maxItems":33,"items":{"$ref":"gss-code.schema.json"}}}};
+
+function validate253(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://harbour.example/schemas/common/accommodation-need.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate253.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.urgency === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "urgency"},message:"must have required property '"+"urgency"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((((key0 === "urgency") || (key0 === "dependants")) || (key0 === "accessNeeds")) || (key0 === "notNearBoroughs"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.urgency !== undefined){
+let data0 = data.urgency;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/urgency",schemaPath:"#/properties/urgency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(!(((data0 === "tonight") || (data0 === "soon")) || (data0 === "planned"))){
+const err3 = {instancePath:instancePath+"/urgency",schemaPath:"#/properties/urgency/enum",keyword:"enum",params:{allowedValues: schema69.properties.urgency.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.dependants !== undefined){
+let data1 = data.dependants;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+const err4 = {instancePath:instancePath+"/dependants",schemaPath:"#/properties/dependants/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 > 20 || isNaN(data1)){
+const err5 = {instancePath:instancePath+"/dependants",schemaPath:"#/properties/dependants/maximum",keyword:"maximum",params:{comparison: "<=", limit: 20},message:"must be <= 20"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data1 < 0 || isNaN(data1)){
+const err6 = {instancePath:instancePath+"/dependants",schemaPath:"#/properties/dependants/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+if(data.accessNeeds !== undefined){
+let data2 = data.accessNeeds;
+if(typeof data2 === "string"){
+if(func1(data2) > 500){
+const err7 = {instancePath:instancePath+"/accessNeeds",schemaPath:"#/properties/accessNeeds/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(func1(data2) < 1){
+const err8 = {instancePath:instancePath+"/accessNeeds",schemaPath:"#/properties/accessNeeds/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/accessNeeds",schemaPath:"#/properties/accessNeeds/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.notNearBoroughs !== undefined){
+let data3 = data.notNearBoroughs;
+if(Array.isArray(data3)){
+if(data3.length > 33){
+const err10 = {instancePath:instancePath+"/notNearBoroughs",schemaPath:"#/properties/notNearBoroughs/maxItems",keyword:"maxItems",params:{limit: 33},message:"must NOT have more than 33 items"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+const len0 = data3.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate75(data3[i0], {instancePath:instancePath+"/notNearBoroughs/" + i0,parentData:data3,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
+errors = vErrors.length;
+}
+}
+let i1 = data3.length;
+let j0;
+if(i1 > 1){
+outer0:
+for(;i1--;){
+for(j0 = i1; j0--;){
+if(func0(data3[i1], data3[j0])){
+const err11 = {instancePath:instancePath+"/notNearBoroughs",schemaPath:"#/properties/notNearBoroughs/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+break outer0;
+}
+}
+}
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/notNearBoroughs",schemaPath:"#/properties/notNearBoroughs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+}
+else {
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+validate253.errors = vErrors;
+return errors === 0;
+}
+validate253.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
 const pattern11 = new RegExp("^[A-Z]{2}$", "u");
 
-function validate217(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate246(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://harbour.example/schemas/rest/referral-submission.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate246.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.person === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "person"},message:"must have required property '"+"person"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.exploitationTypes === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "exploitationTypes"},message:"must have required property '"+"exploitationTypes"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.borough === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "borough"},message:"must have required property '"+"borough"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.responder === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "responder"},message:"must have required property '"+"responder"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.consent === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "consent"},message:"must have required property '"+"consent"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(func10.call(schema68.properties, key0))){
+const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.person !== undefined){
+let data0 = data.person;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.gender === undefined){
+const err6 = {instancePath:instancePath+"/person",schemaPath:"#/properties/person/required",keyword:"required",params:{missingProperty: "gender"},message:"must have required property '"+"gender"+"'"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+for(const key1 in data0){
+if(!(func10.call(schema68.properties.person.properties, key1))){
+const err7 = {instancePath:instancePath+"/person",schemaPath:"#/properties/person/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data0.givenName !== undefined){
+let data1 = data0.givenName;
+if(typeof data1 === "string"){
+if(func1(data1) > 200){
+const err8 = {instancePath:instancePath+"/person/givenName",schemaPath:"#/properties/person/properties/givenName/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(func1(data1) < 1){
+const err9 = {instancePath:instancePath+"/person/givenName",schemaPath:"#/properties/person/properties/givenName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/person/givenName",schemaPath:"#/properties/person/properties/givenName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data0.familyName !== undefined){
+let data2 = data0.familyName;
+if(typeof data2 === "string"){
+if(func1(data2) > 200){
+const err11 = {instancePath:instancePath+"/person/familyName",schemaPath:"#/properties/person/properties/familyName/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(func1(data2) < 1){
+const err12 = {instancePath:instancePath+"/person/familyName",schemaPath:"#/properties/person/properties/familyName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/person/familyName",schemaPath:"#/properties/person/properties/familyName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data0.aliases !== undefined){
+let data3 = data0.aliases;
+if(Array.isArray(data3)){
+if(data3.length > 20){
+const err14 = {instancePath:instancePath+"/person/aliases",schemaPath:"#/properties/person/properties/aliases/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+const len0 = data3.length;
+for(let i0=0; i0<len0; i0++){
+let data4 = data3[i0];
+if(typeof data4 === "string"){
+if(func1(data4) > 200){
+const err15 = {instancePath:instancePath+"/person/aliases/" + i0,schemaPath:"#/properties/person/properties/aliases/items/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if(func1(data4) < 1){
+const err16 = {instancePath:instancePath+"/person/aliases/" + i0,schemaPath:"#/properties/person/properties/aliases/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/person/aliases/" + i0,schemaPath:"#/properties/person/properties/aliases/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/person/aliases",schemaPath:"#/properties/person/properties/aliases/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data0.dateOfBirth !== undefined){
+let data5 = data0.dateOfBirth;
+if(typeof data5 === "string"){
+if(!(formats4.validate(data5))){
+const err19 = {instancePath:instancePath+"/person/dateOfBirth",schemaPath:"#/properties/person/properties/dateOfBirth/format",keyword:"format",params:{format: "date"},message:"must match format \""+"date"+"\""};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+else {
+const err20 = {instancePath:instancePath+"/person/dateOfBirth",schemaPath:"#/properties/person/properties/dateOfBirth/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+if(data0.ageEstimateYears !== undefined){
+let data6 = data0.ageEstimateYears;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+const err21 = {instancePath:instancePath+"/person/ageEstimateYears",schemaPath:"#/properties/person/properties/ageEstimateYears/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 > 120 || isNaN(data6)){
+const err22 = {instancePath:instancePath+"/person/ageEstimateYears",schemaPath:"#/properties/person/properties/ageEstimateYears/maximum",keyword:"maximum",params:{comparison: "<=", limit: 120},message:"must be <= 120"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+if(data6 < 0 || isNaN(data6)){
+const err23 = {instancePath:instancePath+"/person/ageEstimateYears",schemaPath:"#/properties/person/properties/ageEstimateYears/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+}
+if(data0.ageDisputed !== undefined){
+if(typeof data0.ageDisputed !== "boolean"){
+const err24 = {instancePath:instancePath+"/person/ageDisputed",schemaPath:"#/properties/person/properties/ageDisputed/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+if(data0.gender !== undefined){
+if(!(validate123(data0.gender, {instancePath:instancePath+"/person/gender",parentData:data0,parentDataProperty:"gender",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
+errors = vErrors.length;
+}
+}
+if(data0.nationality !== undefined){
+let data9 = data0.nationality;
+if(typeof data9 === "string"){
+if(!pattern11.test(data9)){
+const err25 = {instancePath:instancePath+"/person/nationality",schemaPath:"#/properties/person/properties/nationality/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{2}$"},message:"must match pattern \""+"^[A-Z]{2}$"+"\""};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+else {
+const err26 = {instancePath:instancePath+"/person/nationality",schemaPath:"#/properties/person/properties/nationality/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+if(data0.languages !== undefined){
+let data10 = data0.languages;
+if(Array.isArray(data10)){
+if(data10.length > 10){
+const err27 = {instancePath:instancePath+"/person/languages",schemaPath:"#/properties/person/properties/languages/maxItems",keyword:"maxItems",params:{limit: 10},message:"must NOT have more than 10 items"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+const len1 = data10.length;
+for(let i1=0; i1<len1; i1++){
+if(!(validate85(data10[i1], {instancePath:instancePath+"/person/languages/" + i1,parentData:data10,parentDataProperty:i1,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
+errors = vErrors.length;
+}
+}
+let i2 = data10.length;
+let j0;
+if(i2 > 1){
+outer0:
+for(;i2--;){
+for(j0 = i2; j0--;){
+if(func0(data10[i2], data10[j0])){
+const err28 = {instancePath:instancePath+"/person/languages",schemaPath:"#/properties/person/properties/languages/uniqueItems",keyword:"uniqueItems",params:{i: i2, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i2+" are identical)"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+break outer0;
+}
+}
+}
+}
+}
+else {
+const err29 = {instancePath:instancePath+"/person/languages",schemaPath:"#/properties/person/properties/languages/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+if(data0.speaksEnglish !== undefined){
+if(typeof data0.speaksEnglish !== "boolean"){
+const err30 = {instancePath:instancePath+"/person/speaksEnglish",schemaPath:"#/properties/person/properties/speaksEnglish/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+}
+else {
+const err31 = {instancePath:instancePath+"/person",schemaPath:"#/properties/person/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+if(data.exploitationTypes !== undefined){
+let data13 = data.exploitationTypes;
+if(Array.isArray(data13)){
+if(data13.length < 1){
+const err32 = {instancePath:instancePath+"/exploitationTypes",schemaPath:"#/properties/exploitationTypes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+const len2 = data13.length;
+for(let i3=0; i3<len2; i3++){
+if(!(validate215(data13[i3], {instancePath:instancePath+"/exploitationTypes/" + i3,parentData:data13,parentDataProperty:i3,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate215.errors : vErrors.concat(validate215.errors);
+errors = vErrors.length;
+}
+}
+let i4 = data13.length;
+let j1;
+if(i4 > 1){
+outer1:
+for(;i4--;){
+for(j1 = i4; j1--;){
+if(func0(data13[i4], data13[j1])){
+const err33 = {instancePath:instancePath+"/exploitationTypes",schemaPath:"#/properties/exploitationTypes/uniqueItems",keyword:"uniqueItems",params:{i: i4, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i4+" are identical)"};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+break outer1;
+}
+}
+}
+}
+}
+else {
+const err34 = {instancePath:instancePath+"/exploitationTypes",schemaPath:"#/properties/exploitationTypes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+if(data.borough !== undefined){
+if(!(validate75(data.borough, {instancePath:instancePath+"/borough",parentData:data,parentDataProperty:"borough",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
+errors = vErrors.length;
+}
+}
+if(data.locations !== undefined){
+let data16 = data.locations;
+if(Array.isArray(data16)){
+if(data16.length > 20){
+const err35 = {instancePath:instancePath+"/locations",schemaPath:"#/properties/locations/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+const len3 = data16.length;
+for(let i5=0; i5<len3; i5++){
+let data17 = data16[i5];
+if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
+if(data17.postcode === undefined){
+const err36 = {instancePath:instancePath+"/locations/" + i5,schemaPath:"#/properties/locations/items/required",keyword:"required",params:{missingProperty: "postcode"},message:"must have required property '"+"postcode"+"'"};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+for(const key2 in data17){
+if(!((((key2 === "address") || (key2 === "postcode")) || (key2 === "borough")) || (key2 === "kind"))){
+const err37 = {instancePath:instancePath+"/locations/" + i5,schemaPath:"#/properties/locations/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+if(data17.address !== undefined){
+let data18 = data17.address;
+if(typeof data18 === "string"){
+if(func1(data18) > 500){
+const err38 = {instancePath:instancePath+"/locations/" + i5+"/address",schemaPath:"#/properties/locations/items/properties/address/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+if(func1(data18) < 1){
+const err39 = {instancePath:instancePath+"/locations/" + i5+"/address",schemaPath:"#/properties/locations/items/properties/address/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+else {
+const err40 = {instancePath:instancePath+"/locations/" + i5+"/address",schemaPath:"#/properties/locations/items/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+if(data17.postcode !== undefined){
+if(!(validate161(data17.postcode, {instancePath:instancePath+"/locations/" + i5+"/postcode",parentData:data17,parentDataProperty:"postcode",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+errors = vErrors.length;
+}
+}
+if(data17.borough !== undefined){
+if(!(validate75(data17.borough, {instancePath:instancePath+"/locations/" + i5+"/borough",parentData:data17,parentDataProperty:"borough",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
+errors = vErrors.length;
+}
+}
+if(data17.kind !== undefined){
+let data21 = data17.kind;
+if(typeof data21 !== "string"){
+const err41 = {instancePath:instancePath+"/locations/" + i5+"/kind",schemaPath:"#/properties/locations/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+if(!(((data21 === "exploitation") || (data21 === "residence")) || (data21 === "other"))){
+const err42 = {instancePath:instancePath+"/locations/" + i5+"/kind",schemaPath:"#/properties/locations/items/properties/kind/enum",keyword:"enum",params:{allowedValues: schema68.properties.locations.items.properties.kind.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+}
+else {
+const err43 = {instancePath:instancePath+"/locations/" + i5,schemaPath:"#/properties/locations/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+}
+else {
+const err44 = {instancePath:instancePath+"/locations",schemaPath:"#/properties/locations/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
+if(data.indicators !== undefined){
+let data22 = data.indicators;
+if(Array.isArray(data22)){
+if(data22.length > 50){
+const err45 = {instancePath:instancePath+"/indicators",schemaPath:"#/properties/indicators/maxItems",keyword:"maxItems",params:{limit: 50},message:"must NOT have more than 50 items"};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+const len4 = data22.length;
+for(let i6=0; i6<len4; i6++){
+let data23 = data22[i6];
+if(typeof data23 === "string"){
+if(func1(data23) > 200){
+const err46 = {instancePath:instancePath+"/indicators/" + i6,schemaPath:"#/properties/indicators/items/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+if(func1(data23) < 1){
+const err47 = {instancePath:instancePath+"/indicators/" + i6,schemaPath:"#/properties/indicators/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+}
+else {
+const err48 = {instancePath:instancePath+"/indicators/" + i6,schemaPath:"#/properties/indicators/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+}
+}
+else {
+const err49 = {instancePath:instancePath+"/indicators",schemaPath:"#/properties/indicators/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+}
+if(data.narrative !== undefined){
+let data24 = data.narrative;
+if(typeof data24 === "string"){
+if(func1(data24) > 10000){
+const err50 = {instancePath:instancePath+"/narrative",schemaPath:"#/properties/narrative/maxLength",keyword:"maxLength",params:{limit: 10000},message:"must NOT have more than 10000 characters"};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+if(func1(data24) < 1){
+const err51 = {instancePath:instancePath+"/narrative",schemaPath:"#/properties/narrative/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+}
+else {
+const err52 = {instancePath:instancePath+"/narrative",schemaPath:"#/properties/narrative/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+}
+if(data.responder !== undefined){
+let data25 = data.responder;
+if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
+if(data25.name === undefined){
+const err53 = {instancePath:instancePath+"/responder",schemaPath:"#/properties/responder/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+for(const key3 in data25){
+if(!(((key3 === "name") || (key3 === "phone")) || (key3 === "email"))){
+const err54 = {instancePath:instancePath+"/responder",schemaPath:"#/properties/responder/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+}
+if(data25.name !== undefined){
+let data26 = data25.name;
+if(typeof data26 === "string"){
+if(func1(data26) > 200){
+const err55 = {instancePath:instancePath+"/responder/name",schemaPath:"#/properties/responder/properties/name/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+if(func1(data26) < 1){
+const err56 = {instancePath:instancePath+"/responder/name",schemaPath:"#/properties/responder/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+}
+else {
+const err57 = {instancePath:instancePath+"/responder/name",schemaPath:"#/properties/responder/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+}
+if(data25.phone !== undefined){
+let data27 = data25.phone;
+if(typeof data27 === "string"){
+if(!pattern10.test(data27)){
+const err58 = {instancePath:instancePath+"/responder/phone",schemaPath:"#/properties/responder/properties/phone/pattern",keyword:"pattern",params:{pattern: "^\\+?[0-9][0-9 ()-]{5,24}$"},message:"must match pattern \""+"^\\+?[0-9][0-9 ()-]{5,24}$"+"\""};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+}
+else {
+const err59 = {instancePath:instancePath+"/responder/phone",schemaPath:"#/properties/responder/properties/phone/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+}
+if(data25.email !== undefined){
+let data28 = data25.email;
+if(typeof data28 === "string"){
+if(func1(data28) > 254){
+const err60 = {instancePath:instancePath+"/responder/email",schemaPath:"#/properties/responder/properties/email/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+if(!(formats12.test(data28))){
+const err61 = {instancePath:instancePath+"/responder/email",schemaPath:"#/properties/responder/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+}
+else {
+const err62 = {instancePath:instancePath+"/responder/email",schemaPath:"#/properties/responder/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+}
+}
+else {
+const err63 = {instancePath:instancePath+"/responder",schemaPath:"#/properties/responder/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
+}
+errors++;
+}
+}
+if(data.consent !== undefined){
+let data29 = data.consent;
+if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
+if(data29.nrm === undefined){
+const err64 = {instancePath:instancePath+"/consent",schemaPath:"#/properties/consent/required",keyword:"required",params:{missingProperty: "nrm"},message:"must have required property '"+"nrm"+"'"};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
+}
+errors++;
+}
+for(const key4 in data29){
+if(!((key4 === "nrm") || (key4 === "shareWith"))){
+const err65 = {instancePath:instancePath+"/consent",schemaPath:"#/properties/consent/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
+}
+errors++;
+}
+}
+if(data29.nrm !== undefined){
+if(typeof data29.nrm !== "boolean"){
+const err66 = {instancePath:instancePath+"/consent/nrm",schemaPath:"#/properties/consent/properties/nrm/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err66];
+}
+else {
+vErrors.push(err66);
+}
+errors++;
+}
+}
+if(data29.shareWith !== undefined){
+let data31 = data29.shareWith;
+if(Array.isArray(data31)){
+const len5 = data31.length;
+for(let i7=0; i7<len5; i7++){
+let data32 = data31[i7];
+if(typeof data32 !== "string"){
+const err67 = {instancePath:instancePath+"/consent/shareWith/" + i7,schemaPath:"#/properties/consent/properties/shareWith/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err67];
+}
+else {
+vErrors.push(err67);
+}
+errors++;
+}
+if(!((((((data32 === "police_borough") || (data32 === "police_specialist")) || (data32 === "local_authority")) || (data32 === "ngo")) || (data32 === "housing_provider")) || (data32 === "missing_person_unit"))){
+const err68 = {instancePath:instancePath+"/consent/shareWith/" + i7,schemaPath:"#/properties/consent/properties/shareWith/items/enum",keyword:"enum",params:{allowedValues: schema68.properties.consent.properties.shareWith.items.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err68];
+}
+else {
+vErrors.push(err68);
+}
+errors++;
+}
+}
+let i8 = data31.length;
+let j2;
+if(i8 > 1){
+const indices0 = {};
+for(;i8--;){
+let item0 = data31[i8];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j2 = indices0[item0];
+const err69 = {instancePath:instancePath+"/consent/shareWith",schemaPath:"#/properties/consent/properties/shareWith/uniqueItems",keyword:"uniqueItems",params:{i: i8, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i8+" are identical)"};
+if(vErrors === null){
+vErrors = [err69];
+}
+else {
+vErrors.push(err69);
+}
+errors++;
+break;
+}
+indices0[item0] = i8;
+}
+}
+}
+else {
+const err70 = {instancePath:instancePath+"/consent/shareWith",schemaPath:"#/properties/consent/properties/shareWith/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err70];
+}
+else {
+vErrors.push(err70);
+}
+errors++;
+}
+}
+}
+else {
+const err71 = {instancePath:instancePath+"/consent",schemaPath:"#/properties/consent/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err71];
+}
+else {
+vErrors.push(err71);
+}
+errors++;
+}
+}
+if(data.accommodationNeed !== undefined){
+if(!(validate253(data.accommodationNeed, {instancePath:instancePath+"/accommodationNeed",parentData:data,parentDataProperty:"accommodationNeed",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate253.errors : vErrors.concat(validate253.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err72 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err72];
+}
+else {
+vErrors.push(err72);
+}
+errors++;
+}
+validate246.errors = vErrors;
+return errors === 0;
+}
+validate246.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+exports.validateReferralSubmitted = validate256;
+const schema70 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.referral.submitted.schema.json","title":"ReferralSubmitted","description":"A first responder referred a potential victim into the NRM, or filed an anonymous Duty to Notify report.","x-status":"provisional","type":"object","additionalProperties":false,"required":["referralId","submittedBy","submittedAt","mechanism","subject","exploitationTypes","borough"],"properties":{"referralId":{"$ref":"../common/uuid.schema.json"},"submittedBy":{"$ref":"../common/organisation-ref.schema.json"},"submittedAt":{"$ref":"../common/date-time.schema.json"},"mechanism":{"type":"string","enum":["nrm","duty_to_notify"],"description":"duty_to_notify reports are anonymous: they never carry 'personal'."},"subject":{"type":"object","additionalProperties":false,"required":["isChild","ageDisputed","gender"],"properties":{"isChild":{"type":"boolean"},"ageDisputed":{"type":"boolean"},"ageYears":{"type":"integer","minimum":0,"maximum":120,"description":"Age from the date of birth, or the estimate."},"gender":{"$ref":"../common/gender.schema.json"},"speaksEnglish":{"type":"boolean"}}},"exploitationTypes":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"../common/exploitation-type.schema.json"}},"borough":{"$ref":"../common/gss-code.schema.json"},"languages":{"type":"array","uniqueItems":true,"items":{"$ref":"../common/language-code.schema.json"}},"linkedLocations":{"type":"array","maxItems":20,"description":"Places linked to the case, used by the known-victim check. A Duty to Notify report carries postcodes only, never an address.","items":{"type":"object","additionalProperties":false,"required":["postcode"],"properties":{"postcode":{"$ref":"../common/uk-postcode.schema.json"},"address":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":500},"borough":{"$ref":"../common/gss-code.schema.json"},"kind":{"type":"string","enum":["exploitation","residence","other"]}}}},"personal":{"x-personal-data":true,"type":"object","additionalProperties":false,"properties":{"givenName":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":200},"familyName":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":200},"dateOfBirth":{"x-personal-data":true,"type":"string","format":"date"},"nationality":{"x-personal-data":true,"type":"string","pattern":"^[A-Z]{2}$","description":"ISO 3166-1 alpha-2."},"aliases":{"x-personal-data":true,"type":"array","maxItems":20,"items":{"type":"string","minLength":1,"maxLength":200}},"narrative":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":10000},"responder":{"x-personal-data":true,"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","minLength":1,"maxLength":200},"phone":{"type":"string","maxLength":30},"email":{"type":"string","maxLength":254}}}}},"indicators":{"type":"array","maxItems":50,"items":{"type":"string","minLength":1,"maxLength":200}},"consent":{"description":"What the person agreed to; for a child, nrm is true (children are referred without consent).","type":"object","additionalProperties":false,"required":["nrm","shareWith"],"properties":{"nrm":{"type":"boolean"},"shareWith":{"type":"array","uniqueItems":true,"items":{"type":"string","enum":["police_borough","police_specialist","local_authority","ngo","housing_provider","missing_person_unit"]}}}},"accommodationNeed":{"$ref":"../common/accommodation-need.schema.json"}},"if":{"type":"object","properties":{"mechanism":{"const":"duty_to_notify"}},"required":["mechanism"]},"then":{"not":{"required":["personal"]}}};
+
+function validate256(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/events/harbour.referral.submitted.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate217.evaluated;
+const evaluated0 = validate256.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8361,7 +10761,7 @@ vErrors.push(err12);
 errors++;
 }
 for(const key0 in data){
-if(!(func10.call(schema62.properties, key0))){
+if(!(func10.call(schema70.properties, key0))){
 const err13 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err13];
@@ -8379,8 +10779,8 @@ errors = vErrors.length;
 }
 }
 if(data.submittedBy !== undefined){
-if(!(validate115(data.submittedBy, {instancePath:instancePath+"/submittedBy",parentData:data,parentDataProperty:"submittedBy",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+if(!(validate117(data.submittedBy, {instancePath:instancePath+"/submittedBy",parentData:data,parentDataProperty:"submittedBy",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
 errors = vErrors.length;
 }
 }
@@ -8403,7 +10803,7 @@ vErrors.push(err14);
 errors++;
 }
 if(!((data4 === "nrm") || (data4 === "duty_to_notify"))){
-const err15 = {instancePath:instancePath+"/mechanism",schemaPath:"#/properties/mechanism/enum",keyword:"enum",params:{allowedValues: schema62.properties.mechanism.enum},message:"must be equal to one of the allowed values"};
+const err15 = {instancePath:instancePath+"/mechanism",schemaPath:"#/properties/mechanism/enum",keyword:"enum",params:{allowedValues: schema70.properties.mechanism.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -8447,7 +10847,7 @@ vErrors.push(err18);
 errors++;
 }
 for(const key1 in data5){
-if(!((((key1 === "isChild") || (key1 === "ageDisputed")) || (key1 === "ageYears")) || (key1 === "gender"))){
+if(!(((((key1 === "isChild") || (key1 === "ageDisputed")) || (key1 === "ageYears")) || (key1 === "gender")) || (key1 === "speaksEnglish"))){
 const err19 = {instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err19];
@@ -8518,14 +10918,14 @@ errors++;
 }
 }
 if(data5.gender !== undefined){
-if(!(validate121(data5.gender, {instancePath:instancePath+"/subject/gender",parentData:data5,parentDataProperty:"gender",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
+if(!(validate123(data5.gender, {instancePath:instancePath+"/subject/gender",parentData:data5,parentDataProperty:"gender",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
 errors = vErrors.length;
 }
 }
-}
-else {
-const err25 = {instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data5.speaksEnglish !== undefined){
+if(typeof data5.speaksEnglish !== "boolean"){
+const err25 = {instancePath:instancePath+"/subject/speaksEnglish",schemaPath:"#/properties/subject/properties/speaksEnglish/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -8535,11 +10935,9 @@ vErrors.push(err25);
 errors++;
 }
 }
-if(data.exploitationTypes !== undefined){
-let data10 = data.exploitationTypes;
-if(Array.isArray(data10)){
-if(data10.length < 1){
-const err26 = {instancePath:instancePath+"/exploitationTypes",schemaPath:"#/properties/exploitationTypes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+}
+else {
+const err26 = {instancePath:instancePath+"/subject",schemaPath:"#/properties/subject/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -8548,26 +10946,40 @@ vErrors.push(err26);
 }
 errors++;
 }
-const len0 = data10.length;
-for(let i0=0; i0<len0; i0++){
-if(!(validate190(data10[i0], {instancePath:instancePath+"/exploitationTypes/" + i0,parentData:data10,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
-errors = vErrors.length;
 }
-}
-let i1 = data10.length;
-let j0;
-if(i1 > 1){
-outer0:
-for(;i1--;){
-for(j0 = i1; j0--;){
-if(func0(data10[i1], data10[j0])){
-const err27 = {instancePath:instancePath+"/exploitationTypes",schemaPath:"#/properties/exploitationTypes/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
+if(data.exploitationTypes !== undefined){
+let data11 = data.exploitationTypes;
+if(Array.isArray(data11)){
+if(data11.length < 1){
+const err27 = {instancePath:instancePath+"/exploitationTypes",schemaPath:"#/properties/exploitationTypes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err27];
 }
 else {
 vErrors.push(err27);
+}
+errors++;
+}
+const len0 = data11.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate215(data11[i0], {instancePath:instancePath+"/exploitationTypes/" + i0,parentData:data11,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate215.errors : vErrors.concat(validate215.errors);
+errors = vErrors.length;
+}
+}
+let i1 = data11.length;
+let j0;
+if(i1 > 1){
+outer0:
+for(;i1--;){
+for(j0 = i1; j0--;){
+if(func0(data11[i1], data11[j0])){
+const err28 = {instancePath:instancePath+"/exploitationTypes",schemaPath:"#/properties/exploitationTypes/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
 }
 errors++;
 break outer0;
@@ -8577,12 +10989,12 @@ break outer0;
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/exploitationTypes",schemaPath:"#/properties/exploitationTypes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err29 = {instancePath:instancePath+"/exploitationTypes",schemaPath:"#/properties/exploitationTypes/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err28];
+vErrors = [err29];
 }
 else {
-vErrors.push(err28);
+vErrors.push(err29);
 }
 errors++;
 }
@@ -8594,28 +11006,28 @@ errors = vErrors.length;
 }
 }
 if(data.languages !== undefined){
-let data13 = data.languages;
-if(Array.isArray(data13)){
-const len1 = data13.length;
+let data14 = data.languages;
+if(Array.isArray(data14)){
+const len1 = data14.length;
 for(let i2=0; i2<len1; i2++){
-if(!(validate85(data13[i2], {instancePath:instancePath+"/languages/" + i2,parentData:data13,parentDataProperty:i2,rootData,dynamicAnchors}))){
+if(!(validate85(data14[i2], {instancePath:instancePath+"/languages/" + i2,parentData:data14,parentDataProperty:i2,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
 errors = vErrors.length;
 }
 }
-let i3 = data13.length;
+let i3 = data14.length;
 let j1;
 if(i3 > 1){
 outer1:
 for(;i3--;){
 for(j1 = i3; j1--;){
-if(func0(data13[i3], data13[j1])){
-const err29 = {instancePath:instancePath+"/languages",schemaPath:"#/properties/languages/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i3+" are identical)"};
+if(func0(data14[i3], data14[j1])){
+const err30 = {instancePath:instancePath+"/languages",schemaPath:"#/properties/languages/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i3+" are identical)"};
 if(vErrors === null){
-vErrors = [err29];
+vErrors = [err30];
 }
 else {
-vErrors.push(err29);
+vErrors.push(err30);
 }
 errors++;
 break outer1;
@@ -8625,21 +11037,7 @@ break outer1;
 }
 }
 else {
-const err30 = {instancePath:instancePath+"/languages",schemaPath:"#/properties/languages/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err30];
-}
-else {
-vErrors.push(err30);
-}
-errors++;
-}
-}
-if(data.linkedLocations !== undefined){
-let data15 = data.linkedLocations;
-if(Array.isArray(data15)){
-if(data15.length > 20){
-const err31 = {instancePath:instancePath+"/linkedLocations",schemaPath:"#/properties/linkedLocations/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"};
+const err31 = {instancePath:instancePath+"/languages",schemaPath:"#/properties/languages/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -8648,12 +11046,12 @@ vErrors.push(err31);
 }
 errors++;
 }
-const len2 = data15.length;
-for(let i4=0; i4<len2; i4++){
-let data16 = data15[i4];
-if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
-if(data16.postcode === undefined){
-const err32 = {instancePath:instancePath+"/linkedLocations/" + i4,schemaPath:"#/properties/linkedLocations/items/required",keyword:"required",params:{missingProperty: "postcode"},message:"must have required property '"+"postcode"+"'"};
+}
+if(data.linkedLocations !== undefined){
+let data16 = data.linkedLocations;
+if(Array.isArray(data16)){
+if(data16.length > 20){
+const err32 = {instancePath:instancePath+"/linkedLocations",schemaPath:"#/properties/linkedLocations/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -8662,9 +11060,12 @@ vErrors.push(err32);
 }
 errors++;
 }
-for(const key2 in data16){
-if(!(key2 === "postcode")){
-const err33 = {instancePath:instancePath+"/linkedLocations/" + i4,schemaPath:"#/properties/linkedLocations/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+const len2 = data16.length;
+for(let i4=0; i4<len2; i4++){
+let data17 = data16[i4];
+if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
+if(data17.postcode === undefined){
+const err33 = {instancePath:instancePath+"/linkedLocations/" + i4,schemaPath:"#/properties/linkedLocations/items/required",keyword:"required",params:{missingProperty: "postcode"},message:"must have required property '"+"postcode"+"'"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -8673,16 +11074,9 @@ vErrors.push(err33);
 }
 errors++;
 }
-}
-if(data16.postcode !== undefined){
-if(!(validate154(data16.postcode, {instancePath:instancePath+"/linkedLocations/" + i4+"/postcode",parentData:data16,parentDataProperty:"postcode",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate154.errors : vErrors.concat(validate154.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err34 = {instancePath:instancePath+"/linkedLocations/" + i4,schemaPath:"#/properties/linkedLocations/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+for(const key2 in data17){
+if(!((((key2 === "postcode") || (key2 === "address")) || (key2 === "borough")) || (key2 === "kind"))){
+const err34 = {instancePath:instancePath+"/linkedLocations/" + i4,schemaPath:"#/properties/linkedLocations/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -8692,9 +11086,17 @@ vErrors.push(err34);
 errors++;
 }
 }
+if(data17.postcode !== undefined){
+if(!(validate161(data17.postcode, {instancePath:instancePath+"/linkedLocations/" + i4+"/postcode",parentData:data17,parentDataProperty:"postcode",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+errors = vErrors.length;
 }
-else {
-const err35 = {instancePath:instancePath+"/linkedLocations",schemaPath:"#/properties/linkedLocations/type",keyword:"type",params:{type: "array"},message:"must be array"};
+}
+if(data17.address !== undefined){
+let data19 = data17.address;
+if(typeof data19 === "string"){
+if(func1(data19) > 500){
+const err35 = {instancePath:instancePath+"/linkedLocations/" + i4+"/address",schemaPath:"#/properties/linkedLocations/items/properties/address/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -8703,13 +11105,8 @@ vErrors.push(err35);
 }
 errors++;
 }
-}
-if(data.personal !== undefined){
-let data18 = data.personal;
-if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
-for(const key3 in data18){
-if(!((((key3 === "givenName") || (key3 === "familyName")) || (key3 === "dateOfBirth")) || (key3 === "nationality"))){
-const err36 = {instancePath:instancePath+"/personal",schemaPath:"#/properties/personal/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+if(func1(data19) < 1){
+const err36 = {instancePath:instancePath+"/linkedLocations/" + i4+"/address",schemaPath:"#/properties/linkedLocations/items/properties/address/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -8719,11 +11116,8 @@ vErrors.push(err36);
 errors++;
 }
 }
-if(data18.givenName !== undefined){
-let data19 = data18.givenName;
-if(typeof data19 === "string"){
-if(func1(data19) > 200){
-const err37 = {instancePath:instancePath+"/personal/givenName",schemaPath:"#/properties/personal/properties/givenName/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+else {
+const err37 = {instancePath:instancePath+"/linkedLocations/" + i4+"/address",schemaPath:"#/properties/linkedLocations/items/properties/address/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -8732,8 +11126,17 @@ vErrors.push(err37);
 }
 errors++;
 }
-if(func1(data19) < 1){
-const err38 = {instancePath:instancePath+"/personal/givenName",schemaPath:"#/properties/personal/properties/givenName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+if(data17.borough !== undefined){
+if(!(validate75(data17.borough, {instancePath:instancePath+"/linkedLocations/" + i4+"/borough",parentData:data17,parentDataProperty:"borough",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
+errors = vErrors.length;
+}
+}
+if(data17.kind !== undefined){
+let data21 = data17.kind;
+if(typeof data21 !== "string"){
+const err38 = {instancePath:instancePath+"/linkedLocations/" + i4+"/kind",schemaPath:"#/properties/linkedLocations/items/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -8742,9 +11145,8 @@ vErrors.push(err38);
 }
 errors++;
 }
-}
-else {
-const err39 = {instancePath:instancePath+"/personal/givenName",schemaPath:"#/properties/personal/properties/givenName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(((data21 === "exploitation") || (data21 === "residence")) || (data21 === "other"))){
+const err39 = {instancePath:instancePath+"/linkedLocations/" + i4+"/kind",schemaPath:"#/properties/linkedLocations/items/properties/kind/enum",keyword:"enum",params:{allowedValues: schema70.properties.linkedLocations.items.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -8754,11 +11156,9 @@ vErrors.push(err39);
 errors++;
 }
 }
-if(data18.familyName !== undefined){
-let data20 = data18.familyName;
-if(typeof data20 === "string"){
-if(func1(data20) > 200){
-const err40 = {instancePath:instancePath+"/personal/familyName",schemaPath:"#/properties/personal/properties/familyName/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+}
+else {
+const err40 = {instancePath:instancePath+"/linkedLocations/" + i4,schemaPath:"#/properties/linkedLocations/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -8767,8 +11167,10 @@ vErrors.push(err40);
 }
 errors++;
 }
-if(func1(data20) < 1){
-const err41 = {instancePath:instancePath+"/personal/familyName",schemaPath:"#/properties/personal/properties/familyName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+}
+else {
+const err41 = {instancePath:instancePath+"/linkedLocations",schemaPath:"#/properties/linkedLocations/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -8778,8 +11180,12 @@ vErrors.push(err41);
 errors++;
 }
 }
-else {
-const err42 = {instancePath:instancePath+"/personal/familyName",schemaPath:"#/properties/personal/properties/familyName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.personal !== undefined){
+let data22 = data.personal;
+if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
+for(const key3 in data22){
+if(!(((((((key3 === "givenName") || (key3 === "familyName")) || (key3 === "dateOfBirth")) || (key3 === "nationality")) || (key3 === "aliases")) || (key3 === "narrative")) || (key3 === "responder"))){
+const err42 = {instancePath:instancePath+"/personal",schemaPath:"#/properties/personal/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -8789,11 +11195,11 @@ vErrors.push(err42);
 errors++;
 }
 }
-if(data18.dateOfBirth !== undefined){
-let data21 = data18.dateOfBirth;
-if(typeof data21 === "string"){
-if(!(formats4.validate(data21))){
-const err43 = {instancePath:instancePath+"/personal/dateOfBirth",schemaPath:"#/properties/personal/properties/dateOfBirth/format",keyword:"format",params:{format: "date"},message:"must match format \""+"date"+"\""};
+if(data22.givenName !== undefined){
+let data23 = data22.givenName;
+if(typeof data23 === "string"){
+if(func1(data23) > 200){
+const err43 = {instancePath:instancePath+"/personal/givenName",schemaPath:"#/properties/personal/properties/givenName/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -8802,9 +11208,8 @@ vErrors.push(err43);
 }
 errors++;
 }
-}
-else {
-const err44 = {instancePath:instancePath+"/personal/dateOfBirth",schemaPath:"#/properties/personal/properties/dateOfBirth/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(func1(data23) < 1){
+const err44 = {instancePath:instancePath+"/personal/givenName",schemaPath:"#/properties/personal/properties/givenName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -8814,11 +11219,8 @@ vErrors.push(err44);
 errors++;
 }
 }
-if(data18.nationality !== undefined){
-let data22 = data18.nationality;
-if(typeof data22 === "string"){
-if(!pattern11.test(data22)){
-const err45 = {instancePath:instancePath+"/personal/nationality",schemaPath:"#/properties/personal/properties/nationality/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{2}$"},message:"must match pattern \""+"^[A-Z]{2}$"+"\""};
+else {
+const err45 = {instancePath:instancePath+"/personal/givenName",schemaPath:"#/properties/personal/properties/givenName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -8828,8 +11230,11 @@ vErrors.push(err45);
 errors++;
 }
 }
-else {
-const err46 = {instancePath:instancePath+"/personal/nationality",schemaPath:"#/properties/personal/properties/nationality/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data22.familyName !== undefined){
+let data24 = data22.familyName;
+if(typeof data24 === "string"){
+if(func1(data24) > 200){
+const err46 = {instancePath:instancePath+"/personal/familyName",schemaPath:"#/properties/personal/properties/familyName/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -8838,10 +11243,8 @@ vErrors.push(err46);
 }
 errors++;
 }
-}
-}
-else {
-const err47 = {instancePath:instancePath+"/personal",schemaPath:"#/properties/personal/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(func1(data24) < 1){
+const err47 = {instancePath:instancePath+"/personal/familyName",schemaPath:"#/properties/personal/properties/familyName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -8851,9 +11254,8 @@ vErrors.push(err47);
 errors++;
 }
 }
-}
 else {
-const err48 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err48 = {instancePath:instancePath+"/personal/familyName",schemaPath:"#/properties/personal/properties/familyName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -8862,10 +11264,583 @@ vErrors.push(err48);
 }
 errors++;
 }
-validate217.errors = vErrors;
+}
+if(data22.dateOfBirth !== undefined){
+let data25 = data22.dateOfBirth;
+if(typeof data25 === "string"){
+if(!(formats4.validate(data25))){
+const err49 = {instancePath:instancePath+"/personal/dateOfBirth",schemaPath:"#/properties/personal/properties/dateOfBirth/format",keyword:"format",params:{format: "date"},message:"must match format \""+"date"+"\""};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+}
+else {
+const err50 = {instancePath:instancePath+"/personal/dateOfBirth",schemaPath:"#/properties/personal/properties/dateOfBirth/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+}
+if(data22.nationality !== undefined){
+let data26 = data22.nationality;
+if(typeof data26 === "string"){
+if(!pattern11.test(data26)){
+const err51 = {instancePath:instancePath+"/personal/nationality",schemaPath:"#/properties/personal/properties/nationality/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{2}$"},message:"must match pattern \""+"^[A-Z]{2}$"+"\""};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+}
+else {
+const err52 = {instancePath:instancePath+"/personal/nationality",schemaPath:"#/properties/personal/properties/nationality/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+}
+if(data22.aliases !== undefined){
+let data27 = data22.aliases;
+if(Array.isArray(data27)){
+if(data27.length > 20){
+const err53 = {instancePath:instancePath+"/personal/aliases",schemaPath:"#/properties/personal/properties/aliases/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+const len3 = data27.length;
+for(let i5=0; i5<len3; i5++){
+let data28 = data27[i5];
+if(typeof data28 === "string"){
+if(func1(data28) > 200){
+const err54 = {instancePath:instancePath+"/personal/aliases/" + i5,schemaPath:"#/properties/personal/properties/aliases/items/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+if(func1(data28) < 1){
+const err55 = {instancePath:instancePath+"/personal/aliases/" + i5,schemaPath:"#/properties/personal/properties/aliases/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+}
+else {
+const err56 = {instancePath:instancePath+"/personal/aliases/" + i5,schemaPath:"#/properties/personal/properties/aliases/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+}
+}
+else {
+const err57 = {instancePath:instancePath+"/personal/aliases",schemaPath:"#/properties/personal/properties/aliases/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+}
+if(data22.narrative !== undefined){
+let data29 = data22.narrative;
+if(typeof data29 === "string"){
+if(func1(data29) > 10000){
+const err58 = {instancePath:instancePath+"/personal/narrative",schemaPath:"#/properties/personal/properties/narrative/maxLength",keyword:"maxLength",params:{limit: 10000},message:"must NOT have more than 10000 characters"};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+if(func1(data29) < 1){
+const err59 = {instancePath:instancePath+"/personal/narrative",schemaPath:"#/properties/personal/properties/narrative/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+}
+else {
+const err60 = {instancePath:instancePath+"/personal/narrative",schemaPath:"#/properties/personal/properties/narrative/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+}
+if(data22.responder !== undefined){
+let data30 = data22.responder;
+if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
+if(data30.name === undefined){
+const err61 = {instancePath:instancePath+"/personal/responder",schemaPath:"#/properties/personal/properties/responder/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+for(const key4 in data30){
+if(!(((key4 === "name") || (key4 === "phone")) || (key4 === "email"))){
+const err62 = {instancePath:instancePath+"/personal/responder",schemaPath:"#/properties/personal/properties/responder/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+}
+if(data30.name !== undefined){
+let data31 = data30.name;
+if(typeof data31 === "string"){
+if(func1(data31) > 200){
+const err63 = {instancePath:instancePath+"/personal/responder/name",schemaPath:"#/properties/personal/properties/responder/properties/name/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
+}
+errors++;
+}
+if(func1(data31) < 1){
+const err64 = {instancePath:instancePath+"/personal/responder/name",schemaPath:"#/properties/personal/properties/responder/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
+}
+errors++;
+}
+}
+else {
+const err65 = {instancePath:instancePath+"/personal/responder/name",schemaPath:"#/properties/personal/properties/responder/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
+}
+errors++;
+}
+}
+if(data30.phone !== undefined){
+let data32 = data30.phone;
+if(typeof data32 === "string"){
+if(func1(data32) > 30){
+const err66 = {instancePath:instancePath+"/personal/responder/phone",schemaPath:"#/properties/personal/properties/responder/properties/phone/maxLength",keyword:"maxLength",params:{limit: 30},message:"must NOT have more than 30 characters"};
+if(vErrors === null){
+vErrors = [err66];
+}
+else {
+vErrors.push(err66);
+}
+errors++;
+}
+}
+else {
+const err67 = {instancePath:instancePath+"/personal/responder/phone",schemaPath:"#/properties/personal/properties/responder/properties/phone/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err67];
+}
+else {
+vErrors.push(err67);
+}
+errors++;
+}
+}
+if(data30.email !== undefined){
+let data33 = data30.email;
+if(typeof data33 === "string"){
+if(func1(data33) > 254){
+const err68 = {instancePath:instancePath+"/personal/responder/email",schemaPath:"#/properties/personal/properties/responder/properties/email/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
+if(vErrors === null){
+vErrors = [err68];
+}
+else {
+vErrors.push(err68);
+}
+errors++;
+}
+}
+else {
+const err69 = {instancePath:instancePath+"/personal/responder/email",schemaPath:"#/properties/personal/properties/responder/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err69];
+}
+else {
+vErrors.push(err69);
+}
+errors++;
+}
+}
+}
+else {
+const err70 = {instancePath:instancePath+"/personal/responder",schemaPath:"#/properties/personal/properties/responder/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err70];
+}
+else {
+vErrors.push(err70);
+}
+errors++;
+}
+}
+}
+else {
+const err71 = {instancePath:instancePath+"/personal",schemaPath:"#/properties/personal/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err71];
+}
+else {
+vErrors.push(err71);
+}
+errors++;
+}
+}
+if(data.indicators !== undefined){
+let data34 = data.indicators;
+if(Array.isArray(data34)){
+if(data34.length > 50){
+const err72 = {instancePath:instancePath+"/indicators",schemaPath:"#/properties/indicators/maxItems",keyword:"maxItems",params:{limit: 50},message:"must NOT have more than 50 items"};
+if(vErrors === null){
+vErrors = [err72];
+}
+else {
+vErrors.push(err72);
+}
+errors++;
+}
+const len4 = data34.length;
+for(let i6=0; i6<len4; i6++){
+let data35 = data34[i6];
+if(typeof data35 === "string"){
+if(func1(data35) > 200){
+const err73 = {instancePath:instancePath+"/indicators/" + i6,schemaPath:"#/properties/indicators/items/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+if(vErrors === null){
+vErrors = [err73];
+}
+else {
+vErrors.push(err73);
+}
+errors++;
+}
+if(func1(data35) < 1){
+const err74 = {instancePath:instancePath+"/indicators/" + i6,schemaPath:"#/properties/indicators/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err74];
+}
+else {
+vErrors.push(err74);
+}
+errors++;
+}
+}
+else {
+const err75 = {instancePath:instancePath+"/indicators/" + i6,schemaPath:"#/properties/indicators/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err75];
+}
+else {
+vErrors.push(err75);
+}
+errors++;
+}
+}
+}
+else {
+const err76 = {instancePath:instancePath+"/indicators",schemaPath:"#/properties/indicators/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err76];
+}
+else {
+vErrors.push(err76);
+}
+errors++;
+}
+}
+if(data.consent !== undefined){
+let data36 = data.consent;
+if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
+if(data36.nrm === undefined){
+const err77 = {instancePath:instancePath+"/consent",schemaPath:"#/properties/consent/required",keyword:"required",params:{missingProperty: "nrm"},message:"must have required property '"+"nrm"+"'"};
+if(vErrors === null){
+vErrors = [err77];
+}
+else {
+vErrors.push(err77);
+}
+errors++;
+}
+if(data36.shareWith === undefined){
+const err78 = {instancePath:instancePath+"/consent",schemaPath:"#/properties/consent/required",keyword:"required",params:{missingProperty: "shareWith"},message:"must have required property '"+"shareWith"+"'"};
+if(vErrors === null){
+vErrors = [err78];
+}
+else {
+vErrors.push(err78);
+}
+errors++;
+}
+for(const key5 in data36){
+if(!((key5 === "nrm") || (key5 === "shareWith"))){
+const err79 = {instancePath:instancePath+"/consent",schemaPath:"#/properties/consent/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err79];
+}
+else {
+vErrors.push(err79);
+}
+errors++;
+}
+}
+if(data36.nrm !== undefined){
+if(typeof data36.nrm !== "boolean"){
+const err80 = {instancePath:instancePath+"/consent/nrm",schemaPath:"#/properties/consent/properties/nrm/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err80];
+}
+else {
+vErrors.push(err80);
+}
+errors++;
+}
+}
+if(data36.shareWith !== undefined){
+let data38 = data36.shareWith;
+if(Array.isArray(data38)){
+const len5 = data38.length;
+for(let i7=0; i7<len5; i7++){
+let data39 = data38[i7];
+if(typeof data39 !== "string"){
+const err81 = {instancePath:instancePath+"/consent/shareWith/" + i7,schemaPath:"#/properties/consent/properties/shareWith/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err81];
+}
+else {
+vErrors.push(err81);
+}
+errors++;
+}
+if(!((((((data39 === "police_borough") || (data39 === "police_specialist")) || (data39 === "local_authority")) || (data39 === "ngo")) || (data39 === "housing_provider")) || (data39 === "missing_person_unit"))){
+const err82 = {instancePath:instancePath+"/consent/shareWith/" + i7,schemaPath:"#/properties/consent/properties/shareWith/items/enum",keyword:"enum",params:{allowedValues: schema70.properties.consent.properties.shareWith.items.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err82];
+}
+else {
+vErrors.push(err82);
+}
+errors++;
+}
+}
+let i8 = data38.length;
+let j2;
+if(i8 > 1){
+const indices0 = {};
+for(;i8--;){
+let item0 = data38[i8];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j2 = indices0[item0];
+const err83 = {instancePath:instancePath+"/consent/shareWith",schemaPath:"#/properties/consent/properties/shareWith/uniqueItems",keyword:"uniqueItems",params:{i: i8, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i8+" are identical)"};
+if(vErrors === null){
+vErrors = [err83];
+}
+else {
+vErrors.push(err83);
+}
+errors++;
+break;
+}
+indices0[item0] = i8;
+}
+}
+}
+else {
+const err84 = {instancePath:instancePath+"/consent/shareWith",schemaPath:"#/properties/consent/properties/shareWith/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err84];
+}
+else {
+vErrors.push(err84);
+}
+errors++;
+}
+}
+}
+else {
+const err85 = {instancePath:instancePath+"/consent",schemaPath:"#/properties/consent/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err85];
+}
+else {
+vErrors.push(err85);
+}
+errors++;
+}
+}
+if(data.accommodationNeed !== undefined){
+if(!(validate253(data.accommodationNeed, {instancePath:instancePath+"/accommodationNeed",parentData:data,parentDataProperty:"accommodationNeed",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate253.errors : vErrors.concat(validate253.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err86 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err86];
+}
+else {
+vErrors.push(err86);
+}
+errors++;
+}
+validate256.errors = vErrors;
 return errors === 0;
 }
-validate217.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate256.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+exports.validateReturnHomeInterviewBody = validate267;
+const schema71 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/rest/return-home-interview.schema.json","title":"ReturnHomeInterviewBody","description":"Body of POST /v1/missing-episodes/{id}/return-home-interview: the local authority marks the return home interview done (or offered and declined), which stops its reminder.","type":"object","additionalProperties":false,"required":["outcome","completedAt"],"properties":{"outcome":{"type":"string","enum":["completed","declined"]},"completedAt":{"$ref":"../common/date-time.schema.json"}}};
+
+function validate267(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://harbour.example/schemas/rest/return-home-interview.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate267.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.outcome === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "outcome"},message:"must have required property '"+"outcome"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.completedAt === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "completedAt"},message:"must have required property '"+"completedAt"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((key0 === "outcome") || (key0 === "completedAt"))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.outcome !== undefined){
+let data0 = data.outcome;
+if(typeof data0 !== "string"){
+const err3 = {instancePath:instancePath+"/outcome",schemaPath:"#/properties/outcome/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(!((data0 === "completed") || (data0 === "declined"))){
+const err4 = {instancePath:instancePath+"/outcome",schemaPath:"#/properties/outcome/enum",keyword:"enum",params:{allowedValues: schema71.properties.outcome.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.completedAt !== undefined){
+if(!(validate57(data.completedAt, {instancePath:instancePath+"/completedAt",parentData:data,parentDataProperty:"completedAt",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+validate267.errors = vErrors;
+return errors === 0;
+}
+validate267.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 exports.eventValidators = Object.freeze({
   "harbour.alert.acknowledged": exports.validateAlertAcknowledged,
@@ -8882,7 +11857,9 @@ exports.eventValidators = Object.freeze({
   "harbour.delivery.failed": exports.validateDeliveryFailed,
   "harbour.missing-episode.found": exports.validateMissingEpisodeFound,
   "harbour.missing-episode.reported": exports.validateMissingEpisodeReported,
+  "harbour.missing-episode.return-interview-recorded": exports.validateMissingEpisodeReturnInterviewRecorded,
   "harbour.missing-episode.risk-regraded": exports.validateMissingEpisodeRiskRegraded,
+  "harbour.missing-episode.updated": exports.validateMissingEpisodeUpdated,
   "harbour.operation.cancelled": exports.validateOperationCancelled,
   "harbour.operation.outcome-recorded": exports.validateOperationOutcomeRecorded,
   "harbour.operation.planned": exports.validateOperationPlanned,
@@ -8892,5 +11869,11 @@ exports.eventValidators = Object.freeze({
   "harbour.referral.submitted": exports.validateReferralSubmitted,
 });
 exports.restBodyValidators = Object.freeze({
+  "missing-episode-found": exports.validateMissingEpisodeFoundBody,
+  "missing-episode-regrade": exports.validateMissingEpisodeRegradeBody,
   "missing-episode-report": exports.validateMissingEpisodeReportBody,
+  "missing-episode-update": exports.validateMissingEpisodeUpdateBody,
+  "referral-decision": exports.validateReferralDecisionBody,
+  "referral-submission": exports.validateReferralSubmissionBody,
+  "return-home-interview": exports.validateReturnHomeInterviewBody,
 });
