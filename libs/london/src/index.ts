@@ -11,3 +11,4 @@ export { MET_BCUS, isMetBcu, type MetBcu } from './met-bcu';
 export type { PoliceForce } from './police-force';
 export { UnknownLondonAuthorityError } from './unknown-london-authority-error';
 export * from './london-time';
+export { normaliseAddress, normalisePostcode } from './postcode';
