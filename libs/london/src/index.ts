@@ -12,3 +12,4 @@ export type { PoliceForce } from './police-force';
 export { UnknownLondonAuthorityError } from './unknown-london-authority-error';
 export * from './london-time';
 export { normaliseAddress, normalisePostcode } from './postcode';
+export * from './working-days';
