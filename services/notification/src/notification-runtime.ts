@@ -17,8 +17,8 @@ import {
 } from '@harbour/platform';
 import type { DataSource } from 'typeorm';
 import { AlertRepository } from './alerts/alert-repository';
-import { ALERT_REQUESTED, AlertRequestedHandler } from './alerts/alert-requested-handler';
-import { ALERT_STAGE_RELEASED, StageReleasedHandler } from './follow-ups/stage-released-handler';
+import { alertEventHandlers } from './alerts/alert-event-handlers';
+import { ALERT_REQUESTED } from './alerts/alert-requested-handler';
 import type { NotificationConfig } from './config';
 import { ALERT_DELIVERED } from './delivery/deliver-alert';
 import type { DeliveryDispatcher } from './delivery/delivery-dispatcher';
@@ -123,8 +123,6 @@ export async function openNotificationRuntime(
     logger: log,
   });
 
-  const handler = new AlertRequestedHandler(alerts, directory, deliveries, log, escalation.timers);
-  const followUps = new StageReleasedHandler({ dataSource, alerts, deliveries, logger: log });
   const consumer = new EventConsumer({
     kafka,
     groupId: config.NOTIFICATION_KAFKA_GROUP,
@@ -134,12 +132,17 @@ export async function openNotificationRuntime(
     validator: validateEvent,
     logger: log,
     fromBeginning: true,
-    handlers: {
-      [ALERT_REQUESTED]: (event, manager) => handler.onRequested(event, manager),
-      // Same topic and key (alertId) as the alert, so a stage is consumed after its alert.
-      [ALERT_STAGE_RELEASED]: (event, manager) => followUps.onStageReleased(event, manager),
-    },
-    // Runs once the handler's transaction has committed: its deliveries are visible now.
+    // Requested, stage released, cancelled: one topic, keyed by alert id, so in order per alert.
+    handlers: alertEventHandlers({
+      dataSource,
+      alerts,
+      directory,
+      deliveries,
+      escalation: escalation.timers,
+      logger: log,
+    }),
+    // Runs once the handler's transaction has committed: its deliveries and timers (new or
+    // cancelled) are visible now.
     afterCommit: () => Promise.all([dispatcher.kick(), relay.kick(), escalation.kick()]),
   });
   await consumer.start();

@@ -4,6 +4,7 @@ import { type Kickable, type Outbox, withOutbox } from '@harbour/messaging';
 import type { Logger } from '@harbour/platform';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AcknowledgementClaims } from '../domain/acknowledgement-token';
+import { type AlertState, isLive } from '../domain/alert-state';
 import type { AcknowledgementLinks } from './acknowledgement-links';
 import type {
   Acknowledgement,
@@ -19,7 +20,7 @@ export type LinkRefusal =
   | { kind: 'invalid' }
   | { kind: 'expired'; alert: AlertForAcknowledgement | null }
   | { kind: 'used'; acknowledgement: Acknowledgement }
-  | { kind: 'cancelled'; alert: AlertForAcknowledgement };
+  | { kind: 'closed' | 'superseded'; alert: AlertForAcknowledgement };
 
 /** What GET shows: the form, or that the organisation has already acknowledged (another link). */
 export type LinkInspection =
@@ -43,7 +44,7 @@ export type LinkAcknowledgement =
 export type ApiAcknowledgement =
   | { kind: 'created' | 'existing'; acknowledgement: Acknowledgement }
   | { kind: 'not-recipient' }
-  | { kind: 'cancelled' };
+  | { kind: 'closed' | 'superseded' };
 
 export interface AcknowledgeAlertOptions {
   dataSource: DataSource;
@@ -130,7 +131,8 @@ export class AcknowledgeAlert {
       if (alert === null || delivery === null) return { kind: 'not-recipient' };
       const existing = await repository.ofOrganisation(alert.id, input.organisationId, manager);
       if (existing !== null) return { kind: 'existing', acknowledgement: existing };
-      if (alert.state === 'cancelled') return { kind: 'cancelled' };
+      // An alert that ended takes no acknowledgement: there is nothing left to act on.
+      if (!isLive(alert.state)) return { kind: endedKind(alert.state) };
       const acknowledgement = await this.record(manager, {
         alert,
         organisationId: input.organisationId,
@@ -183,7 +185,7 @@ export class AcknowledgeAlert {
     if (alert === null || delivery === null) return { refusal: { kind: 'invalid' } };
     const used = await repository.byToken(claims.tokenId, manager);
     if (used !== null) return { refusal: { kind: 'used', acknowledgement: used } };
-    if (alert.state === 'cancelled') return { refusal: { kind: 'cancelled', alert } };
+    if (!isLive(alert.state)) return { refusal: { kind: endedKind(alert.state), alert } };
     return {
       claims,
       alert,
@@ -254,4 +256,9 @@ export class AcknowledgeAlert {
     if (stored === null) throw new Error('acknowledgement not readable after insert');
     return stored;
   }
+}
+
+/** Which refusal an ended alert gets. */
+function endedKind(state: AlertState): 'closed' | 'superseded' {
+  return state === 'superseded' ? 'superseded' : 'closed';
 }

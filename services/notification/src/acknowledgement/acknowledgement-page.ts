@@ -50,10 +50,18 @@ export function acknowledgementPage(
         outcome.alert === null ? '' : alertFacts(outcome.alert),
         '<p>This acknowledgement link is no longer valid. If your organisation is still acting on this alert, contact the partnership coordinator.</p>',
       ]);
-    case 'cancelled':
-      return page(410, 'This alert was cancelled', [
+    case 'closed':
+      return page(409, 'This alert is closed', [
         alertFacts(outcome.alert),
-        '<p>This alert no longer needs action, so it cannot be acknowledged.</p>',
+        `<p>This alert was closed${outcome.alert.closedAt === null ? '' : ` at ${escapeHtml(formatLondonTime(outcome.alert.closedAt))}`}. It needs no further action, so it can no longer be acknowledged and nothing was recorded.</p>`,
+        outcome.alert.closureReason === null
+          ? ''
+          : `<p><strong>Reason:</strong> ${escapeHtml(outcome.alert.closureReason)}</p>`,
+      ]);
+    case 'superseded':
+      return page(409, 'This alert was replaced', [
+        alertFacts(outcome.alert),
+        '<p>A newer alert about the same case replaced this one, so it can no longer be acknowledged and nothing was recorded. If your organisation was sent the newer alert, acknowledge that one.</p>',
       ]);
     case 'invalid':
       return page(400, 'This link is not valid', [

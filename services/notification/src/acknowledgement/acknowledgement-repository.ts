@@ -1,5 +1,6 @@
 import { quoteIdentifier, schemaOf } from '@harbour/platform';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { AlertState } from '../domain/alert-state';
 import { queryRows } from '../infrastructure/query-rows';
 
 export type AcknowledgementVia = 'link' | 'api';
@@ -23,9 +24,12 @@ export interface AlertForAcknowledgement {
   id: string;
   title: string;
   severity: string;
-  state: 'open' | 'acknowledged' | 'cancelled';
+  state: AlertState;
   acknowledgeBy: Date;
   acknowledgedAt: Date | null;
+  /** When it was closed and why (the reason is written for recipients: no personal data). */
+  closedAt: Date | null;
+  closureReason: string | null;
 }
 
 export interface RecipientDelivery {
@@ -52,6 +56,8 @@ interface AlertRow {
   state: AlertForAcknowledgement['state'];
   acknowledge_by: Date;
   acknowledged_at: Date | null;
+  closed_at: Date | null;
+  closure_reason: string | null;
 }
 
 /** SQL for acknowledgements; every method runs in the caller's transaction when given one. */
@@ -179,7 +185,8 @@ export class AcknowledgementRepository {
   ): Promise<AlertForAcknowledgement | null> {
     const rows = await queryRows<AlertRow>(
       manager,
-      `SELECT id, summary->>'title' AS title, severity, state, acknowledge_by, acknowledged_at
+      `SELECT id, summary->>'title' AS title, severity, state, acknowledge_by, acknowledged_at,
+              closed_at, closure_reason
          FROM ${this.schema}.alert WHERE id = $1 ${lock}`,
       [alertId],
     );
@@ -193,6 +200,8 @@ export class AcknowledgementRepository {
           state: row.state,
           acknowledgeBy: row.acknowledge_by,
           acknowledgedAt: row.acknowledged_at,
+          closedAt: row.closed_at,
+          closureReason: row.closure_reason,
         };
   }
 

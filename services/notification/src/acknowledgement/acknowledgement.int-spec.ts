@@ -419,12 +419,51 @@ describe('acknowledging an alert: e-mailed link and REST', () => {
     expect(await acknowledgementRows(alert.alertId)).toEqual([]);
   });
 
-  it('says a cancelled alert cannot be acknowledged (410)', async () => {
+  it('says a closed alert cannot be acknowledged, by link or REST (409), with the reason', async () => {
     const alert = await deliveredAlert(camden);
-    await rows(`UPDATE $schema.alert SET state = 'cancelled' WHERE id = $1`, [alert.alertId]);
+    const closedAt = new Date('2026-03-02T09:30:00Z');
+    await rows(
+      `UPDATE $schema.alert SET state = 'closed', closed_at = $2, closure_reason = $3 WHERE id = $1`,
+      [alert.alertId, closedAt, 'Found <safe> in Camden; this alert is closed.'],
+    );
+    const path = linkPath(alert, camden, alert.deliveryIds.get(camden)!);
+    for (const request of [fetch(`${baseUrl}${path}`), submit(path)]) {
+      const response = await request;
+      expect(response.status).toBe(409);
+      const html = await response.text();
+      expect(html).toContain('This alert is closed');
+      expect(html).toContain(formatLondonTime(closedAt));
+      // Shown escaped, like every text on the page.
+      expect(html).toContain('Found &lt;safe&gt; in Camden; this alert is closed.');
+      expect(html).not.toContain('<form');
+    }
+    const api409 = await api(`/v1/alerts/${alert.alertId}/acknowledgements`, camden.respondKey, {
+      method: 'POST',
+      body: '{}',
+    });
+    expect(api409.status).toBe(409);
+    expect(((await api409.json()) as { detail: string }).detail).toMatch(/closed/);
+    expect(await acknowledgementRows(alert.alertId)).toEqual([]);
+    expect(await alertRow(alert.alertId)).toMatchObject({ state: 'closed', acknowledged_at: null });
+  });
+
+  it('says a superseded alert cannot be acknowledged (409), pointing to the newer alert', async () => {
+    const alert = await deliveredAlert(camden);
+    const newer = await deliveredAlert(hackney);
+    await rows(
+      `UPDATE $schema.alert SET state = 'superseded', superseded_by = $2, superseded_at = now()
+        WHERE id = $1`,
+      [alert.alertId, newer.alertId],
+    );
     const response = await submit(linkPath(alert, camden, alert.deliveryIds.get(camden)!));
-    expect(response.status).toBe(410);
-    expect(await response.text()).toContain('This alert was cancelled');
+    expect(response.status).toBe(409);
+    expect(await response.text()).toContain('acknowledge that one');
+    const viaApi = await api(`/v1/alerts/${alert.alertId}/acknowledgements`, camden.respondKey, {
+      method: 'POST',
+      body: '{}',
+    });
+    expect(viaApi.status).toBe(409);
+    expect(((await viaApi.json()) as { detail: string }).detail).toMatch(/superseded/);
     expect(await acknowledgementRows(alert.alertId)).toEqual([]);
   });
 

@@ -70,8 +70,12 @@ export class AlertAcknowledgementsController {
     switch (outcome.kind) {
       case 'not-recipient':
         throw new NotFoundProblem(NOT_FOUND);
-      case 'cancelled':
-        throw new ConflictProblem('This alert was cancelled; it can no longer be acknowledged.');
+      case 'closed':
+        throw new ConflictProblem('This alert is closed; it can no longer be acknowledged.');
+      case 'superseded':
+        throw new ConflictProblem(
+          'This alert was superseded by a newer alert; it can no longer be acknowledged.',
+        );
       case 'created':
       case 'existing':
         response.status(outcome.kind === 'created' ? HttpStatus.CREATED : HttpStatus.OK);

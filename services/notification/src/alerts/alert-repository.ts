@@ -2,14 +2,22 @@ import type { AlertRequested } from '@harbour/contracts';
 import { quoteIdentifier, schemaOf } from '@harbour/platform';
 import type { DataSource, EntityManager } from 'typeorm';
 import { acknowledgeBy } from '../domain/acknowledge-by';
+import type { AlertState } from '../domain/alert-state';
 import { queryRows } from '../infrastructure/query-rows';
 
-/** An alert as recorded: the request, plus its state and deadline. */
+/** An alert as recorded: the request, plus its state, deadline and how it ended (if it did). */
 export interface RecordedAlert {
   request: AlertRequested;
-  state: 'open' | 'acknowledged' | 'cancelled';
+  state: AlertState;
   acknowledgeBy: Date;
   createdAt: Date;
+  acknowledgedAt: Date | null;
+  /** Set once it is closed, with the reason shown to its recipients. */
+  closedAt: Date | null;
+  closureReason: string | null;
+  /** Set once a newer alert replaced it; kept when it is closed later. */
+  supersededBy: string | null;
+  supersededAt: Date | null;
 }
 
 interface AlertRow {
@@ -23,12 +31,18 @@ interface AlertRow {
   summary: AlertRequested['summary'];
   audience: AlertRequested['audience'];
   escalation_policy: AlertRequested['escalationPolicy'] | null;
-  state: RecordedAlert['state'];
+  state: AlertState;
   created_at: Date;
+  acknowledged_at: Date | null;
+  closed_at: Date | null;
+  closure_reason: string | null;
+  supersedes: string | null;
+  superseded_by: string | null;
+  superseded_at: Date | null;
 }
 
 export const ALERT_COLUMNS =
-  'id, cause, severity, acknowledge_within_minutes, requested_at, acknowledge_by, disclosure_level, summary, audience, escalation_policy, state, created_at';
+  'id, cause, severity, acknowledge_within_minutes, requested_at, acknowledge_by, disclosure_level, summary, audience, escalation_policy, state, created_at, acknowledged_at, closed_at, closure_reason, supersedes, superseded_by, superseded_at';
 
 /** Alerts the notification service was asked to deliver, as safeguarding requested them. */
 export class AlertRepository {
@@ -39,16 +53,17 @@ export class AlertRepository {
   }
 
   /**
-   * Records a requested alert, open, with its acknowledge-by time and its escalation policy as
-   * it was at request time. False when an alert with this id is already recorded.
+   * Records a requested alert, open, with its acknowledge-by time, its escalation policy as it
+   * was at request time, and the alert it supersedes (if any). False when an alert with this id
+   * is already recorded.
    */
   async record(alert: AlertRequested, manager: EntityManager): Promise<boolean> {
     const inserted = await queryRows<{ id: string }>(
       manager,
       `INSERT INTO ${this.table}
          (id, cause, severity, acknowledge_within_minutes, requested_at, acknowledge_by,
-          disclosure_level, summary, audience, escalation_policy, state)
-       VALUES ($1, $2::jsonb, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10::jsonb, 'open')
+          disclosure_level, summary, audience, escalation_policy, state, supersedes)
+       VALUES ($1, $2::jsonb, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10::jsonb, 'open', $11)
        ON CONFLICT (id) DO NOTHING
        RETURNING id`,
       [
@@ -62,15 +77,100 @@ export class AlertRepository {
         JSON.stringify(alert.summary),
         JSON.stringify(alert.audience),
         alert.escalationPolicy === undefined ? null : JSON.stringify(alert.escalationPolicy),
+        alert.supersedes ?? null,
       ],
     );
     return inserted.length > 0;
   }
 
   async find(alertId: string, manager: EntityManager): Promise<RecordedAlert | null> {
+    return this.select(alertId, manager, '');
+  }
+
+  /** The alert, locked until the transaction ends: closing, superseding and acknowledging never race. */
+  async lock(alertId: string, manager: EntityManager): Promise<RecordedAlert | null> {
+    return this.select(alertId, manager, 'FOR UPDATE');
+  }
+
+  /**
+   * A recorded alert that says it supersedes this one (the newer alert was recorded first), or
+   * null. The earliest, should there be several.
+   */
+  async successorOf(
+    alertId: string,
+    manager: EntityManager,
+  ): Promise<{ id: string; requestedAt: Date } | null> {
+    const rows = await queryRows<{ id: string; requested_at: Date }>(
+      manager,
+      `SELECT id, requested_at FROM ${this.table}
+        WHERE supersedes = $1 AND id <> $1
+        ORDER BY created_at, id LIMIT 1`,
+      [alertId],
+    );
+    const row = rows[0];
+    return row === undefined ? null : { id: row.id, requestedAt: row.requested_at };
+  }
+
+  /**
+   * Closes the alert (whatever its state but closed), with when and why. False when it was
+   * already closed: an alert closes once.
+   */
+  async close(alertId: string, at: Date, reason: string, manager: EntityManager): Promise<boolean> {
+    const rows = await queryRows<{ id: string }>(
+      manager,
+      `UPDATE ${this.table} SET state = 'closed', closed_at = $2, closure_reason = $3
+        WHERE id = $1 AND state <> 'closed'
+        RETURNING id`,
+      [alertId, at, reason],
+    );
+    return rows.length > 0;
+  }
+
+  /** Open or acknowledged → superseded by `byAlertId`. False when it was not live any more. */
+  async markSuperseded(
+    alertId: string,
+    byAlertId: string,
+    at: Date,
+    manager: EntityManager,
+  ): Promise<boolean> {
+    const rows = await queryRows<{ id: string }>(
+      manager,
+      `UPDATE ${this.table} SET state = 'superseded', superseded_by = $2, superseded_at = $3
+        WHERE id = $1 AND state IN ('open', 'acknowledged')
+        RETURNING id`,
+      [alertId, byAlertId, at],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * The alerts that replaced this one, newest last: its successor, the successor's successor…
+   * (a regraded episode can be regraded again).
+   */
+  async successorChain(alertId: string, manager: EntityManager): Promise<string[]> {
+    const rows = await queryRows<{ id: string }>(
+      manager,
+      `WITH RECURSIVE chain (id, depth) AS (
+         SELECT superseded_by, 1 FROM ${this.table} WHERE id = $1 AND superseded_by IS NOT NULL
+         UNION
+         SELECT a.superseded_by, c.depth + 1
+           FROM ${this.table} a JOIN chain c ON a.id = c.id
+          WHERE a.superseded_by IS NOT NULL AND c.depth < 50
+       )
+       SELECT id FROM chain ORDER BY depth`,
+      [alertId],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  private async select(
+    alertId: string,
+    manager: EntityManager,
+    lock: '' | 'FOR UPDATE',
+  ): Promise<RecordedAlert | null> {
     const rows = await queryRows<AlertRow>(
       manager,
-      `SELECT ${ALERT_COLUMNS} FROM ${this.table} WHERE id = $1`,
+      `SELECT ${ALERT_COLUMNS} FROM ${this.table} WHERE id = $1 ${lock}`,
       [alertId],
     );
     const row = rows[0];
@@ -92,11 +192,17 @@ export function toRecordedAlert(row: AlertRow): RecordedAlert {
   if (row.escalation_policy !== null && row.escalation_policy !== undefined) {
     request.escalationPolicy = row.escalation_policy;
   }
+  if (row.supersedes !== null) request.supersedes = row.supersedes;
   return {
     request,
     state: row.state,
     acknowledgeBy: row.acknowledge_by,
     createdAt: row.created_at,
+    acknowledgedAt: row.acknowledged_at,
+    closedAt: row.closed_at,
+    closureReason: row.closure_reason,
+    supersededBy: row.superseded_by,
+    supersededAt: row.superseded_at,
   };
 }
 

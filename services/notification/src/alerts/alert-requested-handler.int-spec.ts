@@ -24,13 +24,14 @@ describe('routing an alert request (real Postgres)', () => {
   beforeAll(async () => {
     ({ schema, dataSource } = await openNotificationTestDatabase('notification_routing', 2));
     directory = new DirectoryRepository(dataSource);
-    handler = new AlertRequestedHandler(
-      new AlertRepository(dataSource),
+    handler = new AlertRequestedHandler({
+      dataSource,
+      alerts: new AlertRepository(dataSource),
       directory,
-      new DeliveryRepository(dataSource),
-      createLogger({ service: 'notification-test', level: 'error' }),
-      new EscalationTimers(dataSource),
-    );
+      deliveries: new DeliveryRepository(dataSource),
+      logger: createLogger({ service: 'notification-test', level: 'error' }),
+      escalation: new EscalationTimers(dataSource),
+    });
     const camdenNgo = randomUUID();
     await directory.addOrganisation({
       id: camdenNgo,

@@ -1,30 +1,49 @@
 import type { AlertRequested } from '@harbour/contracts';
 import type { HarbourEvent } from '@harbour/messaging';
 import type { Logger } from '@harbour/platform';
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { DirectoryRepository } from '../directory/directory-repository';
 import { coordinatorFallbackRule, type Recipient, resolveAudience } from '../domain/audience';
 import { contactsToAlert } from '../domain/duty-hours';
 import type { DeliveryRepository, NewDelivery } from '../delivery/delivery-repository';
 import type { EscalationTimers } from '../escalation/escalation-timers';
 import type { AlertRepository } from './alert-repository';
+import { AlertSupersession } from './alert-supersession';
 
 export const ALERT_REQUESTED = 'harbour.alert.requested';
+
+export interface AlertRequestedHandlerOptions {
+  dataSource: DataSource;
+  alerts: AlertRepository;
+  directory: DirectoryRepository;
+  deliveries: DeliveryRepository;
+  escalation: EscalationTimers;
+  logger: Logger;
+}
 
 /**
  * `harbour.alert.requested` → the alert row and one pending delivery per contact of every
  * organisation the audience reaches, all in the consumer's transaction (with its inbox row), so
  * a redelivered event changes nothing, with the alert's escalation timer. Sending happens after
- * commit, through the queue.
+ * commit, through the queue. An alert that `supersedes` another replaces it in the same
+ * transaction (`AlertSupersession`).
  */
 export class AlertRequestedHandler {
-  constructor(
-    private readonly alerts: AlertRepository,
-    private readonly directory: DirectoryRepository,
-    private readonly deliveries: DeliveryRepository,
-    private readonly logger: Logger,
-    private readonly escalation: EscalationTimers,
-  ) {}
+  private readonly alerts: AlertRepository;
+  private readonly directory: DirectoryRepository;
+  private readonly deliveries: DeliveryRepository;
+  private readonly logger: Logger;
+  private readonly escalation: EscalationTimers;
+  private readonly supersession: AlertSupersession;
+
+  constructor(options: AlertRequestedHandlerOptions) {
+    this.alerts = options.alerts;
+    this.directory = options.directory;
+    this.deliveries = options.deliveries;
+    this.logger = options.logger;
+    this.escalation = options.escalation;
+    this.supersession = new AlertSupersession(options);
+  }
 
   async onRequested(event: HarbourEvent, manager: EntityManager): Promise<void> {
     // The consumer validated the payload against the contract before calling us.
@@ -34,6 +53,7 @@ export class AlertRequestedHandler {
       this.logger.info(about, 'alert already recorded; request ignored');
       return;
     }
+    if (await this.supersession.supersededOnArrival(manager, alert)) return;
     // The escalation policy is snapshotted and its first timer armed with the alert itself.
     await this.escalation.planAndSchedule(manager, alert);
     const candidates = await this.directory.organisationsOfKinds(alert.audience.roles, manager);
@@ -49,11 +69,13 @@ export class AlertRequestedHandler {
       const routing = { roles: alert.audience.roles, boroughs: alert.audience.boroughs };
       if (deliveries.length === 0) {
         this.logger.error({ ...about, ...routing }, 'alert reaches nobody, not even a coordinator');
-        return;
+      } else {
+        this.logger.warn({ ...about, ...routing }, 'alert reaches no partner: coordinator alerted');
       }
-      this.logger.warn({ ...about, ...routing }, 'alert reaches no partner: coordinator alerted');
     }
     await this.deliveries.addPending(deliveries, manager);
+    // After its own deliveries: who the new alert reaches decides who hears of the old one.
+    await this.supersession.supersede(manager, alert);
     this.logger.info(
       { ...about, organisations: recipients.length, deliveries: deliveries.length },
       'alert recorded; deliveries pending',

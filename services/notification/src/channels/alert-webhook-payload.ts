@@ -1,5 +1,6 @@
 import type { AlertRequested } from '@harbour/contracts';
 import { acknowledgeBy } from '../domain/acknowledge-by';
+import type { AlertEnd } from '../domain/alert-end';
 import { boroughLabel } from '../domain/borough-label';
 import type { ReleasedStage } from '../domain/follow-up-stage';
 
@@ -63,4 +64,48 @@ export function renderAlertWebhookPayload(
           },
         }),
   };
+}
+
+/**
+ * The JSON body telling a partner's system an alert ended: `harbour.alert.closed` with the
+ * reason, or `harbour.alert.superseded` with the severity of the alert that replaced it. Like the
+ * e-mail, built from the title, severity, boroughs and reference only.
+ */
+export interface AlertEndWebhookPayload {
+  type: 'harbour.alert.closed' | 'harbour.alert.superseded';
+  alertId: string;
+  reference: string;
+  severity: AlertRequested['severity'];
+  title: string;
+  borough: string;
+  /** ISO 8601, UTC: when the alert was closed or replaced. */
+  endedAt: string;
+  /** Closed: why, as safeguarding wrote it for recipients. */
+  reason?: string;
+  /** Superseded: the severity of the alert that replaced it (sent to the partners it concerns). */
+  supersededBySeverity?: AlertRequested['severity'];
+}
+
+export function renderAlertEndWebhookPayload(
+  alert: AlertRequested,
+  end: AlertEnd,
+): AlertEndWebhookPayload {
+  const common = {
+    alertId: alert.alertId,
+    reference: alert.alertId,
+    severity: alert.severity,
+    title: alert.summary.title,
+    borough: boroughLabel(alert.audience.boroughs),
+    endedAt: end.at.toISOString(),
+  };
+  switch (end.kind) {
+    case 'closed':
+      return { type: 'harbour.alert.closed', ...common, reason: end.reason };
+    case 'superseded':
+      return {
+        type: 'harbour.alert.superseded',
+        ...common,
+        supersededBySeverity: end.bySeverity,
+      };
+  }
 }

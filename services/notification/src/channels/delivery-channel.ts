@@ -1,5 +1,5 @@
 import type { AlertEmail } from '../domain/alert-email';
-import type { AlertWebhookPayload } from './alert-webhook-payload';
+import type { AlertEndWebhookPayload, AlertWebhookPayload } from './alert-webhook-payload';
 
 /** The ways an alert can reach a partner. SMS or Teams would be one more kind and one more adapter. */
 export const CHANNEL_KINDS = ['email', 'webhook'] as const;
@@ -24,7 +24,7 @@ export interface OutgoingEmail extends OutgoingBase {
 
 export interface OutgoingWebhook extends OutgoingBase {
   channel: 'webhook';
-  content: AlertWebhookPayload;
+  content: AlertWebhookPayload | AlertEndWebhookPayload;
   /** The contact's signing secret, `whsec_<base64>`. */
   secret: string;
 }

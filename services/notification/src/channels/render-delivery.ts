@@ -1,8 +1,11 @@
 import type { AlertRequested } from '@harbour/contracts';
 import { renderAlertEmail } from '../domain/alert-email';
+import { type AlertEnd, END_PURPOSES, isEndPurpose } from '../domain/alert-end';
+import { renderAlertEndEmail } from '../domain/alert-end-email';
+import type { DeliveryPurpose } from '../domain/delivery';
 import { maySeeStage, noticeOnly } from '../domain/follow-up-disclosure';
 import type { ReleasedStage } from '../domain/follow-up-stage';
-import { renderAlertWebhookPayload } from './alert-webhook-payload';
+import { renderAlertEndWebhookPayload, renderAlertWebhookPayload } from './alert-webhook-payload';
 import type { ChannelKind, OutgoingDelivery } from './delivery-channel';
 
 /** The parts of a delivery row rendering needs. */
@@ -11,7 +14,7 @@ export interface DeliveryToRender {
   channel: ChannelKind;
   address: string;
   messageId: string;
-  purpose?: 'alert' | 'escalation' | 'follow_up';
+  purpose?: DeliveryPurpose;
   escalationLevel?: number | null;
 }
 
@@ -27,6 +30,8 @@ export interface RenderOptions {
    * the notice only. (Follow-ups are filtered by kind when they are created.)
    */
   recipientKind?: string;
+  /** How the alert ended; required for `closure` and `supersession` deliveries. */
+  end?: AlertEnd;
 }
 
 /**
@@ -38,6 +43,7 @@ export function renderDelivery(
   request: AlertRequested,
   options: RenderOptions = {},
 ): OutgoingDelivery {
+  if (isEndPurpose(delivery.purpose)) return renderEnd(delivery, request, options);
   const update = delivery.purpose === 'follow_up' ? options.stage : undefined;
   if (delivery.purpose === 'follow_up' && update === undefined) {
     // Never fall back to the original summary: an "update" must show what was released.
@@ -75,6 +81,40 @@ export function renderDelivery(
         ...base,
         channel: 'webhook',
         content: renderAlertWebhookPayload(alert, link),
+        secret: options.secret,
+      };
+  }
+}
+
+/** A closure or supersession: only the end the delivery's purpose names, never the alert again. */
+function renderEnd(
+  delivery: DeliveryToRender,
+  request: AlertRequested,
+  options: RenderOptions,
+): OutgoingDelivery {
+  const expected = isEndPurpose(delivery.purpose) ? END_PURPOSES[delivery.purpose] : undefined;
+  const end = options.end;
+  if (end === undefined || end.kind !== expected) {
+    throw new Error(
+      `${delivery.purpose ?? 'alert'} delivery ${delivery.id} has no ${expected ?? 'end'}`,
+    );
+  }
+  const base = {
+    deliveryId: delivery.id,
+    messageId: delivery.messageId,
+    address: delivery.address,
+  };
+  switch (delivery.channel) {
+    case 'email':
+      return { ...base, channel: 'email', content: renderAlertEndEmail(request, end) };
+    case 'webhook':
+      if (options.secret === undefined) {
+        throw new Error(`webhook delivery ${delivery.id} has no signing secret`);
+      }
+      return {
+        ...base,
+        channel: 'webhook',
+        content: renderAlertEndWebhookPayload(request, end),
         secret: options.secret,
       };
   }

@@ -240,13 +240,14 @@ describe('webhook delivery', () => {
     const email = `${prefix}.signed@test.harbour.localhost`;
     const target = await partner('E09000007', path, email);
     const alert = alertFor('E09000007');
-    const handler = new AlertRequestedHandler(
+    const handler = new AlertRequestedHandler({
+      dataSource,
       alerts,
       directory,
       deliveries,
       logger,
-      new EscalationTimers(dataSource),
-    );
+      escalation: new EscalationTimers(dataSource),
+    });
     await dataSource.transaction((manager) =>
       handler.onRequested(
         createEvent({ type: 'harbour.alert.requested', source: '/test', data: alert }),

@@ -7,6 +7,7 @@ import type { AlertRepository, RecordedAlert } from '../alerts/alert-repository'
 import { asChannelSendError, ChannelSendError } from '../channels/channel-send-error';
 import type { ChannelKind, DeliveryChannel } from '../channels/delivery-channel';
 import { renderDelivery } from '../channels/render-delivery';
+import { type AlertEnd, type EndPurpose, isEndPurpose } from '../domain/alert-end';
 import { asDisclosureLevel, type ReleasedStage } from '../domain/follow-up-stage';
 import { AlertStageRepository } from '../follow-ups/alert-stage-repository';
 import type { Delivery, DeliveryRepository } from './delivery-repository';
@@ -38,7 +39,11 @@ export interface WebhookSecrets {
 
 /** Where a follow-up delivery's released stage is read (its summary replaces the alert's). */
 export interface ReleasedStages {
-  find(alertId: string, level: ReleasedStage['level']): Promise<ReleasedStage | null>;
+  find(ref: {
+    alertId: string;
+    level: ReleasedStage['level'];
+    stageId: string | null;
+  }): Promise<ReleasedStage | null>;
 }
 
 export interface DeliverAlertOptions {
@@ -115,12 +120,18 @@ export class DeliverAlert {
         throw new ChannelSendError('the webhook contact has no signing secret', true);
       }
       const stage = delivery.purpose === 'follow_up' ? await this.stageOf(delivery) : undefined;
-      const acknowledgeUrl = await this.options.acknowledgeUrl?.(delivery, alert);
+      const end = isEndPurpose(delivery.purpose)
+        ? await this.endOf(delivery.purpose, alert)
+        : undefined;
+      // An alert that ended has nothing left to acknowledge: its end notices carry no link.
+      const acknowledgeUrl =
+        end === undefined ? await this.options.acknowledgeUrl?.(delivery, alert) : undefined;
       const recipientKind = await this.options.deliveries.recipientKind(delivery.id);
       const outgoing = renderDelivery(delivery, alert.request, {
         ...(acknowledgeUrl === undefined ? {} : { acknowledgeUrl }),
         ...(secret === null ? {} : { secret }),
         ...(stage === undefined ? {} : { stage }),
+        ...(end === undefined ? {} : { end }),
         ...(recipientKind === null ? {} : { recipientKind }),
       });
       ({ providerResponse } = await channel.send(outgoing));
@@ -173,11 +184,47 @@ export class DeliverAlert {
   /** A follow-up's released stage; its absence cannot be fixed by retrying. */
   private async stageOf(delivery: Delivery): Promise<ReleasedStage> {
     const level = asDisclosureLevel(delivery.stage);
-    const stage = level === null ? null : await this.stages.find(delivery.alertId, level);
+    const stage =
+      level === null
+        ? null
+        : await this.stages.find({ alertId: delivery.alertId, level, stageId: delivery.stageId });
     if (stage === null) {
       throw new ChannelSendError('the released stage of this follow-up is not recorded', true);
     }
     return stage;
+  }
+
+  /**
+   * How the alert ended, as a closure or supersession tells it, read from the alert row (a
+   * superseded alert closed later still says what superseded it). Its absence cannot be fixed
+   * by retrying.
+   */
+  private async endOf(purpose: EndPurpose, alert: RecordedAlert): Promise<AlertEnd> {
+    switch (purpose) {
+      case 'closure':
+        if (alert.closedAt === null) {
+          throw new ChannelSendError('the alert of this closure is not closed', true);
+        }
+        return {
+          kind: 'closed',
+          at: alert.closedAt,
+          reason: alert.closureReason ?? 'This alert needs no further action.',
+        };
+      case 'supersession': {
+        const successor =
+          alert.supersededBy === null
+            ? null
+            : await this.options.alerts.find(alert.supersededBy, this.options.dataSource.manager);
+        if (successor === null || alert.supersededAt === null) {
+          throw new ChannelSendError('the alert of this supersession was not superseded', true);
+        }
+        return {
+          kind: 'superseded',
+          at: alert.supersededAt,
+          bySeverity: successor.request.severity,
+        };
+      }
+    }
   }
 
   private async markFailed(

@@ -33,6 +33,8 @@ export interface Delivery {
   escalationLevel: number | null;
   escalationLoop: number | null;
   stage: string | null;
+  /** The released stage a follow-up shows. */
+  stageId: string | null;
 }
 
 export type DeliveryChannelKind = 'email' | 'webhook';
@@ -49,6 +51,7 @@ export interface NewDelivery {
   escalationLevel?: number;
   escalationLoop?: number;
   stage?: string;
+  stageId?: string;
 }
 
 /** One step of a delivery, as the delivery log shows it. */
@@ -87,6 +90,7 @@ interface DeliveryRow {
   escalation_level: number | null;
   escalation_loop: number | null;
   stage: string | null;
+  stage_id: string | null;
 }
 
 interface DeliveryEventRow {
@@ -103,7 +107,7 @@ interface DeliveryViewRow extends DeliveryRow {
 }
 
 const COLUMNS =
-  'd.id, d.alert_id, d.organisation_id, d.contact_id, d.channel, d.address, d.status, d.attempts, d.message_id, d.matched_rule, d.created_at, d.enqueued_at, d.sent_at, d.failed_at, d.last_error, d.provider_response, d.purpose, d.escalation_level, d.escalation_loop, d.stage';
+  'd.id, d.alert_id, d.organisation_id, d.contact_id, d.channel, d.address, d.status, d.attempts, d.message_id, d.matched_rule, d.created_at, d.enqueued_at, d.sent_at, d.failed_at, d.last_error, d.provider_response, d.purpose, d.escalation_level, d.escalation_loop, d.stage, d.stage_id';
 
 /** Longest error text kept on a delivery row. */
 const MAX_ERROR_LENGTH = 1000;
@@ -123,7 +127,8 @@ export class DeliveryRepository {
   /**
    * Adds pending deliveries, each with a new id and the message id every retry will reuse, and
    * logs each as `queued`, all through `manager` (the caller's transaction). A delivery that
-   * already exists (same alert, contact, purpose, level, loop and stage) is not added again;
+   * already exists (same alert, contact, purpose, level, loop and stage) is not added again —
+   * so an alert's closure reaches each contact once, however often it is cancelled;
    * the ids returned are those of the deliveries added now.
    */
   async addPending(deliveries: readonly NewDelivery[], manager: EntityManager): Promise<string[]> {
@@ -135,8 +140,8 @@ export class DeliveryRepository {
         `WITH added AS (
            INSERT INTO ${this.table}
              (id, alert_id, organisation_id, contact_id, channel, address, status, message_id,
-              matched_rule, purpose, escalation_level, escalation_loop, stage)
-           VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8, $9, $10, $11, $12)
+              matched_rule, purpose, escalation_level, escalation_loop, stage, stage_id)
+           VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8, $9, $10, $11, $12, $13)
            ON CONFLICT DO NOTHING
            RETURNING id, alert_id, channel
          )
@@ -156,6 +161,7 @@ export class DeliveryRepository {
           delivery.escalationLevel ?? null,
           delivery.escalationLoop ?? null,
           delivery.stage ?? null,
+          delivery.stageId ?? null,
         ],
       );
       if (rows.length > 0) ids.push(id);
@@ -378,5 +384,6 @@ function toDelivery(row: DeliveryRow): Delivery {
     escalationLevel: row.escalation_level,
     escalationLoop: row.escalation_loop,
     stage: row.stage,
+    stageId: row.stage_id,
   };
 }

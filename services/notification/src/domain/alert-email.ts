@@ -129,11 +129,11 @@ export function renderAlertEmail(
   return { subject, text, html };
 }
 
-const FOOTER =
+export const FOOTER =
   'You receive this as a Harbour partner. It is for your organisation only: do not forward it.';
 
 /** Header-safe: no line breaks or control characters, so a summary cannot inject headers. */
-function oneLine(value: string): string {
+export function oneLine(value: string): string {
   return (
     value
       // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
@@ -143,7 +143,7 @@ function oneLine(value: string): string {
   );
 }
 
-function escapeHtml(value: string): string {
+export function escapeHtml(value: string): string {
   return value
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

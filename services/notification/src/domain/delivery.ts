@@ -22,8 +22,17 @@ export function deliveryMessageId(
 export const DELIVERY_EVENT_KINDS = ['queued', 'sent', 'retrying', 'failed'] as const;
 export type DeliveryEventKind = (typeof DELIVERY_EVENT_KINDS)[number];
 
-/** Why a delivery exists: the alert itself, an escalation level and loop, or a later stage. */
-export const DELIVERY_PURPOSES = ['alert', 'escalation', 'follow_up'] as const;
+/**
+ * Why a delivery exists: the alert itself, an escalation level and loop, a later stage, or the
+ * news that the alert ended (`closure`: closed; `supersession`: replaced by a newer alert).
+ */
+export const DELIVERY_PURPOSES = [
+  'alert',
+  'escalation',
+  'follow_up',
+  'closure',
+  'supersession',
+] as const;
 export type DeliveryPurpose = (typeof DELIVERY_PURPOSES)[number];
 
 export interface RetryDelayPolicy {

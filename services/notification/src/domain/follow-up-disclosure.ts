@@ -41,6 +41,22 @@ export function maySeeStage(kind: string, level: DisclosureLevel): boolean {
 }
 
 /**
+ * Whether a recipient of this kind receives a released stage: its kind may see the stage's level
+ * AND, when the stage names `roles` (e.g. a Philomena profile for police only), it is one of
+ * them. `roles` only ever narrows: it never lets a kind see a level it is not cleared for.
+ */
+export function mayReceiveStage(
+  kind: string,
+  level: DisclosureLevel,
+  roles?: readonly OrganisationKind[],
+): boolean {
+  if (!maySeeStage(kind, level)) return false;
+  if (roles === undefined) return true;
+  const named: readonly string[] = roles;
+  return named.includes(kind);
+}
+
+/**
  * What a recipient whose kind may not see an alert's disclosure level is sent: the notice only —
  * the title, severity, borough, deadline and reference, without the summary's detail lines.
  */

@@ -9,6 +9,9 @@ export interface PendingTimers {
   armedBefore(before: Date, limit: number): Promise<ArmableTimer[]>;
   overdue(before: Date, limit: number): Promise<string[]>;
   markArmed(timerIds: readonly string[]): Promise<void>;
+  /** Cancelled timers still marked queued, and the note that their jobs are gone. */
+  disarmable(limit: number): Promise<ArmableTimer[]>;
+  markDisarmed(timerIds: readonly string[]): Promise<void>;
 }
 
 export interface EscalationSweepOptions {
@@ -35,7 +38,8 @@ export interface EscalationSweepOptions {
  *   refused the add),
  * - re-checks timers queued a while ago, or before this process started, and
  *   queues again any whose job is gone (Redis lost it, or the process died mid-wait), and
- * - fires timers overdue with no job having fired them.
+ * - fires timers overdue with no job having fired them, and
+ * - removes the jobs of timers cancelled since (an acknowledgement, a closure, a supersession).
  * Firing is exactly-once in Postgres, so a sweep racing a job, or several replicas sweeping,
  * escalate once.
  */
@@ -44,6 +48,7 @@ export class EscalationSweep {
   private readonly now: () => Date;
   private readonly batchSize: number;
   private readonly armer: JobArmer<ArmableTimer>;
+  private disarming: Promise<void> | undefined;
 
   constructor(private readonly options: EscalationSweepOptions) {
     this.overdueAfterMs = options.overdueAfterMs ?? 1_000;
@@ -83,11 +88,47 @@ export class EscalationSweep {
   }
 
   /** Stops sweeping and waits for the passes in flight. */
-  stop(): Promise<void> {
-    return this.armer.stop();
+  async stop(): Promise<void> {
+    await this.armer.stop();
+    await this.disarming;
+  }
+
+  /**
+   * Removes the queue jobs of cancelled timers, so nothing is left to fire. Call after a
+   * transaction that cancelled timers has committed; the sweep does it too. Never rejects.
+   */
+  async disarm(): Promise<void> {
+    if (!this.armer.isRunning()) return;
+    this.disarming ??= this.disarmCancelled()
+      .catch((error: unknown) => {
+        this.armer.reportFailure(
+          error,
+          'could not remove the jobs of cancelled escalation timers; the sweep keeps trying',
+        );
+      })
+      .finally(() => {
+        this.disarming = undefined;
+      });
+    return this.disarming;
+  }
+
+  private async disarmCancelled(): Promise<void> {
+    let batch: ArmableTimer[];
+    do {
+      batch = await this.options.timers.disarmable(this.batchSize);
+      const gone: string[] = [];
+      for (const timer of batch) {
+        await this.options.jobs.discard(timer.id);
+        // A job being run right now is locked and stays; it finds its timer cancelled and ends.
+        if ((await this.options.jobs.state(timer.id)) !== 'live') gone.push(timer.id);
+      }
+      await this.options.timers.markDisarmed(gone);
+      if (gone.length < batch.length) return;
+    } while (batch.length === this.batchSize && this.armer.isRunning());
   }
 
   private async fireOverdueSafely(): Promise<void> {
+    await this.disarm();
     try {
       await this.fireOverdue();
     } catch (error) {

@@ -217,6 +217,32 @@ export class EscalationTimers {
     );
   }
 
+  /**
+   * Cancelled timers whose queue job may still exist (they were queued): the sweep removes the
+   * jobs. A job left behind would only fire into nothing, but it would linger in Redis until then.
+   */
+  async disarmable(limit: number): Promise<ArmableTimer[]> {
+    const rows = await queryRows<{ id: string; due_at: Date }>(
+      this.dataSource.manager,
+      `SELECT id, due_at FROM ${this.table}
+        WHERE state = 'cancelled' AND enqueued_at IS NOT NULL
+        ORDER BY id
+        LIMIT $1`,
+      [limit],
+    );
+    return rows.map((row) => ({ id: row.id, dueAt: row.due_at }));
+  }
+
+  /** Notes that these cancelled timers' jobs are gone. */
+  async markDisarmed(timerIds: readonly string[]): Promise<void> {
+    if (timerIds.length === 0) return;
+    await this.dataSource.query(
+      `UPDATE ${this.table} SET enqueued_at = NULL
+        WHERE id = ANY($1::uuid[]) AND state = 'cancelled'`,
+      [[...timerIds]],
+    );
+  }
+
   private async armable(
     condition: string,
     parameters: unknown[],

@@ -4,6 +4,7 @@ import { topicFor } from '@harbour/contracts';
 import type { Kickable, Outbox } from '@harbour/messaging';
 import { quoteIdentifier, schemaOf, type Logger } from '@harbour/platform';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { AlertState } from '../domain/alert-state';
 import { PAN_LONDON } from '../domain/audience';
 import { deliveryMessageId } from '../domain/delivery';
 import { type EscalationClock, nextTimer } from '../domain/escalation-plan';
@@ -40,7 +41,7 @@ export interface FireEscalationOptions {
 }
 
 interface AlertStateRow {
-  state: 'open' | 'acknowledged' | 'cancelled';
+  state: AlertState;
   acknowledged_at: Date | null;
   escalation_policy: unknown;
   audience: AlertRequested['audience'];
@@ -51,7 +52,7 @@ interface AlertStateRow {
 /**
  * Fires one escalation timer, exactly once. In one transaction: claim the timer (pending →
  * fired; a concurrent worker or sweep claims nothing), and unless a human acknowledged the alert
- * or it was cancelled (then the timer ends cancelled), add one escalation delivery per target
+ * or it was closed or superseded (then the timer ends cancelled), add one escalation delivery per target
  * contact, record `harbour.alert.escalated`, and insert the next timer. Only acknowledgement
  * stops it: deliveries being sent or accepted do not. After commit the deliveries, the event and
  * the next timer are handed on at once.

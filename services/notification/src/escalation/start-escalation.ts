@@ -38,7 +38,10 @@ export interface Escalation {
   timers: EscalationTimers;
   fire: FireEscalation;
   sweep: EscalationSweep;
-  /** Queues new timers at once; call after a transaction that scheduled some has committed. */
+  /**
+   * Queues new timers, and removes the jobs of cancelled ones, at once; call after a transaction
+   * that scheduled or cancelled some has committed.
+   */
   kick(): Promise<void>;
   /** Stops the sweep, lets timers being fired finish, then closes the queue and its connections. */
   close(): Promise<void>;
@@ -133,7 +136,9 @@ export async function startEscalation(options: EscalationOptions): Promise<Escal
     timers,
     fire,
     sweep,
-    kick: () => sweep.kick(),
+    kick: async () => {
+      await Promise.all([sweep.kick(), sweep.disarm()]);
+    },
     close: () => (closing ??= close()),
   };
 }

@@ -23,11 +23,7 @@ interface RecipientRow {
   matched_rule: string;
 }
 
-/**
- * The recipients of an alert: the contacts of its `purpose = 'alert'` deliveries, whatever
- * became of them (a pending or failed original still makes its contact a recipient). Contacts
- * reached only through escalation are not included.
- */
+/** Who an alert went to, read from its deliveries. */
 export class AlertRecipients {
   private readonly deliveries: string;
   private readonly organisations: string;
@@ -38,6 +34,11 @@ export class AlertRecipients {
     this.organisations = `${schema}.organisation`;
   }
 
+  /**
+   * The recipients of the alert itself: the contacts of its `purpose = 'alert'` deliveries,
+   * whatever became of them (a pending or failed original still makes its contact a recipient).
+   * Contacts reached only through escalation are not included.
+   */
   async of(alertId: string, manager: EntityManager): Promise<AlertRecipient[]> {
     const rows = await queryRows<RecipientRow>(
       manager,
@@ -48,13 +49,54 @@ export class AlertRecipients {
         ORDER BY d.created_at, d.id`,
       [alertId],
     );
-    return rows.map((row) => ({
-      organisationId: row.organisation_id,
-      organisationKind: row.organisation_kind,
-      contactId: row.contact_id,
-      channel: row.channel,
-      address: row.address,
-      matchedRule: row.matched_rule,
-    }));
+    return rows.map(toRecipient);
   }
+
+  /**
+   * Every contact the alert or one of its escalations was sent to (or is being sent to: a
+   * pending delivery goes out), once each, with the rule of its first such delivery. A contact
+   * whose every such delivery failed was never reached and is left out.
+   */
+  async reached(alertId: string, manager: EntityManager): Promise<AlertRecipient[]> {
+    const rows = await queryRows<RecipientRow>(
+      manager,
+      `SELECT organisation_id, organisation_kind, contact_id, channel, address, matched_rule
+         FROM (SELECT DISTINCT ON (d.contact_id)
+                      d.organisation_id, o.kind AS organisation_kind, d.contact_id, d.channel,
+                      d.address, d.matched_rule, d.created_at, d.id
+                 FROM ${this.deliveries} d JOIN ${this.organisations} o ON o.id = d.organisation_id
+                WHERE d.alert_id = $1 AND d.purpose IN ('alert', 'escalation')
+                  AND d.status <> 'failed'
+                ORDER BY d.contact_id, d.created_at, d.id) first
+        ORDER BY created_at, id`,
+      [alertId],
+    );
+    return rows.map(toRecipient);
+  }
+
+  /** The organisations any of these alerts was addressed to (their `alert` deliveries). */
+  async organisationsAddressed(
+    alertIds: readonly string[],
+    manager: EntityManager,
+  ): Promise<Set<string>> {
+    if (alertIds.length === 0) return new Set();
+    const rows = await queryRows<{ organisation_id: string }>(
+      manager,
+      `SELECT DISTINCT organisation_id FROM ${this.deliveries}
+        WHERE alert_id = ANY($1::uuid[]) AND purpose = 'alert'`,
+      [[...alertIds]],
+    );
+    return new Set(rows.map((row) => row.organisation_id));
+  }
+}
+
+function toRecipient(row: RecipientRow): AlertRecipient {
+  return {
+    organisationId: row.organisation_id,
+    organisationKind: row.organisation_kind,
+    contactId: row.contact_id,
+    channel: row.channel,
+    address: row.address,
+    matchedRule: row.matched_rule,
+  };
 }

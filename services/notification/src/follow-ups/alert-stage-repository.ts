@@ -1,16 +1,34 @@
-import type { AlertStageReleased, AlertSummary, DisclosureLevel } from '@harbour/contracts';
+import { createHash } from 'node:crypto';
+import type {
+  AlertStageReleased,
+  AlertSummary,
+  DisclosureLevel,
+  OrganisationKind,
+} from '@harbour/contracts';
 import { quoteIdentifier, schemaOf } from '@harbour/platform';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { ReleasedStage } from '../domain/follow-up-stage';
 import { queryRows } from '../infrastructure/query-rows';
 
 interface StageRow {
+  id: string;
   level: DisclosureLevel;
   summary: AlertSummary;
   released_at: Date;
+  roles: OrganisationKind[] | null;
 }
 
-/** Released disclosure stages (`alert_stage`): one per alert and level, with its audit reason. */
+/** A released stage as recorded, with the id its follow-up deliveries point at. */
+export interface RecordedStage extends ReleasedStage {
+  id: string;
+  roles: OrganisationKind[] | null;
+}
+
+/**
+ * Released disclosure stages (`alert_stage`), with their audit reason. An alert may release
+ * several stages, even of one level (a Philomena profile for police, then a sighting note for
+ * everyone cleared); a stage released again with the same content is the same stage.
+ */
 export class AlertStageRepository {
   private readonly table: string;
 
@@ -19,41 +37,82 @@ export class AlertStageRepository {
   }
 
   /**
-   * Records a released stage of a recorded alert. False when this level of this alert was
-   * already released: the first release stands (its follow-ups are already on their way).
+   * Records a released stage of a recorded alert and returns its id. Null when this stage (same
+   * level, summary, release time and roles) was already released: the first release stands (its
+   * follow-ups are already on their way).
    */
-  async record(stage: AlertStageReleased, manager: EntityManager): Promise<boolean> {
-    const rows = await queryRows<{ level: string }>(
+  async record(stage: AlertStageReleased, manager: EntityManager): Promise<string | null> {
+    const rows = await queryRows<{ id: string }>(
       manager,
-      `INSERT INTO ${this.table} (alert_id, level, summary, released_at, reason)
-       VALUES ($1, $2, $3::jsonb, $4, $5)
-       ON CONFLICT (alert_id, level) DO NOTHING
-       RETURNING level`,
+      `INSERT INTO ${this.table}
+         (id, alert_id, level, summary, released_at, reason, roles, fingerprint)
+       VALUES (gen_random_uuid(), $1, $2, $3::jsonb, $4, $5, $6::text[], $7)
+       ON CONFLICT (alert_id, fingerprint) DO NOTHING
+       RETURNING id`,
       [
         stage.alertId,
         stage.disclosure.level,
         JSON.stringify(stage.summary),
         stage.releasedAt,
         stage.reason,
+        stage.roles === undefined ? null : [...stage.roles],
+        stageFingerprint(stage),
       ],
     );
-    return rows.length > 0;
+    return rows[0]?.id ?? null;
   }
 
-  /** The released stage a follow-up delivery shows, or null when that level was never released. */
+  /**
+   * The released stage a follow-up delivery shows: by its id, or — for a follow-up recorded before
+   * stages had ids — the one stage of its level. Null when there is none.
+   */
   async find(
-    alertId: string,
-    level: DisclosureLevel,
+    ref: { alertId: string; level: DisclosureLevel; stageId: string | null },
     manager: EntityManager = this.dataSource.manager,
-  ): Promise<ReleasedStage | null> {
+  ): Promise<RecordedStage | null> {
     const rows = await queryRows<StageRow>(
       manager,
-      `SELECT level, summary, released_at FROM ${this.table} WHERE alert_id = $1 AND level = $2`,
-      [alertId, level],
+      ref.stageId === null
+        ? `SELECT id, level, summary, released_at, roles FROM ${this.table}
+            WHERE alert_id = $1 AND level = $2 ORDER BY recorded_at LIMIT 1`
+        : `SELECT id, level, summary, released_at, roles FROM ${this.table}
+            WHERE alert_id = $1 AND level = $2 AND id = $3`,
+      ref.stageId === null ? [ref.alertId, ref.level] : [ref.alertId, ref.level, ref.stageId],
     );
     const row = rows[0];
     return row === undefined
       ? null
-      : { level: row.level, summary: row.summary, releasedAt: row.released_at.toISOString() };
+      : {
+          id: row.id,
+          level: row.level,
+          summary: row.summary,
+          releasedAt: row.released_at.toISOString(),
+          roles: row.roles,
+        };
   }
+}
+
+/**
+ * What makes two releases the same stage: level, summary, release instant and roles (not the
+ * audit reason). Key order and role order do not matter.
+ */
+export function stageFingerprint(stage: AlertStageReleased): string {
+  const content = {
+    level: stage.disclosure.level,
+    releasedAt: new Date(stage.releasedAt).toISOString(),
+    roles: stage.roles === undefined ? null : [...stage.roles].sort(),
+    summary: stage.summary,
+  };
+  return `sha256:${createHash('sha256').update(canonicalJson(content)).digest('hex')}`;
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
 }

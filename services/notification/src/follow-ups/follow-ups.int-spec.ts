@@ -28,12 +28,13 @@ import { Redis } from 'ioredis';
 import { type Admin, Partitioners, type Producer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { AlertRepository } from '../alerts/alert-repository';
-import { ALERT_REQUESTED, AlertRequestedHandler } from '../alerts/alert-requested-handler';
+import { alertEventHandlers } from '../alerts/alert-event-handlers';
+import { ALERT_REQUESTED } from '../alerts/alert-requested-handler';
 import { type DeliveryPipeline, startDeliveryPipeline } from '../delivery/delivery-pipeline';
 import { DeliveryRepository } from '../delivery/delivery-repository';
 import { DirectoryRepository } from '../directory/directory-repository';
 import { EscalationTimers } from '../escalation/escalation-timers';
-import { ALERT_STAGE_RELEASED, StageReleasedHandler } from './stage-released-handler';
+import { ALERT_STAGE_RELEASED } from './stage-released-handler';
 import { openNotificationTestDatabase } from '../test-support/notification-test-database';
 
 jest.setTimeout(120_000);
@@ -122,14 +123,6 @@ describe('follow-ups: a released disclosure stage reaches the recipients cleared
     });
 
     await ensureTopics(kafka, [topic]);
-    const requested = new AlertRequestedHandler(
-      alerts,
-      directory,
-      deliveries,
-      logger,
-      new EscalationTimers(dataSource),
-    );
-    const followUps = new StageReleasedHandler({ dataSource, alerts, deliveries, logger });
     consumer = new EventConsumer({
       kafka,
       groupId,
@@ -141,10 +134,14 @@ describe('follow-ups: a released disclosure stage reaches the recipients cleared
       fromBeginning: true,
       // Short, so a stage of an unknown alert reaches the dead-letter topic quickly.
       retry: { attempts: 3, initialDelayMs: 100, maxDelayMs: 200 },
-      handlers: {
-        [ALERT_REQUESTED]: (event, manager) => requested.onRequested(event, manager),
-        [ALERT_STAGE_RELEASED]: (event, manager) => followUps.onStageReleased(event, manager),
-      },
+      handlers: alertEventHandlers({
+        dataSource,
+        alerts,
+        directory,
+        deliveries,
+        logger,
+        escalation: new EscalationTimers(dataSource),
+      }),
       afterCommit: () => pipeline.dispatcher.kick(),
     });
     await consumer.start();
@@ -329,11 +326,11 @@ describe('follow-ups: a released disclosure stage reaches the recipients cleared
     expect(recipients.map((r) => r.organisation_id).sort()).toEqual([ngoId, housingId].sort());
   });
 
-  it('sends no follow-up for a cancelled alert', async () => {
+  it('sends no follow-up for a closed alert', async () => {
     const alert = alertRequest();
     await consumedPast(await publish(alert.alertId, requestedEvent(alert)));
     await dataSource.query(
-      `UPDATE "${schema.schema}".alert SET state = 'cancelled' WHERE id = $1`,
+      `UPDATE "${schema.schema}".alert SET state = 'closed', closed_at = now() WHERE id = $1`,
       [alert.alertId],
     );
     await consumedPast(await publish(alert.alertId, stageEvent(operationalStage(alert.alertId))));

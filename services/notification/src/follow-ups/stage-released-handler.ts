@@ -4,7 +4,8 @@ import type { Logger } from '@harbour/platform';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AlertRepository } from '../alerts/alert-repository';
 import type { DeliveryRepository, NewDelivery } from '../delivery/delivery-repository';
-import { maySeeStage } from '../domain/follow-up-disclosure';
+import { isLive } from '../domain/alert-state';
+import { mayReceiveStage } from '../domain/follow-up-disclosure';
 import { AlertNotYetKnownError } from './alert-not-yet-known-error';
 import { AlertRecipients } from './alert-recipients';
 import { AlertStageRepository } from './alert-stage-repository';
@@ -20,10 +21,11 @@ export interface StageReleasedHandlerOptions {
 
 /**
  * `harbour.alert.stage-released` → the released stage and one pending `follow_up` delivery per
- * contact the alert went to whose organisation kind may see that level, in the consumer's
- * transaction (with its inbox row). A stage released twice, or its event redelivered, adds
- * nothing. A cancelled alert gets no follow-ups. A stage for an alert not recorded yet throws
- * `AlertNotYetKnownError`: the consumer retries it, then dead-letters it for a replay.
+ * contact the alert went to whose organisation kind may see that level and, when the stage names
+ * `roles`, is one of them — in the consumer's transaction (with its inbox row). A stage released
+ * twice, or its event redelivered, adds nothing. An alert that was closed or superseded gets no
+ * follow-ups. A stage for an alert not recorded yet throws `AlertNotYetKnownError`: the consumer
+ * retries it, then dead-letters it for a replay.
  */
 export class StageReleasedHandler {
   private readonly stages: AlertStageRepository;
@@ -39,28 +41,33 @@ export class StageReleasedHandler {
     // The consumer validated the payload against the contract before calling us.
     const stage = event.data as AlertStageReleased;
     const level = stage.disclosure.level;
-    const about = { alertId: stage.alertId, level, eventId: event.id };
+    const about = { alertId: stage.alertId, level, roles: stage.roles, eventId: event.id };
     const alert = await alerts.find(stage.alertId, manager);
     if (alert === null) throw new AlertNotYetKnownError(stage.alertId);
-    if (alert.state === 'cancelled') {
-      logger.info(about, 'stage released for a cancelled alert; no follow-up sent');
+    if (!isLive(alert.state)) {
+      logger.info({ ...about, state: alert.state }, 'stage released for an ended alert; ignored');
       return;
     }
-    if (!(await this.stages.record(stage, manager))) {
+    const stageId = await this.stages.record(stage, manager);
+    if (stageId === null) {
       logger.info(about, 'stage already released; ignored');
       return;
     }
     const recipients = await this.recipients.of(stage.alertId, manager);
-    const cleared = recipients.filter((r) => maySeeStage(r.organisationKind, level));
+    const cleared = recipients.filter((r) =>
+      mayReceiveStage(r.organisationKind, level, stage.roles),
+    );
+    const scope = stage.roles === undefined ? '' : ` & roles=${stage.roles.join(',')}`;
     const followUps: NewDelivery[] = cleared.map((recipient) => ({
       alertId: stage.alertId,
       organisationId: recipient.organisationId,
       contactId: recipient.contactId,
       channel: recipient.channel,
       address: recipient.address,
-      matchedRule: `stage=${level} & ${recipient.matchedRule}`,
+      matchedRule: `stage=${level}${scope} & ${recipient.matchedRule}`,
       purpose: 'follow_up',
       stage: level,
+      stageId,
     }));
     const added = await deliveries.addPending(followUps, manager);
     const withheldFrom = new Set(

@@ -1,10 +1,12 @@
 import { CreateNotification1764400000000 } from './1764400000000-create-notification';
 import { PartnerNotification1764500000000 } from './1764500000000-partner-notification';
 import { AlertStages1764600000000 } from './1764600000000-alert-stages';
+import { AlertClosure1764700000000 } from './1764700000000-alert-closure';
 
 /** Every notification migration, oldest first. Append; never edit one that has shipped. */
 export const NOTIFICATION_MIGRATIONS = [
   CreateNotification1764400000000,
   PartnerNotification1764500000000,
   AlertStages1764600000000,
+  AlertClosure1764700000000,
 ];

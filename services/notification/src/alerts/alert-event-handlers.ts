@@ -1,0 +1,39 @@
+import type { EventHandler } from '@harbour/messaging';
+import type { Logger } from '@harbour/platform';
+import type { DataSource } from 'typeorm';
+import type { DeliveryRepository } from '../delivery/delivery-repository';
+import type { DirectoryRepository } from '../directory/directory-repository';
+import type { EscalationTimers } from '../escalation/escalation-timers';
+import { ALERT_STAGE_RELEASED, StageReleasedHandler } from '../follow-ups/stage-released-handler';
+import { ALERT_CANCELLED, AlertCancelledHandler } from './alert-cancelled-handler';
+import type { AlertRepository } from './alert-repository';
+import { ALERT_REQUESTED, AlertRequestedHandler } from './alert-requested-handler';
+
+export interface AlertEventHandlersOptions {
+  dataSource: DataSource;
+  alerts: AlertRepository;
+  directory: DirectoryRepository;
+  deliveries: DeliveryRepository;
+  /** Where alerts schedule and cancel their escalation, in the consumer's transaction. */
+  escalation: EscalationTimers;
+  logger: Logger;
+}
+
+/**
+ * The handlers of the alert topic, by event type: an alert requested (perhaps superseding
+ * another), a later disclosure stage released, an alert cancelled. All three are keyed by alert
+ * id on one topic, so each alert's events are handled in the order safeguarding published them.
+ * After each commit the consumer must kick the dispatcher, the relay and the escalation sweep.
+ */
+export function alertEventHandlers(
+  options: AlertEventHandlersOptions,
+): Record<string, EventHandler> {
+  const requested = new AlertRequestedHandler(options);
+  const stages = new StageReleasedHandler(options);
+  const cancelled = new AlertCancelledHandler(options);
+  return {
+    [ALERT_REQUESTED]: (event, manager) => requested.onRequested(event, manager),
+    [ALERT_STAGE_RELEASED]: (event, manager) => stages.onStageReleased(event, manager),
+    [ALERT_CANCELLED]: (event, manager) => cancelled.onCancelled(event, manager),
+  };
+}
