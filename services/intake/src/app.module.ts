@@ -1,17 +1,29 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule } from '@harbour/platform';
 import { IdempotencyRecords } from './idempotency/idempotency';
+import { IdempotentTransaction } from './idempotency/idempotent-transaction';
 import type { IntakeRuntime } from './intake-runtime';
+import { MissingEpisodeProgress } from './missing-episodes/missing-episode-progress';
 import { MissingEpisodeRepository } from './missing-episodes/missing-episode-repository';
 import { MissingEpisodesController } from './missing-episodes/missing-episodes.controller';
 import { ReportMissingEpisode } from './missing-episodes/report-missing-episode';
-import { INTAKE_DATA_SOURCE, MISSING_EPISODE_REPOSITORY, REPORT_MISSING_EPISODE } from './tokens';
+import {
+  INTAKE_DATA_SOURCE,
+  MISSING_EPISODE_PROGRESS,
+  MISSING_EPISODE_REPOSITORY,
+  REPORT_MISSING_EPISODE,
+} from './tokens';
 
 @Module({})
 export class IntakeModule {
   static register(runtime: IntakeRuntime): DynamicModule {
     const schema = runtime.config.INTAKE_DB_SCHEMA;
-    const episodes = new MissingEpisodeRepository(schema);
+    const episodes = new MissingEpisodeRepository(schema, runtime.cipher);
+    const transaction = new IdempotentTransaction(
+      runtime.dataSource,
+      runtime.relay,
+      new IdempotencyRecords(schema),
+    );
     const locationBase = runtime.config.PUBLIC_BASE_URL?.replace(/\/$/, '') ?? '';
     return {
       module: IntakeModule,
@@ -31,13 +43,17 @@ export class IntakeModule {
         {
           provide: REPORT_MISSING_EPISODE,
           useValue: new ReportMissingEpisode(
-            runtime.dataSource,
+            transaction,
             episodes,
-            new IdempotencyRecords(schema),
+            // Referrals arrive with their own table in the next change; until then none is known.
+            { find: () => Promise.resolve(undefined) },
             runtime.outbox,
-            runtime.relay,
             locationBase,
           ),
+        },
+        {
+          provide: MISSING_EPISODE_PROGRESS,
+          useValue: new MissingEpisodeProgress(transaction, episodes, runtime.outbox),
         },
       ],
     };

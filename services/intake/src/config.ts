@@ -1,5 +1,8 @@
 import {
+  ConfigError,
   databaseConfig,
+  dataEncryptionConfig,
+  dataEncryptionConfigIssues,
   defineConfig,
   httpConfig,
   kafkaConfig,
@@ -14,6 +17,7 @@ export const intakeConfigSpec = defineConfig({
   ...httpConfig(8080),
   ...loggingConfig,
   ...telemetryConfig,
+  ...dataEncryptionConfig,
   INTAKE_DB_SCHEMA: {
     kind: 'string',
     default: 'intake',
@@ -29,5 +33,9 @@ export const intakeConfigSpec = defineConfig({
 export type IntakeConfig = ReturnType<typeof loadIntakeConfig>;
 
 export function loadIntakeConfig(env: NodeJS.ProcessEnv = process.env) {
-  return loadConfig(intakeConfigSpec, env);
+  const config = loadConfig(intakeConfigSpec, env);
+  // Refused at start rather than at the first referral: a bad key would lose data.
+  const issues = dataEncryptionConfigIssues(config);
+  if (issues.length > 0) throw new ConfigError(issues);
+  return config;
 }

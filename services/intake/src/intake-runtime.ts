@@ -2,6 +2,7 @@ import { validateEvent } from '@harbour/contracts';
 import { createKafka, ensureTopics, kafkaReadiness, Outbox, OutboxRelay } from '@harbour/messaging';
 import {
   createLogger,
+  FieldCipher,
   type IdentityStore,
   openServiceDatabase,
   type Logger,
@@ -11,6 +12,7 @@ import {
 import type { DataSource } from 'typeorm';
 import type { IntakeConfig } from './config';
 import { CreateIntake1764300000000 } from './migrations/1764300000000-create-intake';
+import { MissingEpisodeLifecycle1764400000000 } from './migrations/1764400000000-missing-episode-lifecycle';
 import { INTAKE_TOPICS } from './intake-topics';
 
 /** Everything the intake service connects to, opened before Nest starts and closed after it stops. */
@@ -21,6 +23,8 @@ export interface IntakeRuntime {
   identity: IdentityStore;
   outbox: Outbox;
   relay: OutboxRelay;
+  /** Encrypts personal fields at rest (DATA_ENCRYPTION_KEY). */
+  cipher: FieldCipher;
   readiness: ReadinessCheck[];
   close(): Promise<void>;
 }
@@ -30,12 +34,13 @@ export async function openIntakeRuntime(
   logger?: Logger,
 ): Promise<IntakeRuntime> {
   const log = logger ?? createLogger({ service: 'intake', level: config.LOG_LEVEL });
+  const cipher = FieldCipher.fromBase64Key(config.DATA_ENCRYPTION_KEY);
   const schema = config.INTAKE_DB_SCHEMA;
   const database = await openServiceDatabase({
     service: 'intake',
     databaseUrl: config.DATABASE_URL,
     schema,
-    migrations: [CreateIntake1764300000000],
+    migrations: [CreateIntake1764300000000, MissingEpisodeLifecycle1764400000000],
   });
   const { dataSource } = database;
 
@@ -56,6 +61,7 @@ export async function openIntakeRuntime(
     identity: database.identity,
     outbox,
     relay,
+    cipher,
     readiness: [postgresReadiness(dataSource), kafkaReadiness(kafka)],
     async close() {
       await relay.stop();

@@ -1,6 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
 import { createKafka, fromKafkaMessage, type HarbourEvent } from '@harbour/messaging';
-import { createIdentityDataSource, createLogger, IdentityStore } from '@harbour/platform';
+import {
+  createIdentityDataSource,
+  createLogger,
+  FieldCipher,
+  generateDataEncryptionKey,
+  IdentityStore,
+} from '@harbour/platform';
 import {
   createTestSchema,
   expectEventually,
@@ -38,6 +44,8 @@ describe('intake: POST /v1/missing-episodes', () => {
   let consumer: Consumer;
   const seen: HarbourEvent[] = [];
 
+  const dataKey = generateDataEncryptionKey();
+
   beforeAll(async () => {
     schema = await createTestSchema('intake');
     const config = loadIntakeConfig({
@@ -45,6 +53,7 @@ describe('intake: POST /v1/missing-episodes', () => {
       DATABASE_URL: testDatabaseUrl(),
       KAFKA_BROKERS: testKafkaBrokers().join(','),
       INTAKE_DB_SCHEMA: schema.schema,
+      DATA_ENCRYPTION_KEY: dataKey,
       LOG_LEVEL: 'warn',
     });
     app = await createIntakeApp(config, createLogger({ service: 'intake-test', level: 'warn' }));
@@ -128,6 +137,18 @@ describe('intake: POST /v1/missing-episodes', () => {
       [body.episodeId],
     );
     expect(stored.rows).toEqual([{ borough: CAMDEN, is_child: true }]);
+    // The name is stored encrypted, never in clear.
+    const personal = await db.query<{ report: unknown; personal_encrypted: string }>(
+      `SELECT report, personal_encrypted FROM "${schema.schema}".missing_episode WHERE id = $1`,
+      [body.episodeId],
+    );
+    expect(JSON.stringify(personal.rows[0]!.report)).not.toContain('Integration');
+    expect(
+      FieldCipher.fromBase64Key(dataKey).decryptJson(
+        personal.rows[0]!.personal_encrypted,
+        'missing_episode.personal',
+      ),
+    ).toEqual({ givenName: 'Integration' });
 
     const event = await expectEventually(
       () => {
@@ -228,6 +249,70 @@ describe('intake: POST /v1/missing-episodes', () => {
     });
     expect(malformed.status).toBe(400);
     expect(await outboxCount()).toBe(before);
+  });
+
+  it('refuses a report that contradicts itself, storing nothing', async () => {
+    const before = await outboxCount();
+    const episodes = async () =>
+      (
+        await db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM "${schema.schema}".missing_episode`,
+        )
+      ).rows[0]!.n;
+    const rowsBefore = await episodes();
+    const pointers = async (response: Response) => {
+      expect(response.status).toBe(400);
+      const problem = (await response.json()) as { errors: { pointer: string }[] };
+      return problem.errors.map((e) => e.pointer);
+    };
+    // An undisputed adult cannot have an ICTG or be unaccompanied: the marker is named.
+    expect(
+      await pointers(
+        await post(
+          {
+            ...goodReport(),
+            child: { ageYears: 20, ageDisputed: false, gender: 'female' },
+            traffickingMarkers: ['known_victim', 'unaccompanied'],
+          },
+          camdenKey,
+        ),
+      ),
+    ).toEqual(['/traffickingMarkers/1']);
+    expect(
+      await pointers(
+        await post(
+          {
+            ...goodReport(),
+            child: { ageYears: 14, gender: 'female', dateOfBirth: '2001-02-03' },
+          },
+          camdenKey,
+        ),
+      ),
+    ).toEqual(['/child/dateOfBirth']);
+    expect(
+      await pointers(
+        await post(
+          {
+            ...goodReport(),
+            child: { ageDisputed: true, gender: 'female', dateOfBirth: '2999-02-03' },
+          },
+          camdenKey,
+        ),
+      ),
+    ).toEqual(['/child/dateOfBirth']);
+    expect(await outboxCount()).toBe(before);
+    expect(await episodes()).toBe(rowsBefore);
+
+    // A disputed age is a child's: the same markers are accepted.
+    const disputed = await post(
+      {
+        ...goodReport(),
+        child: { ageYears: 20, ageDisputed: true, gender: 'female' },
+        traffickingMarkers: ['unaccompanied'],
+      },
+      camdenKey,
+    );
+    expect(disputed.status).toBe(202);
   });
 
   it('refuses missing or wrong keys (401), other boroughs and read-only keys (403)', async () => {

@@ -10,6 +10,7 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
+import { londonDateOf } from '@harbour/london';
 import { validateRestBody } from '@harbour/contracts';
 import {
   CurrentPrincipal,
@@ -18,33 +19,30 @@ import {
   type Principal,
   RequireKinds,
   RequireRoles,
-  UnprocessableProblem,
   ValidationProblem,
 } from '@harbour/platform';
 import type { Request, Response } from 'express';
 import type { DataSource } from 'typeorm';
-import { lastSeenIsPlausible, type MissingEpisodeReportInput } from '../domain/missing-episode';
-import { isValidIdempotencyKey, requestHash } from '../idempotency/idempotency';
-import { INTAKE_DATA_SOURCE, MISSING_EPISODE_REPOSITORY, REPORT_MISSING_EPISODE } from '../tokens';
+import { servesBorough } from '../access/borough-access';
+import { reportIssues } from '../domain/missing-episode';
+import { idempotencyOf, runCommand } from '../http/command-http';
+import {
+  INTAKE_DATA_SOURCE,
+  MISSING_EPISODE_PROGRESS,
+  MISSING_EPISODE_REPOSITORY,
+  REPORT_MISSING_EPISODE,
+} from '../tokens';
+import { mayActOnEpisode, REPORTING_KINDS } from './episode-access';
+import type { MissingEpisodeProgress } from './missing-episode-progress';
 import type { MissingEpisodeRepository, MissingEpisodeView } from './missing-episode-repository';
-import { IdempotencyKeyReused, type ReportMissingEpisode } from './report-missing-episode';
+import type { ReportMissingEpisode } from './report-missing-episode';
 
-/** Organisations that may report a missing child: police, missing-person units, local authorities. */
-const REPORTING_KINDS = [
-  'police_borough',
-  'police_specialist',
-  'missing_person_unit',
-  'local_authority',
-] as const;
-
-function servesBorough(principal: Principal, gss: string): boolean {
-  return principal.boroughs.includes('pan_london') || principal.boroughs.includes(gss);
-}
-
+/** Thin HTTP layer: validate the body against its contract, authorise, run one command. */
 @Controller('v1/missing-episodes')
 export class MissingEpisodesController {
   constructor(
     @Inject(REPORT_MISSING_EPISODE) private readonly report: ReportMissingEpisode,
+    @Inject(MISSING_EPISODE_PROGRESS) private readonly progress: MissingEpisodeProgress,
     @Inject(MISSING_EPISODE_REPOSITORY) private readonly episodes: MissingEpisodeRepository,
     @Inject(INTAKE_DATA_SOURCE) private readonly dataSource: DataSource,
   ) {}
@@ -52,7 +50,7 @@ export class MissingEpisodesController {
   @Post()
   @RequireKinds(...REPORTING_KINDS)
   @RequireRoles('submit')
-  async create(
+  create(
     @Body() body: unknown,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @CurrentPrincipal() principal: Principal,
@@ -61,34 +59,15 @@ export class MissingEpisodesController {
   ): Promise<unknown> {
     const validation = validateRestBody('missing-episode-report', body);
     if (!validation.ok) throw new ValidationProblem(validation.issues);
-    const report = body as MissingEpisodeReportInput;
-    if (!lastSeenIsPlausible(report, new Date())) {
-      throw new ValidationProblem([
-        { pointer: '/lastSeenAt', message: 'must not be in the future' },
-      ]);
-    }
+    const report = validation.value;
+    const now = new Date();
+    const issues = reportIssues(report, now, londonDateOf(now));
+    if (issues.length > 0) throw new ValidationProblem(issues);
     if (!servesBorough(principal, report.borough)) {
       throw new ForbiddenProblem(`Your organisation does not serve borough ${report.borough}.`);
     }
-    if (idempotencyKey !== undefined && !isValidIdempotencyKey(idempotencyKey)) {
-      throw new ValidationProblem([
-        { pointer: 'header:Idempotency-Key', message: 'must be 1-255 visible ASCII characters' },
-      ]);
-    }
-    const idempotency =
-      idempotencyKey === undefined
-        ? undefined
-        : { key: idempotencyKey, hash: requestHash(req.method, req.path, body) };
-    try {
-      const { response, replayed } = await this.report.execute(report, principal, idempotency);
-      res.status(response.status);
-      if (response.location) res.setHeader('Location', response.location);
-      if (replayed) res.setHeader('Idempotent-Replayed', 'true');
-      return response.body;
-    } catch (error) {
-      if (error instanceof IdempotencyKeyReused) throw new UnprocessableProblem(error.message);
-      throw error;
-    }
+    const idempotency = idempotencyOf(idempotencyKey, req, body);
+    return runCommand(res, () => this.report.execute(report, principal, idempotency, now));
   }
 
   @Get(':id')
@@ -101,11 +80,89 @@ export class MissingEpisodesController {
     // Another organisation's episode is reported as absent, not forbidden: no existence leak.
     if (
       !view ||
-      (view.reportedByOrganisationId !== principal.organisationId &&
-        principal.organisationKind !== 'coordinator')
+      !mayActOnEpisode(principal, {
+        borough: view.borough,
+        reportedByOrganisationId: view.reportedByOrganisationId,
+      })
     ) {
       throw new NotFoundProblem('No such missing episode.');
     }
     return view;
+  }
+
+  @Post(':id/risk-grades')
+  @RequireKinds(...REPORTING_KINDS, 'coordinator')
+  @RequireRoles('submit')
+  regrade(
+    @Param('id', new ParseUUIDPipe()) episodeId: string,
+    @Body() body: unknown,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @CurrentPrincipal() principal: Principal,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<unknown> {
+    const validation = validateRestBody('missing-episode-regrade', body);
+    if (!validation.ok) throw new ValidationProblem(validation.issues);
+    const idempotency = idempotencyOf(idempotencyKey, req, body);
+    return runCommand(res, () =>
+      this.progress.regradeRisk({ episodeId, principal, idempotency }, validation.value),
+    );
+  }
+
+  @Post(':id/updates')
+  @RequireKinds(...REPORTING_KINDS, 'coordinator')
+  @RequireRoles('submit')
+  update(
+    @Param('id', new ParseUUIDPipe()) episodeId: string,
+    @Body() body: unknown,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @CurrentPrincipal() principal: Principal,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<unknown> {
+    const validation = validateRestBody('missing-episode-update', body);
+    if (!validation.ok) throw new ValidationProblem(validation.issues);
+    const idempotency = idempotencyOf(idempotencyKey, req, body);
+    return runCommand(res, () =>
+      this.progress.recordUpdate({ episodeId, principal, idempotency }, validation.value),
+    );
+  }
+
+  @Post(':id/found')
+  @RequireKinds(...REPORTING_KINDS, 'coordinator')
+  @RequireRoles('submit')
+  found(
+    @Param('id', new ParseUUIDPipe()) episodeId: string,
+    @Body() body: unknown,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @CurrentPrincipal() principal: Principal,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<unknown> {
+    const validation = validateRestBody('missing-episode-found', body);
+    if (!validation.ok) throw new ValidationProblem(validation.issues);
+    const idempotency = idempotencyOf(idempotencyKey, req, body);
+    return runCommand(res, () =>
+      this.progress.recordFound({ episodeId, principal, idempotency }, validation.value),
+    );
+  }
+
+  @Post(':id/return-home-interview')
+  @RequireKinds('local_authority', 'coordinator')
+  @RequireRoles('submit')
+  returnHomeInterview(
+    @Param('id', new ParseUUIDPipe()) episodeId: string,
+    @Body() body: unknown,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @CurrentPrincipal() principal: Principal,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<unknown> {
+    const validation = validateRestBody('return-home-interview', body);
+    if (!validation.ok) throw new ValidationProblem(validation.issues);
+    const idempotency = idempotencyOf(idempotencyKey, req, body);
+    return runCommand(res, () =>
+      this.progress.recordReturnInterview({ episodeId, principal, idempotency }, validation.value),
+    );
   }
 }

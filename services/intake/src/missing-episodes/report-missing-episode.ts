@@ -1,27 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import { type MissingEpisodeReported, topicFor } from '@harbour/contracts';
-import { type Outbox, type OutboxRelay, withOutbox } from '@harbour/messaging';
+import type { Outbox } from '@harbour/messaging';
 import type { Principal } from '@harbour/platform';
-import type { DataSource } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import { RequestRejected } from '../application/request-rejected';
 import {
+  type LinkedReferral,
   type MissingEpisode,
   type MissingEpisodeReportInput,
   recordMissingEpisode,
 } from '../domain/missing-episode';
-import { type IdempotencyRecords, type StoredResponse } from '../idempotency/idempotency';
+import type { StoredResponse } from '../idempotency/idempotency';
+import type {
+  CommandResult,
+  IdempotentTransaction,
+  RequestIdempotency,
+} from '../idempotency/idempotent-transaction';
 import type { MissingEpisodeRepository } from './missing-episode-repository';
 
 export const MISSING_EPISODE_REPORTED = 'harbour.missing-episode.reported';
 
-export interface ReportResult {
-  response: StoredResponse;
-  replayed: boolean;
-}
-
-export class IdempotencyKeyReused extends Error {
-  constructor() {
-    super('This Idempotency-Key was already used with a different request.');
-  }
+/** Finds the referral a report names in linkedReferralId (inside the command's transaction). */
+export interface LinkedReferralLookup {
+  find(manager: EntityManager, referralId: string): Promise<LinkedReferral | undefined>;
 }
 
 /** The event other services see: names, date of birth and the Philomena profile only inside `personal`. */
@@ -32,6 +33,7 @@ export function missingEpisodeReportedPayload(episode: MissingEpisode): MissingE
     ...(child.givenName !== undefined ? { givenName: child.givenName } : {}),
     ...(child.familyName !== undefined ? { familyName: child.familyName } : {}),
     ...(child.dateOfBirth !== undefined ? { dateOfBirth: child.dateOfBirth } : {}),
+    ...(child.subjectReference !== undefined ? { subjectReference: child.subjectReference } : {}),
     ...(philomenaProfile ? { philomenaProfile } : {}),
   };
   return {
@@ -55,6 +57,9 @@ export function missingEpisodeReportedPayload(episode: MissingEpisode): MissingE
     ...(circumstances !== undefined ? { circumstances } : {}),
     ...(reportingOfficer ? { reportingOfficer } : {}),
     ...(Object.keys(personal).length > 0 ? { personal } : {}),
+    ...(episode.linkedReferralId !== undefined
+      ? { linkedReferralId: episode.linkedReferralId }
+      : {}),
   };
 }
 
@@ -64,36 +69,38 @@ export function missingEpisodeReportedPayload(episode: MissingEpisode): MissingE
  */
 export class ReportMissingEpisode {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transaction: IdempotentTransaction,
     private readonly episodes: MissingEpisodeRepository,
-    private readonly idempotency: IdempotencyRecords,
+    private readonly referrals: LinkedReferralLookup,
     private readonly outbox: Outbox,
-    private readonly relay: OutboxRelay,
     private readonly locationBase: string,
   ) {}
 
-  async execute(
+  execute(
     report: MissingEpisodeReportInput,
     principal: Principal,
-    idempotency: { key: string; hash: string } | undefined,
+    idempotency: RequestIdempotency | undefined,
     now: Date = new Date(),
-  ): Promise<ReportResult> {
-    return withOutbox(this.dataSource, this.relay, async (manager) => {
-      if (idempotency) {
-        const claim = await this.idempotency.claim(
-          manager,
-          principal.organisationId,
-          idempotency.key,
-          idempotency.hash,
-        );
-        if (claim.kind === 'mismatch') throw new IdempotencyKeyReused();
-        if (claim.kind === 'replay') return { response: claim.response, replayed: true };
+  ): Promise<CommandResult> {
+    return this.transaction.run(principal.organisationId, idempotency, async (manager) => {
+      let linkedReferral: LinkedReferral | undefined;
+      if (report.linkedReferralId !== undefined) {
+        linkedReferral = await this.referrals.find(manager, report.linkedReferralId);
+        if (!linkedReferral) {
+          throw new RequestRejected({
+            kind: 'invalid',
+            issues: [
+              { pointer: '/linkedReferralId', message: 'is not a referral known to Harbour' },
+            ],
+          });
+        }
       }
       const episode = recordMissingEpisode(
         randomUUID(),
         report,
         { organisationId: principal.organisationId, organisationKind: principal.organisationKind },
         now,
+        linkedReferral,
       );
       await this.episodes.insert(manager, episode);
       await this.outbox.add(manager, {
@@ -109,15 +116,7 @@ export class ReportMissingEpisode {
         body: { episodeId: episode.id, status: 'accepted', location },
         location,
       };
-      if (idempotency) {
-        await this.idempotency.complete(
-          manager,
-          principal.organisationId,
-          idempotency.key,
-          response,
-        );
-      }
-      return { response, replayed: false };
+      return response;
     });
   }
 }
