@@ -1,8 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule } from '@harbour/platform';
+import { KnownVictimChecksController } from './known-victims/known-victim-checks.controller';
 import type { SafeguardingRuntime } from './safeguarding-runtime';
+import { CHECK_KNOWN_VICTIM } from './tokens';
 
-/** Safeguarding has no partner-facing routes yet: health, readiness, and the consumers. */
+/** Health, readiness, the known-victim check; the consumers run in the runtime. */
 @Module({})
 export class SafeguardingModule {
   static register(runtime: SafeguardingRuntime): DynamicModule {
@@ -17,6 +19,8 @@ export class SafeguardingModule {
           onShutdown: () => runtime.close(),
         }),
       ],
+      controllers: [KnownVictimChecksController],
+      providers: [{ provide: CHECK_KNOWN_VICTIM, useValue: runtime.checkKnownVictim }],
     };
   }
 }

@@ -1,5 +1,8 @@
 import {
+  ConfigError,
   databaseConfig,
+  dataEncryptionConfig,
+  dataEncryptionConfigIssues,
   defineConfig,
   httpConfig,
   kafkaConfig,
@@ -14,6 +17,7 @@ export const safeguardingConfigSpec = defineConfig({
   ...httpConfig(8081),
   ...loggingConfig,
   ...telemetryConfig,
+  ...dataEncryptionConfig,
   SAFEGUARDING_DB_SCHEMA: {
     kind: 'string',
     default: 'safeguarding',
@@ -28,6 +32,10 @@ export const safeguardingConfigSpec = defineConfig({
 
 export type SafeguardingConfig = ReturnType<typeof loadSafeguardingConfig>;
 
+/** Safeguarding keeps personal data (referral cases, episodes): it refuses to start without a sound key. */
 export function loadSafeguardingConfig(env: NodeJS.ProcessEnv = process.env) {
-  return loadConfig(safeguardingConfigSpec, env);
+  const config = loadConfig(safeguardingConfigSpec, env);
+  const issues = dataEncryptionConfigIssues(config);
+  if (issues.length > 0) throw new ConfigError(issues);
+  return config;
 }

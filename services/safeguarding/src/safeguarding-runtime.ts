@@ -9,6 +9,7 @@ import {
 } from '@harbour/messaging';
 import {
   createLogger,
+  FieldCipher,
   type IdentityStore,
   openServiceDatabase,
   type Logger,
@@ -16,9 +17,17 @@ import {
   type ReadinessCheck,
 } from '@harbour/platform';
 import type { DataSource } from 'typeorm';
+import { AlertPublisher, ALERT_REQUESTED } from './alerts/alert-publisher';
 import type { SafeguardingConfig } from './config';
+import { CheckKnownVictim, KnownVictimIndex } from './known-victims/known-victim-index';
+import { LocationIndex } from './known-victims/location-index';
 import { CreateSafeguarding1764300000000 } from './migrations/1764300000000-create-safeguarding';
-import { ALERT_REQUESTED, MissingEpisodeHandler } from './missing-episodes/missing-episode-handler';
+import { CasesAndKnownVictimIndex1764800000000 } from './migrations/1764800000000-cases-and-known-victim-index';
+import { MissingEpisodeHandler } from './missing-episodes/missing-episode-handler';
+import { MissingEpisodeStore } from './missing-episodes/missing-episode-store';
+import { PersonKeys } from './people/person-keys';
+import { ReferralCaseStore } from './referrals/referral-case-store';
+import { ReferralHandler } from './referrals/referral-handler';
 
 export interface SafeguardingRuntime {
   config: SafeguardingConfig;
@@ -26,21 +35,28 @@ export interface SafeguardingRuntime {
   dataSource: DataSource;
   identity: IdentityStore;
   readiness: ReadinessCheck[];
+  checkKnownVictim: CheckKnownVictim;
   close(): Promise<void>;
 }
 
-/** Opens the database, the outbox relay and the intake-topic consumer. */
+export const SAFEGUARDING_MIGRATIONS = [
+  CreateSafeguarding1764300000000,
+  CasesAndKnownVictimIndex1764800000000,
+];
+
+/** Opens the database, the outbox relay and the consumer of the intake topics. */
 export async function openSafeguardingRuntime(
   config: SafeguardingConfig,
   logger?: Logger,
 ): Promise<SafeguardingRuntime> {
   const log = logger ?? createLogger({ service: 'safeguarding', level: config.LOG_LEVEL });
   const schema = config.SAFEGUARDING_DB_SCHEMA;
+  const cipher = FieldCipher.fromBase64Key(config.DATA_ENCRYPTION_KEY);
   const database = await openServiceDatabase({
     service: 'safeguarding',
     databaseUrl: config.DATABASE_URL,
     schema,
-    migrations: [CreateSafeguarding1764300000000],
+    migrations: SAFEGUARDING_MIGRATIONS,
   });
   const { dataSource } = database;
 
@@ -50,16 +66,30 @@ export async function openSafeguardingRuntime(
     logger: log,
   });
   const missingEpisodeTopic = topicFor('harbour.missing-episode.reported');
-  await ensureTopics(kafka, [missingEpisodeTopic, topicFor(ALERT_REQUESTED)]);
+  const referralTopic = topicFor('harbour.referral.submitted');
+  await ensureTopics(kafka, [missingEpisodeTopic, referralTopic, topicFor(ALERT_REQUESTED)]);
   const outbox = new Outbox({ schema, source: '/harbour/safeguarding', validator: validateEvent });
   const relay = new OutboxRelay({ dataSource, schema, kafka, logger: log });
   await relay.start();
 
-  const missingEpisodes = new MissingEpisodeHandler(schema, outbox);
+  const alerts = new AlertPublisher(schema, outbox);
+  const personKeys = new PersonKeys(schema, cipher);
+  const locations = new LocationIndex(schema, cipher);
+  const referralCases = new ReferralCaseStore(schema);
+  const missingEpisodes = new MissingEpisodeHandler(
+    new MissingEpisodeStore(schema),
+    referralCases,
+    personKeys,
+    locations,
+    alerts,
+    cipher,
+    log,
+  );
+  const referrals = new ReferralHandler(referralCases, personKeys, locations, alerts, cipher, log);
   const consumer = new EventConsumer({
     kafka,
     groupId: config.SAFEGUARDING_KAFKA_GROUP,
-    topics: [missingEpisodeTopic],
+    topics: [missingEpisodeTopic, referralTopic],
     dataSource,
     schema,
     validator: validateEvent,
@@ -68,6 +98,16 @@ export async function openSafeguardingRuntime(
     handlers: {
       'harbour.missing-episode.reported': (event, manager) =>
         missingEpisodes.onReported(event, manager),
+      'harbour.missing-episode.risk-regraded': (event, manager) =>
+        missingEpisodes.onRiskRegraded(event, manager),
+      'harbour.missing-episode.updated': (event, manager) =>
+        missingEpisodes.onUpdated(event, manager),
+      'harbour.missing-episode.found': (event, manager) => missingEpisodes.onFound(event, manager),
+      'harbour.missing-episode.return-interview-recorded': (event, manager) =>
+        missingEpisodes.onReturnInterviewRecorded(event, manager),
+      'harbour.referral.submitted': (event, manager) => referrals.onSubmitted(event, manager),
+      'harbour.referral.decision-recorded': (event, manager) =>
+        referrals.onDecisionRecorded(event, manager),
     },
     afterCommit: () => relay.kick(),
   });
@@ -79,6 +119,11 @@ export async function openSafeguardingRuntime(
     dataSource,
     identity: database.identity,
     readiness: [postgresReadiness(dataSource), kafkaReadiness(kafka)],
+    checkKnownVictim: new CheckKnownVictim(
+      schema,
+      dataSource,
+      new KnownVictimIndex(schema, cipher),
+    ),
     async close() {
       await consumer.stop();
       await relay.stop();

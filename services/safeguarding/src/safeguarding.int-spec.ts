@@ -7,7 +7,7 @@ import {
   type HarbourEvent,
   toKafkaMessage,
 } from '@harbour/messaging';
-import { createLogger } from '@harbour/platform';
+import { createLogger, generateDataEncryptionKey } from '@harbour/platform';
 import {
   createTestSchema,
   expectEventually,
@@ -40,6 +40,7 @@ describe('safeguarding: missing episode → alert requested', () => {
       KAFKA_BROKERS: testKafkaBrokers().join(','),
       SAFEGUARDING_DB_SCHEMA: schema.schema,
       SAFEGUARDING_KAFKA_GROUP: uniqueName('safeguarding'),
+      DATA_ENCRYPTION_KEY: generateDataEncryptionKey(),
     });
     app = await createSafeguardingApp(config, logger);
     await app.listen(0, '127.0.0.1');
@@ -164,6 +165,8 @@ describe('safeguarding: missing episode → alert requested', () => {
     });
     await alertFor(good);
     expect(await decidedHere(bad)).toEqual([]);
-    expect(alerts.some((a) => (a.data as { cause: { id: string } }).cause.id === bad)).toBe(false);
+    expect(alerts.some((a) => (a.data as { cause?: { id: string } }).cause?.id === bad)).toBe(
+      false,
+    );
   });
 });

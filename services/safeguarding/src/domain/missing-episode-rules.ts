@@ -1,6 +1,7 @@
-import type { Severity } from '@harbour/contracts';
-import type { AlertDecision, Audience } from './alert-decision';
+import type { OrganisationKind, RiskGrade, Severity } from '@harbour/contracts';
+import type { AlertDecision, Audience, StageRelease, SummaryLine } from './alert-decision';
 import { formatLondonTime } from '@harbour/london';
+import { describeRepeatEpisodes, type RepeatEpisodes } from './repeat-episodes';
 
 export interface ReportedMissingEpisode {
   episodeId: string;
@@ -11,9 +12,20 @@ export interface ReportedMissingEpisode {
   traffickingMarkers: string[];
   borough: string;
   boroughName: string;
-  riskGrade: 'very_low' | 'low' | 'medium' | 'high';
+  riskGrade: RiskGrade;
   lastSeenAt: string;
+  /** Markers Harbour added itself (an open NRM referral matched this person), not the reporter. */
+  markersLinkedByHarbour?: string[];
+  /** Set when this person went missing before in the last 12 months. */
+  repeat?: RepeatEpisodes;
 }
+
+/** Who may see police-only detail (the Philomena profile, the reason for a regrade). */
+export const POLICE_ROLES: OrganisationKind[] = [
+  'police_borough',
+  'police_specialist',
+  'missing_person_unit',
+];
 
 const MARKER_LABELS: Record<string, string> = {
   open_nrm_referral: 'open NRM referral',
@@ -72,6 +84,18 @@ export function audienceOf(episode: ReportedMissingEpisode, severity: Severity):
   }
 }
 
+function describeGrade(grade: RiskGrade): string {
+  return grade.replace('_', ' ');
+}
+
+function describeMarkers(episode: ReportedMissingEpisode): string {
+  if (episode.traffickingMarkers.length === 0) return 'none recorded';
+  const linked = episode.markersLinkedByHarbour ?? [];
+  return episode.traffickingMarkers
+    .map((m) => `${MARKER_LABELS[m] ?? m}${linked.includes(m) ? ' (linked by Harbour)' : ''}`)
+    .join('; ');
+}
+
 function describeAge(episode: ReportedMissingEpisode): string {
   if (episode.ageDisputed) {
     return episode.ageYears === undefined
@@ -96,21 +120,109 @@ export function assessMissingEpisode(episode: ReportedMissingEpisode): AlertDeci
     audience: audienceOf(episode, severity),
     disclosure: 'operational',
     title: `Missing ${subjectWord}${trafficking} — ${episode.boroughName}`,
-    lines: [
-      { label: 'Borough', value: episode.boroughName },
-      { label: 'Age', value: describeAge(episode) },
-      { label: 'Gender', value: episode.gender.replace('_', '-') },
-      { label: 'Police risk grade', value: episode.riskGrade.replace('_', ' ') },
-      {
-        label: 'Trafficking markers',
-        value:
-          episode.traffickingMarkers.length > 0
-            ? episode.traffickingMarkers.map((m) => MARKER_LABELS[m] ?? m).join('; ')
-            : 'none recorded',
-      },
-      { label: 'Last seen', value: formatLondonTime(episode.lastSeenAt) },
-      { label: 'Episode reference', value: episode.episodeId },
-    ],
+    lines: summaryLines(episode),
     rule,
+  };
+}
+
+function summaryLines(episode: ReportedMissingEpisode): SummaryLine[] {
+  const linked = episode.markersLinkedByHarbour ?? [];
+  return [
+    { label: 'Borough', value: episode.boroughName },
+    { label: 'Age', value: describeAge(episode) },
+    { label: 'Gender', value: episode.gender.replace('_', '-') },
+    { label: 'Police risk grade', value: describeGrade(episode.riskGrade) },
+    { label: 'Trafficking markers', value: describeMarkers(episode) },
+    ...(linked.length > 0
+      ? [
+          {
+            label: 'Linked by Harbour',
+            value:
+              'This person matches an open NRM referral known to Harbour; the marker was added by Harbour, not by the reporter.',
+          },
+        ]
+      : []),
+    ...(episode.repeat !== undefined
+      ? [{ label: 'Repeat episodes', value: describeRepeatEpisodes(episode.repeat) }]
+      : []),
+    { label: 'Last seen', value: formatLondonTime(episode.lastSeenAt) },
+    { label: 'Episode reference', value: episode.episodeId },
+  ];
+}
+
+export interface RiskRegrade {
+  previousRiskGrade: RiskGrade;
+  riskGrade: RiskGrade;
+  regradedAt: string;
+  /** Free text from police: personal data, released to police roles only. */
+  reason?: string;
+}
+
+/**
+ * What a risk regrade changes. When the severity changes, a new alert supersedes the current one
+ * (new audience, new acknowledgement window, new escalation; regrading down thus stops the
+ * escalation above the new level). When it does not, the current alert's recipients get the news
+ * as an operational follow-up. The police reason, if any, goes to police roles only.
+ */
+export type RegradeOutcome =
+  | { kind: 'supersede'; decision: AlertDecision; stages: StageRelease[] }
+  | { kind: 'follow-up'; stages: StageRelease[] };
+
+export function assessRegrade(
+  regraded: ReportedMissingEpisode,
+  regrade: RiskRegrade,
+  currentSeverity: Severity,
+): RegradeOutcome {
+  const change = `from ${describeGrade(regrade.previousRiskGrade)} to ${describeGrade(regrade.riskGrade)}`;
+  const reasonStage: StageRelease[] =
+    regrade.reason === undefined
+      ? []
+      : [
+          {
+            level: 'personal',
+            title: `Reason for risk regrade — ${regraded.boroughName}`,
+            lines: [
+              { label: 'Reason for regrade', value: regrade.reason },
+              { label: 'Episode reference', value: regraded.episodeId },
+            ],
+            reason: 'Risk regrade reason: police recipients only',
+            roles: POLICE_ROLES,
+          },
+        ];
+  const decision = assessMissingEpisode(regraded);
+  if (decision.severity !== currentSeverity) {
+    return {
+      kind: 'supersede',
+      decision: {
+        ...decision,
+        title: `${decision.title} — risk regraded`,
+        lines: [
+          ...decision.lines.slice(0, -1),
+          {
+            label: 'Risk regraded',
+            value: `${change} at ${formatLondonTime(regrade.regradedAt)}; this alert replaces the ${currentSeverity} one`,
+          },
+          ...decision.lines.slice(-1),
+        ],
+      },
+      stages: reasonStage,
+    };
+  }
+  return {
+    kind: 'follow-up',
+    stages: [
+      {
+        level: 'operational',
+        title: `Risk regraded ${change} — ${regraded.boroughName}`,
+        lines: [
+          { label: 'Risk regraded', value: change },
+          { label: 'Regraded at', value: formatLondonTime(regrade.regradedAt) },
+          { label: 'Severity', value: `unchanged (${currentSeverity})` },
+          { label: 'Episode reference', value: regraded.episodeId },
+        ],
+        reason: `Risk regraded ${change}; severity unchanged`,
+      },
+      ...reasonStage,
+    ],
   };
 }

@@ -1,0 +1,1 @@
+export const CHECK_KNOWN_VICTIM = Symbol('CHECK_KNOWN_VICTIM');
