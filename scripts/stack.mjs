@@ -33,6 +33,20 @@ if (!env.NOTIFICATION_ACK_SECRET) {
   env.NOTIFICATION_ACK_SECRET = readFileSync(ackSecretFile, 'utf8').trim();
 }
 
+// Each service that keeps personal data encrypts it under its own key: made once per checkout
+// and kept (losing a key loses that service's personal data).
+function dataKeyOf(service) {
+  const file = join(runDir, `${service}-data-key`);
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+const serviceEnv = {
+  intake: { DATA_ENCRYPTION_KEY: env.INTAKE_DATA_ENCRYPTION_KEY ?? dataKeyOf('intake') },
+  safeguarding: {
+    DATA_ENCRYPTION_KEY: env.SAFEGUARDING_DATA_ENCRYPTION_KEY ?? dataKeyOf('safeguarding'),
+  },
+};
+
 const services = [
   { name: 'intake', port: Number(env.INTAKE_PORT ?? 8080) },
   { name: 'safeguarding', port: Number(env.SAFEGUARDING_PORT ?? 8081) },
@@ -129,7 +143,7 @@ async function main() {
         join(root, 'dist', 'services', service.name, 'src', 'main.js'),
       ],
       {
-        env: { ...env, PORT: String(service.port) },
+        env: { ...env, ...serviceEnv[service.name], PORT: String(service.port) },
         stdio: ['ignore', out, out],
       },
     );

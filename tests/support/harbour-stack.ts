@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { expectEventually, freePort, uniqueName } from '@harbour/testing';
@@ -16,6 +17,14 @@ export class HarbourStack {
   readonly ports = {} as Record<ServiceName, number>;
   private readonly children: ChildProcess[] = [];
   private readonly output = new Map<ServiceName, string[]>();
+  /** Each service that keeps personal data has its own key (`DATA_ENCRYPTION_KEY`). */
+  private readonly dataKeys: Partial<Record<ServiceName, string>> = {
+    intake: randomBytes(32).toString('base64'),
+    safeguarding: randomBytes(32).toString('base64'),
+  };
+
+  /** `overrides` replace the stack's defaults (e.g. a shorter escalation minute). */
+  constructor(private readonly overrides: NodeJS.ProcessEnv = {}) {}
 
   get env(): NodeJS.ProcessEnv {
     return {
@@ -32,6 +41,7 @@ export class HarbourStack {
       // One escalation-policy minute lasts two seconds here: a 15-minute window is 30 seconds.
       NOTIFICATION_ESCALATION_MINUTE_MS: '2000',
       NOTIFICATION_ESCALATION_SWEEP_MS: '500',
+      ...this.overrides,
     };
   }
 
@@ -65,6 +75,7 @@ export class HarbourStack {
           env: {
             ...this.env,
             PORT: String(this.ports[name]),
+            ...(this.dataKeys[name] ? { DATA_ENCRYPTION_KEY: this.dataKeys[name] } : {}),
             NOTIFICATION_PUBLIC_URL: this.url('notification'),
           },
           stdio: ['ignore', 'pipe', 'pipe'],
