@@ -26,7 +26,7 @@ export function episodeUpdateStages(update: EpisodeUpdate): StageRelease[] {
   const what = update.kind === 'sighting' ? 'Sighting' : 'Update';
   const subject = update.isChild ? 'child' : 'adult';
   const where = update.boroughName === undefined ? '' : ` — ${update.boroughName}`;
-  const title = `${what} of missing ${subject}${where}`;
+  const title = `${update.kind === 'sighting' ? 'Sighting of' : 'Update on'} missing ${subject}${where}`;
   const facts: SummaryLine[] = [
     { label: 'Kind', value: update.kind },
     ...(update.seenAt !== undefined

@@ -1,6 +1,8 @@
 import {
   assessMissingEpisode,
+  assessRegrade,
   audienceOf,
+  POLICE_ROLES,
   type ReportedMissingEpisode,
   severityOf,
 } from './missing-episode-rules';
@@ -118,5 +120,170 @@ describe('the alert decision', () => {
     expect(line('Last seen')).toBe('Wed, 1 Jul 2026, 09:30 BST');
     expect(line('Age')).toBe('19 (age disputed, treated as a child)');
     expect(line('Trafficking markers')).toBe('open NRM referral');
+  });
+});
+
+describe('severity, audience and acknowledgement window: ages × markers × grades', () => {
+  const MARKERS = [
+    'open_nrm_referral',
+    'ictg_allocated',
+    'suspected_exploitation',
+    'unaccompanied',
+    'known_victim',
+  ];
+  const CRITICAL = {
+    severity: 'critical',
+    roles: ['missing_person_unit', 'police_specialist', 'local_authority', 'ngo'],
+    minutes: 15,
+  };
+  const HIGH = {
+    severity: 'high',
+    roles: ['missing_person_unit', 'police_specialist'],
+    minutes: 60,
+  };
+  const INFO = { severity: 'informational', roles: ['police_borough'], minutes: 1440 };
+  const cases: [string, number | undefined, boolean, string[], string, typeof CRITICAL][] = [];
+  const ages: [string, number | undefined, boolean][] = [
+    ['15', 15, false],
+    ['17', 17, false],
+    ['18', 18, false],
+    ['disputed 19', 19, true],
+    ['disputed, unknown', undefined, true],
+  ];
+  for (const [label, age, disputed] of ages) {
+    const child = disputed || (age !== undefined && age < 18);
+    for (const marker of [...MARKERS, undefined]) {
+      for (const grade of ['very_low', 'low', 'medium', 'high']) {
+        const markers = marker === undefined ? [] : [marker];
+        const expected =
+          markers.length === 0 ? INFO : child ? CRITICAL : grade === 'high' ? HIGH : INFO;
+        cases.push([label, age, disputed, markers, grade, expected]);
+      }
+    }
+  }
+
+  it.each(cases)(
+    'age %s (%s, disputed %s), markers %j, grade %s',
+    (_label, age, disputed, markers, grade, expected) => {
+      const isChild = disputed || (age !== undefined && age < 18);
+      const decision = assessMissingEpisode(
+        episode({
+          ...(age === undefined ? { ageYears: undefined } : { ageYears: age }),
+          ageDisputed: disputed,
+          isChild,
+          traffickingMarkers: markers,
+          riskGrade: grade as ReportedMissingEpisode['riskGrade'],
+        }),
+      );
+      expect({
+        severity: decision.severity,
+        roles: decision.audience.roles,
+        minutes: decision.acknowledgeWithinMinutes,
+      }).toEqual(expected);
+      expect(decision.audience.ageGroup).toBe(isChild ? 'child' : 'adult');
+      expect(decision.escalationPolicy).toBeUndefined();
+    },
+  );
+});
+
+describe('what Harbour adds to the summary', () => {
+  const line = (e: ReportedMissingEpisode, label: string) =>
+    assessMissingEpisode(e).lines.find((l) => l.label === label)?.value;
+
+  it('says when Harbour linked the marker, and only then', () => {
+    const linked = episode({ markersLinkedByHarbour: ['open_nrm_referral'] });
+    expect(line(linked, 'Trafficking markers')).toBe('open NRM referral (linked by Harbour)');
+    expect(line(linked, 'Linked by Harbour')).toMatch(/added by Harbour, not by the reporter/);
+    expect(line(episode(), 'Linked by Harbour')).toBeUndefined();
+  });
+
+  it('says how often the person went missing, with the previous episode', () => {
+    const repeated = episode({
+      repeat: {
+        count: 3,
+        previous: { episodeId: 'e-prev', reportedAt: '2026-06-30T23:30:00Z' },
+      },
+    });
+    expect(line(repeated, 'Repeat episodes')).toBe(
+      'Missing 3 times in the last 12 months (previous episode e-prev, reported Wed, 1 Jul 2026)',
+    );
+    expect(line(episode(), 'Repeat episodes')).toBeUndefined();
+  });
+
+  it('never puts a name or date of birth in the alert (there is none to put)', () => {
+    const decision = assessMissingEpisode(episode());
+    expect(decision.lines.map((l) => l.label)).toEqual([
+      'Borough',
+      'Age',
+      'Gender',
+      'Police risk grade',
+      'Trafficking markers',
+      'Last seen',
+      'Episode reference',
+    ]);
+  });
+});
+
+describe('risk regrades', () => {
+  const adult = episode({ isChild: false, ageYears: 30, traffickingMarkers: ['known_victim'] });
+  const regrade = {
+    previousRiskGrade: 'medium',
+    riskGrade: 'high',
+    regradedAt: '2026-07-01T10:00:00Z',
+  } as const;
+
+  it('up to a new severity: a superseding alert with the new audience, titled "risk regraded"', () => {
+    const outcome = assessRegrade({ ...adult, riskGrade: 'high' }, regrade, 'informational');
+    expect(outcome.kind).toBe('supersede');
+    if (outcome.kind !== 'supersede') return;
+    expect(outcome.decision).toMatchObject({
+      severity: 'high',
+      acknowledgeWithinMinutes: 60,
+      audience: { roles: ['missing_person_unit', 'police_specialist'] },
+      title: 'Missing adult with trafficking marker — Camden — risk regraded',
+    });
+    expect(outcome.decision.lines.find((l) => l.label === 'Risk regraded')?.value).toBe(
+      'from medium to high at Wed, 1 Jul 2026, 11:00 BST; this alert replaces the informational one',
+    );
+    expect(outcome.stages).toEqual([]);
+  });
+
+  it('down to a lower severity also supersedes (so the higher escalation stops)', () => {
+    const outcome = assessRegrade(
+      { ...adult, riskGrade: 'medium' },
+      { ...regrade, previousRiskGrade: 'high', riskGrade: 'medium' },
+      'high',
+    );
+    expect(outcome.kind === 'supersede' && outcome.decision.severity).toBe('informational');
+  });
+
+  it('same severity: an operational follow-up, and the reason at personal level for police only', () => {
+    const outcome = assessRegrade(
+      episode({ riskGrade: 'low' }),
+      {
+        previousRiskGrade: 'medium',
+        riskGrade: 'low',
+        regradedAt: regrade.regradedAt,
+        reason: 'Called her mother',
+      },
+      'critical',
+    );
+    expect(outcome.kind).toBe('follow-up');
+    expect(outcome.stages).toEqual([
+      expect.objectContaining({
+        level: 'operational',
+        title: 'Risk regraded from medium to low — Camden',
+        reason: 'Risk regraded from medium to low; severity unchanged',
+      }),
+      expect.objectContaining({
+        level: 'personal',
+        roles: POLICE_ROLES,
+        lines: [
+          { label: 'Reason for regrade', value: 'Called her mother' },
+          { label: 'Episode reference', value: '7b0c6a57-7f0e-4a44-9b1c-1f7c0e6f2a11' },
+        ],
+      }),
+    ]);
+    expect(outcome.stages[0]!.roles).toBeUndefined();
   });
 });
