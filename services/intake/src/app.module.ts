@@ -7,11 +7,18 @@ import { MissingEpisodeProgress } from './missing-episodes/missing-episode-progr
 import { MissingEpisodeRepository } from './missing-episodes/missing-episode-repository';
 import { MissingEpisodesController } from './missing-episodes/missing-episodes.controller';
 import { ReportMissingEpisode } from './missing-episodes/report-missing-episode';
+import { RecordReferralDecision } from './referrals/record-referral-decision';
+import { ReferralRepository } from './referrals/referral-repository';
+import { ReferralsController } from './referrals/referrals.controller';
+import { SubmitReferral } from './referrals/submit-referral';
 import {
   INTAKE_DATA_SOURCE,
   MISSING_EPISODE_PROGRESS,
   MISSING_EPISODE_REPOSITORY,
+  RECORD_REFERRAL_DECISION,
+  REFERRAL_REPOSITORY,
   REPORT_MISSING_EPISODE,
+  SUBMIT_REFERRAL,
 } from './tokens';
 
 @Module({})
@@ -19,6 +26,7 @@ export class IntakeModule {
   static register(runtime: IntakeRuntime): DynamicModule {
     const schema = runtime.config.INTAKE_DB_SCHEMA;
     const episodes = new MissingEpisodeRepository(schema, runtime.cipher);
+    const referrals = new ReferralRepository(schema, runtime.cipher);
     const transaction = new IdempotentTransaction(
       runtime.dataSource,
       runtime.relay,
@@ -36,7 +44,7 @@ export class IntakeModule {
           onShutdown: () => runtime.close(),
         }),
       ],
-      controllers: [MissingEpisodesController],
+      controllers: [MissingEpisodesController, ReferralsController],
       providers: [
         { provide: INTAKE_DATA_SOURCE, useValue: runtime.dataSource },
         { provide: MISSING_EPISODE_REPOSITORY, useValue: episodes },
@@ -45,8 +53,21 @@ export class IntakeModule {
           useValue: new ReportMissingEpisode(
             transaction,
             episodes,
-            // Referrals arrive with their own table in the next change; until then none is known.
-            { find: () => Promise.resolve(undefined) },
+            { find: (manager, id) => referrals.findLinkable(manager, id) },
+            runtime.outbox,
+            locationBase,
+          ),
+        },
+        { provide: REFERRAL_REPOSITORY, useValue: referrals },
+        {
+          provide: SUBMIT_REFERRAL,
+          useValue: new SubmitReferral(transaction, referrals, runtime.outbox, locationBase),
+        },
+        {
+          provide: RECORD_REFERRAL_DECISION,
+          useValue: new RecordReferralDecision(
+            transaction,
+            referrals,
             runtime.outbox,
             locationBase,
           ),

@@ -13,6 +13,7 @@ import type { DataSource } from 'typeorm';
 import type { IntakeConfig } from './config';
 import { CreateIntake1764300000000 } from './migrations/1764300000000-create-intake';
 import { MissingEpisodeLifecycle1764400000000 } from './migrations/1764400000000-missing-episode-lifecycle';
+import { CreateReferrals1764500000000 } from './migrations/1764500000000-create-referrals';
 import { INTAKE_TOPICS } from './intake-topics';
 
 /** Everything the intake service connects to, opened before Nest starts and closed after it stops. */
@@ -40,7 +41,11 @@ export async function openIntakeRuntime(
     service: 'intake',
     databaseUrl: config.DATABASE_URL,
     schema,
-    migrations: [CreateIntake1764300000000, MissingEpisodeLifecycle1764400000000],
+    migrations: [
+      CreateIntake1764300000000,
+      MissingEpisodeLifecycle1764400000000,
+      CreateReferrals1764500000000,
+    ],
   });
   const { dataSource } = database;
 

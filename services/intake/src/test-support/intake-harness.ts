@@ -167,23 +167,34 @@ export class IntakeHarness {
     return this.count('outbox');
   }
 
-  /**
-   * The one published event of this type about this aggregate, once it has arrived; its
-   * payload is checked against the contract here, as a consumer would.
-   */
+  /** The first published event of this type about this aggregate (see `publishedAll`). */
   async published(type: string, subject: string): Promise<HarbourEvent> {
-    const event = await expectEventually(
+    const [event] = await this.publishedAll(type, subject, 1);
+    return event!;
+  }
+
+  /**
+   * The first `count` published events of this type about this aggregate, once they have
+   * arrived; each payload is checked against the contract here, as a consumer would.
+   */
+  async publishedAll(type: string, subject: string, count: number): Promise<HarbourEvent[]> {
+    const events = await expectEventually(
       () => {
-        const match = this.seen.find((e) => e.type === type && e.subject === subject);
-        if (!match) throw new Error(`no ${type} for ${subject} yet`);
-        return match;
+        const matches = this.seen.filter((e) => e.type === type && e.subject === subject);
+        if (matches.length < count) {
+          throw new Error(`${matches.length} of ${count} ${type} for ${subject} so far`);
+        }
+        return matches.slice(0, count);
       },
       { timeoutMs: 30_000, description: `${type} on Kafka` },
     );
-    const verdict = validateEvent(event.type, event.data);
-    if (!verdict.ok)
-      throw new Error(`${type} breaks its contract: ${JSON.stringify(verdict.issues)}`);
-    return event;
+    for (const event of events) {
+      const verdict = validateEvent(event.type, event.data);
+      if (!verdict.ok) {
+        throw new Error(`${type} breaks its contract: ${JSON.stringify(verdict.issues)}`);
+      }
+    }
+    return events;
   }
 }
 

@@ -1,0 +1,100 @@
+import {
+  type ReferralDecisionBody,
+  type ReferralDecisionRecorded,
+  topicFor,
+} from '@harbour/contracts';
+import { londonDateOf } from '@harbour/london';
+import type { Outbox } from '@harbour/messaging';
+import type { Principal } from '@harbour/platform';
+import { RequestRejected } from '../application/request-rejected';
+import { decide } from '../domain/referral-decision';
+import type { StoredResponse } from '../idempotency/idempotency';
+import type {
+  CommandResult,
+  IdempotentTransaction,
+  RequestIdempotency,
+} from '../idempotency/idempotent-transaction';
+import type { RecordedNrmDecision, ReferralRepository } from './referral-repository';
+import { decisionView, mayHandleReferral, referralView } from './referral-view';
+
+export const REFERRAL_DECISION_RECORDED = 'harbour.referral.decision-recorded';
+
+/**
+ * Records a Reasonable Grounds or Conclusive Grounds decision with its computed deadlines, and
+ * the `decision-recorded` event, in one transaction (the referral row locked meanwhile).
+ */
+export class RecordReferralDecision {
+  constructor(
+    private readonly transaction: IdempotentTransaction,
+    private readonly referrals: ReferralRepository,
+    private readonly outbox: Outbox,
+    private readonly locationBase: string,
+  ) {}
+
+  execute(
+    referralId: string,
+    body: ReferralDecisionBody,
+    principal: Principal,
+    idempotency: RequestIdempotency | undefined,
+    now: Date = new Date(),
+  ): Promise<CommandResult> {
+    return this.transaction.run(principal.organisationId, idempotency, async (manager) => {
+      const referral = await this.referrals.find(manager, referralId, 'for_update');
+      if (!referral || !mayHandleReferral(principal, referral)) {
+        throw new RequestRejected({ kind: 'not_found', message: 'No such referral.' });
+      }
+      const ruling = decide(referral, body, londonDateOf(now));
+      switch (ruling.kind) {
+        case 'invalid':
+          throw new RequestRejected({ kind: 'invalid', issues: ruling.issues });
+        case 'conflict':
+          throw new RequestRejected({ kind: 'conflict', message: ruling.reason });
+        case 'accepted':
+          break;
+      }
+      const decision: RecordedNrmDecision = {
+        ...ruling.change,
+        recordedAt: now,
+        recordedBy: {
+          organisationId: principal.organisationId,
+          organisationKind: principal.organisationKind,
+        },
+      };
+      await this.referrals.insertDecision(manager, referral.id, decision);
+      const event: ReferralDecisionRecorded = {
+        referralId: referral.id,
+        recordedBy: decision.recordedBy,
+        recordedAt: now.toISOString(),
+        stage: decision.stage,
+        outcome: decision.outcome,
+        decidedOn: decision.decidedOn,
+        ...(decision.moveOnDeadline !== undefined
+          ? { moveOnDeadline: decision.moveOnDeadline }
+          : {}),
+        ...(decision.supportEndsOn !== undefined ? { supportEndsOn: decision.supportEndsOn } : {}),
+        ...(decision.moveOnDeadlineRule !== undefined
+          ? { moveOnDeadlineRule: decision.moveOnDeadlineRule }
+          : {}),
+      };
+      await this.outbox.add(manager, {
+        topic: topicFor(REFERRAL_DECISION_RECORDED),
+        key: referral.id,
+        type: REFERRAL_DECISION_RECORDED,
+        subject: referral.id,
+        data: event,
+      });
+      const view = referralView({ ...referral, decisions: [...referral.decisions, decision] });
+      const response: StoredResponse = {
+        status: 201,
+        body: {
+          referralId: referral.id,
+          decision: decisionView(decision),
+          status: view.status,
+          deadlines: view.deadlines,
+        },
+        location: `${this.locationBase}/v1/referrals/${referral.id}`,
+      };
+      return response;
+    });
+  }
+}

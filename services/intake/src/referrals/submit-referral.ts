@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import { type ReferralSubmissionBody, type ReferralSubmitted, topicFor } from '@harbour/contracts';
+import { londonDateOf } from '@harbour/london';
+import type { Outbox } from '@harbour/messaging';
+import type { Principal } from '@harbour/platform';
+import { RequestRejected } from '../application/request-rejected';
+import { type Referral, submitReferral } from '../domain/referral';
+import type { StoredResponse } from '../idempotency/idempotency';
+import type {
+  CommandResult,
+  IdempotentTransaction,
+  RequestIdempotency,
+} from '../idempotency/idempotent-transaction';
+import type { ReferralRepository } from './referral-repository';
+
+export const REFERRAL_SUBMITTED = 'harbour.referral.submitted';
+
+/**
+ * The event: identifying details only inside `personal`, and never for Duty to Notify (the
+ * referral itself no longer holds them by then).
+ */
+export function referralSubmittedPayload(referral: Referral): ReferralSubmitted {
+  const { personal } = referral;
+  const addresses = new Map(personal.locationAddresses?.map((l) => [l.index, l.address]));
+  const eventPersonal: NonNullable<ReferralSubmitted['personal']> = {
+    ...(personal.givenName !== undefined ? { givenName: personal.givenName } : {}),
+    ...(personal.familyName !== undefined ? { familyName: personal.familyName } : {}),
+    ...(personal.dateOfBirth !== undefined ? { dateOfBirth: personal.dateOfBirth } : {}),
+    ...(personal.nationality !== undefined ? { nationality: personal.nationality } : {}),
+    ...(personal.aliases !== undefined ? { aliases: personal.aliases } : {}),
+    ...(personal.narrative !== undefined ? { narrative: personal.narrative } : {}),
+    responder: personal.responder,
+  };
+  return {
+    referralId: referral.id,
+    submittedBy: referral.submittedBy,
+    submittedAt: referral.submittedAt.toISOString(),
+    mechanism: referral.mechanism,
+    subject: referral.subject,
+    exploitationTypes: referral.exploitationTypes,
+    borough: referral.borough,
+    ...(referral.languages.length > 0 ? { languages: referral.languages } : {}),
+    ...(referral.locations.length > 0
+      ? {
+          linkedLocations: referral.locations.map((location, index) => {
+            const address = addresses.get(index);
+            return address !== undefined ? { ...location, address } : location;
+          }),
+        }
+      : {}),
+    ...(referral.mechanism === 'nrm' ? { personal: eventPersonal } : {}),
+    ...(referral.indicators.length > 0 ? { indicators: referral.indicators } : {}),
+    consent: referral.consent,
+    ...(referral.accommodationNeed ? { accommodationNeed: referral.accommodationNeed } : {}),
+  };
+}
+
+/** Records a referral (or Duty to Notify record) and its `submitted` event in one transaction. */
+export class SubmitReferral {
+  constructor(
+    private readonly transaction: IdempotentTransaction,
+    private readonly referrals: ReferralRepository,
+    private readonly outbox: Outbox,
+    private readonly locationBase: string,
+  ) {}
+
+  execute(
+    body: ReferralSubmissionBody,
+    principal: Principal,
+    idempotency: RequestIdempotency | undefined,
+    now: Date = new Date(),
+  ): Promise<CommandResult> {
+    return this.transaction.run(principal.organisationId, idempotency, async (manager) => {
+      const ruling = submitReferral(
+        randomUUID(),
+        body,
+        { organisationId: principal.organisationId, organisationKind: principal.organisationKind },
+        now,
+        londonDateOf(now),
+      );
+      if (ruling.kind === 'invalid') {
+        throw new RequestRejected({ kind: 'invalid', issues: ruling.issues });
+      }
+      if (ruling.kind === 'conflict') {
+        throw new RequestRejected({ kind: 'conflict', message: ruling.reason });
+      }
+      const referral = ruling.change;
+      await this.referrals.insert(manager, referral);
+      await this.outbox.add(manager, {
+        topic: topicFor(REFERRAL_SUBMITTED),
+        key: referral.id,
+        type: REFERRAL_SUBMITTED,
+        subject: referral.id,
+        data: referralSubmittedPayload(referral),
+      });
+      const location = `${this.locationBase}/v1/referrals/${referral.id}`;
+      // Field names only: the stored response (Idempotency-Key replays) holds nothing personal.
+      const response: StoredResponse = {
+        status: 202,
+        body: {
+          referralId: referral.id,
+          status: 'accepted',
+          mechanism: referral.mechanism,
+          isChild: referral.subject.isChild,
+          location,
+          ...(referral.mechanism === 'duty_to_notify' ? { discarded: referral.discarded } : {}),
+        },
+        location,
+      };
+      return response;
+    });
+  }
+}
