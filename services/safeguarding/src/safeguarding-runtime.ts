@@ -85,7 +85,15 @@ export async function openSafeguardingRuntime(
     cipher,
     log,
   );
-  const referrals = new ReferralHandler(referralCases, personKeys, locations, alerts, cipher, log);
+  const referrals = new ReferralHandler(
+    referralCases,
+    personKeys,
+    locations,
+    alerts,
+    cipher,
+    missingEpisodes,
+    log,
+  );
   const consumer = new EventConsumer({
     kafka,
     groupId: config.SAFEGUARDING_KAFKA_GROUP,

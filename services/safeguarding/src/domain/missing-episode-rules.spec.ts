@@ -1,4 +1,5 @@
 import {
+  assessLinkedReferral,
   assessMissingEpisode,
   assessRegrade,
   audienceOf,
@@ -285,5 +286,39 @@ describe('risk regrades', () => {
       }),
     ]);
     expect(outcome.stages[0]!.roles).toBeUndefined();
+  });
+});
+
+describe('an open NRM referral found after the report', () => {
+  const linked = (overrides: Partial<ReportedMissingEpisode> = {}) =>
+    episode({
+      traffickingMarkers: ['open_nrm_referral'],
+      markersLinkedByHarbour: ['open_nrm_referral'],
+      ...overrides,
+    });
+
+  it('makes a child critical: a superseding alert that says why', () => {
+    const outcome = assessLinkedReferral(linked(), 'informational');
+    expect(outcome.kind === 'supersede' && outcome.decision).toMatchObject({
+      severity: 'critical',
+      title: 'Missing child with trafficking marker — Camden — linked to an open NRM referral',
+    });
+  });
+
+  it('tells the current recipients when the severity stays (an adult not graded high)', () => {
+    const outcome = assessLinkedReferral(
+      linked({ isChild: false, ageYears: 30, riskGrade: 'medium' }),
+      'informational',
+    );
+    expect(outcome).toEqual({
+      kind: 'follow-up',
+      stages: [
+        expect.objectContaining({
+          level: 'operational',
+          title: 'Linked to an open NRM referral — Camden',
+          reason: 'Harbour linked the episode to an open NRM referral; severity unchanged',
+        }),
+      ],
+    });
   });
 });

@@ -137,8 +137,7 @@ function summaryLines(episode: ReportedMissingEpisode): SummaryLine[] {
       ? [
           {
             label: 'Linked by Harbour',
-            value:
-              'This person matches an open NRM referral known to Harbour; the marker was added by Harbour, not by the reporter.',
+            value: LINKED_BY_HARBOUR,
           },
         ]
       : []),
@@ -159,20 +158,27 @@ export interface RiskRegrade {
 }
 
 /**
- * What a risk regrade changes. When the severity changes, a new alert supersedes the current one
- * (new audience, new acknowledgement window, new escalation; regrading down thus stops the
- * escalation above the new level). When it does not, the current alert's recipients get the news
- * as an operational follow-up. The police reason, if any, goes to police roles only.
+ * What new knowledge about an open episode changes. When the severity changes, a new alert
+ * supersedes the current one (new audience, new acknowledgement window, new escalation; going
+ * down thus stops the escalation above the new level), followed by `stages`. When it does not,
+ * the current alert's recipients get the news as follow-up `stages`.
  */
-export type RegradeOutcome =
+export type Reassessment =
   | { kind: 'supersede'; decision: AlertDecision; stages: StageRelease[] }
   | { kind: 'follow-up'; stages: StageRelease[] };
 
+const LINKED_BY_HARBOUR =
+  'This person matches an open NRM referral known to Harbour; the marker was added by Harbour, not by the reporter.';
+
+/**
+ * A risk regrade: a superseding alert titled "risk regraded" when the severity changes, else an
+ * operational follow-up. The police reason, if any, goes to police roles only.
+ */
 export function assessRegrade(
   regraded: ReportedMissingEpisode,
   regrade: RiskRegrade,
   currentSeverity: Severity,
-): RegradeOutcome {
+): Reassessment {
   const change = `from ${describeGrade(regrade.previousRiskGrade)} to ${describeGrade(regrade.riskGrade)}`;
   const reasonStage: StageRelease[] =
     regrade.reason === undefined
@@ -223,6 +229,40 @@ export function assessRegrade(
         reason: `Risk regraded ${change}; severity unchanged`,
       },
       ...reasonStage,
+    ],
+  };
+}
+
+/**
+ * An NRM referral of the same person arrived after the episode was reported (the two travel on
+ * different topics, so either may come first): `linked` already carries the `open_nrm_referral`
+ * marker Harbour added. For a child this makes the episode critical: a superseding alert.
+ */
+export function assessLinkedReferral(
+  linked: ReportedMissingEpisode,
+  currentSeverity: Severity,
+): Reassessment {
+  const decision = assessMissingEpisode(linked);
+  if (decision.severity !== currentSeverity) {
+    return {
+      kind: 'supersede',
+      decision: { ...decision, title: `${decision.title} — linked to an open NRM referral` },
+      stages: [],
+    };
+  }
+  return {
+    kind: 'follow-up',
+    stages: [
+      {
+        level: 'operational',
+        title: `Linked to an open NRM referral — ${linked.boroughName}`,
+        lines: [
+          { label: 'Trafficking markers', value: describeMarkers(linked) },
+          { label: 'Linked by Harbour', value: LINKED_BY_HARBOUR },
+          { label: 'Episode reference', value: linked.episodeId },
+        ],
+        reason: 'Harbour linked the episode to an open NRM referral; severity unchanged',
+      },
     ],
   };
 }

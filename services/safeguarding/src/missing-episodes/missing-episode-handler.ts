@@ -14,8 +14,10 @@ import type { StageRelease } from '../domain/alert-decision';
 import { episodeUpdateStages } from '../domain/episode-updates';
 import { londonDateOf } from '../domain/london-date';
 import {
+  assessLinkedReferral,
   assessMissingEpisode,
   assessRegrade,
+  type Reassessment,
   type ReportedMissingEpisode,
 } from '../domain/missing-episode-rules';
 import { type MissingPersonDetails, philomenaProfileStage } from '../domain/philomena-profile';
@@ -173,42 +175,7 @@ export class MissingEpisodeHandler {
       },
       current.severity,
     );
-    switch (outcome.kind) {
-      case 'supersede': {
-        const alertId = await this.alerts.request(
-          manager,
-          { kind: 'missing_episode', id: data.episodeId, eventId: event.id },
-          outcome.decision,
-          { supersedes: current.alertId },
-        );
-        await this.episodes.markSuperseded(manager, current.alertId, alertId);
-        await this.episodes.addAlert(manager, data.episodeId, {
-          alertId,
-          purpose: 'missing',
-          severity: outcome.decision.severity,
-        });
-        // The new alert may reach police who never saw the profile: release it to it again.
-        const profile = this.philomenaProfileOf(episode);
-        if (profile !== undefined) await this.alerts.releaseStage(manager, alertId, profile);
-        for (const stage of outcome.stages) {
-          await this.alerts.releaseStage(manager, alertId, stage);
-        }
-        this.logger.info(
-          { episodeId: data.episodeId, alertId, supersedes: current.alertId },
-          'risk regraded; superseding alert requested',
-        );
-        return;
-      }
-      case 'follow-up':
-        for (const stage of outcome.stages) {
-          await this.alerts.releaseStage(manager, current.alertId, stage);
-        }
-        this.logger.info(
-          { episodeId: data.episodeId, alertId: current.alertId },
-          'risk regraded; severity unchanged, follow-up released',
-        );
-        return;
-    }
+    await this.apply(manager, episode, current, outcome, event);
   }
 
   async onUpdated(event: HarbourEvent, manager: EntityManager): Promise<void> {
@@ -315,6 +282,88 @@ export class MissingEpisodeHandler {
       { episodeId: data.episodeId, cancelled: reminders.length },
       'return home interview recorded',
     );
+  }
+
+  /**
+   * An open NRM referral of `blindIndexes`' person was just recorded: any of their episodes still
+   * missing and not yet marked gets the `open_nrm_referral` marker and is re-assessed (a report
+   * and a referral travel on different topics, so the report may have been handled first).
+   */
+  async linkOpenReferral(
+    manager: EntityManager,
+    blindIndexes: readonly string[],
+    event: HarbourEvent,
+  ): Promise<void> {
+    const marker = 'open_nrm_referral';
+    for (const episodeId of await this.episodes.missingWithoutMarker(
+      manager,
+      blindIndexes,
+      marker,
+    )) {
+      const episode = await this.episodes.find(manager, episodeId);
+      if (episode === undefined) continue;
+      const current = await this.currentAlert(manager, episodeId);
+      await this.episodes.addLinkedMarker(manager, episodeId, marker);
+      const linked = assessmentOf({
+        ...episode,
+        traffickingMarkers: [...episode.traffickingMarkers, marker],
+        markersLinkedByHarbour: [...episode.markersLinkedByHarbour, marker],
+      });
+      await this.apply(
+        manager,
+        episode,
+        current,
+        assessLinkedReferral(linked, current.severity),
+        event,
+      );
+    }
+  }
+
+  /** Carries out a re-assessment: a superseding alert, or follow-up stages to the current one. */
+  private async apply(
+    manager: EntityManager,
+    episode: MissingEpisodeRecord,
+    current: EpisodeAlert,
+    outcome: Reassessment,
+    event: HarbourEvent,
+  ): Promise<void> {
+    const { episodeId } = episode;
+    switch (outcome.kind) {
+      case 'supersede': {
+        const alertId = await this.alerts.request(
+          manager,
+          { kind: 'missing_episode', id: episodeId, eventId: event.id },
+          outcome.decision,
+          { supersedes: current.alertId },
+        );
+        await this.episodes.markSuperseded(manager, current.alertId, alertId);
+        await this.episodes.addAlert(manager, episodeId, {
+          alertId,
+          purpose: 'missing',
+          severity: outcome.decision.severity,
+        });
+        // The new alert may reach police who never saw the profile: release it to it again.
+        const profile = this.philomenaProfileOf(episode);
+        if (profile !== undefined) await this.alerts.releaseStage(manager, alertId, profile);
+        for (const stage of outcome.stages) {
+          await this.alerts.releaseStage(manager, alertId, stage);
+        }
+        this.logger.info(
+          { episodeId, alertId, supersedes: current.alertId, eventType: event.type },
+          'episode re-assessed; superseding alert requested',
+        );
+        return;
+      }
+      case 'follow-up':
+        for (const stage of outcome.stages) {
+          await this.alerts.releaseStage(manager, current.alertId, stage);
+        }
+        this.logger.info(
+          { episodeId, alertId: current.alertId, eventType: event.type },
+          'episode re-assessed; severity unchanged, follow-up released',
+        );
+        return;
+    }
   }
 
   /**

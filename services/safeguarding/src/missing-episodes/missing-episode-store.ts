@@ -162,6 +162,37 @@ export class MissingEpisodeStore {
     return rows.map((r) => ({ episodeId: r.episode_id, reportedAt: r.reported_at.toISOString() }));
   }
 
+  /** Episodes still missing that share one of these person keys and lack `marker`. */
+  async missingWithoutMarker(
+    manager: EntityManager,
+    blindIndexes: readonly string[],
+    marker: string,
+  ): Promise<string[]> {
+    if (blindIndexes.length === 0) return [];
+    const rows = await manager.query<{ episode_id: string }[]>(
+      `SELECT DISTINCT e.episode_id
+         FROM ${this.schema}.person_key k
+         JOIN ${this.schema}.missing_episode e ON e.episode_id = k.case_id
+        WHERE k.case_kind = 'missing_episode' AND k.blind_index = ANY($1::text[])
+          AND e.status = 'missing' AND NOT ($2 = ANY(e.trafficking_markers))
+        ORDER BY e.episode_id`,
+      [blindIndexes, marker],
+    );
+    return rows.map((r) => r.episode_id);
+  }
+
+  /** Adds a marker Harbour derived (not the reporter) to an episode. */
+  async addLinkedMarker(manager: EntityManager, episodeId: string, marker: string): Promise<void> {
+    await manager.query(
+      `UPDATE ${this.schema}.missing_episode
+          SET trafficking_markers = array_append(trafficking_markers, $2),
+              markers_linked_by_harbour = array_append(markers_linked_by_harbour, $2),
+              updated_at = now()
+        WHERE episode_id = $1 AND NOT ($2 = ANY(trafficking_markers))`,
+      [episodeId, marker],
+    );
+  }
+
   async setRiskGrade(manager: EntityManager, episodeId: string, grade: RiskGrade): Promise<void> {
     await manager.query(
       `UPDATE ${this.schema}.missing_episode SET risk_grade = $2, updated_at = now()

@@ -230,6 +230,55 @@ describe('safeguarding: the missing-episode story through Kafka', () => {
     expect((await firstAlert(stranger)).severity).toBe('informational');
   });
 
+  it('a referral that arrives after the report links them: a superseding critical alert, the profile again', async () => {
+    const token = randomUUID().slice(0, 8);
+    const person = { givenName: `Late${token}`, familyName: 'Berisha', dateOfBirth: '2011-09-10' };
+    const episodeId = randomUUID();
+    await h.publish(
+      'harbour.missing-episode.reported',
+      report(episodeId, {
+        traffickingMarkers: [],
+        personal: { ...person, philomenaProfile: { description: `green hoodie ${token}` } },
+      }),
+      episodeId,
+    );
+    const first = await firstAlert(episodeId);
+    expect(first.severity).toBe('informational');
+    const referralId = randomUUID();
+    const referralEvent = await h.publish(
+      'harbour.referral.submitted',
+      {
+        referralId,
+        submittedBy: { organisationId: randomUUID(), organisationKind: 'local_authority' },
+        submittedAt: new Date().toISOString(),
+        mechanism: 'nrm',
+        subject: { isChild: true, ageDisputed: false, ageYears: 15, gender: 'female' },
+        exploitationTypes: ['sexual'],
+        borough: CAMDEN,
+        personal: person,
+        consent: { nrm: true, shareWith: [] },
+      },
+      referralId,
+    );
+    const events = await h.waitForAlertEvents(
+      episodeId,
+      (all) => (requested(all).length === 2 && stages(all).length === 2 ? all : undefined),
+      'the superseding alert and the profile released to it',
+    );
+    const critical = requested(events)[1]!;
+    expect(critical).toMatchObject({
+      severity: 'critical',
+      supersedes: first.alertId,
+      cause: { kind: 'missing_episode', id: episodeId, eventId: referralEvent.id },
+      summary: {
+        title: 'Missing child with trafficking marker — Camden — linked to an open NRM referral',
+      },
+    });
+    expect(line(critical, 'Trafficking markers')).toBe('open NRM referral (linked by Harbour)');
+    expect(stages(events).map((s) => s.alertId)).toEqual([first.alertId, critical.alertId]);
+    expect(line(stages(events)[1]!, 'Description')).toBe(`green hoodie ${token}`);
+  });
+
   it('regrading an adult up supersedes the alert; a regrade that keeps the severity is a follow-up', async () => {
     const adult = randomUUID();
     await h.publish(

@@ -7,8 +7,17 @@ import type { AlertPublisher } from '../alerts/alert-publisher';
 import { assessMoveOn, caseStateAfter } from '../domain/move-on-rules';
 import { assessReferral } from '../domain/referral-rules';
 import type { LocationIndex } from '../known-victims/location-index';
-import type { PersonKeys } from '../people/person-keys';
+import { blindIndexesOf, type PersonKeys } from '../people/person-keys';
 import type { ReferralCaseStore } from './referral-case-store';
+
+/** What a new open NRM referral does to episodes of the same person already reported. */
+export interface OpenReferralLinks {
+  linkOpenReferral(
+    manager: EntityManager,
+    blindIndexes: readonly string[],
+    event: HarbourEvent,
+  ): Promise<void>;
+}
 
 /** Encryption context of a referral case's personal fields (authenticated with the ciphertext). */
 export const REFERRAL_PERSONAL_CONTEXT = 'referral_case.personal';
@@ -28,6 +37,7 @@ export class ReferralHandler {
     private readonly locations: LocationIndex,
     private readonly alerts: AlertPublisher,
     private readonly cipher: FieldCipher,
+    private readonly episodes: OpenReferralLinks,
     private readonly logger: Logger,
   ) {}
 
@@ -66,6 +76,7 @@ export class ReferralHandler {
     if (nrm) {
       const keys = this.personKeys.of(data.personal);
       await this.personKeys.record(manager, 'referral', data.referralId, keys);
+      await this.episodes.linkOpenReferral(manager, blindIndexesOf(keys), event);
     }
     for (const location of data.linkedLocations ?? []) {
       await this.locations.record(
