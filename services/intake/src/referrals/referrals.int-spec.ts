@@ -480,7 +480,7 @@ describe('intake: referrals', () => {
     expect(view.decisions).toHaveLength(2);
   });
 
-  it('a negative decision today: move-on in 9 working days; other organisations get 404', async () => {
+  it('a negative decision today: move-on in 9 working days, replayed for its Idempotency-Key; other organisations get 404', async () => {
     const referralId = await refer();
     const path = `/v1/referrals/${referralId}/decisions`;
     const body = { stage: 'reasonable_grounds', outcome: 'negative', decidedOn: today() };
@@ -488,8 +488,15 @@ describe('intake: referrals', () => {
     expect((await h.post(path, body, housing.key)).status).toBe(403);
     expect((await h.post(path, body, readOnlyKey)).status).toBe(403);
 
-    const response = await h.post(path, body, camdenPolice.key);
+    const before = await h.outboxCount();
+    const key = { 'idempotency-key': uniqueName('decision') };
+    const response = await h.post(path, body, camdenPolice.key, key);
     expect(response.status).toBe(201);
+    const replay = await h.post(path, body, camdenPolice.key, key);
+    expect(replay.status).toBe(201);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(await h.count('referral_decision', 'referral_id = $1', [referralId])).toBe(1);
+    expect(await h.outboxCount()).toBe(before + 1);
     const moveOnDeadline = addWorkingDays(today(), 9);
     expect(await response.json()).toMatchObject({
       decision: { moveOnDeadline, moveOnDeadlineRule: NEGATIVE_RULE },
