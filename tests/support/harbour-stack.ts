@@ -1,7 +1,10 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { topics } from '@harbour/contracts';
+import { createKafka, ensureTopics } from '@harbour/messaging';
+import { createLogger } from '@harbour/platform';
 import { expectEventually, freePort, uniqueName } from '@harbour/testing';
 
 const root = join(__dirname, '..', '..');
@@ -67,6 +70,7 @@ export class HarbourStack {
       throw new Error('dist/ is missing: run `npm run build` (npm test builds first).');
     }
     for (const name of SERVICE_NAMES) this.ports[name] = await freePort();
+    await this.startGroupsAtTheEnd();
     for (const name of SERVICE_NAMES) {
       const child = spawn(
         process.execPath,
@@ -104,6 +108,57 @@ export class HarbourStack {
     );
   }
 
+  /**
+   * The broker is shared with every other test, whose events stay on the topics. A deployment's
+   * consumer groups start from the earliest offset (ADR-12), so fresh groups would first replay
+   * all of that history, delivering other tests' alerts to this run's directory. This run's
+   * groups start where the topics end now, as a deployment that has caught up would.
+   */
+  private async startGroupsAtTheEnd(): Promise<void> {
+    const env = this.env;
+    const kafka = createKafka({
+      brokers: (env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(','),
+      clientId: `${this.run}-setup`,
+      logger: createLogger({ service: 'e2e-setup', level: 'silent' }),
+      logLevel: 'nothing',
+    });
+    const all: string[] = Object.values(topics);
+    await ensureTopics(kafka, all);
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const groups = [env['SAFEGUARDING_KAFKA_GROUP'], env['NOTIFICATION_KAFKA_GROUP']];
+      await Promise.all(
+        groups.map(async (groupId) => {
+          // A member of the group (paused, so it reads nothing) commits each partition's end.
+          const member = kafka.consumer({ groupId: groupId! });
+          await member.connect();
+          try {
+            await member.subscribe({ topics: all });
+            const joined = new Promise((resolve) => member.on(member.events.GROUP_JOIN, resolve));
+            await member.run({ autoCommit: false, eachBatch: async () => undefined });
+            member.pause(all.map((topic) => ({ topic })));
+            await joined;
+            const ends = await Promise.all(
+              all.map(async (topic) =>
+                (await admin.fetchTopicOffsets(topic)).map((p) => ({
+                  topic,
+                  partition: p.partition,
+                  offset: p.high,
+                })),
+              ),
+            );
+            await member.commitOffsets(ends.flat());
+          } finally {
+            await member.disconnect();
+          }
+        }),
+      );
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   logs(name: ServiceName): string {
     return (this.output.get(name) ?? []).join('');
   }
@@ -112,8 +167,23 @@ export class HarbourStack {
     return SERVICE_NAMES.map((name) => this.logs(name)).join('');
   }
 
-  /** SIGTERM each service and wait: they must shut down gracefully on their own. */
+  /**
+   * SIGTERM each service and wait: they must shut down gracefully on their own. With
+   * `HARBOUR_E2E_LOG_DIR` set, each service's output is kept there for reading after a failure.
+   */
   async stop(): Promise<number[]> {
+    const codes = await this.terminate();
+    const logDir = process.env['HARBOUR_E2E_LOG_DIR'];
+    if (logDir) {
+      mkdirSync(logDir, { recursive: true });
+      for (const name of SERVICE_NAMES) {
+        writeFileSync(join(logDir, `${this.run}-${name}.log`), this.logs(name));
+      }
+    }
+    return codes;
+  }
+
+  private terminate(): Promise<number[]> {
     return Promise.all(
       this.children.map(
         (child) =>

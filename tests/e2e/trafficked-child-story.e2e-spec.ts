@@ -1,0 +1,305 @@
+import { Client } from 'pg';
+import { expectEventually, type InboxMessage, SmtpInbox, testDatabaseUrl } from '@harbour/testing';
+import { HarbourStack } from '../support/harbour-stack';
+
+/**
+ * The user's story "a missing-person unit getting a trafficked-child escalation", across the four
+ * services as real processes: a 16-year-old is referred into the NRM; later she is reported
+ * missing with no marker on the report, and Harbour links the report to her open referral. The
+ * missing-person unit, the specialist unit, the local authority and a children's NGO are e-mailed;
+ * the Philomena profile reaches police only; nobody acknowledges, so it escalates; she is found,
+ * every recipient is told, and the local authority gets the return home interview reminder.
+ */
+jest.setTimeout(240_000);
+
+const CAMDEN = 'E09000007';
+const ESCALATION_MINUTE_MS = 1000;
+
+function idOf(cliOutput: string): string {
+  const match = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/.exec(cliOutput);
+  if (!match) throw new Error(`no id in: ${cliOutput}`);
+  return match[0];
+}
+
+function keyOf(cliOutput: string): string {
+  const match = /hbr_[A-Za-z0-9_-]+/.exec(cliOutput);
+  if (!match) throw new Error('no key printed');
+  return match[0];
+}
+
+function alertIdOf(email: InboxMessage): string {
+  const match = /Alert reference: ([0-9a-f-]{36})/.exec(email.text ?? '');
+  if (!match?.[1]) throw new Error(`no alert reference in "${email.subject}"`);
+  return match[1];
+}
+
+function dateYearsAgo(years: number, extraDays: number): string {
+  const date = new Date();
+  date.setUTCFullYear(date.getUTCFullYear() - years);
+  date.setUTCDate(date.getUTCDate() - extraDays);
+  return date.toISOString().slice(0, 10);
+}
+
+describe('a trafficked child goes missing: alert, escalation, found, return home interview', () => {
+  // One policy minute lasts one second here: the 15-minute window is 15 seconds.
+  const stack = new HarbourStack({
+    NOTIFICATION_ESCALATION_MINUTE_MS: String(ESCALATION_MINUTE_MS),
+  });
+  const inbox = new SmtpInbox();
+  const mailbox = (name: string) => `${name}-${stack.run}@e2e.harbour.localhost`.replace(/_/g, '-');
+  const to = {
+    mpu: mailbox('mpu'),
+    specialist: mailbox('mshtu'),
+    localAuthority: mailbox('camden-childrens'),
+    ngo: mailbox('child-ngo'),
+    coordinator: mailbox('hub'),
+  };
+  // Marker values: they may reach police as the Philomena profile, never an e-mail to anyone
+  // else and never a log line.
+  const token = stack.run.replace(/[^a-z0-9]/g, '');
+  const givenName = `Given${token}`;
+  const familyName = `Family${token}`;
+  const profileText = `Profile${token} red coat, small scar above the left eye`;
+  const dateOfBirth = dateYearsAgo(16, 40);
+  const keys = { specialist: '', police: '', localAuthority: '' };
+
+  const db = new Client({ connectionString: testDatabaseUrl() });
+
+  beforeAll(async () => {
+    const org = (name: string, kind: string, borough: string, ...extra: string[]) =>
+      idOf(stack.cli('org', 'add', '--name', name, '--kind', kind, '--borough', borough, ...extra));
+    const specialist = org('MSHTU e2e', 'police_specialist', 'pan_london');
+    stack.cli('contact', 'add', '--org', specialist, '--email', to.specialist);
+    keys.specialist = keyOf(stack.cli('key', 'issue', '--org', specialist, '--role', 'submit'));
+    const police = org('Camden SPoC e2e', 'police_borough', CAMDEN);
+    keys.police = keyOf(stack.cli('key', 'issue', '--org', police, '--role', 'submit'));
+    const mpu = org('Camden MPU e2e', 'missing_person_unit', CAMDEN);
+    stack.cli('contact', 'add', '--org', mpu, '--email', to.mpu);
+    const council = org('Camden children e2e', 'local_authority', CAMDEN);
+    stack.cli('contact', 'add', '--org', council, '--email', to.localAuthority);
+    keys.localAuthority = keyOf(stack.cli('key', 'issue', '--org', council, '--role', 'submit'));
+    const ngo = org('Child NGO e2e', 'ngo', CAMDEN, '--age-group', 'child');
+    stack.cli('contact', 'add', '--org', ngo, '--email', to.ngo);
+    const hub = org('Coordination hub e2e', 'coordinator', 'pan_london');
+    stack.cli('contact', 'add', '--org', hub, '--email', to.coordinator);
+    await stack.start();
+    await db.connect();
+  });
+
+  afterAll(async () => {
+    const codes = await stack.stop();
+    expect(codes).toEqual([0, 0, 0, 0]);
+    for (const service of ['intake', 'safeguarding', 'accommodation', 'notification']) {
+      await db.query(`DROP SCHEMA IF EXISTS "${stack.run}_${service}" CASCADE`);
+    }
+    await db.end();
+  });
+
+  const post = async (path: string, key: string, body: unknown): Promise<Response> =>
+    fetch(`${stack.url('intake')}${path}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${key}`,
+        'idempotency-key': `e2e-${stack.run}-${path}`,
+      },
+      body: JSON.stringify(body),
+    });
+
+  const emailsAbout = async (episodeOrAlertId: string): Promise<InboxMessage[]> =>
+    (await inbox.messages()).filter((m) => (m.text ?? '').includes(episodeOrAlertId));
+  const addressed = (m: InboxMessage, address: string) =>
+    m.to.some((t) => t.address.toLowerCase() === address.toLowerCase());
+
+  let episodeId = '';
+  let missingAlertId = '';
+
+  it('alerts four partner kinds at once when a child with an open referral goes missing', async () => {
+    const referral = await post('/v1/referrals', keys.specialist, {
+      person: {
+        givenName,
+        familyName,
+        dateOfBirth,
+        gender: 'female',
+        nationality: 'AL',
+        languages: ['sq'],
+        speaksEnglish: false,
+      },
+      exploitationTypes: ['criminal', 'sexual'],
+      borough: CAMDEN,
+      locations: [{ postcode: 'nw1 8aa', borough: CAMDEN, kind: 'exploitation' }],
+      indicators: ['found working in a cannabis grow'],
+      narrative: '<script>alert(1)</script> found during a welfare check',
+      responder: { name: 'DC e2e', phone: '+44 20 7946 0000' },
+      // A child is referred without consent; sharing with her council and NGOs is recorded.
+      consent: { nrm: false, shareWith: ['local_authority', 'ngo'] },
+    });
+    expect(referral.status).toBe(202);
+    expect(await referral.json()).toMatchObject({ mechanism: 'nrm' });
+
+    // The missing report names no marker: the link to the open referral is Harbour's.
+    const postedAt = Date.now();
+    const reported = await post('/v1/missing-episodes', keys.police, {
+      child: { ageYears: 16, gender: 'female', givenName, familyName, dateOfBirth },
+      traffickingMarkers: [],
+      borough: CAMDEN,
+      riskGrade: 'medium',
+      lastSeenAt: new Date(Date.now() - 2 * 3_600_000).toISOString(),
+      lastSeenLocation: { postcode: 'NW1 8AA', description: 'outside the station' },
+      philomenaProfile: {
+        description: profileText,
+        associates: ['an older male known as "Boss"'],
+        places: ['the chicken shop on the high road'],
+        photoReference: 'case-system://camden/photos/e2e',
+      },
+    });
+    expect(reported.status).toBe(202);
+    episodeId = ((await reported.json()) as { episodeId: string }).episodeId;
+
+    // The first wave: one critical e-mail to each of the four partner kinds, timed from the POST
+    // to the moment the last one is in the inbox.
+    const firstWave = [to.mpu, to.specialist, to.localAuthority, to.ngo];
+    const seenAt = new Map<string, number>();
+    const wave = await expectEventually(
+      async () => {
+        const about = (await emailsAbout(episodeId)).filter((m) =>
+          /^\[CRITICAL\] Missing child/.test(m.subject),
+        );
+        for (const address of firstWave) {
+          if (!seenAt.has(address) && about.some((m) => addressed(m, address))) {
+            seenAt.set(address, Date.now());
+          }
+        }
+        if (seenAt.size < firstWave.length) {
+          throw new Error(`first wave reached only ${[...seenAt.keys()].join(', ')}`);
+        }
+        return about;
+      },
+      { timeoutMs: 90_000, intervalMs: 50, description: 'the first wave of e-mails' },
+    );
+    const lastMs = Math.max(...seenAt.values()) - postedAt;
+    process.stderr.write(`e2e: POST missing episode → last first-wave e-mail: ${lastMs} ms\n`);
+
+    expect(wave).toHaveLength(4);
+    missingAlertId = alertIdOf(wave[0]!);
+    expect(new Set(wave.map(alertIdOf))).toEqual(new Set([missingAlertId]));
+    const first = wave[0]!;
+    expect(first.text).toContain('open NRM referral');
+    // Need-to-know: the alert itself carries no name, date of birth or profile.
+    for (const email of wave) {
+      expect(JSON.stringify(email)).not.toContain(givenName);
+      expect(JSON.stringify(email)).not.toContain(profileText);
+    }
+
+    // The Philomena profile: police recipients only (the unit and the specialist unit).
+    const profiles = async () =>
+      (await inbox.messages()).filter((m) => (m.text ?? '').includes(profileText));
+    await inbox.waitFor((m) => addressed(m, to.mpu) && (m.text ?? '').includes(profileText), {
+      timeoutMs: 60_000,
+      description: 'the Philomena profile to the missing-person unit',
+    });
+    await inbox.waitFor(
+      (m) => addressed(m, to.specialist) && (m.text ?? '').includes(profileText),
+      { timeoutMs: 60_000, description: 'the Philomena profile to the specialist unit' },
+    );
+    const profileRecipients = (await profiles()).flatMap((m) => m.to.map((t) => t.address));
+    expect(profileRecipients.sort()).toEqual([to.specialist, to.mpu].sort());
+  });
+
+  it('escalates when nobody acknowledges within the 15-minute window', async () => {
+    expect(missingAlertId).not.toBe('');
+    const escalation = await inbox.waitFor(
+      (m) =>
+        addressed(m, to.coordinator) &&
+        /^\[ESCALATION level 1\] \[CRITICAL\]/.test(m.subject) &&
+        (m.text ?? '').includes(missingAlertId),
+      { timeoutMs: 90_000, description: 'the level 1 escalation to the coordinator' },
+    );
+    expect(escalation.text).toContain(episodeId);
+  });
+
+  it('closes every alert when she is found, and reminds the council of the return home interview', async () => {
+    expect(missingAlertId).not.toBe('');
+    const foundAt = new Date();
+    const found = await post(`/v1/missing-episodes/${episodeId}/found`, keys.police, {
+      foundAt: foundAt.toISOString(),
+      foundInBorough: CAMDEN,
+      returnedTo: 'care_placement',
+    });
+    expect(found.status).toBeLessThan(300);
+
+    // Everyone who was sent the alert — the four partners and the coordinator it escalated to —
+    // gets exactly one closure.
+    const told = [to.mpu, to.specialist, to.localAuthority, to.ngo, to.coordinator];
+    const closures = await expectEventually(
+      async () => {
+        const closed = (await emailsAbout(missingAlertId)).filter((m) =>
+          m.subject.startsWith('[CLOSED]'),
+        );
+        const untold = told.filter((address) => !closed.some((m) => addressed(m, address)));
+        if (untold.length > 0) throw new Error(`not yet told: ${untold.join(', ')}`);
+        return closed;
+      },
+      { timeoutMs: 90_000, description: 'a closure e-mail to every recipient' },
+    );
+    for (const address of told) {
+      expect(closures.filter((m) => addressed(m, address))).toHaveLength(1);
+    }
+
+    // Escalation stopped: no timer of the missing alert is left pending.
+    const pending = await db.query(
+      `SELECT 1 FROM "${stack.run}_notification".escalation_timer WHERE alert_id = $1 AND state = 'pending'`,
+      [missingAlertId],
+    );
+    expect(pending.rows).toHaveLength(0);
+
+    // The return home interview: the council is told now and reminded at 72 hours.
+    const reminder = await inbox.waitFor(
+      (m) =>
+        addressed(m, to.localAuthority) &&
+        /Return home interview due/.test(m.subject) &&
+        (m.text ?? '').includes(episodeId),
+      { timeoutMs: 60_000, description: 'the return home interview alert to the council' },
+    );
+    const reminderAlertId = alertIdOf(reminder);
+    const timers = await db.query<{ due_at: Date }>(
+      `SELECT due_at FROM "${stack.run}_notification".escalation_timer
+        WHERE alert_id = $1 AND state = 'pending'`,
+      [reminderAlertId],
+    );
+    expect(timers.rows).toHaveLength(1);
+    // 72 policy hours after she was found (one policy minute is one second in this stack).
+    const dueInPolicyMinutes =
+      (timers.rows[0]!.due_at.getTime() - foundAt.getTime()) / ESCALATION_MINUTE_MS;
+    expect(dueInPolicyMinutes).toBeGreaterThan(72 * 60 - 2);
+    expect(dueInPolicyMinutes).toBeLessThan(72 * 60 + 2);
+
+    // Marking the interview done stops the reminder.
+    const done = await post(
+      `/v1/missing-episodes/${episodeId}/return-home-interview`,
+      keys.localAuthority,
+      { outcome: 'completed', completedAt: new Date().toISOString() },
+    );
+    expect(done.status).toBeLessThan(300);
+    await inbox.waitFor(
+      (m) =>
+        addressed(m, to.localAuthority) &&
+        m.subject.startsWith('[CLOSED]') &&
+        (m.text ?? '').includes(reminderAlertId),
+      { timeoutMs: 60_000, description: 'the reminder closed' },
+    );
+    const stillPending = await db.query(
+      `SELECT 1 FROM "${stack.run}_notification".escalation_timer WHERE alert_id = $1 AND state = 'pending'`,
+      [reminderAlertId],
+    );
+    expect(stillPending.rows).toHaveLength(0);
+  });
+
+  it('keeps names and the profile out of every log line', () => {
+    const logs = stack.allLogs();
+    expect(logs).not.toContain(givenName);
+    expect(logs).not.toContain(familyName);
+    expect(logs).not.toContain(profileText);
+    expect(logs).not.toContain(dateOfBirth);
+  });
+});
