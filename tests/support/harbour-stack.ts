@@ -136,7 +136,7 @@ export class HarbourStack {
           try {
             await member.subscribe({ topics: all });
             const joined = new Promise((resolve) => member.on(member.events.GROUP_JOIN, resolve));
-            await member.run({ autoCommit: false, eachBatch: async () => undefined });
+            await member.run({ autoCommit: false, eachBatch: () => Promise.resolve() });
             member.pause(all.map((topic) => ({ topic })));
             await joined;
             const ends = await Promise.all(
