@@ -17,7 +17,7 @@ import {
 } from '@harbour/platform';
 import type { DataSource } from 'typeorm';
 import { AlertRepository } from './alerts/alert-repository';
-import { alertEventHandlers } from './alerts/alert-event-handlers';
+import { alertEventHandlers, cancelsEscalation } from './alerts/alert-event-handlers';
 import { ALERT_REQUESTED } from './alerts/alert-requested-handler';
 import type { NotificationConfig } from './config';
 import { ALERT_DELIVERED } from './delivery/deliver-alert';
@@ -143,7 +143,13 @@ export async function openNotificationRuntime(
     }),
     // Runs once the handler's transaction has committed: its deliveries and timers (new or
     // cancelled) are visible now.
-    afterCommit: () => Promise.all([dispatcher.kick(), relay.kick(), escalation.kick()]),
+    afterCommit: (event) =>
+      Promise.all([
+        dispatcher.kick(),
+        relay.kick(),
+        escalation.kick(),
+        cancelsEscalation(event) ? escalation.disarm() : undefined,
+      ]),
   });
   await consumer.start();
 

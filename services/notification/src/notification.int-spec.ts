@@ -151,7 +151,23 @@ describe('notification: alert requested → e-mail delivered', () => {
         return Promise.resolve();
       },
     });
-  });
+
+    // The service reads the shared alert topic from the beginning, and every test run adds to
+    // it: wait until it has caught up with what was there when it started, so each test's own
+    // time budget covers its own alert only.
+    const history = await admin.fetchTopicOffsets(ALERT_TOPIC);
+    await expectEventually(
+      async () => {
+        const [committed] = await admin.fetchOffsets({ groupId, topics: [ALERT_TOPIC] });
+        const behind = history.filter((end) => {
+          const at = committed?.partitions.find((p) => p.partition === end.partition)?.offset;
+          return at === undefined || BigInt(at) < BigInt(end.high);
+        });
+        if (behind.length > 0) throw new Error(`${behind.length} partitions behind`);
+      },
+      { timeoutMs: 280_000, description: 'the alert consumer to catch up with the topic' },
+    );
+  }, 300_000);
 
   afterAll(async () => {
     await deliveryReader.disconnect();
@@ -394,10 +410,83 @@ describe('notification: alert requested → e-mail delivered', () => {
 
     it('is closed to everyone else', async () => {
       const alertId = randomUUID();
-      expect((await get(`/v1/alerts/${alertId}/deliveries`)).status).toBe(401);
-      expect((await get(`/v1/alerts/${alertId}/deliveries`, camdenKey)).status).toBe(403);
-      expect((await get(`/v1/alerts/${alertId}/deliveries`, coordinatorKey)).status).toBe(404);
+      for (const path of [`/v1/alerts/${alertId}/deliveries`, `/v1/alerts/${alertId}`]) {
+        expect((await get(path)).status).toBe(401);
+        expect((await get(path, camdenKey)).status).toBe(403);
+        expect((await get(path, coordinatorKey)).status).toBe(404);
+      }
       expect((await get('/v1/alerts/not-a-uuid/deliveries', coordinatorKey)).status).toBe(400);
+      expect((await get('/v1/alerts/not-a-uuid', coordinatorKey)).status).toBe(400);
+    });
+
+    it('shows an alert open with its escalation timer, then closed by harbour.alert.cancelled, with [CLOSED] sent', async () => {
+      const alert = alertRequested([CAMDEN]);
+      await publish(alert);
+      const open = await expectEventually(
+        async () => {
+          const response = await get(`/v1/alerts/${alert.alertId}`, coordinatorKey);
+          expect(response.status).toBe(200);
+          return (await response.json()) as Record<string, unknown>;
+        },
+        { timeoutMs: 60_000, description: 'the alert recorded' },
+      );
+      expect(open).toMatchObject({
+        alertId: alert.alertId,
+        title: alert.summary.title,
+        state: 'open',
+        closedAt: null,
+        supersededBy: null,
+        // Critical, no policy of its own: the default's first level at the acknowledge-by time.
+        escalationTimers: [{ level: 1, round: 0, state: 'pending', firedAt: null }],
+      });
+
+      const cancelled = createEvent({
+        type: 'harbour.alert.cancelled',
+        source: '/harbour/safeguarding',
+        subject: alert.alertId,
+        data: {
+          alertId: alert.alertId,
+          cancelledAt: new Date().toISOString(),
+          reason: 'Found safe in Camden; this alert is closed. No further action is needed on it.',
+        },
+      });
+      await producer.send({
+        topic: ALERT_TOPIC,
+        acks: -1,
+        messages: [toKafkaMessage(cancelled, alert.alertId)],
+      });
+      const closure = await inbox.waitFor(
+        (m) => mentions(alert.alertId)(m) && m.subject.startsWith('[CLOSED]'),
+        { timeoutMs: 60_000, description: 'the [CLOSED] e-mail to Camden' },
+      );
+      expect(closure.subject).toBe(`[CLOSED] ${alert.summary.title}`);
+      expect(closure.to.map((t) => t.address)).toEqual([camdenAddress]);
+
+      const closed = (await (
+        await get(`/v1/alerts/${alert.alertId}`, coordinatorKey)
+      ).json()) as Record<string, unknown>;
+      expect(closed).toMatchObject({
+        state: 'closed',
+        closedAt: (cancelled.data as { cancelledAt: string }).cancelledAt,
+        closureReason:
+          'Found safe in Camden; this alert is closed. No further action is needed on it.',
+        escalationTimers: [{ level: 1, round: 0, state: 'cancelled', firedAt: null }],
+      });
+      await expectEventually(async () => {
+        const response = await get(`/v1/alerts/${alert.alertId}/deliveries`, coordinatorKey);
+        const body = (await response.json()) as {
+          state: string;
+          deliveries: { purpose: string; status: string; matchedRule: string }[];
+        };
+        expect(body.state).toBe('closed');
+        expect(body.deliveries.map((d) => [d.purpose, d.status])).toEqual([
+          ['alert', 'sent'],
+          ['closure', 'sent'],
+        ]);
+        expect(body.deliveries[1]?.matchedRule).toBe(
+          'closure & role=missing_person_unit & borough=E09000007 & age=child',
+        );
+      });
     });
 
     it('gives the coordinator the directory in Open Referral shape, and refuses a bad import whole', async () => {

@@ -1,4 +1,5 @@
-import type { EventHandler } from '@harbour/messaging';
+import type { AlertRequested } from '@harbour/contracts';
+import type { EventHandler, HarbourEvent } from '@harbour/messaging';
 import type { Logger } from '@harbour/platform';
 import type { DataSource } from 'typeorm';
 import type { DeliveryRepository } from '../delivery/delivery-repository';
@@ -23,7 +24,8 @@ export interface AlertEventHandlersOptions {
  * The handlers of the alert topic, by event type: an alert requested (perhaps superseding
  * another), a later disclosure stage released, an alert cancelled. All three are keyed by alert
  * id on one topic, so each alert's events are handled in the order safeguarding published them.
- * After each commit the consumer must kick the dispatcher, the relay and the escalation sweep.
+ * After each commit the consumer must kick the dispatcher, the relay and the escalation sweep
+ * (and have the sweep remove the jobs of cancelled timers when `cancelsEscalation(event)`).
  */
 export function alertEventHandlers(
   options: AlertEventHandlersOptions,
@@ -36,4 +38,16 @@ export function alertEventHandlers(
     [ALERT_STAGE_RELEASED]: (event, manager) => stages.onStageReleased(event, manager),
     [ALERT_CANCELLED]: (event, manager) => cancelled.onCancelled(event, manager),
   };
+}
+
+/**
+ * Whether handling the event may have cancelled escalation timers (a cancellation; an alert that
+ * supersedes another), so their queue jobs are worth removing right after commit rather than at
+ * the next sweep. Only then: doing it after every event would take database connections from
+ * the consumer.
+ */
+export function cancelsEscalation(event: HarbourEvent): boolean {
+  if (event.type === ALERT_CANCELLED) return true;
+  if (event.type !== ALERT_REQUESTED) return false;
+  return (event.data as Partial<AlertRequested> | null)?.supersedes !== undefined;
 }

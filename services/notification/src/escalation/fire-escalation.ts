@@ -60,19 +60,25 @@ interface AlertStateRow {
 export class FireEscalation {
   private readonly alerts: string;
   private readonly deliveryTable: string;
+  private readonly timerTable: string;
 
   constructor(private readonly options: FireEscalationOptions) {
     const schema = quoteIdentifier(schemaOf(options.dataSource) ?? 'public');
     this.alerts = `${schema}.alert`;
     this.deliveryTable = `${schema}.delivery`;
+    this.timerTable = `${schema}.escalation_timer`;
   }
 
   async execute(timerId: string): Promise<EscalationOutcome> {
     const { logger } = this.options;
     const { outcome, timer } = await this.options.dataSource.transaction(async (manager) => {
+      // The alert first, then its timer: the order acknowledging, closing and superseding lock
+      // them in, so firing never deadlocks with them. FOR SHARE: one of them committing now
+      // waits for us, or we wait for it and see what it did.
+      const alert = await this.lockAlertOf(manager, timerId);
       const claimed = await this.options.timers.claim(manager, timerId);
       if (claimed === null) return { outcome: { kind: 'not-pending' } as const, timer: null };
-      return { outcome: await this.fire(manager, claimed), timer: claimed };
+      return { outcome: await this.fire(manager, claimed, alert), timer: claimed };
     });
     if (timer === null) return outcome;
     const about = { alertId: timer.alertId, timerId, level: timer.level + 1, round: timer.loop };
@@ -97,15 +103,27 @@ export class FireEscalation {
     return outcome;
   }
 
-  private async fire(manager: EntityManager, timer: EscalationTimer): Promise<EscalationOutcome> {
-    // FOR SHARE: an acknowledgement committing now waits for us, or we wait for it and see it.
+  /** The timer's alert, share-locked until the transaction ends; undefined when there is none. */
+  private async lockAlertOf(
+    manager: EntityManager,
+    timerId: string,
+  ): Promise<AlertStateRow | undefined> {
     const rows = await queryRows<AlertStateRow>(
       manager,
       `SELECT state, acknowledged_at, escalation_policy, audience, severity, acknowledge_within_minutes
-         FROM ${this.alerts} WHERE id = $1 FOR SHARE`,
-      [timer.alertId],
+         FROM ${this.alerts}
+        WHERE id = (SELECT alert_id FROM ${this.timerTable} WHERE id = $1)
+          FOR SHARE`,
+      [timerId],
     );
-    const alert = rows[0];
+    return rows[0];
+  }
+
+  private async fire(
+    manager: EntityManager,
+    timer: EscalationTimer,
+    alert: AlertStateRow | undefined,
+  ): Promise<EscalationOutcome> {
     if (alert === undefined) return this.cancel(manager, timer, 'alert not found');
     if (alert.state !== 'open' || alert.acknowledged_at !== null) {
       return this.cancel(manager, timer, `alert ${alert.state}`);

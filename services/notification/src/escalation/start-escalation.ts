@@ -38,11 +38,13 @@ export interface Escalation {
   timers: EscalationTimers;
   fire: FireEscalation;
   sweep: EscalationSweep;
-  /**
-   * Queues new timers, and removes the jobs of cancelled ones, at once; call after a transaction
-   * that scheduled or cancelled some has committed.
-   */
+  /** Queues new timers at once; call after a transaction that scheduled some has committed. */
   kick(): Promise<void>;
+  /**
+   * Removes the queue jobs of cancelled timers at once; call after a transaction that cancelled
+   * some (a closure, a supersession) has committed. The sweep does it too, every interval.
+   */
+  disarm(): Promise<void>;
   /** Stops the sweep, lets timers being fired finish, then closes the queue and its connections. */
   close(): Promise<void>;
 }
@@ -136,9 +138,8 @@ export async function startEscalation(options: EscalationOptions): Promise<Escal
     timers,
     fire,
     sweep,
-    kick: async () => {
-      await Promise.all([sweep.kick(), sweep.disarm()]);
-    },
+    kick: () => sweep.kick(),
+    disarm: () => sweep.disarm(),
     close: () => (closing ??= close()),
   };
 }

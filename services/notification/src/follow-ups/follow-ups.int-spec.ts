@@ -61,6 +61,10 @@ describe('follow-ups: a released disclosure stage reaches the recipients cleared
   const queuePrefix = uniqueName('nqf');
   const ngoDuty = `ngo.duty.${run}@test.harbour.localhost`;
   const housingDesk = `housing.desk.${run}@test.harbour.localhost`;
+  const policeBoroughDesk = `police.borough.${run}@test.harbour.localhost`;
+  const policeSpecialistDesk = `police.specialist.${run}@test.harbour.localhost`;
+  const mpuDesk = `mpu.${run}@test.harbour.localhost`;
+  const localAuthorityDesk = `children.services.${run}@test.harbour.localhost`;
 
   let schema: TestSchema;
   let dataSource: DataSource;
@@ -70,6 +74,7 @@ describe('follow-ups: a released disclosure stage reaches the recipients cleared
   let admin: Admin;
   let ngoId: string;
   let housingId: string;
+  const ids: Record<string, string> = {};
   const kafka = createKafka({ brokers: testKafkaBrokers(), clientId: 'follow-ups-test', logger });
 
   beforeAll(async () => {
@@ -89,6 +94,22 @@ describe('follow-ups: a released disclosure stage reaches the recipients cleared
     };
     ngoId = await organisation('Camden NGO', 'ngo', ngoDuty);
     housingId = await organisation('Camden Safe Houses', 'housing_provider', housingDesk);
+    ids[policeBoroughDesk] = await organisation(
+      'Camden Police',
+      'police_borough',
+      policeBoroughDesk,
+    );
+    ids[policeSpecialistDesk] = await organisation(
+      'Modern Slavery Unit',
+      'police_specialist',
+      policeSpecialistDesk,
+    );
+    ids[mpuDesk] = await organisation('Camden MPU', 'missing_person_unit', mpuDesk);
+    ids[localAuthorityDesk] = await organisation(
+      'Camden Childrens Services',
+      'local_authority',
+      localAuthorityDesk,
+    );
 
     const relay = { kick: () => Promise.resolve() };
     const alerts = new AlertRepository(dataSource);
@@ -376,5 +397,100 @@ describe('follow-ups: a released disclosure stage reaches the recipients cleared
     await expectEventually(async () => {
       expect((await followUpsOf(alert.alertId)).map((f) => f.organisation_id)).toEqual([ngoId]);
     });
+  });
+
+  it('sends a personal stage released for police roles to the police and the missing-person unit only, and a later unrestricted one to everyone cleared', async () => {
+    const alert: AlertRequested = {
+      ...alertRequest(),
+      severity: 'critical',
+      audience: {
+        roles: [
+          'police_borough',
+          'police_specialist',
+          'missing_person_unit',
+          'local_authority',
+          'ngo',
+        ],
+        boroughs: [CAMDEN],
+      },
+      summary: { title: 'Missing child — Camden', lines: [{ label: 'Age', value: '15' }] },
+    };
+    const everyone = [
+      policeBoroughDesk,
+      policeSpecialistDesk,
+      mpuDesk,
+      localAuthorityDesk,
+      ngoDuty,
+    ];
+    await publish(alert.alertId, requestedEvent(alert));
+    for (const to of everyone) {
+      await inbox.waitFor(about(alert.alertId, to), { description: `the alert e-mail to ${to}` });
+    }
+
+    const philomena: AlertStageReleased = {
+      alertId: alert.alertId,
+      disclosure: { level: 'personal' },
+      summary: {
+        title: 'Philomena profile — police only',
+        lines: [{ label: 'Description', value: 'Slim, 1.6 m, red backpack' }],
+      },
+      releasedAt: new Date().toISOString(),
+      reason: 'Philomena profile: police recipients only',
+      roles: ['police_borough', 'police_specialist', 'missing_person_unit'],
+    };
+    const note: AlertStageReleased = {
+      alertId: alert.alertId,
+      disclosure: { level: 'personal' },
+      summary: {
+        title: 'Sighting note',
+        lines: [{ label: 'Note', value: 'Seen with an older man near the station' }],
+      },
+      releasedAt: new Date(Date.now() + 1000).toISOString(),
+      reason: 'sighting reported',
+    };
+    await consumedPast(await publish(alert.alertId, stageEvent(philomena), stageEvent(note)));
+
+    const police = [policeBoroughDesk, policeSpecialistDesk, mpuDesk];
+    await expectEventually(
+      async () => {
+        const rows = await followUpsOf(alert.alertId);
+        expect(rows.map((r) => r.status)).toEqual(Array<string>(7).fill('sent'));
+      },
+      { timeoutMs: 60_000, description: 'the follow-ups sent' },
+    );
+    // The profile's follow-ups say why they went where they went.
+    const rows = await followUpsOf(alert.alertId);
+    const profile = rows.filter((r) => r.matched_rule.startsWith('stage=personal & roles='));
+    expect(new Set(profile.map((r) => r.organisation_id))).toEqual(
+      new Set(police.map((to) => ids[to])),
+    );
+    for (const row of profile) {
+      expect(row.matched_rule).toMatch(
+        /^stage=personal & roles=police_borough,police_specialist,missing_person_unit & role=/,
+      );
+    }
+
+    const updatesTo = async (to: string) =>
+      (await mailsTo(to, alert.alertId))
+        .filter(isUpdate)
+        .map((m) => m.subject)
+        .sort();
+    for (const to of police) {
+      expect(await updatesTo(to)).toEqual([
+        '[UPDATE] [CRITICAL] Philomena profile — police only — Camden — personal details released',
+        '[UPDATE] [CRITICAL] Sighting note — Camden — personal details released',
+      ]);
+    }
+    // The local authority is cleared for personal details but not named by the profile's roles.
+    expect(await updatesTo(localAuthorityDesk)).toEqual([
+      '[UPDATE] [CRITICAL] Sighting note — Camden — personal details released',
+    ]);
+    // The NGO is cleared for neither.
+    expect(await updatesTo(ngoDuty)).toEqual([]);
+    const notPolice = [localAuthorityDesk, ngoDuty];
+    for (const to of notPolice) {
+      const everything = (await mailsTo(to, alert.alertId)).map((m) => m.text).join('\n');
+      expect(everything).not.toContain('red backpack');
+    }
   });
 });
