@@ -212,7 +212,8 @@ export class FireEscalation {
           target.contactId,
           target.channel,
           target.address,
-          deliveryMessageId(id),
+          // A webhook's id is `msg_<id>`, as for every other delivery it is sent.
+          deliveryMessageId(id, target.channel === 'webhook' ? 'webhook' : 'email'),
           target.rule,
           timer.level + 1,
           timer.loop,
