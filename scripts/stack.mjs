@@ -173,7 +173,7 @@ async function main() {
       `  SMTP inbox     ${env.SMTP_URL}   web view: ${inboxWeb}`,
       `  postgres       ${env.DATABASE_URL.replace(/\/\/[^@]*@/, '//')}`,
       `  logs           .run/logs/`,
-      `  demo API keys  .run/demo-keys.json (Camden police SPoC: submit; coordinator: admin)`,
+      `  demo API keys  .run/demo-keys.json (Camden police SPoC and Camden council: submit; coordinator: admin)`,
       '',
       'Report a missing child (README.md, "Report a missing child"):',
       `  KEY=$(node -p "require('./.run/demo-keys.json').keys.camdenPoliceSubmit.key")`,

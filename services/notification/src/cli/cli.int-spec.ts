@@ -152,7 +152,7 @@ describe('harbour CLI commands', () => {
     const second = await seedDemo(context, { keysFile });
     expect(second.organisations).toEqual({ created: 0, existing: 107 });
     expect(second.contacts).toEqual({ created: 0, existing: 107 });
-    expect(second.revokedKeys).toBe(2);
+    expect(second.revokedKeys).toBe(3);
     expect(await count(`"${notificationSchema.schema}".organisation`)).toBe(
       orgsBefore + 33 * 3 + 7 + 1,
     );
@@ -179,6 +179,13 @@ describe('harbour CLI commands', () => {
       roles: ['submit'],
       boroughs: ['E09000007'],
     });
+    expect(
+      await context.identity.authenticate(secondKeys.keys.camdenCouncilSubmit.key),
+    ).toMatchObject({
+      organisationKind: 'local_authority',
+      roles: ['submit'],
+      boroughs: ['E09000007'],
+    });
     expect(await context.identity.authenticate(secondKeys.keys.coordinatorAdmin.key)).toMatchObject(
       {
         organisationKind: 'coordinator',
@@ -187,5 +194,6 @@ describe('harbour CLI commands', () => {
     );
     // The first run's keys were replaced, not left working somewhere nobody knows.
     expect(await context.identity.authenticate(firstKeys.keys.camdenPoliceSubmit.key)).toBeNull();
+    expect(await context.identity.authenticate(firstKeys.keys.camdenCouncilSubmit.key)).toBeNull();
   });
 });

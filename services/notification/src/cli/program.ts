@@ -383,6 +383,7 @@ export function buildProgram(options: ProgramOptions): Command {
           `Contacts: ${contacts.created} created, ${contacts.existing} already there.`,
           `Keys (${summary.revokedKeys} earlier demo keys revoked), written to ${summary.keysFile}:`,
           `  submit for ${keys.camdenPoliceSubmit.organisationName} (${keys.camdenPoliceSubmit.organisationId})`,
+          `  submit for ${keys.camdenCouncilSubmit.organisationName} (${keys.camdenCouncilSubmit.organisationId})`,
           `  admin for ${keys.coordinatorAdmin.organisationName} (${keys.coordinatorAdmin.organisationId})`,
         ].join('\n'),
       );

@@ -32,6 +32,8 @@ export interface DemoKeysFile {
   keys: {
     /** Camden police SPoC: posts missing-person reports and operations. */
     camdenPoliceSubmit: DemoKey;
+    /** Camden children's services: refers children, records return home interviews. */
+    camdenCouncilSubmit: DemoKey;
     /** The coordinator: reads who got which alert. */
     coordinatorAdmin: DemoKey;
   };
@@ -70,8 +72,9 @@ export async function seedDemo(
   }
 
   const camdenPolice = demoOrganisationId(CAMDEN, 'police_borough');
+  const camdenCouncil = demoOrganisationId(CAMDEN, 'local_authority');
   let revokedKeys = 0;
-  for (const organisationId of [camdenPolice, DEMO_COORDINATOR.id]) {
+  for (const organisationId of [camdenPolice, camdenCouncil, DEMO_COORDINATOR.id]) {
     for (const key of await context.identity.listApiKeys(organisationId)) {
       if (key.label === DEMO_KEY_LABEL && key.revokedAt === null) {
         if (await context.identity.revokeApiKey(key.id)) revokedKeys += 1;
@@ -80,6 +83,7 @@ export async function seedDemo(
   }
   const keys: DemoKeysFile['keys'] = {
     camdenPoliceSubmit: await issueDemoKey(context, camdenPolice, ['submit']),
+    camdenCouncilSubmit: await issueDemoKey(context, camdenCouncil, ['submit']),
     coordinatorAdmin: await issueDemoKey(context, DEMO_COORDINATOR.id, ['admin']),
   };
   const file: DemoKeysFile = {
