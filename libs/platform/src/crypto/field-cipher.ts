@@ -120,8 +120,9 @@ export class FieldCipher {
     return this.encrypt(JSON.stringify(value), context);
   }
 
-  decryptJson<T>(token: string, context: string): T {
-    return JSON.parse(this.decrypt(token, context)) as T;
+  /** The decrypted JSON value; the caller checks or asserts its shape. */
+  decryptJson(token: string, context: string): unknown {
+    return JSON.parse(this.decrypt(token, context));
   }
 
   /** HMAC-SHA256 (hex) of a normalised value for one purpose, e.g. `postcode`. */

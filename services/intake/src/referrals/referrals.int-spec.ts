@@ -213,10 +213,7 @@ describe('intake: referrals', () => {
     // Read the table itself: not in clear, and not in the encrypted column either.
     const stored = await storedRow(body.referralId);
     expect(stored.text).not.toMatch(/Zorila|Quennell|Zoz|1994-03-17|"AL"|script|Quennell Yard/);
-    const personal = h.cipher.decryptJson<Record<string, unknown>>(
-      stored.personal,
-      'referral.personal',
-    );
+    const personal = h.cipher.decryptJson(stored.personal, 'referral.personal');
     expect(personal).toEqual({
       responder: { name: 'PC Responder', phone: '+44 20 7946 0001', email: 'pc@example.org' },
     });

@@ -409,10 +409,11 @@ export class MissingEpisodeHandler {
 
   private philomenaProfileOf(episode: MissingEpisodeRecord): StageRelease | undefined {
     if (episode.personalEncrypted === undefined) return undefined;
-    const details = this.cipher.decryptJson<MissingPersonDetails>(
+    // Encrypted by `onReported` from the validated event's `personal`.
+    const details = this.cipher.decryptJson(
       episode.personalEncrypted,
       EPISODE_PERSONAL_CONTEXT,
-    );
+    ) as MissingPersonDetails;
     return philomenaProfileStage(details, episode.episodeId);
   }
 }
