@@ -1,6 +1,6 @@
-import type { FieldIssue } from '../domain/field-issue';
+import type { FieldIssue, Ruling } from '../domain/field-issue';
 
-/** Why a command was refused; each maps to one HTTP problem (see `problemFor`). */
+/** Why a command was refused; each maps to one HTTP problem (see `problemOf` in http/command-http.ts). */
 export type Rejection =
   | { kind: 'invalid'; issues: FieldIssue[] }
   | { kind: 'not_found'; message: string }
@@ -15,5 +15,17 @@ export class RequestRejected extends Error {
   constructor(readonly rejection: Rejection) {
     super(`request rejected: ${rejection.kind}`);
     this.name = 'RequestRejected';
+  }
+}
+
+/** The change a domain rule accepted; its refusal (400 or 409) rolls the command back. */
+export function acceptedChange<T>(ruling: Ruling<T>): T {
+  switch (ruling.kind) {
+    case 'invalid':
+      throw new RequestRejected({ kind: 'invalid', issues: ruling.issues });
+    case 'conflict':
+      throw new RequestRejected({ kind: 'conflict', message: ruling.reason });
+    case 'accepted':
+      return ruling.change;
   }
 }

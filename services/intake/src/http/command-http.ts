@@ -1,27 +1,56 @@
+import { type RestBodies, type RestBodyName, validateRestBody } from '@harbour/contracts';
 import {
   ConflictProblem,
   NotFoundProblem,
+  type Principal,
   UnprocessableProblem,
   ValidationProblem,
 } from '@harbour/platform';
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { RequestRejected, type Rejection } from '../application/request-rejected';
 import { isValidIdempotencyKey, requestHash } from '../idempotency/idempotency';
-import type { CommandResult, RequestIdempotency } from '../idempotency/idempotent-transaction';
+import type {
+  CommandContext,
+  CommandResult,
+  RequestIdempotency,
+} from '../idempotency/idempotent-transaction';
+
+/** What a command endpoint takes from the HTTP exchange: the raw body, its key, req and res. */
+export interface CommandExchange {
+  body: unknown;
+  idempotencyKey: string | undefined;
+  req: Request;
+  res: Response;
+}
+
+/**
+ * The current `CommandExchange`. The handler only sets status and headers on `res`; Nest still
+ * sends what the handler returns (as with `@Res({ passthrough: true })`).
+ */
+export const Exchange = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): CommandExchange => {
+    const http = context.switchToHttp();
+    const req = http.getRequest<Request>();
+    return {
+      body: req.body as unknown,
+      idempotencyKey: req.header('idempotency-key'),
+      req,
+      res: http.getResponse<Response>(),
+    };
+  },
+);
 
 /** The request's Idempotency-Key (optional on every intake POST), checked and bound to the body. */
-export function idempotencyOf(
-  header: string | undefined,
-  req: Request,
-  body: unknown,
-): RequestIdempotency | undefined {
-  if (header === undefined) return undefined;
-  if (!isValidIdempotencyKey(header)) {
+export function idempotencyOf(exchange: CommandExchange): RequestIdempotency | undefined {
+  const { idempotencyKey, req, body } = exchange;
+  if (idempotencyKey === undefined) return undefined;
+  if (!isValidIdempotencyKey(idempotencyKey)) {
     throw new ValidationProblem([
       { pointer: 'header:Idempotency-Key', message: 'must be 1-255 visible ASCII characters' },
     ]);
   }
-  return { key: header, hash: requestHash(req.method, req.path, body) };
+  return { key: idempotencyKey, hash: requestHash(req.method, req.path, body) };
 }
 
 /** Writes a command's (possibly replayed) response: status, Location, Idempotent-Replayed. */
@@ -47,13 +76,28 @@ function problemOf(rejection: Rejection): Error {
   }
 }
 
-/** Runs a command and maps its refusal to a problem response. */
-export async function runCommand(
-  res: Response,
-  command: () => Promise<CommandResult>,
+/**
+ * A command endpoint, once authorised: the body checked against its contract, then the
+ * endpoint's own checks (`admit`; a bad body or a refused borough is reported before a bad
+ * Idempotency-Key), then the command under the caller's key. Writes the status, Location and
+ * Idempotent-Replayed headers and maps a refusal to its problem response.
+ */
+export async function handleCommand<N extends RestBodyName>(
+  exchange: CommandExchange,
+  principal: Principal,
+  schema: N,
+  command: (body: RestBodies[N], context: CommandContext) => Promise<CommandResult>,
+  admit?: (body: RestBodies[N]) => void,
 ): Promise<unknown> {
+  const validation = validateRestBody(schema, exchange.body);
+  if (!validation.ok) throw new ValidationProblem(validation.issues);
+  admit?.(validation.value);
+  const idempotency = idempotencyOf(exchange);
   try {
-    return sendCommandResult(res, await command());
+    return sendCommandResult(
+      exchange.res,
+      await command(validation.value, { principal, idempotency }),
+    );
   } catch (error) {
     if (error instanceof RequestRejected) throw problemOf(error.rejection);
     throw error;

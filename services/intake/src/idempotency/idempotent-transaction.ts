@@ -1,4 +1,6 @@
+import type { OrganisationRef } from '@harbour/contracts';
 import { type Kickable, withOutbox } from '@harbour/messaging';
+import type { Principal } from '@harbour/platform';
 import type { DataSource, EntityManager } from 'typeorm';
 import { RequestRejected } from '../application/request-rejected';
 import type { IdempotencyRecords, StoredResponse } from './idempotency';
@@ -7,6 +9,19 @@ import type { IdempotencyRecords, StoredResponse } from './idempotency';
 export interface RequestIdempotency {
   key: string;
   hash: string;
+}
+
+/** Who runs a command, under which Idempotency-Key, and when (now, unless the caller fixed it). */
+export interface CommandContext {
+  principal: Principal;
+  idempotency: RequestIdempotency | undefined;
+  now?: Date;
+}
+
+/** What a command's work records as its time and author. */
+export interface CommandStamp {
+  now: Date;
+  by: OrganisationRef;
 }
 
 export interface CommandResult {
@@ -27,10 +42,15 @@ export class IdempotentTransaction {
   ) {}
 
   run(
-    organisationId: string,
-    idempotency: RequestIdempotency | undefined,
-    work: (manager: EntityManager) => Promise<StoredResponse>,
+    context: CommandContext,
+    work: (manager: EntityManager, stamp: CommandStamp) => Promise<StoredResponse>,
   ): Promise<CommandResult> {
+    const { principal, idempotency } = context;
+    const { organisationId } = principal;
+    const stamp: CommandStamp = {
+      now: context.now ?? new Date(),
+      by: { organisationId, organisationKind: principal.organisationKind },
+    };
     return withOutbox(this.dataSource, this.relay, async (manager) => {
       if (idempotency) {
         const claim = await this.records.claim(
@@ -44,7 +64,7 @@ export class IdempotentTransaction {
         }
         if (claim.kind === 'replay') return { response: claim.response, replayed: true };
       }
-      const response = await work(manager);
+      const response = await work(manager, stamp);
       if (idempotency) {
         await this.records.complete(manager, organisationId, idempotency.key, response);
       }

@@ -7,12 +7,11 @@ import {
   type MissingEpisodeUpdateBody,
   type OrganisationRef,
   type ReturnHomeInterviewBody,
-  topicFor,
 } from '@harbour/contracts';
 import type { Outbox } from '@harbour/messaging';
-import type { Principal } from '@harbour/platform';
 import type { EntityManager } from 'typeorm';
-import { RequestRejected } from '../application/request-rejected';
+import { intakeEvent } from '../application/intake-event';
+import { acceptedChange, RequestRejected } from '../application/request-rejected';
 import type { Ruling } from '../domain/field-issue';
 import {
   recordFound,
@@ -22,9 +21,9 @@ import {
 } from '../domain/missing-episode-lifecycle';
 import type { StoredResponse } from '../idempotency/idempotency';
 import type {
+  CommandContext,
   CommandResult,
   IdempotentTransaction,
-  RequestIdempotency,
 } from '../idempotency/idempotent-transaction';
 import { mayActOnEpisode } from './episode-access';
 import type {
@@ -32,14 +31,6 @@ import type {
   MissingEpisodeRepository,
   TimelineEntry,
 } from './missing-episode-repository';
-
-/** Who asked, when, and with which Idempotency-Key. */
-export interface EpisodeCommandContext {
-  episodeId: string;
-  principal: Principal;
-  idempotency: RequestIdempotency | undefined;
-  now?: Date;
-}
 
 /** What a step writes: the state change, its timeline entry, its event and the 201 body. */
 interface Step<T extends EventType> {
@@ -65,8 +56,9 @@ export class MissingEpisodeProgress {
     private readonly outbox: Outbox,
   ) {}
 
-  regradeRisk(context: EpisodeCommandContext, body: MissingEpisodeRegradeBody) {
+  regradeRisk(episodeId: string, body: MissingEpisodeRegradeBody, context: CommandContext) {
     return this.change(
+      episodeId,
       context,
       (episode) => regradeRisk(episode, body),
       (change, episode, by, at) => ({
@@ -98,9 +90,10 @@ export class MissingEpisodeProgress {
     );
   }
 
-  recordUpdate(context: EpisodeCommandContext, body: MissingEpisodeUpdateBody) {
+  recordUpdate(episodeId: string, body: MissingEpisodeUpdateBody, context: CommandContext) {
     const updateId = randomUUID();
     return this.change(
+      episodeId,
       context,
       (episode, now) => recordUpdate(episode, body, now),
       (change, episode, by, at) => {
@@ -137,8 +130,9 @@ export class MissingEpisodeProgress {
     );
   }
 
-  recordFound(context: EpisodeCommandContext, body: MissingEpisodeFoundBody) {
+  recordFound(episodeId: string, body: MissingEpisodeFoundBody, context: CommandContext) {
     return this.change(
+      episodeId,
       context,
       (episode, now) => recordFound(episode, body, now),
       (change, episode, by, at) => {
@@ -187,8 +181,9 @@ export class MissingEpisodeProgress {
     );
   }
 
-  recordReturnInterview(context: EpisodeCommandContext, body: ReturnHomeInterviewBody) {
+  recordReturnInterview(episodeId: string, body: ReturnHomeInterviewBody, context: CommandContext) {
     return this.change(
+      episodeId,
       context,
       (episode, now) => recordReturnInterview(episode, body, now),
       (change, episode, by, at) => {
@@ -226,32 +221,18 @@ export class MissingEpisodeProgress {
   }
 
   private change<C, T extends EventType>(
-    context: EpisodeCommandContext,
+    episodeId: string,
+    context: CommandContext,
     rule: (episode: EpisodeRecord, now: Date) => Ruling<C>,
     step: (change: C, episode: EpisodeRecord, by: OrganisationRef, at: Date) => Step<T>,
   ): Promise<CommandResult> {
-    const { principal, episodeId } = context;
-    const now = context.now ?? new Date();
-    return this.transaction.run(principal.organisationId, context.idempotency, async (manager) => {
+    return this.transaction.run(context, async (manager, { now, by }) => {
       const episode = await this.episodes.lockForChange(manager, episodeId);
       // Someone else's episode is reported as absent, not forbidden: no existence leak.
-      if (!episode || !mayActOnEpisode(principal, episode)) {
+      if (!episode || !mayActOnEpisode(context.principal, episode)) {
         throw new RequestRejected({ kind: 'not_found', message: 'No such missing episode.' });
       }
-      const ruling = rule(episode, now);
-      switch (ruling.kind) {
-        case 'invalid':
-          throw new RequestRejected({ kind: 'invalid', issues: ruling.issues });
-        case 'conflict':
-          throw new RequestRejected({ kind: 'conflict', message: ruling.reason });
-        case 'accepted':
-          break;
-      }
-      const by: OrganisationRef = {
-        organisationId: principal.organisationId,
-        organisationKind: principal.organisationKind,
-      };
-      const planned = step(ruling.change, episode, by, now);
+      const planned = step(acceptedChange(rule(episode, now)), episode, by, now);
       await planned.apply(manager);
       await this.episodes.addEntry(manager, {
         ...planned.entry,
@@ -260,13 +241,10 @@ export class MissingEpisodeProgress {
         recordedAt: now,
         recordedBy: by,
       });
-      await this.outbox.add(manager, {
-        topic: topicFor(planned.event.type),
-        key: episode.id,
-        type: planned.event.type,
-        subject: episode.id,
-        data: planned.event.data,
-      });
+      await this.outbox.add(
+        manager,
+        intakeEvent(planned.event.type, episode.id, planned.event.data),
+      );
       const response: StoredResponse = { status: 201, body: planned.body };
       return response;
     });

@@ -1,31 +1,17 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Headers,
-  Inject,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Req,
-  Res,
-} from '@nestjs/common';
+import { Controller, Get, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { londonDateOf } from '@harbour/london';
-import { validateRestBody } from '@harbour/contracts';
 import {
   CurrentPrincipal,
-  ForbiddenProblem,
   NotFoundProblem,
   type Principal,
   RequireKinds,
   RequireRoles,
   ValidationProblem,
 } from '@harbour/platform';
-import type { Request, Response } from 'express';
 import type { DataSource } from 'typeorm';
-import { servesBorough } from '../access/borough-access';
+import { requireServedBorough } from '../access/borough-access';
 import { reportIssues } from '../domain/missing-episode';
-import { idempotencyOf, runCommand } from '../http/command-http';
+import { type CommandExchange, Exchange, handleCommand } from '../http/command-http';
 import {
   INTAKE_DATA_SOURCE,
   MISSING_EPISODE_PROGRESS,
@@ -51,23 +37,21 @@ export class MissingEpisodesController {
   @RequireKinds(...REPORTING_KINDS)
   @RequireRoles('submit')
   create(
-    @Body() body: unknown,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Exchange() exchange: CommandExchange,
     @CurrentPrincipal() principal: Principal,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
   ): Promise<unknown> {
-    const validation = validateRestBody('missing-episode-report', body);
-    if (!validation.ok) throw new ValidationProblem(validation.issues);
-    const report = validation.value;
     const now = new Date();
-    const issues = reportIssues(report, now, londonDateOf(now));
-    if (issues.length > 0) throw new ValidationProblem(issues);
-    if (!servesBorough(principal, report.borough)) {
-      throw new ForbiddenProblem(`Your organisation does not serve borough ${report.borough}.`);
-    }
-    const idempotency = idempotencyOf(idempotencyKey, req, body);
-    return runCommand(res, () => this.report.execute(report, principal, idempotency, now));
+    return handleCommand(
+      exchange,
+      principal,
+      'missing-episode-report',
+      (report, context) => this.report.execute(report, { ...context, now }),
+      (report) => {
+        const issues = reportIssues(report, now, londonDateOf(now));
+        if (issues.length > 0) throw new ValidationProblem(issues);
+        requireServedBorough(principal, report.borough);
+      },
+    );
   }
 
   @Get(':id')
@@ -95,17 +79,11 @@ export class MissingEpisodesController {
   @RequireRoles('submit')
   regrade(
     @Param('id', new ParseUUIDPipe()) episodeId: string,
-    @Body() body: unknown,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Exchange() exchange: CommandExchange,
     @CurrentPrincipal() principal: Principal,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
   ): Promise<unknown> {
-    const validation = validateRestBody('missing-episode-regrade', body);
-    if (!validation.ok) throw new ValidationProblem(validation.issues);
-    const idempotency = idempotencyOf(idempotencyKey, req, body);
-    return runCommand(res, () =>
-      this.progress.regradeRisk({ episodeId, principal, idempotency }, validation.value),
+    return handleCommand(exchange, principal, 'missing-episode-regrade', (body, context) =>
+      this.progress.regradeRisk(episodeId, body, context),
     );
   }
 
@@ -114,17 +92,11 @@ export class MissingEpisodesController {
   @RequireRoles('submit')
   update(
     @Param('id', new ParseUUIDPipe()) episodeId: string,
-    @Body() body: unknown,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Exchange() exchange: CommandExchange,
     @CurrentPrincipal() principal: Principal,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
   ): Promise<unknown> {
-    const validation = validateRestBody('missing-episode-update', body);
-    if (!validation.ok) throw new ValidationProblem(validation.issues);
-    const idempotency = idempotencyOf(idempotencyKey, req, body);
-    return runCommand(res, () =>
-      this.progress.recordUpdate({ episodeId, principal, idempotency }, validation.value),
+    return handleCommand(exchange, principal, 'missing-episode-update', (body, context) =>
+      this.progress.recordUpdate(episodeId, body, context),
     );
   }
 
@@ -133,17 +105,11 @@ export class MissingEpisodesController {
   @RequireRoles('submit')
   found(
     @Param('id', new ParseUUIDPipe()) episodeId: string,
-    @Body() body: unknown,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Exchange() exchange: CommandExchange,
     @CurrentPrincipal() principal: Principal,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
   ): Promise<unknown> {
-    const validation = validateRestBody('missing-episode-found', body);
-    if (!validation.ok) throw new ValidationProblem(validation.issues);
-    const idempotency = idempotencyOf(idempotencyKey, req, body);
-    return runCommand(res, () =>
-      this.progress.recordFound({ episodeId, principal, idempotency }, validation.value),
+    return handleCommand(exchange, principal, 'missing-episode-found', (body, context) =>
+      this.progress.recordFound(episodeId, body, context),
     );
   }
 
@@ -152,17 +118,11 @@ export class MissingEpisodesController {
   @RequireRoles('submit')
   returnHomeInterview(
     @Param('id', new ParseUUIDPipe()) episodeId: string,
-    @Body() body: unknown,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Exchange() exchange: CommandExchange,
     @CurrentPrincipal() principal: Principal,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
   ): Promise<unknown> {
-    const validation = validateRestBody('return-home-interview', body);
-    if (!validation.ok) throw new ValidationProblem(validation.issues);
-    const idempotency = idempotencyOf(idempotencyKey, req, body);
-    return runCommand(res, () =>
-      this.progress.recordReturnInterview({ episodeId, principal, idempotency }, validation.value),
+    return handleCommand(exchange, principal, 'return-home-interview', (body, context) =>
+      this.progress.recordReturnInterview(episodeId, body, context),
     );
   }
 }

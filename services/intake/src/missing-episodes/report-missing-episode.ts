@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { type MissingEpisodeReported, topicFor } from '@harbour/contracts';
+import { type MissingEpisodeReported } from '@harbour/contracts';
 import type { Outbox } from '@harbour/messaging';
-import type { Principal } from '@harbour/platform';
 import type { EntityManager } from 'typeorm';
+import { intakeEvent } from '../application/intake-event';
 import { RequestRejected } from '../application/request-rejected';
 import {
   type LinkedReferral,
@@ -12,9 +12,9 @@ import {
 } from '../domain/missing-episode';
 import type { StoredResponse } from '../idempotency/idempotency';
 import type {
+  CommandContext,
   CommandResult,
   IdempotentTransaction,
-  RequestIdempotency,
 } from '../idempotency/idempotent-transaction';
 import type { MissingEpisodeRepository } from './missing-episode-repository';
 
@@ -76,13 +76,8 @@ export class ReportMissingEpisode {
     private readonly locationBase: string,
   ) {}
 
-  execute(
-    report: MissingEpisodeReportInput,
-    principal: Principal,
-    idempotency: RequestIdempotency | undefined,
-    now: Date = new Date(),
-  ): Promise<CommandResult> {
-    return this.transaction.run(principal.organisationId, idempotency, async (manager) => {
+  execute(report: MissingEpisodeReportInput, context: CommandContext): Promise<CommandResult> {
+    return this.transaction.run(context, async (manager, { now, by }) => {
       let linkedReferral: LinkedReferral | undefined;
       if (report.linkedReferralId !== undefined) {
         linkedReferral = await this.referrals.find(manager, report.linkedReferralId);
@@ -95,21 +90,12 @@ export class ReportMissingEpisode {
           });
         }
       }
-      const episode = recordMissingEpisode(
-        randomUUID(),
-        report,
-        { organisationId: principal.organisationId, organisationKind: principal.organisationKind },
-        now,
-        linkedReferral,
-      );
+      const episode = recordMissingEpisode(randomUUID(), report, by, now, linkedReferral);
       await this.episodes.insert(manager, episode);
-      await this.outbox.add(manager, {
-        topic: topicFor(MISSING_EPISODE_REPORTED),
-        key: episode.id,
-        type: MISSING_EPISODE_REPORTED,
-        subject: episode.id,
-        data: missingEpisodeReportedPayload(episode),
-      });
+      await this.outbox.add(
+        manager,
+        intakeEvent(MISSING_EPISODE_REPORTED, episode.id, missingEpisodeReportedPayload(episode)),
+      );
       const location = `${this.locationBase}/v1/missing-episodes/${episode.id}`;
       const response: StoredResponse = {
         status: 202,

@@ -1,18 +1,14 @@
-import {
-  type ReferralDecisionBody,
-  type ReferralDecisionRecorded,
-  topicFor,
-} from '@harbour/contracts';
+import type { ReferralDecisionBody, ReferralDecisionRecorded } from '@harbour/contracts';
 import { londonDateOf } from '@harbour/london';
 import type { Outbox } from '@harbour/messaging';
-import type { Principal } from '@harbour/platform';
-import { RequestRejected } from '../application/request-rejected';
+import { intakeEvent } from '../application/intake-event';
+import { acceptedChange, RequestRejected } from '../application/request-rejected';
 import { decide } from '../domain/referral-decision';
 import type { StoredResponse } from '../idempotency/idempotency';
 import type {
+  CommandContext,
   CommandResult,
   IdempotentTransaction,
-  RequestIdempotency,
 } from '../idempotency/idempotent-transaction';
 import type { RecordedNrmDecision, ReferralRepository } from './referral-repository';
 import { decisionView, mayHandleReferral, referralView } from './referral-view';
@@ -34,31 +30,17 @@ export class RecordReferralDecision {
   execute(
     referralId: string,
     body: ReferralDecisionBody,
-    principal: Principal,
-    idempotency: RequestIdempotency | undefined,
-    now: Date = new Date(),
+    context: CommandContext,
   ): Promise<CommandResult> {
-    return this.transaction.run(principal.organisationId, idempotency, async (manager) => {
+    return this.transaction.run(context, async (manager, { now, by }) => {
       const referral = await this.referrals.find(manager, referralId, 'for_update');
-      if (!referral || !mayHandleReferral(principal, referral)) {
+      if (!referral || !mayHandleReferral(context.principal, referral)) {
         throw new RequestRejected({ kind: 'not_found', message: 'No such referral.' });
       }
-      const ruling = decide(referral, body, londonDateOf(now));
-      switch (ruling.kind) {
-        case 'invalid':
-          throw new RequestRejected({ kind: 'invalid', issues: ruling.issues });
-        case 'conflict':
-          throw new RequestRejected({ kind: 'conflict', message: ruling.reason });
-        case 'accepted':
-          break;
-      }
       const decision: RecordedNrmDecision = {
-        ...ruling.change,
+        ...acceptedChange(decide(referral, body, londonDateOf(now))),
         recordedAt: now,
-        recordedBy: {
-          organisationId: principal.organisationId,
-          organisationKind: principal.organisationKind,
-        },
+        recordedBy: by,
       };
       await this.referrals.insertDecision(manager, referral.id, decision);
       const event: ReferralDecisionRecorded = {
@@ -76,13 +58,7 @@ export class RecordReferralDecision {
           ? { moveOnDeadlineRule: decision.moveOnDeadlineRule }
           : {}),
       };
-      await this.outbox.add(manager, {
-        topic: topicFor(REFERRAL_DECISION_RECORDED),
-        key: referral.id,
-        type: REFERRAL_DECISION_RECORDED,
-        subject: referral.id,
-        data: event,
-      });
+      await this.outbox.add(manager, intakeEvent(REFERRAL_DECISION_RECORDED, referral.id, event));
       const view = referralView({ ...referral, decisions: [...referral.decisions, decision] });
       const response: StoredResponse = {
         status: 201,

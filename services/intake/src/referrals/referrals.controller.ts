@@ -1,30 +1,15 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Headers,
-  Inject,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Req,
-  Res,
-} from '@nestjs/common';
-import { validateRestBody } from '@harbour/contracts';
+import { Controller, Get, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import {
   CurrentPrincipal,
-  ForbiddenProblem,
   NotFoundProblem,
   type OrganisationKind,
   type Principal,
   RequireKinds,
   RequireRoles,
-  ValidationProblem,
 } from '@harbour/platform';
-import type { Request, Response } from 'express';
 import type { DataSource } from 'typeorm';
-import { servesBorough } from '../access/borough-access';
-import { idempotencyOf, runCommand } from '../http/command-http';
+import { requireServedBorough } from '../access/borough-access';
+import { type CommandExchange, Exchange, handleCommand } from '../http/command-http';
 import {
   INTAKE_DATA_SOURCE,
   RECORD_REFERRAL_DECISION,
@@ -58,21 +43,18 @@ export class ReferralsController {
   @RequireKinds(...FIRST_RESPONDER_KINDS)
   @RequireRoles('submit')
   create(
-    @Body() body: unknown,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Exchange() exchange: CommandExchange,
     @CurrentPrincipal() principal: Principal,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
   ): Promise<unknown> {
-    const validation = validateRestBody('referral-submission', body);
-    if (!validation.ok) throw new ValidationProblem(validation.issues);
-    if (!servesBorough(principal, validation.value.borough)) {
-      throw new ForbiddenProblem(
-        `Your organisation does not serve borough ${validation.value.borough}.`,
-      );
-    }
-    const idempotency = idempotencyOf(idempotencyKey, req, body);
-    return runCommand(res, () => this.submit.execute(validation.value, principal, idempotency));
+    return handleCommand(
+      exchange,
+      principal,
+      'referral-submission',
+      (body, context) => this.submit.execute(body, context),
+      (body) => {
+        requireServedBorough(principal, body.borough);
+      },
+    );
   }
 
   @Get(':id')
@@ -94,17 +76,11 @@ export class ReferralsController {
   @RequireRoles('submit')
   decide(
     @Param('id', new ParseUUIDPipe()) referralId: string,
-    @Body() body: unknown,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Exchange() exchange: CommandExchange,
     @CurrentPrincipal() principal: Principal,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
   ): Promise<unknown> {
-    const validation = validateRestBody('referral-decision', body);
-    if (!validation.ok) throw new ValidationProblem(validation.issues);
-    const idempotency = idempotencyOf(idempotencyKey, req, body);
-    return runCommand(res, () =>
-      this.recordDecision.execute(referralId, validation.value, principal, idempotency),
+    return handleCommand(exchange, principal, 'referral-decision', (body, context) =>
+      this.recordDecision.execute(referralId, body, context),
     );
   }
 }

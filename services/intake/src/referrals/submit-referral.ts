@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { type ReferralSubmissionBody, type ReferralSubmitted, topicFor } from '@harbour/contracts';
+import { type ReferralSubmissionBody, type ReferralSubmitted } from '@harbour/contracts';
 import { londonDateOf } from '@harbour/london';
 import type { Outbox } from '@harbour/messaging';
-import type { Principal } from '@harbour/platform';
-import { RequestRejected } from '../application/request-rejected';
+import { intakeEvent } from '../application/intake-event';
+import { acceptedChange } from '../application/request-rejected';
 import { type Referral, submitReferral } from '../domain/referral';
 import type { StoredResponse } from '../idempotency/idempotency';
 import type {
+  CommandContext,
   CommandResult,
   IdempotentTransaction,
-  RequestIdempotency,
 } from '../idempotency/idempotent-transaction';
 import type { ReferralRepository } from './referral-repository';
 
@@ -64,35 +64,16 @@ export class SubmitReferral {
     private readonly locationBase: string,
   ) {}
 
-  execute(
-    body: ReferralSubmissionBody,
-    principal: Principal,
-    idempotency: RequestIdempotency | undefined,
-    now: Date = new Date(),
-  ): Promise<CommandResult> {
-    return this.transaction.run(principal.organisationId, idempotency, async (manager) => {
-      const ruling = submitReferral(
-        randomUUID(),
-        body,
-        { organisationId: principal.organisationId, organisationKind: principal.organisationKind },
-        now,
-        londonDateOf(now),
+  execute(body: ReferralSubmissionBody, context: CommandContext): Promise<CommandResult> {
+    return this.transaction.run(context, async (manager, { now, by }) => {
+      const referral = acceptedChange(
+        submitReferral(randomUUID(), body, by, now, londonDateOf(now)),
       );
-      if (ruling.kind === 'invalid') {
-        throw new RequestRejected({ kind: 'invalid', issues: ruling.issues });
-      }
-      if (ruling.kind === 'conflict') {
-        throw new RequestRejected({ kind: 'conflict', message: ruling.reason });
-      }
-      const referral = ruling.change;
       await this.referrals.insert(manager, referral);
-      await this.outbox.add(manager, {
-        topic: topicFor(REFERRAL_SUBMITTED),
-        key: referral.id,
-        type: REFERRAL_SUBMITTED,
-        subject: referral.id,
-        data: referralSubmittedPayload(referral),
-      });
+      await this.outbox.add(
+        manager,
+        intakeEvent(REFERRAL_SUBMITTED, referral.id, referralSubmittedPayload(referral)),
+      );
       const location = `${this.locationBase}/v1/referrals/${referral.id}`;
       // Field names only: the stored response (Idempotency-Key replays) holds nothing personal.
       const response: StoredResponse = {
