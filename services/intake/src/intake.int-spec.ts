@@ -1,29 +1,8 @@
-import type { INestApplication } from '@nestjs/common';
-import { createKafka, fromKafkaMessage, type HarbourEvent } from '@harbour/messaging';
-import {
-  createIdentityDataSource,
-  createLogger,
-  FieldCipher,
-  generateDataEncryptionKey,
-  IdentityStore,
-} from '@harbour/platform';
-import {
-  createTestSchema,
-  expectEventually,
-  testDatabaseUrl,
-  testKafkaBrokers,
-  type TestSchema,
-  uniqueName,
-} from '@harbour/testing';
-import type { Consumer } from 'kafkajs';
-import { Client } from 'pg';
-import type { DataSource } from 'typeorm';
-import { createIntakeApp } from './bootstrap';
-import { loadIntakeConfig } from './config';
+import { expectEventually, uniqueName } from '@harbour/testing';
+import { CAMDEN, IntakeHarness, ISLINGTON } from './test-support/intake-harness';
 
 jest.setTimeout(90_000);
 
-const CAMDEN = 'E09000007';
 const goodReport = () => ({
   child: { ageYears: 14, ageDisputed: false, gender: 'male', givenName: 'Integration' },
   traffickingMarkers: ['suspected_exploitation'],
@@ -33,97 +12,25 @@ const goodReport = () => ({
 });
 
 describe('intake: POST /v1/missing-episodes', () => {
-  let schema: TestSchema;
-  let app: INestApplication;
-  let baseUrl: string;
-  let identityDs: DataSource;
+  let h: IntakeHarness;
   let camdenKey: string;
   let islingtonKey: string;
   let readOnlyKey: string;
-  let db: Client;
-  let consumer: Consumer;
-  const seen: HarbourEvent[] = [];
-
-  const dataKey = generateDataEncryptionKey();
 
   beforeAll(async () => {
-    schema = await createTestSchema('intake');
-    const config = loadIntakeConfig({
-      ...process.env,
-      DATABASE_URL: testDatabaseUrl(),
-      KAFKA_BROKERS: testKafkaBrokers().join(','),
-      INTAKE_DB_SCHEMA: schema.schema,
-      DATA_ENCRYPTION_KEY: dataKey,
-      LOG_LEVEL: 'warn',
-    });
-    app = await createIntakeApp(config, createLogger({ service: 'intake-test', level: 'warn' }));
-    await app.listen(0, '127.0.0.1');
-    baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-
-    identityDs = createIdentityDataSource(testDatabaseUrl());
-    await identityDs.initialize();
-    const identity = new IdentityStore(identityDs);
-    const camden = await identity.createOrganisation({
-      name: uniqueName('camden police'),
-      kind: 'police_borough',
-      boroughs: [CAMDEN],
-    });
-    camdenKey = (
-      await identity.issueApiKey({ organisationId: camden.id, roles: ['submit'], label: 'test' })
-    ).key;
-    const islington = await identity.createOrganisation({
-      name: uniqueName('islington police'),
-      kind: 'police_borough',
-      boroughs: ['E09000019'],
-    });
-    islingtonKey = (
-      await identity.issueApiKey({ organisationId: islington.id, roles: ['submit'], label: 'test' })
-    ).key;
-    readOnlyKey = (
-      await identity.issueApiKey({ organisationId: camden.id, roles: ['read'], label: 'test' })
-    ).key;
-
-    db = new Client({ connectionString: testDatabaseUrl() });
-    await db.connect();
-
-    const kafka = createKafka({
-      brokers: testKafkaBrokers(),
-      clientId: 'intake-test',
-      logger: createLogger({ service: 'kafka-test', level: 'warn' }),
-    });
-    consumer = kafka.consumer({ groupId: uniqueName('intake-test') });
-    await consumer.connect();
-    await consumer.subscribe({ topic: 'harbour.intake.missing-episode.v1', fromBeginning: true });
-    await consumer.run({
-      eachMessage: ({ message }) => {
-        seen.push(fromKafkaMessage(message));
-        return Promise.resolve();
-      },
-    });
+    h = await IntakeHarness.start(['harbour.intake.missing-episode.v1']);
+    const camden = await h.organisation('police_borough', [CAMDEN]);
+    camdenKey = camden.key;
+    islingtonKey = (await h.organisation('police_borough', [ISLINGTON])).key;
+    readOnlyKey = await h.keyFor(camden.organisationId, ['read']);
   });
 
   afterAll(async () => {
-    await consumer.disconnect();
-    await app.close();
-    await db.end();
-    await identityDs.destroy();
-    await schema.drop();
+    await h.close();
   });
 
   const post = (body: unknown, key: string | undefined, headers: Record<string, string> = {}) =>
-    fetch(`${baseUrl}/v1/missing-episodes`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        ...(key ? { authorization: `Bearer ${key}` } : {}),
-        ...headers,
-      },
-      body: JSON.stringify(body),
-    });
-
-  const outboxCount = async (): Promise<number> =>
-    (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${schema.schema}".outbox`))
-      .rows[0]!.n;
+    h.post('/v1/missing-episodes', body, key, headers);
 
   it('accepts a report: 202, Location, the record and one published CloudEvent keyed by episode', async () => {
     const response = await post(goodReport(), camdenKey);
@@ -132,27 +39,24 @@ describe('intake: POST /v1/missing-episodes', () => {
     expect(body.status).toBe('accepted');
     expect(response.headers.get('location')).toBe(`/v1/missing-episodes/${body.episodeId}`);
 
-    const stored = await db.query(
-      `SELECT borough, is_child FROM "${schema.schema}".missing_episode WHERE id = $1`,
+    const stored = await h.db.query(
+      `SELECT borough, is_child FROM "${h.schema}".missing_episode WHERE id = $1`,
       [body.episodeId],
     );
     expect(stored.rows).toEqual([{ borough: CAMDEN, is_child: true }]);
     // The name is stored encrypted, never in clear.
-    const personal = await db.query<{ report: unknown; personal_encrypted: string }>(
-      `SELECT report, personal_encrypted FROM "${schema.schema}".missing_episode WHERE id = $1`,
+    const personal = await h.db.query<{ report: unknown; personal_encrypted: string }>(
+      `SELECT report, personal_encrypted FROM "${h.schema}".missing_episode WHERE id = $1`,
       [body.episodeId],
     );
     expect(JSON.stringify(personal.rows[0]!.report)).not.toContain('Integration');
     expect(
-      FieldCipher.fromBase64Key(dataKey).decryptJson(
-        personal.rows[0]!.personal_encrypted,
-        'missing_episode.personal',
-      ),
+      h.cipher.decryptJson(personal.rows[0]!.personal_encrypted, 'missing_episode.personal'),
     ).toEqual({ givenName: 'Integration' });
 
     const event = await expectEventually(
       () => {
-        const match = seen.find(
+        const match = h.seen.find(
           (e) => (e.data as { episodeId?: string }).episodeId === body.episodeId,
         );
         if (!match) throw new Error('not yet');
@@ -172,25 +76,25 @@ describe('intake: POST /v1/missing-episodes', () => {
         traffickingMarkers: ['suspected_exploitation'],
       },
     });
-    const published = await db.query<{ published_at: Date | null }>(
-      `SELECT published_at FROM "${schema.schema}".outbox WHERE key = $1`,
+    const published = await h.db.query<{ published_at: Date | null }>(
+      `SELECT published_at FROM "${h.schema}".outbox WHERE key = $1`,
       [body.episodeId],
     );
     expect(published.rows[0]?.published_at).toBeInstanceOf(Date);
 
-    const read = await fetch(`${baseUrl}${response.headers.get('location')!}`, {
+    const read = await fetch(`${h.baseUrl}${response.headers.get('location')!}`, {
       headers: { authorization: `Bearer ${camdenKey}` },
     });
     expect(read.status).toBe(200);
     expect(JSON.stringify(await read.json())).not.toContain('Integration');
-    const other = await fetch(`${baseUrl}${response.headers.get('location')!}`, {
+    const other = await fetch(`${h.baseUrl}${response.headers.get('location')!}`, {
       headers: { authorization: `Bearer ${islingtonKey}` },
     });
     expect(other.status).toBe(404);
   });
 
   it('replays the first response for a repeated Idempotency-Key, even when sent concurrently', async () => {
-    const before = await outboxCount();
+    const before = await h.outboxCount();
     const report = goodReport();
     const key = uniqueName('idem');
     const responses = await Promise.all(
@@ -202,17 +106,17 @@ describe('intake: POST /v1/missing-episodes', () => {
     expect(responses.filter((r) => r.headers.get('idempotent-replayed') === 'true')).toHaveLength(
       2,
     );
-    expect(await outboxCount()).toBe(before + 1);
+    expect(await h.outboxCount()).toBe(before + 1);
 
     const changed = await post({ ...report, riskGrade: 'high' }, camdenKey, {
       'idempotency-key': key,
     });
     expect(changed.status).toBe(422);
-    expect(await outboxCount()).toBe(before + 1);
+    expect(await h.outboxCount()).toBe(before + 1);
   });
 
   it('rejects invalid bodies with a 400 problem naming each field, storing nothing', async () => {
-    const before = await outboxCount();
+    const before = await h.outboxCount();
     const { riskGrade: _omitted, ...withoutRisk } = goodReport();
     const response = await post(
       {
@@ -242,23 +146,18 @@ describe('intake: POST /v1/missing-episodes', () => {
       camdenKey,
     );
     expect(future.status).toBe(400);
-    const malformed = await fetch(`${baseUrl}/v1/missing-episodes`, {
+    const malformed = await fetch(`${h.baseUrl}/v1/missing-episodes`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${camdenKey}` },
       body: '{"child":',
     });
     expect(malformed.status).toBe(400);
-    expect(await outboxCount()).toBe(before);
+    expect(await h.outboxCount()).toBe(before);
   });
 
   it('refuses a report that contradicts itself, storing nothing', async () => {
-    const before = await outboxCount();
-    const episodes = async () =>
-      (
-        await db.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM "${schema.schema}".missing_episode`,
-        )
-      ).rows[0]!.n;
+    const before = await h.outboxCount();
+    const episodes = () => h.count('missing_episode');
     const rowsBefore = await episodes();
     const pointers = async (response: Response) => {
       expect(response.status).toBe(400);
@@ -300,7 +199,7 @@ describe('intake: POST /v1/missing-episodes', () => {
         ),
       ),
     ).toEqual(['/child/dateOfBirth']);
-    expect(await outboxCount()).toBe(before);
+    expect(await h.outboxCount()).toBe(before);
     expect(await episodes()).toBe(rowsBefore);
 
     // A disputed age is a child's: the same markers are accepted.
@@ -322,7 +221,7 @@ describe('intake: POST /v1/missing-episodes', () => {
     ).toBe(401);
     expect((await post(goodReport(), islingtonKey)).status).toBe(403);
     expect((await post(goodReport(), readOnlyKey)).status).toBe(403);
-    const health = await fetch(`${baseUrl}/health`);
+    const health = await fetch(`${h.baseUrl}/health`);
     expect(health.status).toBe(200);
   });
 });
