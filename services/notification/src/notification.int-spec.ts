@@ -26,7 +26,6 @@ import {
   type TestSchema,
   uniqueName,
 } from '@harbour/testing';
-import { Redis } from 'ioredis';
 import { type Admin, type Consumer, Partitioners, type Producer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { AlertRepository } from './alerts/alert-repository';
@@ -36,6 +35,12 @@ import { addContact } from './cli/contact-commands';
 import { addOrganisation } from './cli/organisation-commands';
 import { loadNotificationConfig } from './config';
 import { DeliveryRepository } from './delivery/delivery-repository';
+import {
+  deleteQueueKeys,
+  type PublishedPosition,
+  publishEvents,
+  waitUntilConsumedPast,
+} from './test-support/notification-test-harness';
 import { NOTIFICATION_DATA_SOURCE } from './tokens';
 
 jest.setTimeout(120_000);
@@ -177,20 +182,8 @@ describe('notification: alert requested → e-mail delivered', () => {
     await identityDataSource.destroy();
     await app.close();
     await schema.drop();
-    await deleteRedisKeys(`${queuePrefix}:*`);
+    await deleteQueueKeys(queuePrefix);
   });
-
-  async function deleteRedisKeys(pattern: string): Promise<void> {
-    const redis = new Redis(testRedisUrl());
-    try {
-      for await (const keys of redis.scanStream({ match: pattern, count: 500 })) {
-        const batch = keys as string[];
-        if (batch.length > 0) await redis.del(...batch);
-      }
-    } finally {
-      redis.disconnect();
-    }
-  }
 
   function alertRequested(boroughs: AlertRequested['audience']['boroughs']): AlertRequested {
     return {
@@ -212,41 +205,24 @@ describe('notification: alert requested → e-mail delivered', () => {
   }
 
   /** Publishes the event `copies` times in one batch; returns where the last copy landed. */
-  async function publish(
-    alert: AlertRequested,
-    copies = 1,
-  ): Promise<{ partition: number; lastOffset: bigint }> {
+  async function publish(alert: AlertRequested, copies = 1): Promise<PublishedPosition> {
     const event = createEvent({
       type: 'harbour.alert.requested',
       source: '/harbour/safeguarding',
       subject: alert.alertId,
       data: alert,
     });
-    const message = toKafkaMessage(event, alert.alertId);
-    const [metadata] = await producer.send({
-      topic: ALERT_TOPIC,
-      acks: -1,
-      messages: Array.from({ length: copies }, () => message),
-    });
-    if (metadata?.baseOffset === undefined) throw new Error('no offset from the broker');
-    return {
-      partition: metadata.partition,
-      lastOffset: BigInt(metadata.baseOffset) + BigInt(copies - 1),
-    };
+    return publishEvents(
+      producer,
+      ALERT_TOPIC,
+      alert.alertId,
+      Array<HarbourEvent>(copies).fill(event),
+    );
   }
 
   /** Waits until the service's consumer group has committed past `offset`: it has processed it. */
-  async function consumedPast(position: { partition: number; lastOffset: bigint }): Promise<void> {
-    await expectEventually(
-      async () => {
-        const [topic] = await admin.fetchOffsets({ groupId, topics: [ALERT_TOPIC] });
-        const committed = topic?.partitions.find((p) => p.partition === position.partition)?.offset;
-        if (committed === undefined || BigInt(committed) <= position.lastOffset)
-          throw new Error('not yet');
-      },
-      { timeoutMs: 60_000, description: 'the alert consumer to pass the published offset' },
-    );
-  }
+  const consumedPast = (position: PublishedPosition) =>
+    waitUntilConsumedPast(admin, groupId, ALERT_TOPIC, position);
 
   const mentions = (alertId: string) => (m: InboxMessage) => (m.text ?? '').includes(alertId);
 

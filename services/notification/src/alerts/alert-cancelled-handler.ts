@@ -1,23 +1,14 @@
 import type { AlertCancelled } from '@harbour/contracts';
 import type { HarbourEvent } from '@harbour/messaging';
-import type { Logger } from '@harbour/platform';
-import type { DataSource, EntityManager } from 'typeorm';
-import type { DeliveryRepository, NewDelivery } from '../delivery/delivery-repository';
+import type { EntityManager } from 'typeorm';
 import { mayClose } from '../domain/alert-state';
-import type { EscalationTimers } from '../escalation/escalation-timers';
 import { AlertNotYetKnownError } from '../follow-ups/alert-not-yet-known-error';
-import { AlertRecipients } from '../follow-ups/alert-recipients';
-import type { AlertRepository } from './alert-repository';
+import { AlertEndNotices } from './alert-end-notices';
+import type { AlertHandlerOptions } from './alert-handler-options';
 
 export const ALERT_CANCELLED = 'harbour.alert.cancelled';
 
-export interface AlertCancelledHandlerOptions {
-  dataSource: DataSource;
-  alerts: AlertRepository;
-  deliveries: DeliveryRepository;
-  escalation: EscalationTimers;
-  logger: Logger;
-}
+export type AlertCancelledHandlerOptions = Omit<AlertHandlerOptions, 'directory'>;
 
 /**
  * `harbour.alert.cancelled` → the alert closed, once, with when and why; its pending escalation
@@ -32,14 +23,14 @@ export interface AlertCancelledHandlerOptions {
  * the alert that replaced it, and are not told twice.
  */
 export class AlertCancelledHandler {
-  private readonly recipients: AlertRecipients;
+  private readonly notices: AlertEndNotices;
 
   constructor(private readonly options: AlertCancelledHandlerOptions) {
-    this.recipients = new AlertRecipients(options.dataSource);
+    this.notices = new AlertEndNotices(options);
   }
 
   async onCancelled(event: HarbourEvent, manager: EntityManager): Promise<void> {
-    const { alerts, deliveries, escalation, logger } = this.options;
+    const { alerts, logger } = this.options;
     // The consumer validated the payload against the contract before calling us.
     const cancellation = event.data as AlertCancelled;
     const { alertId } = cancellation;
@@ -53,28 +44,14 @@ export class AlertCancelledHandler {
     }
     const wasState = alert.state;
     await alerts.close(alertId, new Date(cancellation.cancelledAt), cancellation.reason, manager);
-    const cancelledTimers = await escalation.cancelPending(manager, alertId);
-
-    let recipients = await this.recipients.reached(alertId, manager);
-    if (wasState === 'superseded') {
-      const toldBySuccessor = await this.recipients.organisationsAddressed(
-        await alerts.successorChain(alertId, manager),
-        manager,
-      );
-      recipients = recipients.filter((r) => !toldBySuccessor.has(r.organisationId));
-    }
-    const closures: NewDelivery[] = recipients.map((recipient) => ({
+    const { cancelledEscalationTimers, notices } = await this.notices.add(manager, {
       alertId,
-      organisationId: recipient.organisationId,
-      contactId: recipient.contactId,
-      channel: recipient.channel,
-      address: recipient.address,
-      matchedRule: `closure & ${recipient.matchedRule}`,
       purpose: 'closure',
-    }));
-    const added = await deliveries.addPending(closures, manager);
+      rule: 'closure',
+      toldBy: wasState === 'superseded' ? await alerts.successorChain(alertId, manager) : [],
+    });
     logger.info(
-      { ...about, wasState, cancelledEscalationTimers: cancelledTimers, closures: added.length },
+      { ...about, wasState, cancelledEscalationTimers, closures: notices },
       'alert closed; recipients are being told',
     );
   }

@@ -1,17 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { AlertCancelled, AlertRequested, OrganisationKind } from '@harbour/contracts';
-import { validateEvent } from '@harbour/contracts';
 import {
   createEvent,
   createKafka,
   dlqTopicOf,
-  ensureTopics,
-  EventConsumer,
   type HarbourEvent,
-  Outbox,
   readDlq,
   replayDlq,
-  toKafkaMessage,
 } from '@harbour/messaging';
 import { createLogger } from '@harbour/platform';
 import {
@@ -20,19 +15,28 @@ import {
   SmtpInbox,
   testKafkaBrokers,
   testRedisUrl,
-  testSmtpUrl,
   type TestSchema,
   uniqueName,
 } from '@harbour/testing';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { type Admin, Partitioners, type Producer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { type DeliveryPipeline, startDeliveryPipeline } from '../delivery/delivery-pipeline';
 import { DeliveryRepository } from '../delivery/delivery-repository';
 import { DirectoryRepository } from '../directory/directory-repository';
 import { escalationQueueName } from '../escalation/escalation-jobs';
-import { type Escalation, startEscalation } from '../escalation/start-escalation';
+import type { Escalation } from '../escalation/start-escalation';
+import {
+  addOrganisationWithEmail,
+  deleteQueueKeys,
+  NO_RELAY,
+  notificationTestOutbox,
+  type PublishedPosition,
+  startTestEscalation,
+  startTestEventTopic,
+  type TestEventTopic,
+  testDeliveryConfig,
+} from '../test-support/notification-test-harness';
 import { openNotificationTestDatabase } from '../test-support/notification-test-database';
 import { ALERT_CANCELLED } from './alert-cancelled-handler';
 import { alertEventHandlers, cancelsEscalation } from './alert-event-handlers';
@@ -62,8 +66,6 @@ describe('alerts that end: closed or superseded, and everyone they reached is to
   const logger = createLogger({ service: 'notification-test', level: 'silent' });
   const inbox = new SmtpInbox();
   const run = uniqueName('end');
-  const topic = uniqueName('harbour.test.alert-endings');
-  const groupId = uniqueName('alert-endings');
   const queuePrefix = uniqueName('nqx');
   const deliveryQueueName = uniqueName('delivery');
   const address = (who: string): string => `${who}.${run}@test.harbour.localhost`;
@@ -76,9 +78,7 @@ describe('alerts that end: closed or superseded, and everyone they reached is to
   let dataSource: DataSource;
   let pipeline: DeliveryPipeline;
   let escalation: Escalation;
-  let consumer: EventConsumer;
-  let producer: Producer;
-  let admin: Admin;
+  let events: TestEventTopic;
   let escalationQueue: Queue;
   let queueRedis: Redis;
   const ids: Record<'mpu' | 'ngo' | 'coordinator' | 'police', string> = {
@@ -96,23 +96,12 @@ describe('alerts that end: closed or superseded, and everyone they reached is to
   beforeAll(async () => {
     ({ schema, dataSource } = await openNotificationTestDatabase('notification_endings', 8));
     const directory = new DirectoryRepository(dataSource);
-    const organisation = async (
+    const organisation = (
       name: string,
       kind: OrganisationKind,
       boroughs: string[],
       email: string,
-    ) => {
-      const { id } = (
-        await directory.addOrganisation({
-          id: randomUUID(),
-          name: `${name} ${run}`,
-          kind,
-          boroughs,
-        })
-      ).value;
-      await directory.addContact({ organisationId: id, channel: 'email', address: email });
-      return id;
-    };
+    ) => addOrganisationWithEmail(directory, { name: `${name} ${run}`, kind, boroughs, email });
     ids.mpu = await organisation('Camden MPU', 'missing_person_unit', [CAMDEN], mpuDuty);
     ids.ngo = await organisation('Camden NGO', 'ngo', [CAMDEN], ngoDuty);
     ids.coordinator = await organisation(
@@ -128,49 +117,29 @@ describe('alerts that end: closed or superseded, and everyone they reached is to
       policeSpecialist,
     );
 
-    const relay = { kick: () => Promise.resolve() };
-    const outbox = new Outbox({
-      schema: schema.schema,
-      source: '/harbour/notification',
-      validator: validateEvent,
-    });
+    const outbox = notificationTestOutbox(schema);
     const alerts = new AlertRepository(dataSource);
     const deliveries = new DeliveryRepository(dataSource);
     pipeline = await startDeliveryPipeline({
-      config: {
-        REDIS_URL: testRedisUrl(),
+      config: testDeliveryConfig({
         NOTIFICATION_QUEUE_NAME: deliveryQueueName,
         NOTIFICATION_QUEUE_PREFIX: queuePrefix,
-        NOTIFICATION_DELIVERY_CONCURRENCY: 4,
-        NOTIFICATION_DELIVERY_ATTEMPTS: 3,
-        NOTIFICATION_RETRY_BASE_MS: 100,
-        NOTIFICATION_RETRY_MAX_MS: 500,
-        NOTIFICATION_SWEEP_INTERVAL_MS: 200,
-        NOTIFICATION_SMTP_MAX_CONNECTIONS: 2,
-        NOTIFICATION_EMAIL_RATE_PER_SECOND: 100,
-        NOTIFICATION_WEBHOOK_RATE_PER_SECOND: 100,
-        NOTIFICATION_WEBHOOK_TIMEOUT_MS: 2000,
-        SMTP_URL: testSmtpUrl(),
-        SMTP_FROM: 'Harbour <alerts@harbour.localhost>',
-      },
+      }),
       dataSource,
       alerts,
       deliveries,
       outbox,
-      relay,
+      relay: NO_RELAY,
       logger,
     });
-    escalation = await startEscalation({
+    escalation = await startTestEscalation({
       dataSource,
       directory,
       outbox,
-      relay,
       dispatcher: pipeline.dispatcher,
       logger,
-      redisUrl: testRedisUrl(),
       queuePrefix,
-      queueName: escalationQueueName(deliveryQueueName),
-      sweepIntervalMs: 200,
+      deliveryQueueName,
       minuteMs: MINUTE_MS,
     });
     queueRedis = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
@@ -179,18 +148,11 @@ describe('alerts that end: closed or superseded, and everyone they reached is to
       prefix: queuePrefix,
     });
 
-    await ensureTopics(kafka, [topic]);
-    consumer = new EventConsumer({
-      kafka,
-      groupId,
-      topics: [topic],
+    // Retries are short, so a cancellation of an unknown alert reaches the dead-letter topic quickly.
+    events = await startTestEventTopic(kafka, 'alert-endings', {
       dataSource,
       schema: schema.schema,
-      validator: validateEvent,
       logger,
-      fromBeginning: true,
-      // Short, so a cancellation of an unknown alert reaches the dead-letter topic quickly.
-      retry: { attempts: 3, initialDelayMs: 100, maxDelayMs: 200 },
       handlers: alertEventHandlers({
         dataSource,
         alerts,
@@ -206,20 +168,10 @@ describe('alerts that end: closed or superseded, and everyone they reached is to
           cancelsEscalation(event) ? escalation.disarm() : undefined,
         ]),
     });
-    await consumer.start();
-    producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-    await producer.connect();
-    admin = kafka.admin();
-    await admin.connect();
   });
 
   afterAll(async () => {
-    await consumer.stop();
-    await producer.disconnect();
-    const existing = new Set(await admin.listTopics());
-    const doomed = [topic, dlqTopicOf(topic)].filter((t) => existing.has(t));
-    if (doomed.length > 0) await admin.deleteTopics({ topics: doomed });
-    await admin.disconnect();
+    await events.stop();
     await escalationQueue.close();
     queueRedis.disconnect();
     await escalation.close();
@@ -227,15 +179,7 @@ describe('alerts that end: closed or superseded, and everyone they reached is to
     pipeline.disconnect();
     await dataSource.destroy();
     await schema.drop();
-    const redis = new Redis(testRedisUrl());
-    try {
-      for await (const keys of redis.scanStream({ match: `${queuePrefix}:*`, count: 500 })) {
-        const batch = keys as string[];
-        if (batch.length > 0) await redis.del(...batch);
-      }
-    } finally {
-      redis.disconnect();
-    }
+    await deleteQueueKeys(queuePrefix);
   });
 
   function alertRequest(overrides: Partial<AlertRequested> = {}): AlertRequested {
@@ -274,35 +218,9 @@ describe('alerts that end: closed or superseded, and everyone they reached is to
       data: cancelled,
     });
 
-  /** Publishes the events in order, keyed by alert; returns where the last one landed. */
-  async function publish(
-    alertId: string,
-    ...events: HarbourEvent[]
-  ): Promise<{ partition: number; lastOffset: bigint }> {
-    const [metadata] = await producer.send({
-      topic,
-      acks: -1,
-      messages: events.map((event) => toKafkaMessage(event, alertId)),
-    });
-    if (metadata?.baseOffset === undefined) throw new Error('no offset from the broker');
-    return {
-      partition: metadata.partition,
-      lastOffset: BigInt(metadata.baseOffset) + BigInt(events.length - 1),
-    };
-  }
-
-  async function consumedPast(position: { partition: number; lastOffset: bigint }): Promise<void> {
-    await expectEventually(
-      async () => {
-        const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
-        const committed = offsets?.partitions.find((p) => p.partition === position.partition);
-        if (committed === undefined || BigInt(committed.offset) <= position.lastOffset) {
-          throw new Error('not yet');
-        }
-      },
-      { timeoutMs: 60_000, description: 'the consumer to pass the published offset' },
-    );
-  }
+  const publish = (alertId: string, ...published: HarbourEvent[]) =>
+    events.publish(alertId, ...published);
+  const consumedPast = (position: PublishedPosition) => events.consumedPast(position);
 
   async function mailsAbout(alertId: string, to: string): Promise<InboxMessage[]> {
     return (await inbox.messagesTo(to)).filter((m) => (m.text ?? '').includes(alertId));
@@ -487,7 +405,7 @@ describe('alerts that end: closed or superseded, and everyone they reached is to
     const early = cancelledEvent(cancellation(alert.alertId));
     await publish(alert.alertId, early);
 
-    const dlqTopic = dlqTopicOf(topic);
+    const dlqTopic = dlqTopicOf(events.topic);
     const deadLetter = await expectEventually(
       async () => {
         const entry = (await readDlq(kafka, dlqTopic)).find((e) => e.eventId === early.id);

@@ -1,24 +1,11 @@
 import type { AlertRequested } from '@harbour/contracts';
 import type { EventHandler, HarbourEvent } from '@harbour/messaging';
-import type { Logger } from '@harbour/platform';
-import type { DataSource } from 'typeorm';
-import type { DeliveryRepository } from '../delivery/delivery-repository';
-import type { DirectoryRepository } from '../directory/directory-repository';
-import type { EscalationTimers } from '../escalation/escalation-timers';
 import { ALERT_STAGE_RELEASED, StageReleasedHandler } from '../follow-ups/stage-released-handler';
 import { ALERT_CANCELLED, AlertCancelledHandler } from './alert-cancelled-handler';
-import type { AlertRepository } from './alert-repository';
+import type { AlertHandlerOptions } from './alert-handler-options';
 import { ALERT_REQUESTED, AlertRequestedHandler } from './alert-requested-handler';
 
-export interface AlertEventHandlersOptions {
-  dataSource: DataSource;
-  alerts: AlertRepository;
-  directory: DirectoryRepository;
-  deliveries: DeliveryRepository;
-  /** Where alerts schedule and cancel their escalation, in the consumer's transaction. */
-  escalation: EscalationTimers;
-  logger: Logger;
-}
+export type AlertEventHandlersOptions = AlertHandlerOptions;
 
 /**
  * The handlers of the alert topic, by event type: an alert requested (perhaps superseding

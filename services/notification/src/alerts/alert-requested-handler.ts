@@ -1,25 +1,19 @@
 import type { AlertRequested } from '@harbour/contracts';
 import type { HarbourEvent } from '@harbour/messaging';
 import type { Logger } from '@harbour/platform';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { DirectoryRepository } from '../directory/directory-repository';
 import { coordinatorFallbackRule, type Recipient, resolveAudience } from '../domain/audience';
 import { contactsToAlert } from '../domain/duty-hours';
 import type { DeliveryRepository, NewDelivery } from '../delivery/delivery-repository';
 import type { EscalationTimers } from '../escalation/escalation-timers';
+import type { AlertHandlerOptions } from './alert-handler-options';
 import type { AlertRepository } from './alert-repository';
 import { AlertSupersession } from './alert-supersession';
 
 export const ALERT_REQUESTED = 'harbour.alert.requested';
 
-export interface AlertRequestedHandlerOptions {
-  dataSource: DataSource;
-  alerts: AlertRepository;
-  directory: DirectoryRepository;
-  deliveries: DeliveryRepository;
-  escalation: EscalationTimers;
-  logger: Logger;
-}
+export type AlertRequestedHandlerOptions = AlertHandlerOptions;
 
 /**
  * `harbour.alert.requested` → the alert row and one pending delivery per contact of every

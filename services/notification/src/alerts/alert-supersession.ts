@@ -1,19 +1,10 @@
 import type { AlertRequested } from '@harbour/contracts';
-import type { Logger } from '@harbour/platform';
-import type { DataSource, EntityManager } from 'typeorm';
-import type { DeliveryRepository, NewDelivery } from '../delivery/delivery-repository';
+import type { EntityManager } from 'typeorm';
 import { maySupersede } from '../domain/alert-state';
-import type { EscalationTimers } from '../escalation/escalation-timers';
-import { AlertRecipients } from '../follow-ups/alert-recipients';
-import type { AlertRepository } from './alert-repository';
+import { AlertEndNotices } from './alert-end-notices';
+import type { AlertHandlerOptions } from './alert-handler-options';
 
-export interface AlertSupersessionOptions {
-  dataSource: DataSource;
-  alerts: AlertRepository;
-  deliveries: DeliveryRepository;
-  escalation: EscalationTimers;
-  logger: Logger;
-}
+export type AlertSupersessionOptions = Omit<AlertHandlerOptions, 'directory'>;
 
 /**
  * An alert that `supersedes` another (safeguarding regraded the risk) replaces it: the old alert
@@ -23,10 +14,10 @@ export interface AlertSupersessionOptions {
  * Organisations the new alert reaches get the new alert itself, which is their news.
  */
 export class AlertSupersession {
-  private readonly recipients: AlertRecipients;
+  private readonly notices: AlertEndNotices;
 
   constructor(private readonly options: AlertSupersessionOptions) {
-    this.recipients = new AlertRecipients(options.dataSource);
+    this.notices = new AlertEndNotices(options);
   }
 
   /**
@@ -35,7 +26,7 @@ export class AlertSupersession {
    * one that already ended stays as it is.
    */
   async supersede(manager: EntityManager, newer: AlertRequested): Promise<void> {
-    const { alerts, deliveries, escalation, logger } = this.options;
+    const { alerts, logger } = this.options;
     const oldId = newer.supersedes;
     if (oldId === undefined) return;
     const about = { alertId: oldId, supersededBy: newer.alertId };
@@ -53,23 +44,15 @@ export class AlertSupersession {
       return;
     }
     await alerts.markSuperseded(oldId, newer.alertId, new Date(newer.requestedAt), manager);
-    const cancelledTimers = await escalation.cancelPending(manager, oldId);
-    const reachedByNewer = await this.recipients.organisationsAddressed([newer.alertId], manager);
-    const left = (await this.recipients.reached(oldId, manager)).filter(
-      (r) => !reachedByNewer.has(r.organisationId),
-    );
-    const notices: NewDelivery[] = left.map((recipient) => ({
+    // Organisations the new alert reaches have it as their news: they are not told of the old.
+    const { cancelledEscalationTimers, notices } = await this.notices.add(manager, {
       alertId: oldId,
-      organisationId: recipient.organisationId,
-      contactId: recipient.contactId,
-      channel: recipient.channel,
-      address: recipient.address,
-      matchedRule: `supersession: not reached by alert ${newer.alertId} & ${recipient.matchedRule}`,
       purpose: 'supersession',
-    }));
-    const added = await deliveries.addPending(notices, manager);
+      rule: `supersession: not reached by alert ${newer.alertId}`,
+      toldBy: [newer.alertId],
+    });
     logger.info(
-      { ...about, cancelledEscalationTimers: cancelledTimers, supersessions: added.length },
+      { ...about, cancelledEscalationTimers, supersessions: notices },
       'alert superseded; recipients the new alert does not reach are being told',
     );
   }

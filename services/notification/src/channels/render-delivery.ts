@@ -6,7 +6,12 @@ import type { DeliveryPurpose } from '../domain/delivery';
 import { maySeeStage, noticeOnly } from '../domain/follow-up-disclosure';
 import type { ReleasedStage } from '../domain/follow-up-stage';
 import { renderAlertEndWebhookPayload, renderAlertWebhookPayload } from './alert-webhook-payload';
-import type { ChannelKind, OutgoingDelivery } from './delivery-channel';
+import type {
+  ChannelKind,
+  OutgoingDelivery,
+  OutgoingEmail,
+  OutgoingWebhook,
+} from './delivery-channel';
 
 /** The parts of a delivery row rendering needs. */
 export interface DeliveryToRender {
@@ -65,25 +70,10 @@ export function renderDelivery(
       ? { escalationLevel: delivery.escalationLevel }
       : {}),
   };
-  const base = {
-    deliveryId: delivery.id,
-    messageId: delivery.messageId,
-    address: delivery.address,
-  };
-  switch (delivery.channel) {
-    case 'email':
-      return { ...base, channel: 'email', content: renderAlertEmail(alert, link) };
-    case 'webhook':
-      if (options.secret === undefined) {
-        throw new Error(`webhook delivery ${delivery.id} has no signing secret`);
-      }
-      return {
-        ...base,
-        channel: 'webhook',
-        content: renderAlertWebhookPayload(alert, link),
-        secret: options.secret,
-      };
-  }
+  return forChannel(delivery, options, {
+    email: () => renderAlertEmail(alert, link),
+    webhook: () => renderAlertWebhookPayload(alert, link),
+  });
 }
 
 /** A closure or supersession: only the end the delivery's purpose names, never the alert again. */
@@ -99,6 +89,21 @@ function renderEnd(
       `${delivery.purpose ?? 'alert'} delivery ${delivery.id} has no ${expected ?? 'end'}`,
     );
   }
+  return forChannel(delivery, options, {
+    email: () => renderAlertEndEmail(request, end),
+    webhook: () => renderAlertEndWebhookPayload(request, end),
+  });
+}
+
+/**
+ * The delivery as its channel sends it, with the content that channel carries: a webhook is
+ * signed with the contact's secret, and one without a secret is an error, never sent unsigned.
+ */
+function forChannel(
+  delivery: DeliveryToRender,
+  options: RenderOptions,
+  content: { email: () => OutgoingEmail['content']; webhook: () => OutgoingWebhook['content'] },
+): OutgoingDelivery {
   const base = {
     deliveryId: delivery.id,
     messageId: delivery.messageId,
@@ -106,16 +111,11 @@ function renderEnd(
   };
   switch (delivery.channel) {
     case 'email':
-      return { ...base, channel: 'email', content: renderAlertEndEmail(request, end) };
+      return { ...base, channel: 'email', content: content.email() };
     case 'webhook':
       if (options.secret === undefined) {
         throw new Error(`webhook delivery ${delivery.id} has no signing secret`);
       }
-      return {
-        ...base,
-        channel: 'webhook',
-        content: renderAlertEndWebhookPayload(request, end),
-        secret: options.secret,
-      };
+      return { ...base, channel: 'webhook', content: content.webhook(), secret: options.secret };
   }
 }

@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type AlertRequested, validateEvent } from '@harbour/contracts';
-import { createEvent, Outbox } from '@harbour/messaging';
+import type { AlertRequested } from '@harbour/contracts';
+import { createEvent } from '@harbour/messaging';
 import { createLogger } from '@harbour/platform';
 import {
   expectEventually,
   SmtpInbox,
   testRedisUrl,
-  testSmtpUrl,
   type TestSchema,
   uniqueName,
 } from '@harbour/testing';
@@ -24,6 +23,11 @@ import { channelQueueName } from '../delivery/delivery-jobs';
 import { DeliveryRepository } from '../delivery/delivery-repository';
 import { DirectoryRepository } from '../directory/directory-repository';
 import { generateWebhookSecret } from './webhook-secret';
+import {
+  NO_RELAY,
+  notificationTestOutbox,
+  testDeliveryConfig,
+} from '../test-support/notification-test-harness';
 import { openNotificationTestDatabase } from '../test-support/notification-test-database';
 
 jest.setTimeout(60_000);
@@ -113,31 +117,23 @@ describe('webhook delivery', () => {
     alerts = new AlertRepository(dataSource);
     deliveries = new DeliveryRepository(dataSource);
     pipeline = await startDeliveryPipeline({
-      config: {
-        REDIS_URL: testRedisUrl(),
-        NOTIFICATION_QUEUE_NAME: queueName,
-        NOTIFICATION_QUEUE_PREFIX: prefix,
-        NOTIFICATION_DELIVERY_CONCURRENCY: 4,
-        NOTIFICATION_DELIVERY_ATTEMPTS: attempts,
-        NOTIFICATION_RETRY_BASE_MS: 50,
-        NOTIFICATION_RETRY_MAX_MS: 200,
-        NOTIFICATION_SWEEP_INTERVAL_MS: 100,
-        NOTIFICATION_SMTP_MAX_CONNECTIONS: 2,
-        NOTIFICATION_EMAIL_RATE_PER_SECOND: 50,
-        NOTIFICATION_WEBHOOK_RATE_PER_SECOND: 20,
-        NOTIFICATION_WEBHOOK_TIMEOUT_MS: 5_000,
-        SMTP_URL: testSmtpUrl(),
-        SMTP_FROM: 'Harbour <alerts@harbour.localhost>',
-      },
+      config: testDeliveryConfig(
+        { NOTIFICATION_QUEUE_NAME: queueName, NOTIFICATION_QUEUE_PREFIX: prefix },
+        {
+          NOTIFICATION_DELIVERY_ATTEMPTS: attempts,
+          NOTIFICATION_RETRY_BASE_MS: 50,
+          NOTIFICATION_RETRY_MAX_MS: 200,
+          NOTIFICATION_SWEEP_INTERVAL_MS: 100,
+          NOTIFICATION_EMAIL_RATE_PER_SECOND: 50,
+          NOTIFICATION_WEBHOOK_RATE_PER_SECOND: 20,
+          NOTIFICATION_WEBHOOK_TIMEOUT_MS: 5_000,
+        },
+      ),
       dataSource,
       alerts,
       deliveries,
-      outbox: new Outbox({
-        schema: schema.schema,
-        source: '/harbour/notification',
-        validator: validateEvent,
-      }),
-      relay: { kick: () => Promise.resolve() },
+      outbox: notificationTestOutbox(schema),
+      relay: NO_RELAY,
       logger,
     });
   });

@@ -2,8 +2,6 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { AlertRequested } from '@harbour/contracts';
-import { validateEvent } from '@harbour/contracts';
-import { Outbox } from '@harbour/messaging';
 import { createLogger } from '@harbour/platform';
 import {
   expectEventually,
@@ -22,6 +20,12 @@ import { DirectoryRepository } from '../directory/directory-repository';
 import { channelQueueName } from './delivery-jobs';
 import { type DeliveryPipeline, startDeliveryPipeline } from './delivery-pipeline';
 import { DeliveryRepository } from './delivery-repository';
+import {
+  deleteQueueKeys,
+  NO_RELAY,
+  notificationTestOutbox,
+  testDeliveryConfig,
+} from '../test-support/notification-test-harness';
 import { openNotificationTestDatabase } from '../test-support/notification-test-database';
 
 jest.setTimeout(90_000);
@@ -135,15 +139,7 @@ describe('SMTP outage', () => {
       pipeline.disconnect();
     }
     // Both channel queues' keys (the pipeline opens an e-mail and a webhook queue).
-    const redis = new Redis(testRedisUrl());
-    try {
-      for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 500 })) {
-        const batch = keys as string[];
-        if (batch.length > 0) await redis.del(...batch);
-      }
-    } finally {
-      redis.disconnect();
-    }
+    await deleteQueueKeys(prefix);
     await mail.stop();
     await dataSource.destroy();
     await schema.drop();
@@ -194,31 +190,24 @@ describe('SMTP outage', () => {
     await mail.stop();
 
     pipeline = await startDeliveryPipeline({
-      config: {
-        REDIS_URL: testRedisUrl(),
-        NOTIFICATION_QUEUE_NAME: queueName,
-        NOTIFICATION_QUEUE_PREFIX: prefix,
-        NOTIFICATION_DELIVERY_CONCURRENCY: 5,
-        NOTIFICATION_DELIVERY_ATTEMPTS: ATTEMPTS,
-        NOTIFICATION_RETRY_BASE_MS: 200,
-        NOTIFICATION_RETRY_MAX_MS: 1000,
-        NOTIFICATION_SWEEP_INTERVAL_MS: 200,
-        NOTIFICATION_SMTP_MAX_CONNECTIONS: 3,
-        NOTIFICATION_EMAIL_RATE_PER_SECOND: 1000,
-        NOTIFICATION_WEBHOOK_RATE_PER_SECOND: 20,
-        NOTIFICATION_WEBHOOK_TIMEOUT_MS: 2000,
-        SMTP_URL: mail.smtpUrl,
-        SMTP_FROM: 'Harbour <alerts@harbour.localhost>',
-      },
+      config: testDeliveryConfig(
+        { NOTIFICATION_QUEUE_NAME: queueName, NOTIFICATION_QUEUE_PREFIX: prefix },
+        {
+          NOTIFICATION_DELIVERY_CONCURRENCY: 5,
+          NOTIFICATION_DELIVERY_ATTEMPTS: ATTEMPTS,
+          NOTIFICATION_RETRY_BASE_MS: 200,
+          NOTIFICATION_RETRY_MAX_MS: 1000,
+          NOTIFICATION_SMTP_MAX_CONNECTIONS: 3,
+          NOTIFICATION_EMAIL_RATE_PER_SECOND: 1000,
+          NOTIFICATION_WEBHOOK_RATE_PER_SECOND: 20,
+          SMTP_URL: mail.smtpUrl,
+        },
+      ),
       dataSource,
       alerts: new AlertRepository(dataSource),
       deliveries,
-      outbox: new Outbox({
-        schema: schema.schema,
-        source: '/harbour/notification',
-        validator: validateEvent,
-      }),
-      relay: { kick: () => Promise.resolve() },
+      outbox: notificationTestOutbox(schema),
+      relay: NO_RELAY,
       logger,
     });
 

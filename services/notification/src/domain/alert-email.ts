@@ -60,7 +60,7 @@ export function renderAlertEmail(
     label: oneLine(line.label),
     value: line.value,
   }));
-  const facts: { label: string; value: string }[] = [
+  const facts: EmailFact[] = [
     { label: 'Severity', value: alert.severity },
     { label: 'Borough', value: borough },
     { label: 'Acknowledge by', value: deadline },
@@ -83,7 +83,7 @@ export function renderAlertEmail(
   );
   const subject = oneLine(subjectParts.join(' — '));
 
-  const text = [
+  const lead = [
     ...(updateLine !== undefined
       ? [updateLine]
       : escalation === undefined
@@ -91,42 +91,77 @@ export function renderAlertEmail(
         : [`${escalation}: nobody has acknowledged this alert yet.`]),
     `${severity} alert: acknowledge by ${deadline} (within ${window}).`,
     ...(acknowledgeUrl === undefined ? [] : [`Acknowledge: ${acknowledgeUrl}`]),
+  ];
+  const text = emailText(lead, title, [lines, facts]);
+  const html = emailHtml(
+    subject,
+    [
+      updateLine === undefined ? '' : `<p><strong>${escapeHtml(updateLine)}</strong></p>`,
+      `<p><strong>${escapeHtml(severity)} alert</strong>: acknowledge by `,
+      `<strong>${escapeHtml(deadline)}</strong> (within ${escapeHtml(window)}).</p>`,
+      acknowledgeUrl === undefined
+        ? ''
+        : `<p><a href="${escapeHtml(acknowledgeUrl)}" style="display:inline-block;padding:8px 16px;` +
+          `background:#1d4ed8;color:#ffffff;text-decoration:none;border-radius:4px">Acknowledge</a> ` +
+          `<span style="color:#555">or open ${escapeHtml(acknowledgeUrl)}</span></p>`,
+    ],
+    title,
+    [lines, facts],
+  );
+
+  return { subject, text, html };
+}
+
+/** A labelled line of an e-mail: a summary line or a fact about the alert. */
+export interface EmailFact {
+  label: string;
+  value: string;
+}
+
+/**
+ * The plain-text part every alert e-mail shares: its lead lines, the title, each section of
+ * `Label: value` lines, and the footer.
+ */
+export function emailText(
+  lead: readonly string[],
+  title: string,
+  sections: readonly (readonly EmailFact[])[],
+): string {
+  return [
+    ...lead,
     '',
     title,
     '',
-    ...lines.map((line) => `${line.label}: ${line.value}`),
-    '',
-    ...facts.map((fact) => `${fact.label}: ${fact.value}`),
-    '',
+    ...sections.flatMap((facts) => [...facts.map((fact) => `${fact.label}: ${fact.value}`), '']),
     FOOTER,
     '',
   ].join('\n');
+}
 
-  const row = (label: string, value: string): string =>
-    `<tr><th align="left" valign="top" style="padding:2px 12px 2px 0">${escapeHtml(label)}</th>` +
-    `<td style="padding:2px 0;white-space:pre-wrap">${escapeHtml(value)}</td></tr>`;
-  const html = [
+/**
+ * The HTML part every alert e-mail shares: the subject as its title, the lead (already HTML),
+ * the title as a heading, each section as a table (a rule between them), and the footer.
+ */
+export function emailHtml(
+  subject: string,
+  leadHtml: readonly string[],
+  title: string,
+  sections: readonly (readonly EmailFact[])[],
+): string {
+  const row = (fact: EmailFact): string =>
+    `<tr><th align="left" valign="top" style="padding:2px 12px 2px 0">${escapeHtml(fact.label)}</th>` +
+    `<td style="padding:2px 0;white-space:pre-wrap">${escapeHtml(fact.value)}</td></tr>`;
+  return [
     '<!doctype html>',
     '<html lang="en-GB"><head><meta charset="utf-8"><title>',
     escapeHtml(subject),
     '</title></head><body style="font-family:sans-serif">',
-    updateLine === undefined ? '' : `<p><strong>${escapeHtml(updateLine)}</strong></p>`,
-    `<p><strong>${escapeHtml(severity)} alert</strong>: acknowledge by `,
-    `<strong>${escapeHtml(deadline)}</strong> (within ${escapeHtml(window)}).</p>`,
-    acknowledgeUrl === undefined
-      ? ''
-      : `<p><a href="${escapeHtml(acknowledgeUrl)}" style="display:inline-block;padding:8px 16px;` +
-        `background:#1d4ed8;color:#ffffff;text-decoration:none;border-radius:4px">Acknowledge</a> ` +
-        `<span style="color:#555">or open ${escapeHtml(acknowledgeUrl)}</span></p>`,
+    ...leadHtml,
     `<h1 style="font-size:1.3em">${escapeHtml(title)}</h1>`,
-    `<table>${lines.map((line) => row(line.label, line.value)).join('')}</table>`,
-    '<hr>',
-    `<table>${facts.map((fact) => row(fact.label, fact.value)).join('')}</table>`,
+    sections.map((facts) => `<table>${facts.map(row).join('')}</table>`).join('<hr>'),
     `<p style="color:#555">${escapeHtml(FOOTER)}</p>`,
     '</body></html>',
   ].join('');
-
-  return { subject, text, html };
 }
 
 export const FOOTER =

@@ -1,6 +1,13 @@
 import type { AlertRequested } from '@harbour/contracts';
 import { formatLondonTime } from '@harbour/london';
-import { type AlertEmail, escapeHtml, FOOTER, oneLine } from './alert-email';
+import {
+  type AlertEmail,
+  type EmailFact,
+  emailHtml,
+  emailText,
+  escapeHtml,
+  oneLine,
+} from './alert-email';
 import type { AlertEnd } from './alert-end';
 import { boroughLabel } from './borough-label';
 
@@ -16,39 +23,23 @@ export function renderAlertEndEmail(alert: AlertRequested, end: AlertEnd): Alert
   const at = formatLondonTime(end.at);
   const subject = oneLine(`[${end.kind === 'closed' ? 'CLOSED' : 'SUPERSEDED'}] ${title}`);
   const lead = leadOf(alert.alertId, end, at);
-  const facts: { label: string; value: string }[] = [
+  const facts: EmailFact[] = [
     { label: 'Severity', value: alert.severity },
     { label: 'Borough', value: boroughLabel(alert.audience.boroughs) },
     { label: end.kind === 'closed' ? 'Closed at' : 'Replaced at', value: at },
     { label: 'Alert reference', value: alert.alertId },
   ];
 
-  const text = [
-    ...lead,
-    '',
+  const text = emailText(lead, title, [facts]);
+  const html = emailHtml(
+    subject,
+    [
+      `<p><strong>${escapeHtml(lead[0] ?? '')}</strong></p>`,
+      ...lead.slice(1).map((line) => `<p style="white-space:pre-wrap">${escapeHtml(line)}</p>`),
+    ],
     title,
-    '',
-    ...facts.map((fact) => `${fact.label}: ${fact.value}`),
-    '',
-    FOOTER,
-    '',
-  ].join('\n');
-
-  const row = (label: string, value: string): string =>
-    `<tr><th align="left" valign="top" style="padding:2px 12px 2px 0">${escapeHtml(label)}</th>` +
-    `<td style="padding:2px 0;white-space:pre-wrap">${escapeHtml(value)}</td></tr>`;
-  const html = [
-    '<!doctype html>',
-    '<html lang="en-GB"><head><meta charset="utf-8"><title>',
-    escapeHtml(subject),
-    '</title></head><body style="font-family:sans-serif">',
-    `<p><strong>${escapeHtml(lead[0] ?? '')}</strong></p>`,
-    ...lead.slice(1).map((line) => `<p style="white-space:pre-wrap">${escapeHtml(line)}</p>`),
-    `<h1 style="font-size:1.3em">${escapeHtml(title)}</h1>`,
-    `<table>${facts.map((fact) => row(fact.label, fact.value)).join('')}</table>`,
-    `<p style="color:#555">${escapeHtml(FOOTER)}</p>`,
-    '</body></html>',
-  ].join('');
+    [facts],
+  );
 
   return { subject, text, html };
 }

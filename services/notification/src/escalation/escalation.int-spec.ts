@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { AlertRequested, OrganisationKind } from '@harbour/contracts';
-import { validateEvent } from '@harbour/contracts';
-import { Outbox } from '@harbour/messaging';
+import type { Outbox } from '@harbour/messaging';
 import { createLogger } from '@harbour/platform';
 import {
   expectEventually,
   SmtpInbox,
   testRedisUrl,
-  testSmtpUrl,
   type TestSchema,
   uniqueName,
 } from '@harbour/testing';
@@ -22,7 +20,13 @@ import { escalationQueueName } from './escalation-jobs';
 import { EscalationTargets } from './escalation-targets';
 import { EscalationTimers } from './escalation-timers';
 import { FireEscalation } from './fire-escalation';
-import { type Escalation, startEscalation } from './start-escalation';
+import type { Escalation } from './start-escalation';
+import {
+  NO_RELAY,
+  notificationTestOutbox,
+  startTestEscalation,
+  testDeliveryConfig,
+} from '../test-support/notification-test-harness';
 import { openNotificationTestDatabase } from '../test-support/notification-test-database';
 
 jest.setTimeout(90_000);
@@ -57,16 +61,11 @@ describe('escalation: nobody acknowledges → the next level is alerted', () => 
   let pipeline: DeliveryPipeline;
   let camdenMpu: { id: string; dutyContactId: string };
   const escalations: Escalation[] = [];
-  const relay = { kick: () => Promise.resolve() };
 
   beforeAll(async () => {
     ({ schema, dataSource } = await openNotificationTestDatabase('notification_escalation', 8));
     directory = new DirectoryRepository(dataSource);
-    outbox = new Outbox({
-      schema: schema.schema,
-      source: '/harbour/notification',
-      validator: validateEvent,
-    });
+    outbox = notificationTestOutbox(schema);
 
     const organisation = async (name: string, kind: OrganisationKind, boroughs: string[]) =>
       (
@@ -101,27 +100,15 @@ describe('escalation: nobody acknowledges → the next level is alerted', () => 
     );
 
     pipeline = await startDeliveryPipeline({
-      config: {
-        REDIS_URL: testRedisUrl(),
+      config: testDeliveryConfig({
         NOTIFICATION_QUEUE_NAME: deliveryQueueName,
         NOTIFICATION_QUEUE_PREFIX: queuePrefix,
-        NOTIFICATION_DELIVERY_CONCURRENCY: 4,
-        NOTIFICATION_DELIVERY_ATTEMPTS: 3,
-        NOTIFICATION_RETRY_BASE_MS: 100,
-        NOTIFICATION_RETRY_MAX_MS: 500,
-        NOTIFICATION_SWEEP_INTERVAL_MS: 200,
-        NOTIFICATION_SMTP_MAX_CONNECTIONS: 2,
-        NOTIFICATION_EMAIL_RATE_PER_SECOND: 100,
-        NOTIFICATION_WEBHOOK_RATE_PER_SECOND: 100,
-        NOTIFICATION_WEBHOOK_TIMEOUT_MS: 2000,
-        SMTP_URL: testSmtpUrl(),
-        SMTP_FROM: 'Harbour <alerts@harbour.localhost>',
-      },
+      }),
       dataSource,
       alerts: new AlertRepository(dataSource),
       deliveries: new DeliveryRepository(dataSource),
       outbox,
-      relay,
+      relay: NO_RELAY,
       logger,
     });
   });
@@ -135,17 +122,14 @@ describe('escalation: nobody acknowledges → the next level is alerted', () => 
   });
 
   async function startEscalationService(): Promise<Escalation> {
-    const escalation = await startEscalation({
+    const escalation = await startTestEscalation({
       dataSource,
       directory,
       outbox,
-      relay,
       dispatcher: pipeline.dispatcher,
       logger,
-      redisUrl: testRedisUrl(),
       queuePrefix,
-      queueName: escalationQueueName(deliveryQueueName),
-      sweepIntervalMs: 200,
+      deliveryQueueName,
       minuteMs: MINUTE_MS,
     });
     escalations.push(escalation);
@@ -404,9 +388,9 @@ describe('escalation: nobody acknowledges → the next level is alerted', () => 
         timers,
         targets: new EscalationTargets(dataSource, directory),
         outbox,
-        relay,
+        relay: NO_RELAY,
         dispatcher: pipeline.dispatcher,
-        armTimers: relay,
+        armTimers: NO_RELAY,
         logger,
         clock: { minuteMs: MINUTE_MS },
       });

@@ -1,17 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { AlertRequested, AlertStageReleased, OrganisationKind } from '@harbour/contracts';
-import { validateEvent } from '@harbour/contracts';
 import {
   createEvent,
   createKafka,
   dlqTopicOf,
-  ensureTopics,
-  EventConsumer,
   type HarbourEvent,
-  Outbox,
   readDlq,
   replayDlq,
-  toKafkaMessage,
 } from '@harbour/messaging';
 import { createLogger } from '@harbour/platform';
 import {
@@ -19,13 +14,9 @@ import {
   type InboxMessage,
   SmtpInbox,
   testKafkaBrokers,
-  testRedisUrl,
-  testSmtpUrl,
   type TestSchema,
   uniqueName,
 } from '@harbour/testing';
-import { Redis } from 'ioredis';
-import { type Admin, Partitioners, type Producer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { AlertRepository } from '../alerts/alert-repository';
 import { alertEventHandlers } from '../alerts/alert-event-handlers';
@@ -34,8 +25,18 @@ import { type DeliveryPipeline, startDeliveryPipeline } from '../delivery/delive
 import { DeliveryRepository } from '../delivery/delivery-repository';
 import { DirectoryRepository } from '../directory/directory-repository';
 import { EscalationTimers } from '../escalation/escalation-timers';
-import { ALERT_STAGE_RELEASED } from './stage-released-handler';
+import {
+  addOrganisationWithEmail,
+  deleteQueueKeys,
+  NO_RELAY,
+  notificationTestOutbox,
+  type PublishedPosition,
+  startTestEventTopic,
+  type TestEventTopic,
+  testDeliveryConfig,
+} from '../test-support/notification-test-harness';
 import { openNotificationTestDatabase } from '../test-support/notification-test-database';
+import { ALERT_STAGE_RELEASED } from './stage-released-handler';
 
 jest.setTimeout(120_000);
 
@@ -56,8 +57,6 @@ describe('follow-ups: a released disclosure stage reaches the recipients cleared
   const logger = createLogger({ service: 'notification-test', level: 'silent' });
   const inbox = new SmtpInbox();
   const run = uniqueName('fu');
-  const topic = uniqueName('harbour.test.follow-ups');
-  const groupId = uniqueName('follow-ups');
   const queuePrefix = uniqueName('nqf');
   const ngoDuty = `ngo.duty.${run}@test.harbour.localhost`;
   const housingDesk = `housing.desk.${run}@test.harbour.localhost`;
@@ -69,9 +68,7 @@ describe('follow-ups: a released disclosure stage reaches the recipients cleared
   let schema: TestSchema;
   let dataSource: DataSource;
   let pipeline: DeliveryPipeline;
-  let consumer: EventConsumer;
-  let producer: Producer;
-  let admin: Admin;
+  let events: TestEventTopic;
   let ngoId: string;
   let housingId: string;
   const ids: Record<string, string> = {};
@@ -80,18 +77,13 @@ describe('follow-ups: a released disclosure stage reaches the recipients cleared
   beforeAll(async () => {
     ({ schema, dataSource } = await openNotificationTestDatabase('notification_follow_ups', 8));
     const directory = new DirectoryRepository(dataSource);
-    const organisation = async (name: string, kind: OrganisationKind, email: string) => {
-      const { id } = (
-        await directory.addOrganisation({
-          id: randomUUID(),
-          name: `${name} ${run}`,
-          kind,
-          boroughs: [CAMDEN],
-        })
-      ).value;
-      await directory.addContact({ organisationId: id, channel: 'email', address: email });
-      return id;
-    };
+    const organisation = (name: string, kind: OrganisationKind, email: string) =>
+      addOrganisationWithEmail(directory, {
+        name: `${name} ${run}`,
+        kind,
+        boroughs: [CAMDEN],
+        email,
+      });
     ngoId = await organisation('Camden NGO', 'ngo', ngoDuty);
     housingId = await organisation('Camden Safe Houses', 'housing_provider', housingDesk);
     ids[policeBoroughDesk] = await organisation(
@@ -111,50 +103,26 @@ describe('follow-ups: a released disclosure stage reaches the recipients cleared
       localAuthorityDesk,
     );
 
-    const relay = { kick: () => Promise.resolve() };
     const alerts = new AlertRepository(dataSource);
     const deliveries = new DeliveryRepository(dataSource);
     pipeline = await startDeliveryPipeline({
-      config: {
-        REDIS_URL: testRedisUrl(),
+      config: testDeliveryConfig({
         NOTIFICATION_QUEUE_NAME: uniqueName('delivery'),
         NOTIFICATION_QUEUE_PREFIX: queuePrefix,
-        NOTIFICATION_DELIVERY_CONCURRENCY: 4,
-        NOTIFICATION_DELIVERY_ATTEMPTS: 3,
-        NOTIFICATION_RETRY_BASE_MS: 100,
-        NOTIFICATION_RETRY_MAX_MS: 500,
-        NOTIFICATION_SWEEP_INTERVAL_MS: 200,
-        NOTIFICATION_SMTP_MAX_CONNECTIONS: 2,
-        NOTIFICATION_EMAIL_RATE_PER_SECOND: 100,
-        NOTIFICATION_WEBHOOK_RATE_PER_SECOND: 100,
-        NOTIFICATION_WEBHOOK_TIMEOUT_MS: 2000,
-        SMTP_URL: testSmtpUrl(),
-        SMTP_FROM: 'Harbour <alerts@harbour.localhost>',
-      },
+      }),
       dataSource,
       alerts,
       deliveries,
-      outbox: new Outbox({
-        schema: schema.schema,
-        source: '/harbour/notification',
-        validator: validateEvent,
-      }),
-      relay,
+      outbox: notificationTestOutbox(schema),
+      relay: NO_RELAY,
       logger,
     });
 
-    await ensureTopics(kafka, [topic]);
-    consumer = new EventConsumer({
-      kafka,
-      groupId,
-      topics: [topic],
+    // Retries are short, so a stage of an unknown alert reaches the dead-letter topic quickly.
+    events = await startTestEventTopic(kafka, 'follow-ups', {
       dataSource,
       schema: schema.schema,
-      validator: validateEvent,
       logger,
-      fromBeginning: true,
-      // Short, so a stage of an unknown alert reaches the dead-letter topic quickly.
-      retry: { attempts: 3, initialDelayMs: 100, maxDelayMs: 200 },
       handlers: alertEventHandlers({
         dataSource,
         alerts,
@@ -165,33 +133,15 @@ describe('follow-ups: a released disclosure stage reaches the recipients cleared
       }),
       afterCommit: () => pipeline.dispatcher.kick(),
     });
-    await consumer.start();
-    producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-    await producer.connect();
-    admin = kafka.admin();
-    await admin.connect();
   });
 
   afterAll(async () => {
-    await consumer.stop();
-    await producer.disconnect();
-    const existing = new Set(await admin.listTopics());
-    const doomed = [topic, dlqTopicOf(topic)].filter((t) => existing.has(t));
-    if (doomed.length > 0) await admin.deleteTopics({ topics: doomed });
-    await admin.disconnect();
+    await events.stop();
     await pipeline.stop();
     pipeline.disconnect();
     await dataSource.destroy();
     await schema.drop();
-    const redis = new Redis(testRedisUrl());
-    try {
-      for await (const keys of redis.scanStream({ match: `${queuePrefix}:*`, count: 500 })) {
-        const batch = keys as string[];
-        if (batch.length > 0) await redis.del(...batch);
-      }
-    } finally {
-      redis.disconnect();
-    }
+    await deleteQueueKeys(queuePrefix);
   });
 
   function alertRequest(): AlertRequested {
@@ -244,35 +194,9 @@ describe('follow-ups: a released disclosure stage reaches the recipients cleared
       data: stage,
     });
 
-  /** Publishes the events in order, keyed by alert; returns where the last one landed. */
-  async function publish(
-    alertId: string,
-    ...events: HarbourEvent[]
-  ): Promise<{ partition: number; lastOffset: bigint }> {
-    const [metadata] = await producer.send({
-      topic,
-      acks: -1,
-      messages: events.map((event) => toKafkaMessage(event, alertId)),
-    });
-    if (metadata?.baseOffset === undefined) throw new Error('no offset from the broker');
-    return {
-      partition: metadata.partition,
-      lastOffset: BigInt(metadata.baseOffset) + BigInt(events.length - 1),
-    };
-  }
-
-  async function consumedPast(position: { partition: number; lastOffset: bigint }): Promise<void> {
-    await expectEventually(
-      async () => {
-        const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
-        const committed = offsets?.partitions.find((p) => p.partition === position.partition);
-        if (committed === undefined || BigInt(committed.offset) <= position.lastOffset) {
-          throw new Error('not yet');
-        }
-      },
-      { timeoutMs: 60_000, description: 'the consumer to pass the published offset' },
-    );
-  }
+  const publish = (alertId: string, ...published: HarbourEvent[]) =>
+    events.publish(alertId, ...published);
+  const consumedPast = (position: PublishedPosition) => events.consumedPast(position);
 
   const about =
     (alertId: string, to: string) =>
@@ -368,7 +292,7 @@ describe('follow-ups: a released disclosure stage reaches the recipients cleared
     const early = stageEvent(operationalStage(alert.alertId));
     await publish(alert.alertId, early);
 
-    const dlqTopic = dlqTopicOf(topic);
+    const dlqTopic = dlqTopicOf(events.topic);
     const deadLetter = await expectEventually(
       async () => {
         const entry = (await readDlq(kafka, dlqTopic)).find((e) => e.eventId === early.id);
