@@ -180,7 +180,13 @@ describe('missing trafficked child → missing-person unit email', () => {
       await db.end();
     }
     const toCamden = await inbox.messagesTo(camdenMpu);
-    expect(toCamden.filter((m) => (m.text ?? '').includes(body.episodeId))).toHaveLength(1);
+    // One alert; the unit (police) also gets the child's name as a police-only follow-up.
+    const aboutEpisode = toCamden.filter((m) => (m.text ?? '').includes(body.episodeId));
+    expect(aboutEpisode.filter((m) => m.subject.startsWith('[CRITICAL]'))).toHaveLength(1);
+    expect(aboutEpisode.map((m) => m.subject).sort()).toEqual([
+      email.subject,
+      '[UPDATE] [CRITICAL] Philomena profile — police only — Camden — personal details released',
+    ]);
     expect(await inbox.messagesTo(islingtonMpu)).toHaveLength(0);
   });
 

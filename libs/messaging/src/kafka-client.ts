@@ -1,4 +1,4 @@
-import { Kafka, type KafkaConfig, type LogEntry, logLevel } from 'kafkajs';
+import { type Admin, Kafka, type KafkaConfig, type LogEntry, logLevel } from 'kafkajs';
 import { rememberConfig } from './kafka-probe-client';
 import type { Logger } from './logger';
 
@@ -125,15 +125,38 @@ export async function ensureTopics(
     const missing = wanted.filter((t) => !existing.has(t));
     if (missing.length === 0) return [];
     await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: missing.map((topic) => ({
         topic,
         numPartitions: options.partitions ?? 3,
         replicationFactor: options.replicationFactor ?? -1,
       })),
     });
+    await waitForLeaders(admin, missing);
     return missing;
   } finally {
     await admin.disconnect();
+  }
+}
+
+// kafkajs's own `waitForLeaders` gives up on "This server does not host this topic-partition",
+// which a broker answers while it is still creating a new topic's partitions (seen on a fresh
+// broker under load): poll the metadata until every partition has a leader.
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const metadata = await admin.fetchTopicMetadata({ topics });
+      const ready = metadata.topics.every(
+        (topic) => topic.partitions.length > 0 && topic.partitions.every((p) => p.leader >= 0),
+      );
+      if (ready) return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`topics ${topics.join(', ')} have no leaders after ${timeoutMs} ms`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }

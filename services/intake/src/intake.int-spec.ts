@@ -76,11 +76,18 @@ describe('intake: POST /v1/missing-episodes', () => {
         traffickingMarkers: ['suspected_exploitation'],
       },
     });
-    const published = await h.db.query<{ published_at: Date | null }>(
-      `SELECT published_at FROM "${h.schema}".outbox WHERE key = $1`,
-      [body.episodeId],
+    // The relay marks the row after the broker acknowledged the send, which may be after a
+    // consumer has already read the message.
+    await expectEventually(
+      async () => {
+        const published = await h.db.query<{ published_at: Date | null }>(
+          `SELECT published_at FROM "${h.schema}".outbox WHERE key = $1`,
+          [body.episodeId],
+        );
+        expect(published.rows[0]?.published_at).toBeInstanceOf(Date);
+      },
+      { timeoutMs: 30_000, description: 'the outbox row marked published' },
     );
-    expect(published.rows[0]?.published_at).toBeInstanceOf(Date);
 
     const read = await fetch(`${h.baseUrl}${response.headers.get('location')!}`, {
       headers: { authorization: `Bearer ${camdenKey}` },
