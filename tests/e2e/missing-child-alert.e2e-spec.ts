@@ -10,7 +10,7 @@ import { HarbourStack } from '../support/harbour-stack';
  * marker is reported missing over REST, and the borough's missing-person unit gets a critical
  * email in a real SMTP inbox — through Kafka, with nothing faked.
  */
-jest.setTimeout(180_000);
+jest.setTimeout(300_000);
 
 const CAMDEN = 'E09000007';
 const ISLINGTON = 'E09000019';

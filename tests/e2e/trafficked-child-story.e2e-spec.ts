@@ -10,7 +10,7 @@ import { HarbourStack } from '../support/harbour-stack';
  * the Philomena profile reaches police only; nobody acknowledges, so it escalates; she is found,
  * every recipient is told, and the local authority gets the return home interview reminder.
  */
-jest.setTimeout(240_000);
+jest.setTimeout(300_000);
 
 const CAMDEN = 'E09000007';
 const ESCALATION_MINUTE_MS = 1000;

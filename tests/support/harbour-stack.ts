@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import { topics } from '@harbour/contracts';
 import { createKafka, ensureTopics } from '@harbour/messaging';
 import { createLogger } from '@harbour/platform';
-import { expectEventually, freePort, uniqueName } from '@harbour/testing';
+import { expectEventually, freePort, testDatabaseUrl, uniqueName } from '@harbour/testing';
+import { Client } from 'pg';
+
+// Any number is fine as long as only HarbourStack takes it.
+const ONE_STACK_AT_A_TIME = 4_817_203;
 
 const root = join(__dirname, '..', '..');
 export const SERVICE_NAMES = ['intake', 'safeguarding', 'accommodation', 'notification'] as const;
@@ -19,6 +23,7 @@ export class HarbourStack {
   readonly run = uniqueName('e2e');
   readonly ports = {} as Record<ServiceName, number>;
   private readonly children: ChildProcess[] = [];
+  private lock: Client | undefined;
   private readonly output = new Map<ServiceName, string[]>();
   /** Each service that keeps personal data has its own key (`DATA_ENCRYPTION_KEY`). */
   private readonly dataKeys: Partial<Record<ServiceName, string>> = {
@@ -69,6 +74,7 @@ export class HarbourStack {
     if (!existsSync(main('intake'))) {
       throw new Error('dist/ is missing: run `npm run build` (npm test builds first).');
     }
+    await this.takeTheStackLock();
     for (const name of SERVICE_NAMES) this.ports[name] = await freePort();
     await this.startGroupsAtTheEnd();
     for (const name of SERVICE_NAMES) {
@@ -106,6 +112,17 @@ export class HarbourStack {
         ),
       ),
     );
+  }
+
+  /**
+   * Two stacks at once would consume each other's events: each safeguarding decides on the
+   * other's intake events and each notification delivers the other's alerts to its own
+   * directory. Test files run in parallel, so a stack waits for the one before it to stop.
+   */
+  private async takeTheStackLock(): Promise<void> {
+    this.lock = new Client({ connectionString: testDatabaseUrl() });
+    await this.lock.connect();
+    await this.lock.query('SELECT pg_advisory_lock($1)', [ONE_STACK_AT_A_TIME]);
   }
 
   /**
@@ -173,6 +190,8 @@ export class HarbourStack {
    */
   async stop(): Promise<number[]> {
     const codes = await this.terminate();
+    // Ending the session releases the advisory lock.
+    await this.lock?.end();
     const logDir = process.env['HARBOUR_E2E_LOG_DIR'];
     if (logDir) {
       mkdirSync(logDir, { recursive: true });
