@@ -135,7 +135,11 @@ describe('missing trafficked child → missing-person unit email', () => {
     expect(response.headers.get('location')).toBe(`/v1/missing-episodes/${body.episodeId}`);
 
     const email = await inbox.waitFor(
-      (m) => m.to.some((t) => t.address === camdenMpu) && (m.text ?? '').includes(body.episodeId),
+      // The police-only follow-up with the child's name is a separate delivery: it may come first.
+      (m) =>
+        m.to.some((t) => t.address === camdenMpu) &&
+        m.subject.startsWith('[CRITICAL]') &&
+        (m.text ?? '').includes(body.episodeId),
       { timeoutMs: 60_000, description: 'the alert email to the Camden missing-person unit' },
     );
     const elapsedMs = Date.now() - postedAt;
