@@ -134,12 +134,15 @@ describe('missing trafficked child → missing-person unit email', () => {
     const body = (await response.json()) as { episodeId: string; location: string };
     expect(response.headers.get('location')).toBe(`/v1/missing-episodes/${body.episodeId}`);
 
+    // Integration tests' safeguarding instances on the same broker decide on this episode too,
+    // and this stack's notification delivers their alerts: follow this stack's own alert.
+    const alertId = await stack.ownAlert(body.episodeId);
     const email = await inbox.waitFor(
       // The police-only follow-up with the child's name is a separate delivery: it may come first.
       (m) =>
         m.to.some((t) => t.address === camdenMpu) &&
         m.subject.startsWith('[CRITICAL]') &&
-        (m.text ?? '').includes(body.episodeId),
+        (m.text ?? '').includes(alertId),
       { timeoutMs: 60_000, description: 'the alert email to the Camden missing-person unit' },
     );
     const elapsedMs = Date.now() - postedAt;
@@ -165,8 +168,8 @@ describe('missing trafficked child → missing-person unit email', () => {
       const deliveries = await db.query<{ address: string; status: string }>(
         `SELECT d.address, d.status FROM "${stack.run}_notification".delivery d
            JOIN "${stack.run}_notification".alert a ON a.id = d.alert_id
-          WHERE a.cause->>'id' = $1 AND d.purpose = 'alert'`,
-        [body.episodeId],
+          WHERE a.id = $1 AND d.purpose = 'alert'`,
+        [alertId],
       );
       expect(deliveries.rows).toEqual([{ address: camdenMpu, status: 'sent' }]);
       const published = await db.query<{ traceparent: string }>(
@@ -185,7 +188,7 @@ describe('missing trafficked child → missing-person unit email', () => {
     }
     const toCamden = await inbox.messagesTo(camdenMpu);
     // One alert; the unit (police) also gets the child's name as a police-only follow-up.
-    const aboutEpisode = toCamden.filter((m) => (m.text ?? '').includes(body.episodeId));
+    const aboutEpisode = toCamden.filter((m) => (m.text ?? '').includes(alertId));
     expect(aboutEpisode.filter((m) => m.subject.startsWith('[CRITICAL]'))).toHaveLength(1);
     expect(aboutEpisode.map((m) => m.subject).sort()).toEqual([
       email.subject,
@@ -194,14 +197,16 @@ describe('missing trafficked child → missing-person unit email', () => {
     expect(await inbox.messagesTo(islingtonMpu)).toHaveLength(0);
   });
 
-  const episodeEmail = (address: string, episodeId: string, subject: RegExp) =>
-    inbox.waitFor(
+  const episodeEmail = async (address: string, episodeId: string, subject: RegExp) => {
+    const alertId = await stack.ownAlert(episodeId);
+    return inbox.waitFor(
       (m) =>
         m.to.some((t) => t.address === address) &&
         subject.test(m.subject) &&
-        (m.text ?? '').includes(episodeId),
+        (m.text ?? '').includes(alertId),
       { timeoutMs: 60_000, description: `an email to ${address} matching ${subject}` },
     );
+  };
   const reportEpisode = async (): Promise<string> => {
     const response = await post(
       { ...example, lastSeenAt: new Date(Date.now() - 600_000).toISOString() },

@@ -176,6 +176,41 @@ export class HarbourStack {
     }
   }
 
+  /**
+   * The alerts this run's safeguarding decided for a cause (an episode or a referral), by rule.
+   * Other safeguarding instances on the shared broker (integration tests) also decide on this
+   * run's intake events, and this run's notification delivers their alerts too: a test counts
+   * only its own stack's decisions.
+   */
+  async decidedAlerts(causeId: string): Promise<{ alertId: string; rule: string }[]> {
+    const db = new Client({ connectionString: testDatabaseUrl() });
+    await db.connect();
+    try {
+      const rows = await db.query<{ alert_id: string; rule: string }>(
+        `SELECT alert_id, rule FROM "${this.run}_safeguarding".alert_decision
+          WHERE cause_id = $1 ORDER BY decided_at`,
+        [causeId],
+      );
+      return rows.rows.map((r) => ({ alertId: r.alert_id, rule: r.rule }));
+    } finally {
+      await db.end();
+    }
+  }
+
+  /** Waits for this run's safeguarding to decide an alert for `causeId` (by `rule` if given). */
+  ownAlert(causeId: string, rule?: string): Promise<string> {
+    return expectEventually(
+      async () => {
+        const decided = (await this.decidedAlerts(causeId)).find(
+          (d) => rule === undefined || d.rule === rule,
+        );
+        if (!decided) throw new Error(`no alert decided yet for ${causeId}`);
+        return decided.alertId;
+      },
+      { timeoutMs: 90_000, intervalMs: 50, description: `an alert decided for ${causeId}` },
+    );
+  }
+
   logs(name: ServiceName): string {
     return (this.output.get(name) ?? []).join('');
   }

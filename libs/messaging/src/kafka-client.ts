@@ -38,6 +38,7 @@ const RETRIED_PROTOCOL_ERRORS = [
   'The group coordinator is not available',
   'There is no leader for this topic-partition',
   'This server does not host this topic-partition',
+  'This server is not the leader for that topic-partition',
   "The coordinator is loading and hence can't process requests",
 ];
 
