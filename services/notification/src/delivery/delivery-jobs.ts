@@ -1,4 +1,5 @@
 import type { JobsOptions, Queue } from 'bullmq';
+import { type ArmedJobState, armedJobStateOf } from '../infrastructure/job-armer';
 import type { ChannelKind } from '../channels/delivery-channel';
 
 /** A delivery job carries only the delivery's id: the Postgres row is the truth. */
@@ -18,7 +19,7 @@ export interface DeliveryRef {
 }
 
 /** `live`: waiting, delayed or being sent; `finished`: completed or failed; `missing`: no job. */
-export type DeliveryJobState = 'live' | 'finished' | 'missing';
+export type DeliveryJobState = ArmedJobState;
 
 /** The queues, as the dispatcher uses them. */
 export interface DeliveryJobs {
@@ -78,20 +79,7 @@ export class BullDeliveryJobs implements DeliveryJobs {
   }
 
   async state(delivery: DeliveryRef): Promise<DeliveryJobState> {
-    const state = await this.queueOf(delivery).getJobState(delivery.id);
-    switch (state) {
-      case 'unknown':
-        return 'missing';
-      case 'completed':
-      case 'failed':
-        return 'finished';
-      case 'active':
-      case 'delayed':
-      case 'prioritized':
-      case 'waiting':
-      case 'waiting-children':
-        return 'live';
-    }
+    return armedJobStateOf(await this.queueOf(delivery).getJobState(delivery.id));
   }
 
   async discard(delivery: DeliveryRef): Promise<void> {

@@ -1,4 +1,5 @@
 import type { JobsOptions, Queue } from 'bullmq';
+import { type ArmedJobState, armedJobStateOf } from '../infrastructure/job-armer';
 import type { ArmableTimer } from './escalation-timers';
 
 /** An escalation job carries only the timer's id: the Postgres row is the truth. */
@@ -14,7 +15,7 @@ export function escalationQueueName(deliveryQueueName: string): string {
 }
 
 /** `live`: delayed, waiting or running; `finished`: completed or failed; `missing`: no job. */
-export type EscalationJobState = 'live' | 'finished' | 'missing';
+export type EscalationJobState = ArmedJobState;
 
 /** The queue, as the sweep uses it. */
 export interface EscalationJobs {
@@ -57,20 +58,7 @@ export class BullEscalationJobs implements EscalationJobs {
   }
 
   async state(timerId: string): Promise<EscalationJobState> {
-    const state = await this.queue.getJobState(timerId);
-    switch (state) {
-      case 'unknown':
-        return 'missing';
-      case 'completed':
-      case 'failed':
-        return 'finished';
-      case 'active':
-      case 'delayed':
-      case 'prioritized':
-      case 'waiting':
-      case 'waiting-children':
-        return 'live';
-    }
+    return armedJobStateOf(await this.queue.getJobState(timerId));
   }
 
   async discard(timerId: string): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Logger } from '@harbour/platform';
+import type { JobState } from 'bullmq';
 
 /** Rows that must each be backed by a BullMQ job (the row is the truth, the job the trigger). */
 export interface ArmableRows<T extends { id: string }> {
@@ -10,6 +11,23 @@ export interface ArmableRows<T extends { id: string }> {
 }
 
 export type ArmedJobState = 'live' | 'finished' | 'missing';
+
+/** What BullMQ's `getJobState` says, as the armer needs it: will the job still fire? */
+export function armedJobStateOf(state: JobState | 'unknown'): ArmedJobState {
+  switch (state) {
+    case 'unknown':
+      return 'missing';
+    case 'completed':
+    case 'failed':
+      return 'finished';
+    case 'active':
+    case 'delayed':
+    case 'prioritized':
+    case 'waiting':
+    case 'waiting-children':
+      return 'live';
+  }
+}
 
 /** The queue side: job id = row id, so adding twice is harmless. */
 export interface ArmableJobs<T> {
