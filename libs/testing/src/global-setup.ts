@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { Socket } from 'node:net';
-import { join } from 'node:path';
 import { freePort } from './free-port';
+import { MaildevProcess } from './maildev-process';
 import { GenericContainer, type StartedTestContainer, Wait } from 'testcontainers';
 
 /**
@@ -122,54 +121,11 @@ async function resolveService(name: string, defaultPort: number): Promise<void> 
 
 /** Starts maildev (a real SMTP server with a REST API) as a child process on free ports. */
 async function startSmtpInbox(): Promise<void> {
-  const [smtpPort, webPort] = [await freePort(), await freePort()];
-  const bin = join(
-    __dirname,
-    '..',
-    '..',
-    '..',
-    'node_modules',
-    'maildev',
-    'dist',
-    'bin',
-    'maildev.js',
-  );
-  const child = spawn(
-    process.execPath,
-    [
-      bin,
-      '--smtp',
-      String(smtpPort),
-      '--web',
-      String(webPort),
-      '--ip',
-      '127.0.0.1',
-      '--web-ip',
-      '127.0.0.1',
-      '--silent',
-    ],
-    { stdio: 'ignore' },
-  );
-  started.stop.push(
-    () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) {
-          resolve();
-          return;
-        }
-        child.once('exit', () => {
-          resolve();
-        });
-        child.kill('SIGTERM');
-      }),
-  );
-  const deadline = Date.now() + 20_000;
-  while (!(await reachable('127.0.0.1', smtpPort)) || !(await reachable('127.0.0.1', webPort))) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error('maildev did not start');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  process.env.SMTP_URL = `smtp://127.0.0.1:${smtpPort}`;
-  process.env.SMTP_API_URL = `http://127.0.0.1:${webPort}`;
+  const maildev = new MaildevProcess(await freePort(), await freePort());
+  started.stop.push(() => maildev.stop());
+  await maildev.start();
+  process.env.SMTP_URL = maildev.smtpUrl;
+  process.env.SMTP_API_URL = maildev.apiUrl;
 }
 
 export default async function globalSetup(): Promise<void> {

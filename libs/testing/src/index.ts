@@ -3,3 +3,4 @@ export * from './infra';
 export * from './smtp-inbox';
 export * from './test-schema';
 export * from './free-port';
+export * from './maildev-process';

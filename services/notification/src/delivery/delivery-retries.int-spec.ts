@@ -14,7 +14,6 @@ import {
 import { Queue, type Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
-import type { AlertRequested } from '@harbour/contracts';
 import { EscalationTimers } from '../escalation/escalation-timers';
 import { AlertRepository } from '../alerts/alert-repository';
 import { DirectoryRepository } from '../directory/directory-repository';
@@ -26,6 +25,7 @@ import { BullDeliveryJobs, type DeliveryJobData } from './delivery-jobs';
 import { DeliveryRepository } from './delivery-repository';
 import { startDeliveryWorker } from './delivery-worker';
 import { openNotificationTestDatabase } from '../test-support/notification-test-database';
+import { highRiskAlertRequested } from '../test-support/notification-test-harness';
 
 jest.setTimeout(60_000);
 
@@ -135,19 +135,7 @@ describe('delivery retries', () => {
   }
 
   async function pendingDelivery(): Promise<{ alertId: string; deliveryId: string }> {
-    const alert: AlertRequested = {
-      alertId: randomUUID(),
-      cause: { kind: 'missing_episode', id: randomUUID(), eventId: randomUUID() },
-      severity: 'high',
-      acknowledgeWithinMinutes: 60,
-      audience: { roles: ['missing_person_unit'], boroughs: ['E09000007'] },
-      disclosure: { level: 'notice' },
-      summary: {
-        title: 'Missing adult — high risk',
-        lines: [{ label: 'Police risk grade', value: 'high' }],
-      },
-      requestedAt: new Date().toISOString(),
-    };
+    const alert = highRiskAlertRequested();
     const [deliveryId] = await dataSource.transaction(async (manager) => {
       await new AlertRepository(dataSource).record(alert, manager);
       return deliveries.addPending(

@@ -1,12 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
-import type { AlertRequested } from '@harbour/contracts';
 import { createLogger } from '@harbour/platform';
 import {
   expectEventually,
   freePort,
   type InboxMessage,
+  MaildevProcess,
   SmtpInbox,
   testRedisUrl,
   type TestSchema,
@@ -22,6 +20,7 @@ import { type DeliveryPipeline, startDeliveryPipeline } from './delivery-pipelin
 import { DeliveryRepository } from './delivery-repository';
 import {
   deleteQueueKeys,
+  highRiskAlertRequested,
   NO_RELAY,
   notificationTestOutbox,
   testDeliveryConfig,
@@ -34,73 +33,9 @@ const ALERTS = 20;
 const ATTEMPTS = 20;
 
 /** A maildev of this test's own, so the mail server can go away and come back on the same ports. */
-class OwnMailServer {
-  private child: ChildProcess | undefined;
-
-  constructor(
-    readonly smtpPort: number,
-    readonly webPort: number,
-  ) {}
-
-  get smtpUrl(): string {
-    return `smtp://127.0.0.1:${this.smtpPort}`;
-  }
-
+class OwnMailServer extends MaildevProcess {
   get inbox(): SmtpInbox {
-    return new SmtpInbox(`http://127.0.0.1:${this.webPort}`);
-  }
-
-  async start(): Promise<void> {
-    const bin = join(
-      __dirname,
-      '..',
-      '..',
-      '..',
-      '..',
-      'node_modules',
-      'maildev',
-      'dist',
-      'bin',
-      'maildev.js',
-    );
-    const child = spawn(
-      process.execPath,
-      [
-        bin,
-        '--smtp',
-        String(this.smtpPort),
-        '--web',
-        String(this.webPort),
-        '--ip',
-        '127.0.0.1',
-        '--web-ip',
-        '127.0.0.1',
-        '--silent',
-      ],
-      { stdio: 'ignore' },
-    );
-    this.child = child;
-    await expectEventually(
-      async () => {
-        if (child.exitCode !== null) throw new Error(`maildev exited with ${child.exitCode}`);
-        const response = await fetch(`http://127.0.0.1:${this.webPort}/api/email`);
-        expect(response.ok).toBe(true);
-      },
-      { timeoutMs: 20_000, intervalMs: 100, description: 'maildev to answer' },
-    );
-  }
-
-  /** Stops the server and waits for its exit, so nothing listens on the SMTP port any more. */
-  async stop(): Promise<void> {
-    const child = this.child;
-    this.child = undefined;
-    if (child === undefined || child.exitCode !== null) return;
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => {
-        resolve();
-      });
-      child.kill('SIGTERM');
-    });
+    return new SmtpInbox(this.apiUrl);
   }
 }
 
@@ -145,25 +80,9 @@ describe('SMTP outage', () => {
     await schema.drop();
   });
 
-  function alertRequested(): AlertRequested {
-    return {
-      alertId: randomUUID(),
-      cause: { kind: 'missing_episode', id: randomUUID(), eventId: randomUUID() },
-      severity: 'high',
-      acknowledgeWithinMinutes: 60,
-      audience: { roles: ['missing_person_unit'], boroughs: ['E09000007'] },
-      disclosure: { level: 'notice' },
-      summary: {
-        title: 'Missing adult — high risk',
-        lines: [{ label: 'Police risk grade', value: 'high' }],
-      },
-      requestedAt: new Date().toISOString(),
-    };
-  }
-
   /** Records an alert and its pending delivery in one transaction, as the consumer does. */
   async function recordAlert(): Promise<{ alertId: string; deliveryId: string }> {
-    const alert = alertRequested();
+    const alert = highRiskAlertRequested();
     const [deliveryId] = await dataSource.transaction(async (manager) => {
       await new AlertRepository(dataSource).record(alert, manager);
       return deliveries.addPending(

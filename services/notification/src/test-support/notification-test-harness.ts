@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type OrganisationKind, validateEvent } from '@harbour/contracts';
+import { type AlertRequested, type OrganisationKind, validateEvent } from '@harbour/contracts';
 import {
   dlqTopicOf,
   ensureTopics,
@@ -214,5 +214,22 @@ export async function startTestEventTopic(
       if (doomed.length > 0) await admin.deleteTopics({ topics: doomed });
       await admin.disconnect();
     },
+  };
+}
+
+/** A high-severity alert for Camden's missing-person units, with fresh ids (the delivery tests' fixture). */
+export function highRiskAlertRequested(): AlertRequested {
+  return {
+    alertId: randomUUID(),
+    cause: { kind: 'missing_episode', id: randomUUID(), eventId: randomUUID() },
+    severity: 'high',
+    acknowledgeWithinMinutes: 60,
+    audience: { roles: ['missing_person_unit'], boroughs: ['E09000007'] },
+    disclosure: { level: 'notice' },
+    summary: {
+      title: 'Missing adult — high risk',
+      lines: [{ label: 'Police risk grade', value: 'high' }],
+    },
+    requestedAt: new Date().toISOString(),
   };
 }
