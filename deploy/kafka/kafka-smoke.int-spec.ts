@@ -16,7 +16,9 @@ import {
  * description, committed-offset fetch and transactions (read_committed hides aborted records).
  */
 
-const TIMEOUT_MS = 60_000;
+/** Budget for one wait inside a test; a test holds several, so its own timeout is larger. */
+const TIMEOUT_MS = 40_000;
+const TEST_TIMEOUT_MS = 150_000;
 
 function brokers(): string[] {
   return (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092')
@@ -38,13 +40,45 @@ async function waitUntil<T>(
     } catch (error) {
       if (Date.now() > deadline) {
         throw new Error(
-          `timed out after ${timeoutMs} ms waiting for ${description}: ${String(error)}`,
+          `timed out after ${timeoutMs} ms waiting for ${description}: ${String(error)}\n` +
+            `kafkajs said:\n${clientLog.slice(-40).join('\n') || '(nothing)'}`,
           { cause: error },
         );
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
+}
+
+/** Awaits one step of a test within the wait budget, naming it (and what kafkajs said) if not. */
+async function step<T>(description: string, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(
+        new Error(
+          `timed out after ${TIMEOUT_MS} ms waiting for ${description}\n` +
+            `kafkajs said:\n${clientLog.slice(-40).join('\n') || '(nothing)'}`,
+        ),
+      );
+    }, TEST_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([work, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Records a consumer's group membership events next to the client's warnings. */
+function watch(consumer: Consumer, name: string): Consumer {
+  const { GROUP_JOIN, REBALANCING, CRASH, STOP } = consumer.events;
+  for (const event of [GROUP_JOIN, REBALANCING, CRASH, STOP]) {
+    consumer.on(event, (e: { type: string; payload?: unknown }) => {
+      clientLog.push(`${name} ${e.type} ${JSON.stringify(e.payload ?? {})}`);
+    });
+  }
+  return consumer;
 }
 
 function headerText(headers: IHeaders | undefined, name: string): string | undefined {
@@ -73,6 +107,9 @@ function received(partition: number, message: KafkaMessage): Received {
   };
 }
 
+/** The client's warnings and the consumers' group events, for a timed-out wait's message. */
+const clientLog: string[] = [];
+
 describe('local Kafka broker (kafkajs smoke test)', () => {
   const suffix = randomUUID().slice(0, 8);
   const topic = `harbour-kafka-smoke-${suffix}`;
@@ -81,8 +118,11 @@ describe('local Kafka broker (kafkajs smoke test)', () => {
     clientId: `kafka-smoke-${suffix}`,
     brokers: brokers(),
     // Retriable errors (e.g. CONCURRENT_TRANSACTIONS right after an abort) are logged as errors
-    // by kafkajs; a real failure still surfaces as the thrown error.
-    logLevel: logLevel.NOTHING,
+    // by kafkajs; they are kept, not printed, and shown only if a wait times out.
+    logLevel: logLevel.WARN,
+    logCreator: () => (entry) => {
+      clientLog.push(`${entry.label} ${entry.log.message}`);
+    },
     connectionTimeout: 10_000,
   });
   const admin: Admin = kafka.admin();
@@ -91,15 +131,26 @@ describe('local Kafka broker (kafkajs smoke test)', () => {
 
   beforeAll(async () => {
     await admin.connect();
-    const created = await admin.createTopics({
-      waitForLeaders: true,
-      timeout: TIMEOUT_MS,
-      topics: [
-        { topic, numPartitions: 3, replicationFactor: 1 },
-        { topic: txTopic, numPartitions: 1, replicationFactor: 1 },
-      ],
-    });
+    const created = await step(
+      'the smoke topics to be created',
+      admin.createTopics({
+        // kafkajs's own wait gives up while a loaded broker is still creating partitions.
+        waitForLeaders: false,
+        timeout: TIMEOUT_MS,
+        topics: [
+          { topic, numPartitions: 3, replicationFactor: 1 },
+          { topic: txTopic, numPartitions: 1, replicationFactor: 1 },
+        ],
+      }),
+    );
     expect(created).toBe(true);
+    await waitUntil(async () => {
+      const metadata = await admin.fetchTopicMetadata({ topics: [topic, txTopic] });
+      for (const t of metadata.topics) {
+        expect(t.partitions.length).toBeGreaterThan(0);
+        for (const p of t.partitions) expect(p.leader).toBeGreaterThanOrEqual(0);
+      }
+    }, 'a leader for every partition of the smoke topics');
   }, TIMEOUT_MS);
 
   afterAll(async () => {
@@ -111,7 +162,7 @@ describe('local Kafka broker (kafkajs smoke test)', () => {
       expect(left).toEqual([]);
     }, 'the smoke topics to be deleted');
     await admin.disconnect();
-  }, TIMEOUT_MS * 2);
+  }, TEST_TIMEOUT_MS);
 
   it(
     'creates the topic with a leader for every partition',
@@ -121,7 +172,7 @@ describe('local Kafka broker (kafkajs smoke test)', () => {
       expect(partitions.map((p) => p.partitionId).sort()).toEqual([0, 1, 2]);
       for (const p of partitions) expect(p.leader).toBeGreaterThanOrEqual(0);
     },
-    TIMEOUT_MS,
+    TEST_TIMEOUT_MS,
   );
 
   it(
@@ -129,7 +180,7 @@ describe('local Kafka broker (kafkajs smoke test)', () => {
     async () => {
       const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
       producers.push(producer);
-      await producer.connect();
+      await step('the producer to connect', producer.connect());
       const keys = [
         'referral-1',
         'referral-2',
@@ -138,26 +189,35 @@ describe('local Kafka broker (kafkajs smoke test)', () => {
         'referral-5',
         'referral-6',
       ];
-      await producer.send({
-        topic,
-        acks: -1,
-        messages: keys.map((key, i) => ({
-          key,
-          value: JSON.stringify({ n: i }),
-          headers: { 'case-id': `case-${i}`, 'event-type': 'harbour.smoke.v1' },
-        })),
-      });
+      await step(
+        'the keyed messages to be acknowledged by the broker',
+        producer.send({
+          topic,
+          acks: -1,
+          messages: keys.map((key, i) => ({
+            key,
+            value: JSON.stringify({ n: i }),
+            headers: { 'case-id': `case-${i}`, 'event-type': 'harbour.smoke.v1' },
+          })),
+        }),
+      );
 
       const groupId = `${topic}-group`;
-      const consumer = kafka.consumer({
-        groupId,
-        sessionTimeout: 10_000,
-        heartbeatInterval: 1_000,
-        maxWaitTimeInMs: 500,
-      });
+      const consumer = watch(
+        kafka.consumer({
+          groupId,
+          sessionTimeout: 10_000,
+          heartbeatInterval: 1_000,
+          maxWaitTimeInMs: 500,
+        }),
+        'group consumer',
+      );
       consumers.push(consumer);
-      await consumer.connect();
-      await consumer.subscribe({ topics: [topic], fromBeginning: true });
+      await step('the consumer to connect', consumer.connect());
+      await step(
+        'the consumer to subscribe',
+        consumer.subscribe({ topics: [topic], fromBeginning: true }),
+      );
       const seen: Received[] = [];
       await consumer.run({
         autoCommit: false,
@@ -186,12 +246,15 @@ describe('local Kafka broker (kafkajs smoke test)', () => {
       for (const m of seen) counts.set(m.partition, (counts.get(m.partition) ?? 0) + 1);
       expect(nextOffset).toEqual(counts);
 
-      await consumer.commitOffsets(
-        [...nextOffset].map(([partition, offset]) => ({
-          topic,
-          partition,
-          offset: String(offset),
-        })),
+      await step(
+        'the offsets to be committed',
+        consumer.commitOffsets(
+          [...nextOffset].map(([partition, offset]) => ({
+            topic,
+            partition,
+            offset: String(offset),
+          })),
+        ),
       );
 
       const { groups } = await admin.describeGroups([groupId]);
@@ -199,7 +262,7 @@ describe('local Kafka broker (kafkajs smoke test)', () => {
       expect(groups[0]).toMatchObject({ groupId, protocolType: 'consumer', state: 'Stable' });
       expect(groups[0]?.members).toHaveLength(1);
 
-      await consumer.disconnect();
+      await step('the consumer to leave the group', consumer.disconnect());
       await waitUntil(async () => {
         const after = await admin.describeGroups([groupId]);
         expect(after.groups[0]?.state).toBe('Empty');
@@ -216,7 +279,7 @@ describe('local Kafka broker (kafkajs smoke test)', () => {
         [...committedByPartition.values()].filter((o) => o > 0).reduce((a, b) => a + b, 0),
       ).toBe(keys.length);
     },
-    TIMEOUT_MS,
+    TEST_TIMEOUT_MS,
   );
 
   it(
@@ -229,16 +292,16 @@ describe('local Kafka broker (kafkajs smoke test)', () => {
         createPartitioner: Partitioners.DefaultPartitioner,
       });
       producers.push(producer);
-      await producer.connect();
+      await step('the producer to connect', producer.connect());
 
-      const aborted = await producer.transaction();
-      await aborted.send({
-        topic: txTopic,
-        messages: [{ key: 'bed-request-0', value: 'aborted' }],
-      });
-      await aborted.abort();
+      const aborted = await step('a transaction to begin', producer.transaction());
+      await step(
+        'the aborted record to be written',
+        aborted.send({ topic: txTopic, messages: [{ key: 'bed-request-0', value: 'aborted' }] }),
+      );
+      await step('the transaction to abort', aborted.abort());
 
-      const committed = await producer.transaction();
+      const committed = await step('a second transaction to begin', producer.transaction());
       await committed.send({
         topic: txTopic,
         messages: [
@@ -246,16 +309,22 @@ describe('local Kafka broker (kafkajs smoke test)', () => {
           { key: 'bed-request-2', value: 'offer-accepted', headers: { 'case-id': 'case-tx-2' } },
         ],
       });
-      await committed.commit();
+      await step('the transaction to commit', committed.commit());
 
-      const consumer = kafka.consumer({
-        groupId: `${txTopic}-reader`,
-        readUncommitted: false,
-        maxWaitTimeInMs: 500,
-      });
+      const consumer = watch(
+        kafka.consumer({
+          groupId: `${txTopic}-reader`,
+          readUncommitted: false,
+          maxWaitTimeInMs: 500,
+        }),
+        'read_committed consumer',
+      );
       consumers.push(consumer);
-      await consumer.connect();
-      await consumer.subscribe({ topics: [txTopic], fromBeginning: true });
+      await step('the consumer to connect', consumer.connect());
+      await step(
+        'the consumer to subscribe',
+        consumer.subscribe({ topics: [txTopic], fromBeginning: true }),
+      );
       const seen: Received[] = [];
       await consumer.run({
         eachMessage: ({ partition, message }) => {
@@ -276,6 +345,6 @@ describe('local Kafka broker (kafkajs smoke test)', () => {
       // The aborted record and its abort marker still occupy offsets 0 and 1.
       expect(seen.map((m) => m.offset)).toEqual([2, 3]);
     },
-    TIMEOUT_MS,
+    TEST_TIMEOUT_MS,
   );
 });
