@@ -11,5 +11,5 @@ export { MET_BCUS, isMetBcu, type MetBcu } from './met-bcu';
 export type { PoliceForce } from './police-force';
 export { UnknownLondonAuthorityError } from './unknown-london-authority-error';
 export * from './london-time';
-export { normaliseAddress, normalisePostcode } from './postcode';
+export { isLondonPostcode, normaliseAddress, normalisePostcode } from './postcode';
 export * from './working-days';

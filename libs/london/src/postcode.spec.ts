@@ -1,4 +1,4 @@
-import { normaliseAddress, normalisePostcode } from './postcode';
+import { isLondonPostcode, normaliseAddress, normalisePostcode } from './postcode';
 
 describe('normalisePostcode', () => {
   it.each([
@@ -59,5 +59,27 @@ describe('normaliseAddress', () => {
   it('is undefined when only punctuation or a postcode is left', () => {
     expect(normaliseAddress(' ,.; ')).toBeUndefined();
     expect(normaliseAddress('E15 1AA')).toBeUndefined();
+  });
+});
+
+describe('isLondonPostcode', () => {
+  it.each([
+    ['E15 1AA', true],
+    ['sw1a1aa', true],
+    ['EC1A 1BB', true],
+    ['BR1 1AA', true],
+    ['TN16 3AA', true],
+    ['UB7 0AA', true],
+    ['M1 1AA', false],
+    ['B1 1AA', false],
+    ['TN1 1AA', false],
+    ['EH1 1AA', false],
+    ['SO14 1AA', false],
+  ])('%s → %s', (postcode, expected) => {
+    expect(isLondonPostcode(postcode)).toBe(expected);
+  });
+
+  it('is undefined for text that is not a postcode', () => {
+    expect(isLondonPostcode('not a postcode')).toBeUndefined();
   });
 });

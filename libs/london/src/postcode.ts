@@ -37,3 +37,46 @@ export function normaliseAddress(raw: string): string | undefined {
   const withoutPostcode = words.replace(TRAILING_POSTCODE, '').replace(/\s+/g, ' ').trim();
   return withoutPostcode === '' ? undefined : withoutPostcode;
 }
+
+/**
+ * Royal Mail postcode areas that London's 33 local authorities lie in: the eight London areas
+ * wholly, and the outer areas that cross the Greater London boundary.
+ */
+const LONDON_POSTCODE_AREAS: ReadonlySet<string> = new Set([
+  'E',
+  'EC',
+  'N',
+  'NW',
+  'SE',
+  'SW',
+  'W',
+  'WC',
+  'BR',
+  'CR',
+  'DA',
+  'EN',
+  'HA',
+  'IG',
+  'KT',
+  'RM',
+  'SM',
+  'TW',
+  'UB',
+]);
+
+/** Districts of otherwise non-London areas that reach into a London borough (Bromley's Biggin Hill, Knockholt). */
+const LONDON_DISTRICTS_OUTSIDE_LONDON_AREAS: ReadonlySet<string> = new Set(['TN14', 'TN16']);
+
+/**
+ * Whether a postcode lies in a postcode area or district that covers part of Greater London.
+ * Catches a postcode from another city (M1 1AA, B1 1AA) or a typo into one; an outer area also
+ * covers towns beyond the boundary (KT22 is Leatherhead), so this is a plausibility check, not a
+ * borough lookup. `undefined` for text that is not a postcode at all.
+ */
+export function isLondonPostcode(raw: string): boolean | undefined {
+  const postcode = normalisePostcode(raw);
+  if (postcode === undefined) return undefined;
+  const outward = postcode.split(' ')[0] ?? '';
+  const area = outward.replace(/[0-9].*$/, '');
+  return LONDON_POSTCODE_AREAS.has(area) || LONDON_DISTRICTS_OUTSIDE_LONDON_AREAS.has(outward);
+}

@@ -154,7 +154,7 @@ export const eventCatalog = {
     topic: 'harbour.intake.operation.v1',
     keyProperty: 'operationId',
     schemaId: 'https://harbour.example/schemas/events/harbour.operation.cancelled.schema.json',
-    status: 'provisional',
+    status: 'stable',
     personalDataPaths: [],
   },
   'harbour.operation.outcome-recorded': {
@@ -162,22 +162,30 @@ export const eventCatalog = {
     keyProperty: 'operationId',
     schemaId:
       'https://harbour.example/schemas/events/harbour.operation.outcome-recorded.schema.json',
-    status: 'provisional',
-    personalDataPaths: ['/outcome/notes'],
+    status: 'stable',
+    personalDataPaths: [],
   },
   'harbour.operation.planned': {
     topic: 'harbour.intake.operation.v1',
     keyProperty: 'operationId',
     schemaId: 'https://harbour.example/schemas/events/harbour.operation.planned.schema.json',
-    status: 'provisional',
-    personalDataPaths: [],
+    status: 'stable',
+    personalDataPaths: [
+      '/operation/operational/leadContact/email',
+      '/operation/operational/leadContact/name',
+      '/operation/operational/leadContact/phone',
+    ],
   },
   'harbour.operation.updated': {
     topic: 'harbour.intake.operation.v1',
     keyProperty: 'operationId',
     schemaId: 'https://harbour.example/schemas/events/harbour.operation.updated.schema.json',
-    status: 'provisional',
-    personalDataPaths: [],
+    status: 'stable',
+    personalDataPaths: [
+      '/operation/operational/leadContact/email',
+      '/operation/operational/leadContact/name',
+      '/operation/operational/leadContact/phone',
+    ],
   },
   'harbour.placement.confirmed': {
     topic: 'harbour.accommodation.placement.v1',
@@ -267,6 +275,22 @@ export const restBodyCatalog = {
     schemaId: 'https://harbour.example/schemas/rest/missing-episode-update.schema.json',
     personalDataPaths: ['/location/description', '/note'],
   },
+  'operation-cancellation': {
+    schemaId: 'https://harbour.example/schemas/rest/operation-cancellation.schema.json',
+    personalDataPaths: [],
+  },
+  'operation-outcome': {
+    schemaId: 'https://harbour.example/schemas/rest/operation-outcome.schema.json',
+    personalDataPaths: ['/restrictedNotes'],
+  },
+  'operation-plan': {
+    schemaId: 'https://harbour.example/schemas/rest/operation-plan.schema.json',
+    personalDataPaths: ['/leadContact/email', '/leadContact/name', '/leadContact/phone'],
+  },
+  'operation-update': {
+    schemaId: 'https://harbour.example/schemas/rest/operation-update.schema.json',
+    personalDataPaths: ['/leadContact/email', '/leadContact/name', '/leadContact/phone'],
+  },
   'referral-decision': {
     schemaId: 'https://harbour.example/schemas/rest/referral-decision.schema.json',
     personalDataPaths: [],
@@ -295,6 +319,10 @@ export const restBodyNames = [
   'missing-episode-regrade',
   'missing-episode-report',
   'missing-episode-update',
+  'operation-cancellation',
+  'operation-outcome',
+  'operation-plan',
+  'operation-update',
   'referral-decision',
   'referral-submission',
   'return-home-interview',

@@ -92,6 +92,16 @@ export interface EscalationPolicy {
 }
 
 /**
+ * How many people the planner expects at the premises; women + men + children must not exceed total.
+ */
+export interface ExpectedPeople {
+  total: number;
+  women?: number;
+  men?: number;
+  children?: number;
+}
+
+/**
  * Kind of exploitation; a case can have several. Criminal covers county lines, cannabis cultivation, begging, benefit fraud and pickpocketing.
  */
 export type ExploitationType =
@@ -110,14 +120,23 @@ export type GssCode = string;
 export type LanguageCode = string;
 
 /**
- * The current state of a planned operation, split by disclosure stage: everything outside 'operational' may go out in a notice.
+ * The officer leading an operation: operational-level detail, released with the address.
+ */
+export interface LeadContact {
+  name: string;
+  phone?: string;
+  email?: string;
+}
+
+/**
+ * The current state of a planned operation, split by disclosure stage: everything outside 'operational' may go out in a notice (borough, date window, premises kind, expected people and needs); the address, exact times and lead contact are released only to vetted recipients at the configured lead time before start.
  */
 export interface OperationDetails {
-  kind: 'enforcement_raid' | 'premises_visit' | 'welfare_visit' | 'street_operation';
+  kind: OperationKind;
   borough: GssCode;
   premisesKind: PremisesKind;
   /**
-   * Notice-level date window in which the operation starts.
+   * Notice-level window in which the operation takes place: whole London days, so the exact time is not given away.
    */
   startWindow: {
     from: DateTime;
@@ -128,20 +147,46 @@ export interface OperationDetails {
    * The planner's flag that potential victims may be present.
    */
   vulnerablePeopleLikely: boolean;
-  childrenLikely?: boolean;
-  expectedPeople?: {
-    women?: number;
-    men?: number;
-    children?: number;
-  };
-  expectedLanguages?: LanguageCode[];
+  childrenLikely: boolean;
+  expectedPeople: ExpectedPeople;
+  expectedLanguages: LanguageCode[];
   /**
-   * Released only at the configured lead time before start.
+   * Released only at the configured lead time before start, to vetted recipients.
    */
   operational: {
     address: Address;
     startsAt: DateTime;
+    endsAt: DateTime;
+    /**
+     * IANA time zone the planner gave the times in.
+     */
+    timeZone: string;
+    leadContact?: LeadContact;
   };
+}
+
+/**
+ * Kind of planned operation. welfare_visit and immigration_enforcement are immigration (UKVI) operations; the rest are police operations (a labour inspection may be planned by either).
+ */
+export type OperationKind =
+  | 'raid'
+  | 'warrant'
+  | 'premises_visit'
+  | 'welfare_visit'
+  | 'immigration_enforcement'
+  | 'labour_inspection';
+
+/**
+ * What an operation found. Counts only; welfareFindings is what may be shared back with NGOs (its summary is redacted of e-mail addresses, phone numbers and postcodes before it leaves intake). arrests is for police partners only.
+ */
+export interface OperationOutcome {
+  peopleEncountered: number;
+  potentialVictimsIdentified: number;
+  childrenIdentified?: number;
+  nrmReferralsMade: number;
+  dutyToNotifyReports?: number;
+  arrests: number;
+  welfareFindings?: WelfareFindings;
 }
 
 /**
@@ -166,16 +211,17 @@ export interface OrganisationRef {
 }
 
 /**
- * Kind of premises an operation targets; some kinds imply vulnerable people or displacement.
+ * Kind of premises an operation targets; sex-work premises (brothel, massage parlour) and street operations imply displacement to neighbouring boroughs.
  */
 export type PremisesKind =
   | 'brothel'
+  | 'massage_parlour'
   | 'cannabis_farm'
   | 'car_wash'
   | 'nail_bar'
   | 'house_in_multiple_occupation'
-  | 'restaurant'
   | 'private_household'
+  | 'restaurant'
   | 'factory_or_warehouse'
   | 'construction_site'
   | 'street'
@@ -210,6 +256,31 @@ export type UkPostcode = string;
  * A lower-case RFC 9562 UUID. Lower case only, because ids are Kafka keys and must compare byte for byte.
  */
 export type Uuid = string;
+
+/**
+ * What a visit found that NGOs may act on: needs, languages and a short summary with no names or contact details.
+ */
+export interface WelfareFindings {
+  /**
+   * Support the people encountered need, for NGOs to offer.
+   */
+  needs?: (
+    | 'interpreter'
+    | 'accommodation'
+    | 'legal_advice'
+    | 'immigration_advice'
+    | 'employment_rights'
+    | 'medical'
+    | 'mental_health'
+    | 'safeguarding_children'
+    | 'financial_support'
+  )[];
+  languages?: LanguageCode[];
+  /**
+   * Findings to share with NGOs: no names or contact details.
+   */
+  summary?: string;
+}
 
 /**
  * A human at a recipient organisation acknowledged the alert; escalation stops for it.
@@ -285,7 +356,7 @@ export interface AlertEscalated {
 export interface AlertRequested {
   alertId: Uuid;
   /**
-   * The intake record and event that led to this alert.
+   * The intake record and event that led to this alert. ownerOrganisationId, when present, is the organisation that raised the cause (e.g. an operation's planner): it may read this alert's deliveries and partners' responses.
    */
   cause: {
     kind: 'operation' | 'missing_episode' | 'referral' | 'bed_request';
@@ -294,6 +365,7 @@ export interface AlertRequested {
      * CloudEvents id (ce_id) of the triggering event.
      */
     eventId: string;
+    ownerOrganisationId?: Uuid;
   };
   severity: Severity;
   /**
@@ -315,6 +387,19 @@ export interface AlertRequested {
      */
     languages?: LanguageCode[];
     ageGroup?: 'child' | 'adult' | 'any';
+    /**
+     * Recipients must offer at least one of these specialisms (specialisms, by contrast, must all be offered).
+     *
+     * @minItems 1
+     */
+    anyOfSpecialisms?: string[];
+    /**
+     * Organisations named by id that receive the alert in addition to those the roles select (e.g. an operation's planner), whatever their borough, specialisms or languages.
+     *
+     * @minItems 1
+     * @maxItems 20
+     */
+    organisations?: Uuid[];
   };
   disclosure: {
     level: DisclosureLevel;
@@ -565,12 +650,9 @@ export interface OperationOutcomeRecorded {
   operationId: Uuid;
   recordedBy: OrganisationRef;
   recordedAt: DateTime;
-  outcome: {
-    potentialVictimsIdentified: number;
-    childrenIdentified?: number;
-    nrmReferralsMade?: number;
-    notes?: string;
-  };
+  outcome: OperationOutcome;
+  borough: GssCode;
+  kind: OperationKind;
 }
 
 /**
@@ -595,6 +677,23 @@ export interface OperationUpdated {
    */
   revision: number;
   operation: OperationDetails;
+  /**
+   * What changed, for recipients already told (no personal data).
+   *
+   * @minItems 1
+   */
+  changes: (
+    | 'rescheduled'
+    | 'address'
+    | 'borough'
+    | 'expected_people'
+    | 'children_likely'
+    | 'languages'
+    | 'exploitation_types'
+    | 'vulnerable_people_likely'
+    | 'premises_kind'
+    | 'lead_contact'
+  )[];
 }
 
 /**
@@ -815,6 +914,72 @@ export interface MissingEpisodeUpdateBody {
 }
 
 /**
+ * Body of POST /v1/operations/{id}/cancellation: the operation will not go ahead. Only before its planned start; the reason is shared with every partner already told, so it must hold no personal data.
+ */
+export interface OperationCancellationBody {
+  reason: string;
+}
+
+/**
+ * Body of POST /v1/operations/{id}/outcome: what the operation found, recorded once, only after its planned start. Counts go to the partners already told (arrests to police partners only); welfareFindings is shared with NGOs after e-mail addresses, phone numbers and postcodes are redacted from its summary. restrictedNotes stay with the planner (encrypted) and are never shared.
+ */
+export interface OperationOutcomeBody {
+  peopleEncountered: number;
+  potentialVictimsIdentified: number;
+  childrenIdentified?: number;
+  nrmReferralsMade: number;
+  dutyToNotifyReports?: number;
+  arrests: number;
+  welfareFindings?: WelfareFindings;
+  restrictedNotes?: string;
+}
+
+/**
+ * Body of POST /v1/operations: police (borough or specialist) or immigration plan an operation. plannedStart must be in the future and plannedEnd after it (at most 7 days later); the postcode must be a London postcode; women + men + children must not exceed expectedPeople.total. A welfare visit or immigration enforcement may be planned only by an immigration organisation; a borough police key only for a borough it serves. Unknown properties are rejected.
+ */
+export interface OperationPlanBody {
+  kind: OperationKind;
+  premisesKind: PremisesKind;
+  address: Address;
+  borough: GssCode;
+  plannedStart: DateTime;
+  plannedEnd: DateTime;
+  /**
+   * IANA time zone for display (default Europe/London); the times themselves carry their offset.
+   */
+  timeZone?: string;
+  expectedPeople: ExpectedPeople;
+  childrenLikely?: boolean;
+  /**
+   * @maxItems 20
+   */
+  expectedLanguages?: LanguageCode[];
+  exploitationTypes: ExploitationType[];
+  vulnerablePeopleLikely: boolean;
+  leadContact: LeadContact;
+}
+
+/**
+ * Body of POST /v1/operations/{id}/updates: reschedule, change of address or borough, more (or fewer) people, new needs. Only the planning organisation may update, only before the operation ends and only while it is not cancelled; the same checks as the plan apply to the resulting state. Every partner already told is told again.
+ */
+export interface OperationUpdateBody {
+  plannedStart?: DateTime;
+  plannedEnd?: DateTime;
+  address?: Address;
+  borough?: GssCode;
+  premisesKind?: PremisesKind;
+  expectedPeople?: ExpectedPeople;
+  childrenLikely?: boolean;
+  /**
+   * @maxItems 20
+   */
+  expectedLanguages?: LanguageCode[];
+  exploitationTypes?: ExploitationType[];
+  vulnerablePeopleLikely?: boolean;
+  leadContact?: LeadContact;
+}
+
+/**
  * Body of POST /v1/referrals/{id}/decisions: a Reasonable Grounds or Conclusive Grounds decision, as the competent authority communicated it. supportEndsOn (after a positive Conclusive Grounds decision only) is the date move-on support ends, at least 45 days after the decision; without it, exactly 45 days.
  */
 export interface ReferralDecisionBody {
@@ -956,6 +1121,10 @@ export interface RestBodies {
   'missing-episode-regrade': MissingEpisodeRegradeBody;
   'missing-episode-report': MissingEpisodeReportBody;
   'missing-episode-update': MissingEpisodeUpdateBody;
+  'operation-cancellation': OperationCancellationBody;
+  'operation-outcome': OperationOutcomeBody;
+  'operation-plan': OperationPlanBody;
+  'operation-update': OperationUpdateBody;
   'referral-decision': ReferralDecisionBody;
   'referral-submission': ReferralSubmissionBody;
   'return-home-interview': ReturnHomeInterviewBody;

@@ -39,9 +39,13 @@ export declare const validateMissingEpisodeReturnInterviewRecorded: CompiledVali
 export declare const validateMissingEpisodeRiskRegraded: CompiledValidator;
 export declare const validateMissingEpisodeUpdateBody: CompiledValidator;
 export declare const validateMissingEpisodeUpdated: CompiledValidator;
+export declare const validateOperationCancellationBody: CompiledValidator;
 export declare const validateOperationCancelled: CompiledValidator;
+export declare const validateOperationOutcomeBody: CompiledValidator;
 export declare const validateOperationOutcomeRecorded: CompiledValidator;
+export declare const validateOperationPlanBody: CompiledValidator;
 export declare const validateOperationPlanned: CompiledValidator;
+export declare const validateOperationUpdateBody: CompiledValidator;
 export declare const validateOperationUpdated: CompiledValidator;
 export declare const validatePlacementConfirmed: CompiledValidator;
 export declare const validateReferralDecisionBody: CompiledValidator;

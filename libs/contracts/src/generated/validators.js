@@ -1059,15 +1059,15 @@ return errors === 0;
 validate69.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 exports.validateAlertRequested = validate78;
-const schema29 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.alert.requested.schema.json","title":"AlertRequested","description":"Safeguarding decided that an audience must be alerted. Notification resolves the audience to partner organisations, renders per recipient and chases acknowledgement. supersedes names an earlier alert about the same cause that this one replaces (after a risk regrade): its pending escalation stops, and its recipients who are not reached by the new alert are told it was superseded.","x-status":"stable","type":"object","additionalProperties":false,"required":["alertId","cause","severity","acknowledgeWithinMinutes","audience","disclosure","summary","requestedAt"],"properties":{"alertId":{"$ref":"../common/uuid.schema.json"},"cause":{"description":"The intake record and event that led to this alert.","type":"object","additionalProperties":false,"required":["kind","id","eventId"],"properties":{"kind":{"type":"string","enum":["operation","missing_episode","referral","bed_request"]},"id":{"$ref":"../common/uuid.schema.json"},"eventId":{"description":"CloudEvents id (ce_id) of the triggering event.","type":"string","minLength":1,"maxLength":200}}},"severity":{"$ref":"../common/severity.schema.json"},"acknowledgeWithinMinutes":{"description":"A human must acknowledge within this many minutes or the escalation policy takes over.","type":"integer","minimum":1,"maximum":10080},"audience":{"type":"object","additionalProperties":false,"required":["roles","boroughs"],"properties":{"roles":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"../common/organisation-kind.schema.json"}},"boroughs":{"$ref":"../common/borough-scope.schema.json"},"specialisms":{"description":"Directory specialisms a recipient must offer (e.g. sex_work, labour, children).","type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[a-z][a-z0-9_]{0,63}$"}},"languages":{"description":"Recipients must offer at least one of these languages.","type":"array","uniqueItems":true,"items":{"$ref":"../common/language-code.schema.json"}},"ageGroup":{"type":"string","enum":["child","adult","any"]}}},"disclosure":{"type":"object","additionalProperties":false,"required":["level"],"properties":{"level":{"$ref":"../common/disclosure-level.schema.json"}}},"summary":{"$ref":"../common/alert-summary.schema.json"},"escalationPolicy":{"$ref":"../common/escalation-policy.schema.json"},"requestedAt":{"$ref":"../common/date-time.schema.json"},"supersedes":{"$ref":"../common/uuid.schema.json"}}};
+const schema29 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.alert.requested.schema.json","title":"AlertRequested","description":"Safeguarding decided that an audience must be alerted. Notification resolves the audience to partner organisations, renders per recipient and chases acknowledgement. supersedes names an earlier alert about the same cause that this one replaces (after a risk regrade): its pending escalation stops, and its recipients who are not reached by the new alert are told it was superseded.","x-status":"stable","type":"object","additionalProperties":false,"required":["alertId","cause","severity","acknowledgeWithinMinutes","audience","disclosure","summary","requestedAt"],"properties":{"alertId":{"$ref":"../common/uuid.schema.json"},"cause":{"description":"The intake record and event that led to this alert. ownerOrganisationId, when present, is the organisation that raised the cause (e.g. an operation's planner): it may read this alert's deliveries and partners' responses.","type":"object","additionalProperties":false,"required":["kind","id","eventId"],"properties":{"kind":{"type":"string","enum":["operation","missing_episode","referral","bed_request"]},"id":{"$ref":"../common/uuid.schema.json"},"eventId":{"description":"CloudEvents id (ce_id) of the triggering event.","type":"string","minLength":1,"maxLength":200},"ownerOrganisationId":{"$ref":"../common/uuid.schema.json"}}},"severity":{"$ref":"../common/severity.schema.json"},"acknowledgeWithinMinutes":{"description":"A human must acknowledge within this many minutes or the escalation policy takes over.","type":"integer","minimum":1,"maximum":10080},"audience":{"type":"object","additionalProperties":false,"required":["roles","boroughs"],"properties":{"roles":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"../common/organisation-kind.schema.json"}},"boroughs":{"$ref":"../common/borough-scope.schema.json"},"specialisms":{"description":"Directory specialisms a recipient must offer (e.g. sex_work, labour, children).","type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[a-z][a-z0-9_]{0,63}$"}},"languages":{"description":"Recipients must offer at least one of these languages.","type":"array","uniqueItems":true,"items":{"$ref":"../common/language-code.schema.json"}},"ageGroup":{"type":"string","enum":["child","adult","any"]},"anyOfSpecialisms":{"description":"Recipients must offer at least one of these specialisms (specialisms, by contrast, must all be offered).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[a-z][a-z0-9_]{0,63}$"}},"organisations":{"description":"Organisations named by id that receive the alert in addition to those the roles select (e.g. an operation's planner), whatever their borough, specialisms or languages.","type":"array","minItems":1,"maxItems":20,"uniqueItems":true,"items":{"$ref":"../common/uuid.schema.json"}}}},"disclosure":{"type":"object","additionalProperties":false,"required":["level"],"properties":{"level":{"$ref":"../common/disclosure-level.schema.json"}}},"summary":{"$ref":"../common/alert-summary.schema.json"},"escalationPolicy":{"$ref":"../common/escalation-policy.schema.json"},"requestedAt":{"$ref":"../common/date-time.schema.json"},"supersedes":{"$ref":"../common/uuid.schema.json"}}};
 const func10 = Object.prototype.hasOwnProperty;
 const schema30 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/severity.schema.json","title":"Severity","description":"How urgent an alert is: critical (e.g. missing trafficked child), high (e.g. high-risk adult), informational.","type":"string","enum":["critical","high","informational"]};
 
-function validate81(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate82(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/common/severity.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate81.evaluated;
+const evaluated0 = validate82.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1094,19 +1094,19 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate81.errors = vErrors;
+validate82.errors = vErrors;
 return errors === 0;
 }
-validate81.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate82.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/language-code.schema.json","title":"LanguageCode","description":"ISO 639-1 two-letter language code, lower case (e.g. ro, sq, vi).","type":"string","pattern":"^[a-z]{2}$"};
 const pattern7 = new RegExp("^[a-z]{2}$", "u");
 
-function validate85(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate86(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/common/language-code.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate85.evaluated;
+const evaluated0 = validate86.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1135,18 +1135,18 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate85.errors = vErrors;
+validate86.errors = vErrors;
 return errors === 0;
 }
-validate85.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate86.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 const schema32 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/disclosure-level.schema.json","title":"DisclosureLevel","description":"Staged disclosure: notice (no address, no names), operational (address, exact time), personal (names, dates of birth, photos; only to roles with a lawful need).","type":"string","enum":["notice","operational","personal"]};
 
-function validate87(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate89(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/common/disclosure-level.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate87.evaluated;
+const evaluated0 = validate89.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1173,18 +1173,18 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate87.errors = vErrors;
+validate89.errors = vErrors;
 return errors === 0;
 }
-validate87.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate89.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 const schema33 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/alert-summary.schema.json","title":"AlertSummary","description":"What recipients cleared for the alert's disclosure level may see. The title never holds personal data; at notice level no line does either.","type":"object","additionalProperties":false,"required":["title","lines"],"properties":{"title":{"type":"string","minLength":1,"maxLength":200},"lines":{"x-personal-data":true,"type":"array","maxItems":50,"items":{"type":"object","additionalProperties":false,"required":["label","value"],"properties":{"label":{"type":"string","minLength":1,"maxLength":100},"value":{"type":"string","maxLength":2000}}}}}};
 
-function validate89(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate91(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/common/alert-summary.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate89.evaluated;
+const evaluated0 = validate91.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1403,18 +1403,18 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate89.errors = vErrors;
+validate91.errors = vErrors;
 return errors === 0;
 }
-validate89.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate91.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema34 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/escalation-policy.schema.json","title":"EscalationPolicy","description":"Snapshot of the escalation policy taken when the alert was requested, so later policy edits never change an alert in flight. Levels fire in order until a human acknowledges; the whole sequence runs repeat + 1 times.","type":"object","additionalProperties":false,"required":["levels","repeat"],"properties":{"levels":{"type":"array","minItems":1,"items":{"type":"object","additionalProperties":false,"required":["afterMinutes","roles"],"properties":{"afterMinutes":{"description":"Minutes after the previous level (or the request) with no acknowledgement.","type":"integer","minimum":1,"maximum":10080},"roles":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"organisation-kind.schema.json"}},"boroughs":{"$ref":"borough-scope.schema.json"}}}},"repeat":{"description":"How many more times the levels run after the first pass.","type":"integer","minimum":0,"maximum":10}}};
 
-function validate91(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate93(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/common/escalation-policy.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate91.evaluated;
+const evaluated0 = validate93.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1666,10 +1666,10 @@ vErrors.push(err18);
 }
 errors++;
 }
-validate91.errors = vErrors;
+validate93.errors = vErrors;
 return errors === 0;
 }
-validate91.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate93.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const pattern6 = new RegExp("^[a-z][a-z0-9_]{0,63}$", "u");
 
@@ -1817,7 +1817,7 @@ vErrors.push(err11);
 errors++;
 }
 for(const key1 in data1){
-if(!(((key1 === "kind") || (key1 === "id")) || (key1 === "eventId"))){
+if(!((((key1 === "kind") || (key1 === "id")) || (key1 === "eventId")) || (key1 === "ownerOrganisationId"))){
 const err12 = {instancePath:instancePath+"/cause",schemaPath:"#/properties/cause/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err12];
@@ -1892,6 +1892,12 @@ vErrors.push(err17);
 errors++;
 }
 }
+if(data1.ownerOrganisationId !== undefined){
+if(!(validate53(data1.ownerOrganisationId, {instancePath:instancePath+"/cause/ownerOrganisationId",parentData:data1,parentDataProperty:"ownerOrganisationId",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+}
 }
 else {
 const err18 = {instancePath:instancePath+"/cause",schemaPath:"#/properties/cause/type",keyword:"type",params:{type: "object"},message:"must be object"};
@@ -1905,14 +1911,14 @@ errors++;
 }
 }
 if(data.severity !== undefined){
-if(!(validate81(data.severity, {instancePath:instancePath+"/severity",parentData:data,parentDataProperty:"severity",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
+if(!(validate82(data.severity, {instancePath:instancePath+"/severity",parentData:data,parentDataProperty:"severity",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
 errors = vErrors.length;
 }
 }
 if(data.acknowledgeWithinMinutes !== undefined){
-let data6 = data.acknowledgeWithinMinutes;
-if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+let data7 = data.acknowledgeWithinMinutes;
+if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
 const err19 = {instancePath:instancePath+"/acknowledgeWithinMinutes",schemaPath:"#/properties/acknowledgeWithinMinutes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err19];
@@ -1922,8 +1928,8 @@ vErrors.push(err19);
 }
 errors++;
 }
-if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 10080 || isNaN(data6)){
+if((typeof data7 == "number") && (isFinite(data7))){
+if(data7 > 10080 || isNaN(data7)){
 const err20 = {instancePath:instancePath+"/acknowledgeWithinMinutes",schemaPath:"#/properties/acknowledgeWithinMinutes/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10080},message:"must be <= 10080"};
 if(vErrors === null){
 vErrors = [err20];
@@ -1933,7 +1939,7 @@ vErrors.push(err20);
 }
 errors++;
 }
-if(data6 < 1 || isNaN(data6)){
+if(data7 < 1 || isNaN(data7)){
 const err21 = {instancePath:instancePath+"/acknowledgeWithinMinutes",schemaPath:"#/properties/acknowledgeWithinMinutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err21];
@@ -1946,9 +1952,9 @@ errors++;
 }
 }
 if(data.audience !== undefined){
-let data7 = data.audience;
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-if(data7.roles === undefined){
+let data8 = data.audience;
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+if(data8.roles === undefined){
 const err22 = {instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/required",keyword:"required",params:{missingProperty: "roles"},message:"must have required property '"+"roles"+"'"};
 if(vErrors === null){
 vErrors = [err22];
@@ -1958,7 +1964,7 @@ vErrors.push(err22);
 }
 errors++;
 }
-if(data7.boroughs === undefined){
+if(data8.boroughs === undefined){
 const err23 = {instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/required",keyword:"required",params:{missingProperty: "boroughs"},message:"must have required property '"+"boroughs"+"'"};
 if(vErrors === null){
 vErrors = [err23];
@@ -1968,8 +1974,8 @@ vErrors.push(err23);
 }
 errors++;
 }
-for(const key2 in data7){
-if(!(((((key2 === "roles") || (key2 === "boroughs")) || (key2 === "specialisms")) || (key2 === "languages")) || (key2 === "ageGroup"))){
+for(const key2 in data8){
+if(!(((((((key2 === "roles") || (key2 === "boroughs")) || (key2 === "specialisms")) || (key2 === "languages")) || (key2 === "ageGroup")) || (key2 === "anyOfSpecialisms")) || (key2 === "organisations"))){
 const err24 = {instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err24];
@@ -1980,10 +1986,10 @@ vErrors.push(err24);
 errors++;
 }
 }
-if(data7.roles !== undefined){
-let data8 = data7.roles;
-if(Array.isArray(data8)){
-if(data8.length < 1){
+if(data8.roles !== undefined){
+let data9 = data8.roles;
+if(Array.isArray(data9)){
+if(data9.length < 1){
 const err25 = {instancePath:instancePath+"/audience/roles",schemaPath:"#/properties/audience/properties/roles/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err25];
@@ -1993,20 +1999,20 @@ vErrors.push(err25);
 }
 errors++;
 }
-const len0 = data8.length;
+const len0 = data9.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate72(data8[i0], {instancePath:instancePath+"/audience/roles/" + i0,parentData:data8,parentDataProperty:i0,rootData,dynamicAnchors}))){
+if(!(validate72(data9[i0], {instancePath:instancePath+"/audience/roles/" + i0,parentData:data9,parentDataProperty:i0,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
 errors = vErrors.length;
 }
 }
-let i1 = data8.length;
+let i1 = data9.length;
 let j0;
 if(i1 > 1){
 outer0:
 for(;i1--;){
 for(j0 = i1; j0--;){
-if(func0(data8[i1], data8[j0])){
+if(func0(data9[i1], data9[j0])){
 const err26 = {instancePath:instancePath+"/audience/roles",schemaPath:"#/properties/audience/properties/roles/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
 if(vErrors === null){
 vErrors = [err26];
@@ -2032,20 +2038,20 @@ vErrors.push(err27);
 errors++;
 }
 }
-if(data7.boroughs !== undefined){
-if(!(validate74(data7.boroughs, {instancePath:instancePath+"/audience/boroughs",parentData:data7,parentDataProperty:"boroughs",rootData,dynamicAnchors}))){
+if(data8.boroughs !== undefined){
+if(!(validate74(data8.boroughs, {instancePath:instancePath+"/audience/boroughs",parentData:data8,parentDataProperty:"boroughs",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
 errors = vErrors.length;
 }
 }
-if(data7.specialisms !== undefined){
-let data11 = data7.specialisms;
-if(Array.isArray(data11)){
-const len1 = data11.length;
+if(data8.specialisms !== undefined){
+let data12 = data8.specialisms;
+if(Array.isArray(data12)){
+const len1 = data12.length;
 for(let i2=0; i2<len1; i2++){
-let data12 = data11[i2];
-if(typeof data12 === "string"){
-if(!pattern6.test(data12)){
+let data13 = data12[i2];
+if(typeof data13 === "string"){
+if(!pattern6.test(data13)){
 const err28 = {instancePath:instancePath+"/audience/specialisms/" + i2,schemaPath:"#/properties/audience/properties/specialisms/items/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\""};
 if(vErrors === null){
 vErrors = [err28];
@@ -2067,12 +2073,12 @@ vErrors.push(err29);
 errors++;
 }
 }
-let i3 = data11.length;
+let i3 = data12.length;
 let j1;
 if(i3 > 1){
 const indices0 = {};
 for(;i3--;){
-let item0 = data11[i3];
+let item0 = data12[i3];
 if(typeof item0 !== "string"){
 continue;
 }
@@ -2103,23 +2109,23 @@ vErrors.push(err31);
 errors++;
 }
 }
-if(data7.languages !== undefined){
-let data13 = data7.languages;
-if(Array.isArray(data13)){
-const len2 = data13.length;
+if(data8.languages !== undefined){
+let data14 = data8.languages;
+if(Array.isArray(data14)){
+const len2 = data14.length;
 for(let i4=0; i4<len2; i4++){
-if(!(validate85(data13[i4], {instancePath:instancePath+"/audience/languages/" + i4,parentData:data13,parentDataProperty:i4,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
+if(!(validate86(data14[i4], {instancePath:instancePath+"/audience/languages/" + i4,parentData:data14,parentDataProperty:i4,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
 errors = vErrors.length;
 }
 }
-let i5 = data13.length;
+let i5 = data14.length;
 let j2;
 if(i5 > 1){
 outer1:
 for(;i5--;){
 for(j2 = i5; j2--;){
-if(func0(data13[i5], data13[j2])){
+if(func0(data14[i5], data14[j2])){
 const err32 = {instancePath:instancePath+"/audience/languages",schemaPath:"#/properties/audience/properties/languages/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i5+" are identical)"};
 if(vErrors === null){
 vErrors = [err32];
@@ -2145,9 +2151,9 @@ vErrors.push(err33);
 errors++;
 }
 }
-if(data7.ageGroup !== undefined){
-let data15 = data7.ageGroup;
-if(typeof data15 !== "string"){
+if(data8.ageGroup !== undefined){
+let data16 = data8.ageGroup;
+if(typeof data16 !== "string"){
 const err34 = {instancePath:instancePath+"/audience/ageGroup",schemaPath:"#/properties/audience/properties/ageGroup/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err34];
@@ -2157,7 +2163,7 @@ vErrors.push(err34);
 }
 errors++;
 }
-if(!(((data15 === "child") || (data15 === "adult")) || (data15 === "any"))){
+if(!(((data16 === "child") || (data16 === "adult")) || (data16 === "any"))){
 const err35 = {instancePath:instancePath+"/audience/ageGroup",schemaPath:"#/properties/audience/properties/ageGroup/enum",keyword:"enum",params:{allowedValues: schema29.properties.audience.properties.ageGroup.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err35];
@@ -2168,9 +2174,11 @@ vErrors.push(err35);
 errors++;
 }
 }
-}
-else {
-const err36 = {instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data8.anyOfSpecialisms !== undefined){
+let data17 = data8.anyOfSpecialisms;
+if(Array.isArray(data17)){
+if(data17.length < 1){
+const err36 = {instancePath:instancePath+"/audience/anyOfSpecialisms",schemaPath:"#/properties/audience/properties/anyOfSpecialisms/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -2179,12 +2187,12 @@ vErrors.push(err36);
 }
 errors++;
 }
-}
-if(data.disclosure !== undefined){
-let data16 = data.disclosure;
-if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
-if(data16.level === undefined){
-const err37 = {instancePath:instancePath+"/disclosure",schemaPath:"#/properties/disclosure/required",keyword:"required",params:{missingProperty: "level"},message:"must have required property '"+"level"+"'"};
+const len3 = data17.length;
+for(let i6=0; i6<len3; i6++){
+let data18 = data17[i6];
+if(typeof data18 === "string"){
+if(!pattern6.test(data18)){
+const err37 = {instancePath:instancePath+"/audience/anyOfSpecialisms/" + i6,schemaPath:"#/properties/audience/properties/anyOfSpecialisms/items/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\""};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -2193,9 +2201,9 @@ vErrors.push(err37);
 }
 errors++;
 }
-for(const key3 in data16){
-if(!(key3 === "level")){
-const err38 = {instancePath:instancePath+"/disclosure",schemaPath:"#/properties/disclosure/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+}
+else {
+const err38 = {instancePath:instancePath+"/audience/anyOfSpecialisms/" + i6,schemaPath:"#/properties/audience/properties/anyOfSpecialisms/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -2205,15 +2213,18 @@ vErrors.push(err38);
 errors++;
 }
 }
-if(data16.level !== undefined){
-if(!(validate87(data16.level, {instancePath:instancePath+"/disclosure/level",parentData:data16,parentDataProperty:"level",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate87.errors : vErrors.concat(validate87.errors);
-errors = vErrors.length;
+let i7 = data17.length;
+let j3;
+if(i7 > 1){
+const indices1 = {};
+for(;i7--;){
+let item1 = data17[i7];
+if(typeof item1 !== "string"){
+continue;
 }
-}
-}
-else {
-const err39 = {instancePath:instancePath+"/disclosure",schemaPath:"#/properties/disclosure/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(typeof indices1[item1] == "number"){
+j3 = indices1[item1];
+const err39 = {instancePath:instancePath+"/audience/anyOfSpecialisms",schemaPath:"#/properties/audience/properties/anyOfSpecialisms/uniqueItems",keyword:"uniqueItems",params:{i: i7, j: j3},message:"must NOT have duplicate items (items ## "+j3+" and "+i7+" are identical)"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -2221,17 +2232,149 @@ else {
 vErrors.push(err39);
 }
 errors++;
+break;
+}
+indices1[item1] = i7;
 }
 }
-if(data.summary !== undefined){
-if(!(validate89(data.summary, {instancePath:instancePath+"/summary",parentData:data,parentDataProperty:"summary",rootData,dynamicAnchors}))){
+}
+else {
+const err40 = {instancePath:instancePath+"/audience/anyOfSpecialisms",schemaPath:"#/properties/audience/properties/anyOfSpecialisms/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+if(data8.organisations !== undefined){
+let data19 = data8.organisations;
+if(Array.isArray(data19)){
+if(data19.length > 20){
+const err41 = {instancePath:instancePath+"/audience/organisations",schemaPath:"#/properties/audience/properties/organisations/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+if(data19.length < 1){
+const err42 = {instancePath:instancePath+"/audience/organisations",schemaPath:"#/properties/audience/properties/organisations/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+const len4 = data19.length;
+for(let i8=0; i8<len4; i8++){
+if(!(validate53(data19[i8], {instancePath:instancePath+"/audience/organisations/" + i8,parentData:data19,parentDataProperty:i8,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+}
+let i9 = data19.length;
+let j4;
+if(i9 > 1){
+outer2:
+for(;i9--;){
+for(j4 = i9; j4--;){
+if(func0(data19[i9], data19[j4])){
+const err43 = {instancePath:instancePath+"/audience/organisations",schemaPath:"#/properties/audience/properties/organisations/uniqueItems",keyword:"uniqueItems",params:{i: i9, j: j4},message:"must NOT have duplicate items (items ## "+j4+" and "+i9+" are identical)"};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+break outer2;
+}
+}
+}
+}
+}
+else {
+const err44 = {instancePath:instancePath+"/audience/organisations",schemaPath:"#/properties/audience/properties/organisations/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
+}
+else {
+const err45 = {instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+}
+if(data.disclosure !== undefined){
+let data21 = data.disclosure;
+if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
+if(data21.level === undefined){
+const err46 = {instancePath:instancePath+"/disclosure",schemaPath:"#/properties/disclosure/required",keyword:"required",params:{missingProperty: "level"},message:"must have required property '"+"level"+"'"};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+for(const key3 in data21){
+if(!(key3 === "level")){
+const err47 = {instancePath:instancePath+"/disclosure",schemaPath:"#/properties/disclosure/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+}
+if(data21.level !== undefined){
+if(!(validate89(data21.level, {instancePath:instancePath+"/disclosure/level",parentData:data21,parentDataProperty:"level",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
 errors = vErrors.length;
 }
 }
-if(data.escalationPolicy !== undefined){
-if(!(validate91(data.escalationPolicy, {instancePath:instancePath+"/escalationPolicy",parentData:data,parentDataProperty:"escalationPolicy",rootData,dynamicAnchors}))){
+}
+else {
+const err48 = {instancePath:instancePath+"/disclosure",schemaPath:"#/properties/disclosure/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+}
+if(data.summary !== undefined){
+if(!(validate91(data.summary, {instancePath:instancePath+"/summary",parentData:data,parentDataProperty:"summary",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
+errors = vErrors.length;
+}
+}
+if(data.escalationPolicy !== undefined){
+if(!(validate93(data.escalationPolicy, {instancePath:instancePath+"/escalationPolicy",parentData:data,parentDataProperty:"escalationPolicy",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
 errors = vErrors.length;
 }
 }
@@ -2249,12 +2392,12 @@ errors = vErrors.length;
 }
 }
 else {
-const err40 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err49 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err40];
+vErrors = [err49];
 }
 else {
-vErrors.push(err40);
+vErrors.push(err49);
 }
 errors++;
 }
@@ -2263,14 +2406,14 @@ return errors === 0;
 }
 validate78.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateAlertStageReleased = validate97;
+exports.validateAlertStageReleased = validate99;
 const schema35 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.alert.stage-released.schema.json","title":"AlertStageReleased","description":"The next disclosure stage of an alert was released (audited: what, when, why). roles, when present, narrows the stage to recipients of those organisation kinds (e.g. the Philomena profile to police only); the level's own clearance still applies.","x-status":"provisional","type":"object","additionalProperties":false,"required":["alertId","disclosure","summary","releasedAt","reason"],"properties":{"alertId":{"$ref":"../common/uuid.schema.json"},"disclosure":{"type":"object","additionalProperties":false,"required":["level"],"properties":{"level":{"$ref":"../common/disclosure-level.schema.json"}}},"summary":{"$ref":"../common/alert-summary.schema.json"},"releasedAt":{"$ref":"../common/date-time.schema.json"},"reason":{"type":"string","minLength":1,"maxLength":500,"description":"Why the stage was released, for the audit trail."},"roles":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"../common/organisation-kind.schema.json"}}}};
 
-function validate97(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate99(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/events/harbour.alert.stage-released.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate97.evaluated;
+const evaluated0 = validate99.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2372,8 +2515,8 @@ errors++;
 }
 }
 if(data1.level !== undefined){
-if(!(validate87(data1.level, {instancePath:instancePath+"/disclosure/level",parentData:data1,parentDataProperty:"level",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate87.errors : vErrors.concat(validate87.errors);
+if(!(validate89(data1.level, {instancePath:instancePath+"/disclosure/level",parentData:data1,parentDataProperty:"level",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
 errors = vErrors.length;
 }
 }
@@ -2390,8 +2533,8 @@ errors++;
 }
 }
 if(data.summary !== undefined){
-if(!(validate89(data.summary, {instancePath:instancePath+"/summary",parentData:data,parentDataProperty:"summary",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
+if(!(validate91(data.summary, {instancePath:instancePath+"/summary",parentData:data,parentDataProperty:"summary",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
 errors = vErrors.length;
 }
 }
@@ -2499,19 +2642,19 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate97.errors = vErrors;
+validate99.errors = vErrors;
 return errors === 0;
 }
-validate97.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate99.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateBedOfferExpired = validate103;
+exports.validateBedOfferExpired = validate105;
 const schema36 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.bed.offer-expired.schema.json","title":"BedOfferExpired","description":"An offer's hold ran out, or another provider was placed first.","x-status":"provisional","type":"object","additionalProperties":false,"required":["requestId","offerId","providerOrganisationId","expiredAt","reason"],"properties":{"requestId":{"$ref":"../common/uuid.schema.json"},"offerId":{"$ref":"../common/uuid.schema.json"},"providerOrganisationId":{"$ref":"../common/uuid.schema.json"},"expiredAt":{"$ref":"../common/date-time.schema.json"},"reason":{"type":"string","enum":["hold_expired","placed_elsewhere","request_withdrawn"]}}};
 
-function validate103(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate105(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/events/harbour.bed.offer-expired.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate103.evaluated;
+const evaluated0 = validate105.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2639,19 +2782,19 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate103.errors = vErrors;
+validate105.errors = vErrors;
 return errors === 0;
 }
-validate103.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate105.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateBedOffered = validate108;
+exports.validateBedOffered = validate110;
 const schema37 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.bed.offered.schema.json","title":"BedOffered","description":"A housing provider with a matching vacancy was offered the request, with a hold that expires.","x-status":"provisional","type":"object","additionalProperties":false,"required":["requestId","offerId","providerOrganisationId","offeredAt","holdExpiresAt"],"properties":{"requestId":{"$ref":"../common/uuid.schema.json"},"offerId":{"$ref":"../common/uuid.schema.json"},"providerOrganisationId":{"$ref":"../common/uuid.schema.json"},"vacancyId":{"$ref":"../common/uuid.schema.json"},"offeredAt":{"$ref":"../common/date-time.schema.json"},"holdExpiresAt":{"$ref":"../common/date-time.schema.json"}}};
 
-function validate108(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate110(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/events/harbour.bed.offered.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate108.evaluated;
+const evaluated0 = validate110.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2768,20 +2911,20 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate108.errors = vErrors;
+validate110.errors = vErrors;
 return errors === 0;
 }
-validate108.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate110.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateBedRequestSubmitted = validate115;
+exports.validateBedRequestSubmitted = validate117;
 const schema38 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.bed-request.submitted.schema.json","title":"BedRequestSubmitted","description":"A potential victim needs a bed.","x-status":"provisional","type":"object","additionalProperties":false,"required":["requestId","submittedBy","submittedAt","neededFrom","stage","person","accompanyingChildren","supportLevel","excludedBoroughs"],"properties":{"requestId":{"$ref":"../common/uuid.schema.json"},"submittedBy":{"$ref":"../common/organisation-ref.schema.json"},"submittedAt":{"$ref":"../common/date-time.schema.json"},"neededFrom":{"$ref":"../common/date-time.schema.json"},"stage":{"type":"string","enum":["pre_nrm","recovery_period","move_on"]},"person":{"type":"object","additionalProperties":false,"required":["gender","isChild"],"properties":{"gender":{"$ref":"../common/gender.schema.json"},"isChild":{"type":"boolean"},"ageYears":{"type":"integer","minimum":0,"maximum":120}}},"accompanyingChildren":{"type":"integer","minimum":0,"maximum":10},"languages":{"type":"array","uniqueItems":true,"items":{"$ref":"../common/language-code.schema.json"}},"accessNeeds":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[a-z][a-z0-9_]{0,63}$"}},"supportLevel":{"type":"string","enum":["low","medium","high"]},"preferredBoroughs":{"type":"array","uniqueItems":true,"items":{"$ref":"../common/gss-code.schema.json"}},"excludedBoroughs":{"type":"array","uniqueItems":true,"description":"Where the person must not be placed (e.g. near the exploiter).","items":{"$ref":"../common/gss-code.schema.json"}}}};
 const schema39 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/organisation-ref.schema.json","title":"OrganisationRef","description":"The partner organisation that performed an action (taken from the caller's API key, never from the request body).","type":"object","additionalProperties":false,"required":["organisationId","organisationKind"],"properties":{"organisationId":{"$ref":"uuid.schema.json"},"organisationKind":{"$ref":"organisation-kind.schema.json"}}};
 
-function validate117(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/common/organisation-ref.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate117.evaluated;
+const evaluated0 = validate119.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2844,18 +2987,18 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate117.errors = vErrors;
+validate119.errors = vErrors;
 return errors === 0;
 }
-validate117.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate119.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const schema40 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/gender.schema.json","title":"Gender","type":"string","enum":["female","male","non_binary","unknown"]};
 
-function validate123(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate125(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/common/gender.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate123.evaluated;
+const evaluated0 = validate125.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2882,17 +3025,17 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate123.errors = vErrors;
+validate125.errors = vErrors;
 return errors === 0;
 }
-validate123.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate125.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate117(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/events/harbour.bed-request.submitted.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate115.evaluated;
+const evaluated0 = validate117.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3009,8 +3152,8 @@ errors = vErrors.length;
 }
 }
 if(data.submittedBy !== undefined){
-if(!(validate117(data.submittedBy, {instancePath:instancePath+"/submittedBy",parentData:data,parentDataProperty:"submittedBy",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
+if(!(validate119(data.submittedBy, {instancePath:instancePath+"/submittedBy",parentData:data,parentDataProperty:"submittedBy",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
 errors = vErrors.length;
 }
 }
@@ -3085,8 +3228,8 @@ errors++;
 }
 }
 if(data5.gender !== undefined){
-if(!(validate123(data5.gender, {instancePath:instancePath+"/person/gender",parentData:data5,parentDataProperty:"gender",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
+if(!(validate125(data5.gender, {instancePath:instancePath+"/person/gender",parentData:data5,parentDataProperty:"gender",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
 errors = vErrors.length;
 }
 }
@@ -3189,8 +3332,8 @@ let data10 = data.languages;
 if(Array.isArray(data10)){
 const len0 = data10.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate85(data10[i0], {instancePath:instancePath+"/languages/" + i0,parentData:data10,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
+if(!(validate86(data10[i0], {instancePath:instancePath+"/languages/" + i0,parentData:data10,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
 errors = vErrors.length;
 }
 }
@@ -3409,19 +3552,19 @@ vErrors.push(err35);
 }
 errors++;
 }
-validate115.errors = vErrors;
+validate117.errors = vErrors;
 return errors === 0;
 }
-validate115.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate117.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateBedRequestUnmatched = validate128;
+exports.validateBedRequestUnmatched = validate130;
 const schema41 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.bed-request.unmatched.schema.json","title":"BedRequestUnmatched","description":"No provider could take the request; the coordinator is escalated.","x-status":"provisional","type":"object","additionalProperties":false,"required":["requestId","unmatchedAt","reason","offersMade"],"properties":{"requestId":{"$ref":"../common/uuid.schema.json"},"unmatchedAt":{"$ref":"../common/date-time.schema.json"},"reason":{"type":"string","enum":["no_matching_vacancy","all_offers_declined","all_offers_expired"]},"offersMade":{"type":"integer","minimum":0,"maximum":1000}}};
 
-function validate128(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate130(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/events/harbour.bed-request.unmatched.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate128.evaluated;
+const evaluated0 = validate130.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3562,19 +3705,19 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate128.errors = vErrors;
+validate130.errors = vErrors;
 return errors === 0;
 }
-validate128.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate130.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateBedRequestWithdrawn = validate131;
+exports.validateBedRequestWithdrawn = validate133;
 const schema42 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.bed-request.withdrawn.schema.json","title":"BedRequestWithdrawn","description":"The bed is no longer needed; open offers are released.","x-status":"provisional","type":"object","additionalProperties":false,"required":["requestId","withdrawnBy","withdrawnAt","reason"],"properties":{"requestId":{"$ref":"../common/uuid.schema.json"},"withdrawnBy":{"$ref":"../common/organisation-ref.schema.json"},"withdrawnAt":{"$ref":"../common/date-time.schema.json"},"reason":{"type":"string","enum":["placed_elsewhere","no_longer_needed","person_missing","other"]}}};
 
-function validate131(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate133(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/events/harbour.bed-request.withdrawn.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate131.evaluated;
+const evaluated0 = validate133.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3641,8 +3784,8 @@ errors = vErrors.length;
 }
 }
 if(data.withdrawnBy !== undefined){
-if(!(validate117(data.withdrawnBy, {instancePath:instancePath+"/withdrawnBy",parentData:data,parentDataProperty:"withdrawnBy",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
+if(!(validate119(data.withdrawnBy, {instancePath:instancePath+"/withdrawnBy",parentData:data,parentDataProperty:"withdrawnBy",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
 errors = vErrors.length;
 }
 }
@@ -3686,19 +3829,19 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate131.errors = vErrors;
+validate133.errors = vErrors;
 return errors === 0;
 }
-validate131.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate133.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateDeliveryFailed = validate135;
+exports.validateDeliveryFailed = validate137;
 const schema43 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.delivery.failed.schema.json","title":"DeliveryFailed","description":"A delivery attempt failed; permanent failures are not retried.","x-status":"provisional","type":"object","additionalProperties":false,"required":["alertId","deliveryId","organisationId","channel","failedAt","attempts","permanent","error"],"properties":{"alertId":{"$ref":"../common/uuid.schema.json"},"deliveryId":{"$ref":"../common/uuid.schema.json"},"organisationId":{"$ref":"../common/uuid.schema.json"},"channel":{"$ref":"../common/delivery-channel.schema.json"},"failedAt":{"$ref":"../common/date-time.schema.json"},"attempts":{"type":"integer","minimum":1,"maximum":100},"permanent":{"type":"boolean"},"error":{"type":"string","minLength":1,"maxLength":1000,"description":"Channel error text, redacted: no personal data."}}};
 
-function validate135(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate137(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/events/harbour.delivery.failed.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate135.evaluated;
+const evaluated0 = validate137.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3921,19 +4064,19 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate135.errors = vErrors;
+validate137.errors = vErrors;
 return errors === 0;
 }
-validate135.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate137.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateMissingEpisodeFound = validate141;
+exports.validateMissingEpisodeFound = validate143;
 const schema44 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.missing-episode.found.schema.json","title":"MissingEpisodeFound","description":"The missing person was found or returned; every recipient of the episode's alerts is told. returnHomeInterviewDueBy (72 hours after foundAt) is present for a child.","x-status":"provisional","type":"object","additionalProperties":false,"required":["episodeId","recordedBy","recordedAt","foundAt"],"properties":{"episodeId":{"$ref":"../common/uuid.schema.json"},"recordedBy":{"$ref":"../common/organisation-ref.schema.json"},"recordedAt":{"$ref":"../common/date-time.schema.json"},"foundAt":{"$ref":"../common/date-time.schema.json"},"foundInBorough":{"$ref":"../common/gss-code.schema.json"},"returnHomeInterviewDueBy":{"$ref":"../common/date-time.schema.json"},"returnedTo":{"type":"string","enum":["home","care_placement","police_custody","hospital","other","unknown"]},"note":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":4000}}};
 
-function validate141(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate143(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/events/harbour.missing-episode.found.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate141.evaluated;
+const evaluated0 = validate143.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4000,8 +4143,8 @@ errors = vErrors.length;
 }
 }
 if(data.recordedBy !== undefined){
-if(!(validate117(data.recordedBy, {instancePath:instancePath+"/recordedBy",parentData:data,parentDataProperty:"recordedBy",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
+if(!(validate119(data.recordedBy, {instancePath:instancePath+"/recordedBy",parentData:data,parentDataProperty:"recordedBy",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
 errors = vErrors.length;
 }
 }
@@ -4098,19 +4241,19 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate141.errors = vErrors;
+validate143.errors = vErrors;
 return errors === 0;
 }
-validate141.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate143.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateMissingEpisodeFoundBody = validate148;
+exports.validateMissingEpisodeFoundBody = validate150;
 const schema45 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/rest/missing-episode-found.schema.json","title":"MissingEpisodeFoundBody","description":"Body of POST /v1/missing-episodes/{id}/found: the person was found or returned. Closes the episode's alerts, tells every recipient, stops escalation and, for a child, schedules the return home interview (due 72 hours after foundAt). foundAt must not be in the future nor before the episode was reported's last-seen time.","type":"object","additionalProperties":false,"required":["foundAt"],"properties":{"foundAt":{"$ref":"../common/date-time.schema.json"},"foundInBorough":{"$ref":"../common/gss-code.schema.json"},"returnedTo":{"type":"string","enum":["home","care_placement","police_custody","hospital","other","unknown"]},"note":{"x-personal-data":true,"description":"Free text; stored verbatim and always rendered escaped.","type":"string","minLength":1,"maxLength":4000}}};
 
-function validate148(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate150(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/rest/missing-episode-found.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate148.evaluated;
+const evaluated0 = validate150.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4221,20 +4364,20 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate148.errors = vErrors;
+validate150.errors = vErrors;
 return errors === 0;
 }
-validate148.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate150.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateMissingEpisodeRegradeBody = validate151;
+exports.validateMissingEpisodeRegradeBody = validate153;
 const schema46 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/rest/missing-episode-regrade.schema.json","title":"MissingEpisodeRegradeBody","description":"Body of POST /v1/missing-episodes/{id}/risk-grades: police change the risk grade of an open episode. Up re-evaluates who is alerted and how urgently; down stops escalation above the new level.","type":"object","additionalProperties":false,"required":["riskGrade"],"properties":{"riskGrade":{"$ref":"../common/risk-grade.schema.json"},"reason":{"x-personal-data":true,"description":"Free text; stored verbatim and always rendered escaped.","type":"string","minLength":1,"maxLength":2000}}};
 const schema47 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/risk-grade.schema.json","title":"RiskGrade","description":"Police missing-person risk grade.","type":"string","enum":["very_low","low","medium","high"]};
 
-function validate152(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate154(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/common/risk-grade.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate152.evaluated;
+const evaluated0 = validate154.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4261,17 +4404,17 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate152.errors = vErrors;
+validate154.errors = vErrors;
 return errors === 0;
 }
-validate152.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate154.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate151(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate153(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/rest/missing-episode-regrade.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate151.evaluated;
+const evaluated0 = validate153.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4302,8 +4445,8 @@ errors++;
 }
 }
 if(data.riskGrade !== undefined){
-if(!(validate152(data.riskGrade, {instancePath:instancePath+"/riskGrade",parentData:data,parentDataProperty:"riskGrade",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate152.errors : vErrors.concat(validate152.errors);
+if(!(validate154(data.riskGrade, {instancePath:instancePath+"/riskGrade",parentData:data,parentDataProperty:"riskGrade",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate154.errors : vErrors.concat(validate154.errors);
 errors = vErrors.length;
 }
 }
@@ -4353,21 +4496,21 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate151.errors = vErrors;
+validate153.errors = vErrors;
 return errors === 0;
 }
-validate151.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate153.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateMissingEpisodeReportBody = validate154;
+exports.validateMissingEpisodeReportBody = validate156;
 const schema48 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/rest/missing-episode-report.schema.json","title":"MissingEpisodeReportBody","description":"Body of POST /v1/missing-episodes: a police force or local authority reports a missing person. Unknown properties are rejected so a misspelt field is never silently dropped. linkedReferralId names an NRM referral made through Harbour for this person, when the reporter knows it; safeguarding also links by name and date of birth or subjectReference.","type":"object","additionalProperties":false,"required":["child","traffickingMarkers","borough","riskGrade","lastSeenAt"],"properties":{"child":{"description":"The missing person. A person whose age is disputed is treated as a child.","type":"object","additionalProperties":false,"required":["gender"],"properties":{"ageYears":{"description":"Age in whole years; required unless ageDisputed is true.","type":"integer","minimum":0,"maximum":25},"ageDisputed":{"description":"True when the person's age is disputed (absent means false).","type":"boolean"},"dateOfBirth":{"x-personal-data":true,"description":"ISO 8601 calendar date (YYYY-MM-DD).","type":"string","format":"date"},"givenName":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":200},"familyName":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":200},"gender":{"$ref":"../common/gender.schema.json"},"subjectReference":{"x-personal-data":true,"description":"The reporter's stable reference for this person (e.g. the local authority's child case number); links repeat episodes even when names vary.","type":"string","minLength":1,"maxLength":100}},"if":{"type":"object","properties":{"ageDisputed":{"const":true}},"required":["ageDisputed"]},"else":{"required":["ageYears"]}},"traffickingMarkers":{"type":"array","uniqueItems":true,"items":{"$ref":"../common/trafficking-marker.schema.json"}},"borough":{"$ref":"../common/gss-code.schema.json"},"riskGrade":{"$ref":"../common/risk-grade.schema.json"},"lastSeenAt":{"$ref":"../common/date-time.schema.json"},"lastSeenLocation":{"type":"object","additionalProperties":false,"properties":{"postcode":{"$ref":"../common/uk-postcode.schema.json"},"description":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":1000}}},"circumstances":{"description":"Free text; may hold personal data.","x-personal-data":true,"type":"string","maxLength":4000},"reportingOfficer":{"description":"Who recipients should call back.","x-personal-data":true,"type":"object","additionalProperties":false,"required":["name","phone"],"properties":{"name":{"type":"string","minLength":1,"maxLength":200},"phone":{"type":"string","pattern":"^\\+?[0-9][0-9 ()-]{5,24}$"}}},"philomenaProfile":{"description":"Philomena profile prepared by the child's carers; shared with police recipients only.","x-personal-data":true,"type":"object","additionalProperties":false,"properties":{"description":{"type":"string","minLength":1,"maxLength":4000},"associates":{"type":"array","maxItems":50,"items":{"type":"string","minLength":1,"maxLength":500}},"places":{"type":"array","maxItems":50,"items":{"type":"string","minLength":1,"maxLength":500}},"photoReference":{"description":"Where police can fetch the photo (a case-management URL or reference); the photo itself never travels in Harbour.","type":"string","minLength":1,"maxLength":500}}},"linkedReferralId":{"$ref":"../common/uuid.schema.json"}}};
 const formats4 = require("ajv-formats/dist/formats").fullFormats.date;
 const schema49 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/trafficking-marker.schema.json","title":"TraffickingMarker","description":"Why a person is known or suspected to be linked to trafficking; any marker on a missing child makes the alert critical.","type":"string","enum":["open_nrm_referral","ictg_allocated","suspected_exploitation","unaccompanied","known_victim"]};
 
-function validate156(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate158(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/common/trafficking-marker.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate156.evaluated;
+const evaluated0 = validate158.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4394,19 +4537,19 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate156.errors = vErrors;
+validate158.errors = vErrors;
 return errors === 0;
 }
-validate156.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate158.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 const schema50 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/uk-postcode.schema.json","title":"UkPostcode","description":"A UK postcode, with or without the space (e.g. SW1A 1AA).","type":"string","pattern":"^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}$"};
-const pattern9 = new RegExp("^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}$", "u");
+const pattern10 = new RegExp("^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}$", "u");
 
-function validate161(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate163(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/common/uk-postcode.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate161.evaluated;
+const evaluated0 = validate163.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4414,7 +4557,7 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if(typeof data === "string"){
-if(!pattern9.test(data)){
+if(!pattern10.test(data)){
 const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}$"},message:"must match pattern \""+"^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}$"+"\""};
 if(vErrors === null){
 vErrors = [err0];
@@ -4435,18 +4578,18 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate161.errors = vErrors;
+validate163.errors = vErrors;
 return errors === 0;
 }
-validate161.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate163.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const pattern10 = new RegExp("^\\+?[0-9][0-9 ()-]{5,24}$", "u");
+const pattern11 = new RegExp("^\\+?[0-9][0-9 ()-]{5,24}$", "u");
 
-function validate154(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate156(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/rest/missing-episode-report.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate154.evaluated;
+const evaluated0 = validate156.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4763,8 +4906,8 @@ errors++;
 }
 }
 if(data0.gender !== undefined){
-if(!(validate123(data0.gender, {instancePath:instancePath+"/child/gender",parentData:data0,parentDataProperty:"gender",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
+if(!(validate125(data0.gender, {instancePath:instancePath+"/child/gender",parentData:data0,parentDataProperty:"gender",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
 errors = vErrors.length;
 }
 }
@@ -4820,8 +4963,8 @@ let data9 = data.traffickingMarkers;
 if(Array.isArray(data9)){
 const len0 = data9.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate156(data9[i0], {instancePath:instancePath+"/traffickingMarkers/" + i0,parentData:data9,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
+if(!(validate158(data9[i0], {instancePath:instancePath+"/traffickingMarkers/" + i0,parentData:data9,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate158.errors : vErrors.concat(validate158.errors);
 errors = vErrors.length;
 }
 }
@@ -4864,8 +5007,8 @@ errors = vErrors.length;
 }
 }
 if(data.riskGrade !== undefined){
-if(!(validate152(data.riskGrade, {instancePath:instancePath+"/riskGrade",parentData:data,parentDataProperty:"riskGrade",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate152.errors : vErrors.concat(validate152.errors);
+if(!(validate154(data.riskGrade, {instancePath:instancePath+"/riskGrade",parentData:data,parentDataProperty:"riskGrade",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate154.errors : vErrors.concat(validate154.errors);
 errors = vErrors.length;
 }
 }
@@ -4891,8 +5034,8 @@ errors++;
 }
 }
 if(data14.postcode !== undefined){
-if(!(validate161(data14.postcode, {instancePath:instancePath+"/lastSeenLocation/postcode",parentData:data14,parentDataProperty:"postcode",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+if(!(validate163(data14.postcode, {instancePath:instancePath+"/lastSeenLocation/postcode",parentData:data14,parentDataProperty:"postcode",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
 errors = vErrors.length;
 }
 }
@@ -5041,7 +5184,7 @@ errors++;
 if(data18.phone !== undefined){
 let data20 = data18.phone;
 if(typeof data20 === "string"){
-if(!pattern10.test(data20)){
+if(!pattern11.test(data20)){
 const err44 = {instancePath:instancePath+"/reportingOfficer/phone",schemaPath:"#/properties/reportingOfficer/properties/phone/pattern",keyword:"pattern",params:{pattern: "^\\+?[0-9][0-9 ()-]{5,24}$"},message:"must match pattern \""+"^\\+?[0-9][0-9 ()-]{5,24}$"+"\""};
 if(vErrors === null){
 vErrors = [err44];
@@ -5311,19 +5454,19 @@ vErrors.push(err65);
 }
 errors++;
 }
-validate154.errors = vErrors;
+validate156.errors = vErrors;
 return errors === 0;
 }
-validate154.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate156.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateMissingEpisodeReported = validate164;
+exports.validateMissingEpisodeReported = validate166;
 const schema51 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.missing-episode.reported.schema.json","title":"MissingEpisodeReported","description":"A person was reported missing. Everything outside 'personal', 'reportingOfficer', 'circumstances' and the last-seen description is free of personal data. linkedReferralId is an NRM referral the reporter linked to the episode.","x-status":"stable","type":"object","additionalProperties":false,"required":["episodeId","reportedBy","reportedAt","child","isChild","traffickingMarkers","borough","riskGrade","lastSeenAt"],"properties":{"episodeId":{"$ref":"../common/uuid.schema.json"},"reportedBy":{"$ref":"../common/organisation-ref.schema.json"},"reportedAt":{"$ref":"../common/date-time.schema.json"},"child":{"type":"object","additionalProperties":false,"required":["ageDisputed","gender"],"properties":{"ageYears":{"description":"Absent only when the age is disputed and unknown.","type":"integer","minimum":0,"maximum":25},"ageDisputed":{"type":"boolean"},"gender":{"$ref":"../common/gender.schema.json"}},"if":{"type":"object","properties":{"ageDisputed":{"const":false}},"required":["ageDisputed"]},"then":{"required":["ageYears"]}},"isChild":{"description":"Under 18, or age disputed (a person whose age is disputed is treated as a child).","type":"boolean"},"traffickingMarkers":{"type":"array","uniqueItems":true,"items":{"$ref":"../common/trafficking-marker.schema.json"}},"borough":{"$ref":"../common/gss-code.schema.json"},"riskGrade":{"$ref":"../common/risk-grade.schema.json"},"lastSeenAt":{"$ref":"../common/date-time.schema.json"},"lastSeenLocation":{"type":"object","additionalProperties":false,"properties":{"postcode":{"$ref":"../common/uk-postcode.schema.json"},"description":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":1000}}},"circumstances":{"x-personal-data":true,"type":"string","maxLength":4000},"reportingOfficer":{"x-personal-data":true,"type":"object","additionalProperties":false,"required":["name","phone"],"properties":{"name":{"type":"string","minLength":1,"maxLength":200},"phone":{"type":"string","maxLength":30}}},"personal":{"description":"Identifying details; released only to recipients with a lawful need (the Philomena profile to police only). Absent when none were given.","x-personal-data":true,"type":"object","additionalProperties":false,"properties":{"givenName":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":200},"familyName":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":200},"dateOfBirth":{"x-personal-data":true,"type":"string","format":"date"},"philomenaProfile":{"x-personal-data":true,"type":"object","additionalProperties":false,"properties":{"description":{"type":"string","minLength":1,"maxLength":4000},"associates":{"type":"array","maxItems":50,"items":{"type":"string","minLength":1,"maxLength":500}},"places":{"type":"array","maxItems":50,"items":{"type":"string","minLength":1,"maxLength":500}},"photoReference":{"type":"string","minLength":1,"maxLength":500}}},"subjectReference":{"x-personal-data":true,"description":"The reporter's stable reference for the person; links repeat episodes.","type":"string","minLength":1,"maxLength":100}}},"linkedReferralId":{"$ref":"../common/uuid.schema.json"}},"allOf":[{"description":"A disputed age is always treated as a child's.","if":{"type":"object","properties":{"child":{"type":"object","properties":{"ageDisputed":{"const":true}},"required":["ageDisputed"]}},"required":["child"]},"then":{"type":"object","properties":{"isChild":{"const":true}}}},{"description":"isChild agrees with an undisputed age.","if":{"type":"object","properties":{"child":{"type":"object","properties":{"ageDisputed":{"const":false},"ageYears":{"type":"integer","maximum":17}},"required":["ageDisputed","ageYears"]}},"required":["child"]},"then":{"type":"object","properties":{"isChild":{"const":true}}}},{"if":{"type":"object","properties":{"child":{"type":"object","properties":{"ageDisputed":{"const":false},"ageYears":{"type":"integer","minimum":18}},"required":["ageDisputed","ageYears"]}},"required":["child"]},"then":{"type":"object","properties":{"isChild":{"const":false}}}}]};
 
-function validate164(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate166(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/events/harbour.missing-episode.reported.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate164.evaluated;
+const evaluated0 = validate166.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5917,8 +6060,8 @@ errors = vErrors.length;
 }
 }
 if(data.reportedBy !== undefined){
-if(!(validate117(data.reportedBy, {instancePath:instancePath+"/reportedBy",parentData:data,parentDataProperty:"reportedBy",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
+if(!(validate119(data.reportedBy, {instancePath:instancePath+"/reportedBy",parentData:data,parentDataProperty:"reportedBy",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
 errors = vErrors.length;
 }
 }
@@ -6090,8 +6233,8 @@ errors++;
 }
 }
 if(data14.gender !== undefined){
-if(!(validate123(data14.gender, {instancePath:instancePath+"/child/gender",parentData:data14,parentDataProperty:"gender",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
+if(!(validate125(data14.gender, {instancePath:instancePath+"/child/gender",parentData:data14,parentDataProperty:"gender",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
 errors = vErrors.length;
 }
 }
@@ -6124,8 +6267,8 @@ let data20 = data.traffickingMarkers;
 if(Array.isArray(data20)){
 const len0 = data20.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate156(data20[i0], {instancePath:instancePath+"/traffickingMarkers/" + i0,parentData:data20,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
+if(!(validate158(data20[i0], {instancePath:instancePath+"/traffickingMarkers/" + i0,parentData:data20,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate158.errors : vErrors.concat(validate158.errors);
 errors = vErrors.length;
 }
 }
@@ -6168,8 +6311,8 @@ errors = vErrors.length;
 }
 }
 if(data.riskGrade !== undefined){
-if(!(validate152(data.riskGrade, {instancePath:instancePath+"/riskGrade",parentData:data,parentDataProperty:"riskGrade",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate152.errors : vErrors.concat(validate152.errors);
+if(!(validate154(data.riskGrade, {instancePath:instancePath+"/riskGrade",parentData:data,parentDataProperty:"riskGrade",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate154.errors : vErrors.concat(validate154.errors);
 errors = vErrors.length;
 }
 }
@@ -6195,8 +6338,8 @@ errors++;
 }
 }
 if(data25.postcode !== undefined){
-if(!(validate161(data25.postcode, {instancePath:instancePath+"/lastSeenLocation/postcode",parentData:data25,parentDataProperty:"postcode",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+if(!(validate163(data25.postcode, {instancePath:instancePath+"/lastSeenLocation/postcode",parentData:data25,parentDataProperty:"postcode",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
 errors = vErrors.length;
 }
 }
@@ -6772,19 +6915,19 @@ vErrors.push(err101);
 }
 errors++;
 }
-validate164.errors = vErrors;
+validate166.errors = vErrors;
 return errors === 0;
 }
-validate164.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate166.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateMissingEpisodeReturnInterviewRecorded = validate175;
+exports.validateMissingEpisodeReturnInterviewRecorded = validate177;
 const schema52 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.missing-episode.return-interview-recorded.schema.json","title":"MissingEpisodeReturnInterviewRecorded","description":"The local authority marked the return home interview done (or offered and declined); its reminder stops.","x-status":"provisional","type":"object","additionalProperties":false,"required":["episodeId","recordedBy","recordedAt","outcome","completedAt"],"properties":{"episodeId":{"$ref":"../common/uuid.schema.json"},"recordedBy":{"$ref":"../common/organisation-ref.schema.json"},"recordedAt":{"$ref":"../common/date-time.schema.json"},"outcome":{"type":"string","enum":["completed","declined"]},"completedAt":{"$ref":"../common/date-time.schema.json"}}};
 
-function validate175(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate177(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/events/harbour.missing-episode.return-interview-recorded.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate175.evaluated;
+const evaluated0 = validate177.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6861,8 +7004,8 @@ errors = vErrors.length;
 }
 }
 if(data.recordedBy !== undefined){
-if(!(validate117(data.recordedBy, {instancePath:instancePath+"/recordedBy",parentData:data,parentDataProperty:"recordedBy",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
+if(!(validate119(data.recordedBy, {instancePath:instancePath+"/recordedBy",parentData:data,parentDataProperty:"recordedBy",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
 errors = vErrors.length;
 }
 }
@@ -6912,19 +7055,19 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate175.errors = vErrors;
+validate177.errors = vErrors;
 return errors === 0;
 }
-validate175.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate177.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateMissingEpisodeRiskRegraded = validate180;
+exports.validateMissingEpisodeRiskRegraded = validate182;
 const schema53 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.missing-episode.risk-regraded.schema.json","title":"MissingEpisodeRiskRegraded","description":"Police changed the risk grade of an open missing episode.","x-status":"provisional","type":"object","additionalProperties":false,"required":["episodeId","regradedBy","regradedAt","previousRiskGrade","riskGrade"],"properties":{"episodeId":{"$ref":"../common/uuid.schema.json"},"regradedBy":{"$ref":"../common/organisation-ref.schema.json"},"regradedAt":{"$ref":"../common/date-time.schema.json"},"previousRiskGrade":{"$ref":"../common/risk-grade.schema.json"},"riskGrade":{"$ref":"../common/risk-grade.schema.json"},"reason":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":2000}}};
 
-function validate180(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate182(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/events/harbour.missing-episode.risk-regraded.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate180.evaluated;
+const evaluated0 = validate182.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7001,8 +7144,8 @@ errors = vErrors.length;
 }
 }
 if(data.regradedBy !== undefined){
-if(!(validate117(data.regradedBy, {instancePath:instancePath+"/regradedBy",parentData:data,parentDataProperty:"regradedBy",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
+if(!(validate119(data.regradedBy, {instancePath:instancePath+"/regradedBy",parentData:data,parentDataProperty:"regradedBy",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
 errors = vErrors.length;
 }
 }
@@ -7013,14 +7156,14 @@ errors = vErrors.length;
 }
 }
 if(data.previousRiskGrade !== undefined){
-if(!(validate152(data.previousRiskGrade, {instancePath:instancePath+"/previousRiskGrade",parentData:data,parentDataProperty:"previousRiskGrade",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate152.errors : vErrors.concat(validate152.errors);
+if(!(validate154(data.previousRiskGrade, {instancePath:instancePath+"/previousRiskGrade",parentData:data,parentDataProperty:"previousRiskGrade",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate154.errors : vErrors.concat(validate154.errors);
 errors = vErrors.length;
 }
 }
 if(data.riskGrade !== undefined){
-if(!(validate152(data.riskGrade, {instancePath:instancePath+"/riskGrade",parentData:data,parentDataProperty:"riskGrade",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate152.errors : vErrors.concat(validate152.errors);
+if(!(validate154(data.riskGrade, {instancePath:instancePath+"/riskGrade",parentData:data,parentDataProperty:"riskGrade",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate154.errors : vErrors.concat(validate154.errors);
 errors = vErrors.length;
 }
 }
@@ -7070,19 +7213,19 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate180.errors = vErrors;
+validate182.errors = vErrors;
 return errors === 0;
 }
-validate180.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate182.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateMissingEpisodeUpdateBody = validate186;
+exports.validateMissingEpisodeUpdateBody = validate188;
 const schema54 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/rest/missing-episode-update.schema.json","title":"MissingEpisodeUpdateBody","description":"Body of POST /v1/missing-episodes/{id}/updates: a sighting or other update on an open episode, passed to everyone already alerted. seenAt (a sighting's time) must not be in the future nor before the episode's last-seen time.","type":"object","additionalProperties":false,"required":["kind","note"],"properties":{"kind":{"type":"string","enum":["sighting","update"]},"seenAt":{"$ref":"../common/date-time.schema.json"},"location":{"type":"object","additionalProperties":false,"properties":{"postcode":{"$ref":"../common/uk-postcode.schema.json"},"borough":{"$ref":"../common/gss-code.schema.json"},"description":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":1000}}},"note":{"x-personal-data":true,"description":"Free text; stored verbatim and always rendered escaped.","type":"string","minLength":1,"maxLength":4000}}};
 
-function validate186(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate188(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/rest/missing-episode-update.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate186.evaluated;
+const evaluated0 = validate188.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7167,8 +7310,8 @@ errors++;
 }
 }
 if(data2.postcode !== undefined){
-if(!(validate161(data2.postcode, {instancePath:instancePath+"/location/postcode",parentData:data2,parentDataProperty:"postcode",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+if(!(validate163(data2.postcode, {instancePath:instancePath+"/location/postcode",parentData:data2,parentDataProperty:"postcode",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
 errors = vErrors.length;
 }
 }
@@ -7271,19 +7414,19 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate186.errors = vErrors;
+validate188.errors = vErrors;
 return errors === 0;
 }
-validate186.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate188.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateMissingEpisodeUpdated = validate190;
+exports.validateMissingEpisodeUpdated = validate192;
 const schema55 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.missing-episode.updated.schema.json","title":"MissingEpisodeUpdated","description":"A sighting or other update on an open missing episode; passed to everyone already alerted.","x-status":"provisional","type":"object","additionalProperties":false,"required":["episodeId","recordedBy","recordedAt","kind","note"],"properties":{"episodeId":{"$ref":"../common/uuid.schema.json"},"recordedBy":{"$ref":"../common/organisation-ref.schema.json"},"recordedAt":{"$ref":"../common/date-time.schema.json"},"kind":{"type":"string","enum":["sighting","update"]},"seenAt":{"$ref":"../common/date-time.schema.json"},"location":{"type":"object","additionalProperties":false,"properties":{"postcode":{"$ref":"../common/uk-postcode.schema.json"},"borough":{"$ref":"../common/gss-code.schema.json"},"description":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":1000}}},"note":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":4000}}};
 
-function validate190(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate192(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/events/harbour.missing-episode.updated.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate190.evaluated;
+const evaluated0 = validate192.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7360,8 +7503,8 @@ errors = vErrors.length;
 }
 }
 if(data.recordedBy !== undefined){
-if(!(validate117(data.recordedBy, {instancePath:instancePath+"/recordedBy",parentData:data,parentDataProperty:"recordedBy",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
+if(!(validate119(data.recordedBy, {instancePath:instancePath+"/recordedBy",parentData:data,parentDataProperty:"recordedBy",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
 errors = vErrors.length;
 }
 }
@@ -7416,8 +7559,8 @@ errors++;
 }
 }
 if(data5.postcode !== undefined){
-if(!(validate161(data5.postcode, {instancePath:instancePath+"/location/postcode",parentData:data5,parentDataProperty:"postcode",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+if(!(validate163(data5.postcode, {instancePath:instancePath+"/location/postcode",parentData:data5,parentDataProperty:"postcode",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
 errors = vErrors.length;
 }
 }
@@ -7520,19 +7663,107 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate190.errors = vErrors;
+validate192.errors = vErrors;
 return errors === 0;
 }
-validate190.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate192.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateOperationCancelled = validate197;
-const schema56 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.operation.cancelled.schema.json","title":"OperationCancelled","description":"A planned operation will not go ahead.","x-status":"provisional","type":"object","additionalProperties":false,"required":["operationId","cancelledBy","cancelledAt"],"properties":{"operationId":{"$ref":"../common/uuid.schema.json"},"cancelledBy":{"$ref":"../common/organisation-ref.schema.json"},"cancelledAt":{"$ref":"../common/date-time.schema.json"},"reason":{"type":"string","minLength":1,"maxLength":1000,"description":"Shared with every recipient: no personal data."}}};
+exports.validateOperationCancellationBody = validate199;
+const schema56 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/rest/operation-cancellation.schema.json","title":"OperationCancellationBody","description":"Body of POST /v1/operations/{id}/cancellation: the operation will not go ahead. Only before its planned start; the reason is shared with every partner already told, so it must hold no personal data.","type":"object","additionalProperties":false,"required":["reason"],"properties":{"reason":{"type":"string","minLength":1,"maxLength":1000}}};
 
-function validate197(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate199(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://harbour.example/schemas/rest/operation-cancellation.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate199.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.reason === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(key0 === "reason")){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.reason !== undefined){
+let data0 = data.reason;
+if(typeof data0 === "string"){
+if(func1(data0) > 1000){
+const err2 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(func1(data0) < 1){
+const err3 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+else {
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+validate199.errors = vErrors;
+return errors === 0;
+}
+validate199.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+exports.validateOperationCancelled = validate200;
+const schema57 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.operation.cancelled.schema.json","title":"OperationCancelled","description":"A planned operation will not go ahead.","x-status":"stable","type":"object","additionalProperties":false,"required":["operationId","cancelledBy","cancelledAt"],"properties":{"operationId":{"$ref":"../common/uuid.schema.json"},"cancelledBy":{"$ref":"../common/organisation-ref.schema.json"},"cancelledAt":{"$ref":"../common/date-time.schema.json"},"reason":{"type":"string","minLength":1,"maxLength":1000,"description":"Shared with every recipient: no personal data."}}};
+
+function validate200(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/events/harbour.operation.cancelled.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate197.evaluated;
+const evaluated0 = validate200.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7589,8 +7820,8 @@ errors = vErrors.length;
 }
 }
 if(data.cancelledBy !== undefined){
-if(!(validate117(data.cancelledBy, {instancePath:instancePath+"/cancelledBy",parentData:data,parentDataProperty:"cancelledBy",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
+if(!(validate119(data.cancelledBy, {instancePath:instancePath+"/cancelledBy",parentData:data,parentDataProperty:"cancelledBy",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
 errors = vErrors.length;
 }
 }
@@ -7646,19 +7877,881 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate197.errors = vErrors;
+validate200.errors = vErrors;
 return errors === 0;
 }
-validate197.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate200.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateOperationOutcomeRecorded = validate201;
-const schema57 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.operation.outcome-recorded.schema.json","title":"OperationOutcomeRecorded","description":"What an operation found; shared back with NGOs, redacted.","x-status":"provisional","type":"object","additionalProperties":false,"required":["operationId","recordedBy","recordedAt","outcome"],"properties":{"operationId":{"$ref":"../common/uuid.schema.json"},"recordedBy":{"$ref":"../common/organisation-ref.schema.json"},"recordedAt":{"$ref":"../common/date-time.schema.json"},"outcome":{"type":"object","additionalProperties":false,"required":["potentialVictimsIdentified"],"properties":{"potentialVictimsIdentified":{"type":"integer","minimum":0,"maximum":1000},"childrenIdentified":{"type":"integer","minimum":0,"maximum":1000},"nrmReferralsMade":{"type":"integer","minimum":0,"maximum":1000},"notes":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":4000}}}}};
+exports.validateOperationOutcomeBody = validate204;
+const schema58 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/rest/operation-outcome.schema.json","title":"OperationOutcomeBody","description":"Body of POST /v1/operations/{id}/outcome: what the operation found, recorded once, only after its planned start. Counts go to the partners already told (arrests to police partners only); welfareFindings is shared with NGOs after e-mail addresses, phone numbers and postcodes are redacted from its summary. restrictedNotes stay with the planner (encrypted) and are never shared.","type":"object","additionalProperties":false,"required":["peopleEncountered","potentialVictimsIdentified","nrmReferralsMade","arrests"],"properties":{"peopleEncountered":{"type":"integer","minimum":0,"maximum":500},"potentialVictimsIdentified":{"type":"integer","minimum":0,"maximum":500},"childrenIdentified":{"type":"integer","minimum":0,"maximum":500},"nrmReferralsMade":{"type":"integer","minimum":0,"maximum":500},"dutyToNotifyReports":{"type":"integer","minimum":0,"maximum":500},"arrests":{"type":"integer","minimum":0,"maximum":500},"welfareFindings":{"$ref":"../common/welfare-findings.schema.json"},"restrictedNotes":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":4000}}};
+const schema59 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/welfare-findings.schema.json","title":"WelfareFindings","description":"What a visit found that NGOs may act on: needs, languages and a short summary with no names or contact details.","type":"object","additionalProperties":false,"minProperties":1,"properties":{"needs":{"description":"Support the people encountered need, for NGOs to offer.","type":"array","uniqueItems":true,"items":{"type":"string","enum":["interpreter","accommodation","legal_advice","immigration_advice","employment_rights","medical","mental_health","safeguarding_children","financial_support"]}},"languages":{"type":"array","uniqueItems":true,"items":{"$ref":"language-code.schema.json"}},"summary":{"description":"Findings to share with NGOs: no names or contact details.","type":"string","minLength":1,"maxLength":2000}}};
 
-function validate201(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate205(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://harbour.example/schemas/common/welfare-findings.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate205.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(Object.keys(data).length < 1){
+const err0 = {instancePath,schemaPath:"#/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((key0 === "needs") || (key0 === "languages")) || (key0 === "summary"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.needs !== undefined){
+let data0 = data.needs;
+if(Array.isArray(data0)){
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+if(typeof data1 !== "string"){
+const err2 = {instancePath:instancePath+"/needs/" + i0,schemaPath:"#/properties/needs/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(!(((((((((data1 === "interpreter") || (data1 === "accommodation")) || (data1 === "legal_advice")) || (data1 === "immigration_advice")) || (data1 === "employment_rights")) || (data1 === "medical")) || (data1 === "mental_health")) || (data1 === "safeguarding_children")) || (data1 === "financial_support"))){
+const err3 = {instancePath:instancePath+"/needs/" + i0,schemaPath:"#/properties/needs/items/enum",keyword:"enum",params:{allowedValues: schema59.properties.needs.items.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+let i1 = data0.length;
+let j0;
+if(i1 > 1){
+const indices0 = {};
+for(;i1--;){
+let item0 = data0[i1];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err4 = {instancePath:instancePath+"/needs",schemaPath:"#/properties/needs/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+break;
+}
+indices0[item0] = i1;
+}
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/needs",schemaPath:"#/properties/needs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.languages !== undefined){
+let data2 = data.languages;
+if(Array.isArray(data2)){
+const len1 = data2.length;
+for(let i2=0; i2<len1; i2++){
+if(!(validate86(data2[i2], {instancePath:instancePath+"/languages/" + i2,parentData:data2,parentDataProperty:i2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
+errors = vErrors.length;
+}
+}
+let i3 = data2.length;
+let j1;
+if(i3 > 1){
+outer0:
+for(;i3--;){
+for(j1 = i3; j1--;){
+if(func0(data2[i3], data2[j1])){
+const err6 = {instancePath:instancePath+"/languages",schemaPath:"#/properties/languages/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i3+" are identical)"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+break outer0;
+}
+}
+}
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/languages",schemaPath:"#/properties/languages/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.summary !== undefined){
+let data4 = data.summary;
+if(typeof data4 === "string"){
+if(func1(data4) > 2000){
+const err8 = {instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/maxLength",keyword:"maxLength",params:{limit: 2000},message:"must NOT have more than 2000 characters"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(func1(data4) < 1){
+const err9 = {instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+else {
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+validate205.errors = vErrors;
+return errors === 0;
+}
+validate205.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate204(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://harbour.example/schemas/rest/operation-outcome.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate204.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.peopleEncountered === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "peopleEncountered"},message:"must have required property '"+"peopleEncountered"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.potentialVictimsIdentified === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "potentialVictimsIdentified"},message:"must have required property '"+"potentialVictimsIdentified"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.nrmReferralsMade === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "nrmReferralsMade"},message:"must have required property '"+"nrmReferralsMade"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.arrests === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "arrests"},message:"must have required property '"+"arrests"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((((((((key0 === "peopleEncountered") || (key0 === "potentialVictimsIdentified")) || (key0 === "childrenIdentified")) || (key0 === "nrmReferralsMade")) || (key0 === "dutyToNotifyReports")) || (key0 === "arrests")) || (key0 === "welfareFindings")) || (key0 === "restrictedNotes"))){
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.peopleEncountered !== undefined){
+let data0 = data.peopleEncountered;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err5 = {instancePath:instancePath+"/peopleEncountered",schemaPath:"#/properties/peopleEncountered/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 500 || isNaN(data0)){
+const err6 = {instancePath:instancePath+"/peopleEncountered",schemaPath:"#/properties/peopleEncountered/maximum",keyword:"maximum",params:{comparison: "<=", limit: 500},message:"must be <= 500"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data0 < 0 || isNaN(data0)){
+const err7 = {instancePath:instancePath+"/peopleEncountered",schemaPath:"#/properties/peopleEncountered/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+if(data.potentialVictimsIdentified !== undefined){
+let data1 = data.potentialVictimsIdentified;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+const err8 = {instancePath:instancePath+"/potentialVictimsIdentified",schemaPath:"#/properties/potentialVictimsIdentified/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 > 500 || isNaN(data1)){
+const err9 = {instancePath:instancePath+"/potentialVictimsIdentified",schemaPath:"#/properties/potentialVictimsIdentified/maximum",keyword:"maximum",params:{comparison: "<=", limit: 500},message:"must be <= 500"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(data1 < 0 || isNaN(data1)){
+const err10 = {instancePath:instancePath+"/potentialVictimsIdentified",schemaPath:"#/properties/potentialVictimsIdentified/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+if(data.childrenIdentified !== undefined){
+let data2 = data.childrenIdentified;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+const err11 = {instancePath:instancePath+"/childrenIdentified",schemaPath:"#/properties/childrenIdentified/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 > 500 || isNaN(data2)){
+const err12 = {instancePath:instancePath+"/childrenIdentified",schemaPath:"#/properties/childrenIdentified/maximum",keyword:"maximum",params:{comparison: "<=", limit: 500},message:"must be <= 500"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(data2 < 0 || isNaN(data2)){
+const err13 = {instancePath:instancePath+"/childrenIdentified",schemaPath:"#/properties/childrenIdentified/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+if(data.nrmReferralsMade !== undefined){
+let data3 = data.nrmReferralsMade;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+const err14 = {instancePath:instancePath+"/nrmReferralsMade",schemaPath:"#/properties/nrmReferralsMade/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 > 500 || isNaN(data3)){
+const err15 = {instancePath:instancePath+"/nrmReferralsMade",schemaPath:"#/properties/nrmReferralsMade/maximum",keyword:"maximum",params:{comparison: "<=", limit: 500},message:"must be <= 500"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if(data3 < 0 || isNaN(data3)){
+const err16 = {instancePath:instancePath+"/nrmReferralsMade",schemaPath:"#/properties/nrmReferralsMade/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+}
+if(data.dutyToNotifyReports !== undefined){
+let data4 = data.dutyToNotifyReports;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+const err17 = {instancePath:instancePath+"/dutyToNotifyReports",schemaPath:"#/properties/dutyToNotifyReports/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 > 500 || isNaN(data4)){
+const err18 = {instancePath:instancePath+"/dutyToNotifyReports",schemaPath:"#/properties/dutyToNotifyReports/maximum",keyword:"maximum",params:{comparison: "<=", limit: 500},message:"must be <= 500"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+if(data4 < 0 || isNaN(data4)){
+const err19 = {instancePath:instancePath+"/dutyToNotifyReports",schemaPath:"#/properties/dutyToNotifyReports/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+}
+if(data.arrests !== undefined){
+let data5 = data.arrests;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+const err20 = {instancePath:instancePath+"/arrests",schemaPath:"#/properties/arrests/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 > 500 || isNaN(data5)){
+const err21 = {instancePath:instancePath+"/arrests",schemaPath:"#/properties/arrests/maximum",keyword:"maximum",params:{comparison: "<=", limit: 500},message:"must be <= 500"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+if(data5 < 0 || isNaN(data5)){
+const err22 = {instancePath:instancePath+"/arrests",schemaPath:"#/properties/arrests/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+}
+if(data.welfareFindings !== undefined){
+if(!(validate205(data.welfareFindings, {instancePath:instancePath+"/welfareFindings",parentData:data,parentDataProperty:"welfareFindings",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
+errors = vErrors.length;
+}
+}
+if(data.restrictedNotes !== undefined){
+let data7 = data.restrictedNotes;
+if(typeof data7 === "string"){
+if(func1(data7) > 4000){
+const err23 = {instancePath:instancePath+"/restrictedNotes",schemaPath:"#/properties/restrictedNotes/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+if(func1(data7) < 1){
+const err24 = {instancePath:instancePath+"/restrictedNotes",schemaPath:"#/properties/restrictedNotes/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+else {
+const err25 = {instancePath:instancePath+"/restrictedNotes",schemaPath:"#/properties/restrictedNotes/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+}
+else {
+const err26 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+validate204.errors = vErrors;
+return errors === 0;
+}
+validate204.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+exports.validateOperationOutcomeRecorded = validate208;
+const schema60 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.operation.outcome-recorded.schema.json","title":"OperationOutcomeRecorded","description":"What an operation found; shared back with NGOs, redacted.","x-status":"stable","type":"object","additionalProperties":false,"required":["operationId","recordedBy","recordedAt","outcome","borough","kind"],"properties":{"operationId":{"$ref":"../common/uuid.schema.json"},"recordedBy":{"$ref":"../common/organisation-ref.schema.json"},"recordedAt":{"$ref":"../common/date-time.schema.json"},"outcome":{"$ref":"../common/operation-outcome.schema.json"},"borough":{"$ref":"../common/gss-code.schema.json"},"kind":{"$ref":"../common/operation-kind.schema.json"}}};
+const schema61 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/operation-outcome.schema.json","title":"OperationOutcome","description":"What an operation found. Counts only; welfareFindings is what may be shared back with NGOs (its summary is redacted of e-mail addresses, phone numbers and postcodes before it leaves intake). arrests is for police partners only.","type":"object","additionalProperties":false,"required":["peopleEncountered","potentialVictimsIdentified","nrmReferralsMade","arrests"],"properties":{"peopleEncountered":{"type":"integer","minimum":0,"maximum":500},"potentialVictimsIdentified":{"type":"integer","minimum":0,"maximum":500},"childrenIdentified":{"type":"integer","minimum":0,"maximum":500},"nrmReferralsMade":{"type":"integer","minimum":0,"maximum":500},"dutyToNotifyReports":{"type":"integer","minimum":0,"maximum":500},"arrests":{"type":"integer","minimum":0,"maximum":500},"welfareFindings":{"$ref":"welfare-findings.schema.json"}}};
+
+function validate212(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://harbour.example/schemas/common/operation-outcome.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate212.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.peopleEncountered === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "peopleEncountered"},message:"must have required property '"+"peopleEncountered"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.potentialVictimsIdentified === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "potentialVictimsIdentified"},message:"must have required property '"+"potentialVictimsIdentified"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.nrmReferralsMade === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "nrmReferralsMade"},message:"must have required property '"+"nrmReferralsMade"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.arrests === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "arrests"},message:"must have required property '"+"arrests"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((((((key0 === "peopleEncountered") || (key0 === "potentialVictimsIdentified")) || (key0 === "childrenIdentified")) || (key0 === "nrmReferralsMade")) || (key0 === "dutyToNotifyReports")) || (key0 === "arrests")) || (key0 === "welfareFindings"))){
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.peopleEncountered !== undefined){
+let data0 = data.peopleEncountered;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err5 = {instancePath:instancePath+"/peopleEncountered",schemaPath:"#/properties/peopleEncountered/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 500 || isNaN(data0)){
+const err6 = {instancePath:instancePath+"/peopleEncountered",schemaPath:"#/properties/peopleEncountered/maximum",keyword:"maximum",params:{comparison: "<=", limit: 500},message:"must be <= 500"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data0 < 0 || isNaN(data0)){
+const err7 = {instancePath:instancePath+"/peopleEncountered",schemaPath:"#/properties/peopleEncountered/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+if(data.potentialVictimsIdentified !== undefined){
+let data1 = data.potentialVictimsIdentified;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+const err8 = {instancePath:instancePath+"/potentialVictimsIdentified",schemaPath:"#/properties/potentialVictimsIdentified/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 > 500 || isNaN(data1)){
+const err9 = {instancePath:instancePath+"/potentialVictimsIdentified",schemaPath:"#/properties/potentialVictimsIdentified/maximum",keyword:"maximum",params:{comparison: "<=", limit: 500},message:"must be <= 500"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(data1 < 0 || isNaN(data1)){
+const err10 = {instancePath:instancePath+"/potentialVictimsIdentified",schemaPath:"#/properties/potentialVictimsIdentified/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+if(data.childrenIdentified !== undefined){
+let data2 = data.childrenIdentified;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+const err11 = {instancePath:instancePath+"/childrenIdentified",schemaPath:"#/properties/childrenIdentified/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 > 500 || isNaN(data2)){
+const err12 = {instancePath:instancePath+"/childrenIdentified",schemaPath:"#/properties/childrenIdentified/maximum",keyword:"maximum",params:{comparison: "<=", limit: 500},message:"must be <= 500"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(data2 < 0 || isNaN(data2)){
+const err13 = {instancePath:instancePath+"/childrenIdentified",schemaPath:"#/properties/childrenIdentified/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+if(data.nrmReferralsMade !== undefined){
+let data3 = data.nrmReferralsMade;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+const err14 = {instancePath:instancePath+"/nrmReferralsMade",schemaPath:"#/properties/nrmReferralsMade/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 > 500 || isNaN(data3)){
+const err15 = {instancePath:instancePath+"/nrmReferralsMade",schemaPath:"#/properties/nrmReferralsMade/maximum",keyword:"maximum",params:{comparison: "<=", limit: 500},message:"must be <= 500"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if(data3 < 0 || isNaN(data3)){
+const err16 = {instancePath:instancePath+"/nrmReferralsMade",schemaPath:"#/properties/nrmReferralsMade/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+}
+if(data.dutyToNotifyReports !== undefined){
+let data4 = data.dutyToNotifyReports;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+const err17 = {instancePath:instancePath+"/dutyToNotifyReports",schemaPath:"#/properties/dutyToNotifyReports/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 > 500 || isNaN(data4)){
+const err18 = {instancePath:instancePath+"/dutyToNotifyReports",schemaPath:"#/properties/dutyToNotifyReports/maximum",keyword:"maximum",params:{comparison: "<=", limit: 500},message:"must be <= 500"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+if(data4 < 0 || isNaN(data4)){
+const err19 = {instancePath:instancePath+"/dutyToNotifyReports",schemaPath:"#/properties/dutyToNotifyReports/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+}
+if(data.arrests !== undefined){
+let data5 = data.arrests;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+const err20 = {instancePath:instancePath+"/arrests",schemaPath:"#/properties/arrests/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 > 500 || isNaN(data5)){
+const err21 = {instancePath:instancePath+"/arrests",schemaPath:"#/properties/arrests/maximum",keyword:"maximum",params:{comparison: "<=", limit: 500},message:"must be <= 500"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+if(data5 < 0 || isNaN(data5)){
+const err22 = {instancePath:instancePath+"/arrests",schemaPath:"#/properties/arrests/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+}
+if(data.welfareFindings !== undefined){
+if(!(validate205(data.welfareFindings, {instancePath:instancePath+"/welfareFindings",parentData:data,parentDataProperty:"welfareFindings",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+validate212.errors = vErrors;
+return errors === 0;
+}
+validate212.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema62 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/operation-kind.schema.json","title":"OperationKind","description":"Kind of planned operation. welfare_visit and immigration_enforcement are immigration (UKVI) operations; the rest are police operations (a labour inspection may be planned by either).","type":"string","enum":["raid","warrant","premises_visit","welfare_visit","immigration_enforcement","labour_inspection"]};
+
+function validate216(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://harbour.example/schemas/common/operation-kind.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate216.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(typeof data !== "string"){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!((((((data === "raid") || (data === "warrant")) || (data === "premises_visit")) || (data === "welfare_visit")) || (data === "immigration_enforcement")) || (data === "labour_inspection"))){
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema62.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate216.errors = vErrors;
+return errors === 0;
+}
+validate216.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+
+function validate208(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/events/harbour.operation.outcome-recorded.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate201.evaluated;
+const evaluated0 = validate208.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7706,14 +8799,34 @@ vErrors.push(err3);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((((key0 === "operationId") || (key0 === "recordedBy")) || (key0 === "recordedAt")) || (key0 === "outcome"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.borough === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "borough"},message:"must have required property '"+"borough"+"'"};
 if(vErrors === null){
 vErrors = [err4];
 }
 else {
 vErrors.push(err4);
+}
+errors++;
+}
+if(data.kind === undefined){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((((((key0 === "operationId") || (key0 === "recordedBy")) || (key0 === "recordedAt")) || (key0 === "outcome")) || (key0 === "borough")) || (key0 === "kind"))){
+const err6 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
 }
 errors++;
 }
@@ -7725,8 +8838,8 @@ errors = vErrors.length;
 }
 }
 if(data.recordedBy !== undefined){
-if(!(validate117(data.recordedBy, {instancePath:instancePath+"/recordedBy",parentData:data,parentDataProperty:"recordedBy",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
+if(!(validate119(data.recordedBy, {instancePath:instancePath+"/recordedBy",parentData:data,parentDataProperty:"recordedBy",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
 errors = vErrors.length;
 }
 }
@@ -7737,34 +8850,26 @@ errors = vErrors.length;
 }
 }
 if(data.outcome !== undefined){
-let data3 = data.outcome;
-if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-if(data3.potentialVictimsIdentified === undefined){
-const err5 = {instancePath:instancePath+"/outcome",schemaPath:"#/properties/outcome/required",keyword:"required",params:{missingProperty: "potentialVictimsIdentified"},message:"must have required property '"+"potentialVictimsIdentified"+"'"};
-if(vErrors === null){
-vErrors = [err5];
+if(!(validate212(data.outcome, {instancePath:instancePath+"/outcome",parentData:data,parentDataProperty:"outcome",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate212.errors : vErrors.concat(validate212.errors);
+errors = vErrors.length;
+}
+}
+if(data.borough !== undefined){
+if(!(validate75(data.borough, {instancePath:instancePath+"/borough",parentData:data,parentDataProperty:"borough",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
+errors = vErrors.length;
+}
+}
+if(data.kind !== undefined){
+if(!(validate216(data.kind, {instancePath:instancePath+"/kind",parentData:data,parentDataProperty:"kind",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate216.errors : vErrors.concat(validate216.errors);
+errors = vErrors.length;
+}
+}
 }
 else {
-vErrors.push(err5);
-}
-errors++;
-}
-for(const key1 in data3){
-if(!((((key1 === "potentialVictimsIdentified") || (key1 === "childrenIdentified")) || (key1 === "nrmReferralsMade")) || (key1 === "notes"))){
-const err6 = {instancePath:instancePath+"/outcome",schemaPath:"#/properties/outcome/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-if(data3.potentialVictimsIdentified !== undefined){
-let data4 = data3.potentialVictimsIdentified;
-if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err7 = {instancePath:instancePath+"/outcome/potentialVictimsIdentified",schemaPath:"#/properties/outcome/properties/potentialVictimsIdentified/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -7773,172 +8878,20 @@ vErrors.push(err7);
 }
 errors++;
 }
-if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 > 1000 || isNaN(data4)){
-const err8 = {instancePath:instancePath+"/outcome/potentialVictimsIdentified",schemaPath:"#/properties/outcome/properties/potentialVictimsIdentified/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-if(data4 < 0 || isNaN(data4)){
-const err9 = {instancePath:instancePath+"/outcome/potentialVictimsIdentified",schemaPath:"#/properties/outcome/properties/potentialVictimsIdentified/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-}
-if(data3.childrenIdentified !== undefined){
-let data5 = data3.childrenIdentified;
-if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err10 = {instancePath:instancePath+"/outcome/childrenIdentified",schemaPath:"#/properties/outcome/properties/childrenIdentified/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 > 1000 || isNaN(data5)){
-const err11 = {instancePath:instancePath+"/outcome/childrenIdentified",schemaPath:"#/properties/outcome/properties/childrenIdentified/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-if(data5 < 0 || isNaN(data5)){
-const err12 = {instancePath:instancePath+"/outcome/childrenIdentified",schemaPath:"#/properties/outcome/properties/childrenIdentified/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-}
-if(data3.nrmReferralsMade !== undefined){
-let data6 = data3.nrmReferralsMade;
-if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err13 = {instancePath:instancePath+"/outcome/nrmReferralsMade",schemaPath:"#/properties/outcome/properties/nrmReferralsMade/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 > 1000 || isNaN(data6)){
-const err14 = {instancePath:instancePath+"/outcome/nrmReferralsMade",schemaPath:"#/properties/outcome/properties/nrmReferralsMade/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-if(data6 < 0 || isNaN(data6)){
-const err15 = {instancePath:instancePath+"/outcome/nrmReferralsMade",schemaPath:"#/properties/outcome/properties/nrmReferralsMade/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-}
-}
-if(data3.notes !== undefined){
-let data7 = data3.notes;
-if(typeof data7 === "string"){
-if(func1(data7) > 4000){
-const err16 = {instancePath:instancePath+"/outcome/notes",schemaPath:"#/properties/outcome/properties/notes/maxLength",keyword:"maxLength",params:{limit: 4000},message:"must NOT have more than 4000 characters"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-if(func1(data7) < 1){
-const err17 = {instancePath:instancePath+"/outcome/notes",schemaPath:"#/properties/outcome/properties/notes/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-}
-else {
-const err18 = {instancePath:instancePath+"/outcome/notes",schemaPath:"#/properties/outcome/properties/notes/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-}
-}
-else {
-const err19 = {instancePath:instancePath+"/outcome",schemaPath:"#/properties/outcome/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-}
-}
-else {
-const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-validate201.errors = vErrors;
+validate208.errors = vErrors;
 return errors === 0;
 }
-validate201.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate208.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateOperationPlanned = validate205;
-const schema58 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.operation.planned.schema.json","title":"OperationPlanned","description":"A partner planned an enforcement operation, premises visit or welfare visit.","x-status":"provisional","type":"object","additionalProperties":false,"required":["operationId","plannedBy","plannedAt","operation"],"properties":{"operationId":{"$ref":"../common/uuid.schema.json"},"plannedBy":{"$ref":"../common/organisation-ref.schema.json"},"plannedAt":{"$ref":"../common/date-time.schema.json"},"operation":{"$ref":"../common/operation-details.schema.json"}}};
-const schema59 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/operation-details.schema.json","title":"OperationDetails","description":"The current state of a planned operation, split by disclosure stage: everything outside 'operational' may go out in a notice.","type":"object","additionalProperties":false,"required":["kind","borough","premisesKind","startWindow","exploitationTypes","vulnerablePeopleLikely","operational"],"properties":{"kind":{"type":"string","enum":["enforcement_raid","premises_visit","welfare_visit","street_operation"]},"borough":{"$ref":"gss-code.schema.json"},"premisesKind":{"$ref":"premises-kind.schema.json"},"startWindow":{"description":"Notice-level date window in which the operation starts.","type":"object","additionalProperties":false,"required":["from","to"],"properties":{"from":{"$ref":"date-time.schema.json"},"to":{"$ref":"date-time.schema.json"}}},"exploitationTypes":{"type":"array","uniqueItems":true,"items":{"$ref":"exploitation-type.schema.json"}},"vulnerablePeopleLikely":{"description":"The planner's flag that potential victims may be present.","type":"boolean"},"childrenLikely":{"type":"boolean"},"expectedPeople":{"type":"object","additionalProperties":false,"properties":{"women":{"type":"integer","minimum":0,"maximum":1000},"men":{"type":"integer","minimum":0,"maximum":1000},"children":{"type":"integer","minimum":0,"maximum":1000}}},"expectedLanguages":{"type":"array","uniqueItems":true,"items":{"$ref":"language-code.schema.json"}},"operational":{"description":"Released only at the configured lead time before start.","type":"object","additionalProperties":false,"required":["address","startsAt"],"properties":{"address":{"$ref":"address.schema.json"},"startsAt":{"$ref":"date-time.schema.json"}}}}};
-const schema60 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/premises-kind.schema.json","title":"PremisesKind","description":"Kind of premises an operation targets; some kinds imply vulnerable people or displacement.","type":"string","enum":["brothel","cannabis_farm","car_wash","nail_bar","house_in_multiple_occupation","restaurant","private_household","factory_or_warehouse","construction_site","street","other"]};
+exports.validateOperationPlanBody = validate218;
+const schema63 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/rest/operation-plan.schema.json","title":"OperationPlanBody","description":"Body of POST /v1/operations: police (borough or specialist) or immigration plan an operation. plannedStart must be in the future and plannedEnd after it (at most 7 days later); the postcode must be a London postcode; women + men + children must not exceed expectedPeople.total. A welfare visit or immigration enforcement may be planned only by an immigration organisation; a borough police key only for a borough it serves. Unknown properties are rejected.","type":"object","additionalProperties":false,"required":["kind","premisesKind","address","borough","plannedStart","plannedEnd","expectedPeople","exploitationTypes","vulnerablePeopleLikely","leadContact"],"properties":{"kind":{"$ref":"../common/operation-kind.schema.json"},"premisesKind":{"$ref":"../common/premises-kind.schema.json"},"address":{"$ref":"../common/address.schema.json"},"borough":{"$ref":"../common/gss-code.schema.json"},"plannedStart":{"$ref":"../common/date-time.schema.json"},"plannedEnd":{"$ref":"../common/date-time.schema.json"},"timeZone":{"description":"IANA time zone for display (default Europe/London); the times themselves carry their offset.","type":"string","minLength":1,"maxLength":64},"expectedPeople":{"$ref":"../common/expected-people.schema.json"},"childrenLikely":{"type":"boolean","default":false},"expectedLanguages":{"type":"array","uniqueItems":true,"maxItems":20,"items":{"$ref":"../common/language-code.schema.json"}},"exploitationTypes":{"type":"array","uniqueItems":true,"items":{"$ref":"../common/exploitation-type.schema.json"}},"vulnerablePeopleLikely":{"type":"boolean"},"leadContact":{"$ref":"../common/lead-contact.schema.json"}}};
+const schema64 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/premises-kind.schema.json","title":"PremisesKind","description":"Kind of premises an operation targets; sex-work premises (brothel, massage parlour) and street operations imply displacement to neighbouring boroughs.","type":"string","enum":["brothel","massage_parlour","cannabis_farm","car_wash","nail_bar","house_in_multiple_occupation","private_household","restaurant","factory_or_warehouse","construction_site","street","other"]};
 
-function validate211(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate220(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/common/premises-kind.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate211.evaluated;
+const evaluated0 = validate220.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7955,8 +8908,8 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(((((((((((data === "brothel") || (data === "cannabis_farm")) || (data === "car_wash")) || (data === "nail_bar")) || (data === "house_in_multiple_occupation")) || (data === "restaurant")) || (data === "private_household")) || (data === "factory_or_warehouse")) || (data === "construction_site")) || (data === "street")) || (data === "other"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema60.enum},message:"must be equal to one of the allowed values"};
+if(!((((((((((((data === "brothel") || (data === "massage_parlour")) || (data === "cannabis_farm")) || (data === "car_wash")) || (data === "nail_bar")) || (data === "house_in_multiple_occupation")) || (data === "private_household")) || (data === "restaurant")) || (data === "factory_or_warehouse")) || (data === "construction_site")) || (data === "street")) || (data === "other"))){
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema64.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -7965,56 +8918,18 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate211.errors = vErrors;
+validate220.errors = vErrors;
 return errors === 0;
 }
-validate211.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate220.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const schema61 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/exploitation-type.schema.json","title":"ExploitationType","description":"Kind of exploitation; a case can have several. Criminal covers county lines, cannabis cultivation, begging, benefit fraud and pickpocketing.","type":"string","enum":["sexual","labour","domestic_servitude","criminal","organ_harvesting","unknown"]};
+const schema65 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/address.schema.json","title":"Address","description":"A London street address. Operational-level detail: released only near an operation's start.","type":"object","additionalProperties":false,"required":["line1","postcode"],"properties":{"line1":{"type":"string","minLength":1,"maxLength":200},"line2":{"type":"string","maxLength":200},"postcode":{"$ref":"uk-postcode.schema.json"}}};
 
-function validate215(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://harbour.example/schemas/common/exploitation-type.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate215.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(typeof data !== "string"){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(!((((((data === "sexual") || (data === "labour")) || (data === "domestic_servitude")) || (data === "criminal")) || (data === "organ_harvesting")) || (data === "unknown"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema61.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-validate215.errors = vErrors;
-return errors === 0;
-}
-validate215.evaluated = {"dynamicProps":false,"dynamicItems":false};
-
-const schema62 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/address.schema.json","title":"Address","description":"A London street address. Operational-level detail: released only near an operation's start.","type":"object","additionalProperties":false,"required":["line1","postcode"],"properties":{"line1":{"type":"string","minLength":1,"maxLength":200},"line2":{"type":"string","maxLength":200},"postcode":{"$ref":"uk-postcode.schema.json"}}};
-
-function validate218(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate222(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/common/address.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate218.evaluated;
+const evaluated0 = validate222.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8115,8 +9030,8 @@ errors++;
 }
 }
 if(data.postcode !== undefined){
-if(!(validate161(data.postcode, {instancePath:instancePath+"/postcode",parentData:data,parentDataProperty:"postcode",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+if(!(validate163(data.postcode, {instancePath:instancePath+"/postcode",parentData:data,parentDataProperty:"postcode",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
 errors = vErrors.length;
 }
 }
@@ -8131,17 +9046,751 @@ vErrors.push(err8);
 }
 errors++;
 }
+validate222.errors = vErrors;
+return errors === 0;
+}
+validate222.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema66 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/expected-people.schema.json","title":"ExpectedPeople","description":"How many people the planner expects at the premises; women + men + children must not exceed total.","type":"object","additionalProperties":false,"required":["total"],"properties":{"total":{"type":"integer","minimum":0,"maximum":500},"women":{"type":"integer","minimum":0,"maximum":500},"men":{"type":"integer","minimum":0,"maximum":500},"children":{"type":"integer","minimum":0,"maximum":500}}};
+
+function validate228(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://harbour.example/schemas/common/expected-people.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate228.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.total === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "total"},message:"must have required property '"+"total"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((((key0 === "total") || (key0 === "women")) || (key0 === "men")) || (key0 === "children"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.total !== undefined){
+let data0 = data.total;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err2 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 500 || isNaN(data0)){
+const err3 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/maximum",keyword:"maximum",params:{comparison: "<=", limit: 500},message:"must be <= 500"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data0 < 0 || isNaN(data0)){
+const err4 = {instancePath:instancePath+"/total",schemaPath:"#/properties/total/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+if(data.women !== undefined){
+let data1 = data.women;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+const err5 = {instancePath:instancePath+"/women",schemaPath:"#/properties/women/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 > 500 || isNaN(data1)){
+const err6 = {instancePath:instancePath+"/women",schemaPath:"#/properties/women/maximum",keyword:"maximum",params:{comparison: "<=", limit: 500},message:"must be <= 500"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data1 < 0 || isNaN(data1)){
+const err7 = {instancePath:instancePath+"/women",schemaPath:"#/properties/women/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+if(data.men !== undefined){
+let data2 = data.men;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+const err8 = {instancePath:instancePath+"/men",schemaPath:"#/properties/men/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 > 500 || isNaN(data2)){
+const err9 = {instancePath:instancePath+"/men",schemaPath:"#/properties/men/maximum",keyword:"maximum",params:{comparison: "<=", limit: 500},message:"must be <= 500"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(data2 < 0 || isNaN(data2)){
+const err10 = {instancePath:instancePath+"/men",schemaPath:"#/properties/men/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+if(data.children !== undefined){
+let data3 = data.children;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+const err11 = {instancePath:instancePath+"/children",schemaPath:"#/properties/children/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 > 500 || isNaN(data3)){
+const err12 = {instancePath:instancePath+"/children",schemaPath:"#/properties/children/maximum",keyword:"maximum",params:{comparison: "<=", limit: 500},message:"must be <= 500"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(data3 < 0 || isNaN(data3)){
+const err13 = {instancePath:instancePath+"/children",schemaPath:"#/properties/children/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+validate228.errors = vErrors;
+return errors === 0;
+}
+validate228.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema67 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/exploitation-type.schema.json","title":"ExploitationType","description":"Kind of exploitation; a case can have several. Criminal covers county lines, cannabis cultivation, begging, benefit fraud and pickpocketing.","type":"string","enum":["sexual","labour","domestic_servitude","criminal","organ_harvesting","unknown"]};
+
+function validate231(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://harbour.example/schemas/common/exploitation-type.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate231.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(typeof data !== "string"){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!((((((data === "sexual") || (data === "labour")) || (data === "domestic_servitude")) || (data === "criminal")) || (data === "organ_harvesting")) || (data === "unknown"))){
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema67.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate231.errors = vErrors;
+return errors === 0;
+}
+validate231.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+const schema68 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/lead-contact.schema.json","title":"LeadContact","description":"The officer leading an operation: operational-level detail, released with the address.","type":"object","additionalProperties":false,"required":["name"],"minProperties":2,"properties":{"name":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":200},"phone":{"x-personal-data":true,"type":"string","pattern":"^\\+?[0-9 ()-]{7,20}$"},"email":{"x-personal-data":true,"type":"string","format":"email","maxLength":254}}};
+const pattern12 = new RegExp("^\\+?[0-9 ()-]{7,20}$", "u");
+const formats8 = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
+
+function validate233(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://harbour.example/schemas/common/lead-contact.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate233.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(Object.keys(data).length < 2){
+const err0 = {instancePath,schemaPath:"#/minProperties",keyword:"minProperties",params:{limit: 2},message:"must NOT have fewer than 2 properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.name === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((key0 === "name") || (key0 === "phone")) || (key0 === "email"))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.name !== undefined){
+let data0 = data.name;
+if(typeof data0 === "string"){
+if(func1(data0) > 200){
+const err3 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(func1(data0) < 1){
+const err4 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.phone !== undefined){
+let data1 = data.phone;
+if(typeof data1 === "string"){
+if(!pattern12.test(data1)){
+const err6 = {instancePath:instancePath+"/phone",schemaPath:"#/properties/phone/pattern",keyword:"pattern",params:{pattern: "^\\+?[0-9 ()-]{7,20}$"},message:"must match pattern \""+"^\\+?[0-9 ()-]{7,20}$"+"\""};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/phone",schemaPath:"#/properties/phone/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.email !== undefined){
+let data2 = data.email;
+if(typeof data2 === "string"){
+if(func1(data2) > 254){
+const err8 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(!(formats8.test(data2))){
+const err9 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+else {
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+validate233.errors = vErrors;
+return errors === 0;
+}
+validate233.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate218(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://harbour.example/schemas/rest/operation-plan.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate218.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.kind === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.premisesKind === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "premisesKind"},message:"must have required property '"+"premisesKind"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.address === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "address"},message:"must have required property '"+"address"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.borough === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "borough"},message:"must have required property '"+"borough"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.plannedStart === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "plannedStart"},message:"must have required property '"+"plannedStart"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(data.plannedEnd === undefined){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "plannedEnd"},message:"must have required property '"+"plannedEnd"+"'"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data.expectedPeople === undefined){
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "expectedPeople"},message:"must have required property '"+"expectedPeople"+"'"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data.exploitationTypes === undefined){
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "exploitationTypes"},message:"must have required property '"+"exploitationTypes"+"'"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(data.vulnerablePeopleLikely === undefined){
+const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "vulnerablePeopleLikely"},message:"must have required property '"+"vulnerablePeopleLikely"+"'"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(data.leadContact === undefined){
+const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "leadContact"},message:"must have required property '"+"leadContact"+"'"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(func10.call(schema63.properties, key0))){
+const err10 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.kind !== undefined){
+if(!(validate216(data.kind, {instancePath:instancePath+"/kind",parentData:data,parentDataProperty:"kind",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate216.errors : vErrors.concat(validate216.errors);
+errors = vErrors.length;
+}
+}
+if(data.premisesKind !== undefined){
+if(!(validate220(data.premisesKind, {instancePath:instancePath+"/premisesKind",parentData:data,parentDataProperty:"premisesKind",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate220.errors : vErrors.concat(validate220.errors);
+errors = vErrors.length;
+}
+}
+if(data.address !== undefined){
+if(!(validate222(data.address, {instancePath:instancePath+"/address",parentData:data,parentDataProperty:"address",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate222.errors : vErrors.concat(validate222.errors);
+errors = vErrors.length;
+}
+}
+if(data.borough !== undefined){
+if(!(validate75(data.borough, {instancePath:instancePath+"/borough",parentData:data,parentDataProperty:"borough",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
+errors = vErrors.length;
+}
+}
+if(data.plannedStart !== undefined){
+if(!(validate57(data.plannedStart, {instancePath:instancePath+"/plannedStart",parentData:data,parentDataProperty:"plannedStart",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+errors = vErrors.length;
+}
+}
+if(data.plannedEnd !== undefined){
+if(!(validate57(data.plannedEnd, {instancePath:instancePath+"/plannedEnd",parentData:data,parentDataProperty:"plannedEnd",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+errors = vErrors.length;
+}
+}
+if(data.timeZone !== undefined){
+let data6 = data.timeZone;
+if(typeof data6 === "string"){
+if(func1(data6) > 64){
+const err11 = {instancePath:instancePath+"/timeZone",schemaPath:"#/properties/timeZone/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(func1(data6) < 1){
+const err12 = {instancePath:instancePath+"/timeZone",schemaPath:"#/properties/timeZone/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/timeZone",schemaPath:"#/properties/timeZone/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.expectedPeople !== undefined){
+if(!(validate228(data.expectedPeople, {instancePath:instancePath+"/expectedPeople",parentData:data,parentDataProperty:"expectedPeople",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate228.errors : vErrors.concat(validate228.errors);
+errors = vErrors.length;
+}
+}
+if(data.childrenLikely !== undefined){
+if(typeof data.childrenLikely !== "boolean"){
+const err14 = {instancePath:instancePath+"/childrenLikely",schemaPath:"#/properties/childrenLikely/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.expectedLanguages !== undefined){
+let data9 = data.expectedLanguages;
+if(Array.isArray(data9)){
+if(data9.length > 20){
+const err15 = {instancePath:instancePath+"/expectedLanguages",schemaPath:"#/properties/expectedLanguages/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+const len0 = data9.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate86(data9[i0], {instancePath:instancePath+"/expectedLanguages/" + i0,parentData:data9,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
+errors = vErrors.length;
+}
+}
+let i1 = data9.length;
+let j0;
+if(i1 > 1){
+outer0:
+for(;i1--;){
+for(j0 = i1; j0--;){
+if(func0(data9[i1], data9[j0])){
+const err16 = {instancePath:instancePath+"/expectedLanguages",schemaPath:"#/properties/expectedLanguages/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+break outer0;
+}
+}
+}
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/expectedLanguages",schemaPath:"#/properties/expectedLanguages/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data.exploitationTypes !== undefined){
+let data11 = data.exploitationTypes;
+if(Array.isArray(data11)){
+const len1 = data11.length;
+for(let i2=0; i2<len1; i2++){
+if(!(validate231(data11[i2], {instancePath:instancePath+"/exploitationTypes/" + i2,parentData:data11,parentDataProperty:i2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate231.errors : vErrors.concat(validate231.errors);
+errors = vErrors.length;
+}
+}
+let i3 = data11.length;
+let j1;
+if(i3 > 1){
+outer1:
+for(;i3--;){
+for(j1 = i3; j1--;){
+if(func0(data11[i3], data11[j1])){
+const err18 = {instancePath:instancePath+"/exploitationTypes",schemaPath:"#/properties/exploitationTypes/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i3+" are identical)"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+break outer1;
+}
+}
+}
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/exploitationTypes",schemaPath:"#/properties/exploitationTypes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+if(data.vulnerablePeopleLikely !== undefined){
+if(typeof data.vulnerablePeopleLikely !== "boolean"){
+const err20 = {instancePath:instancePath+"/vulnerablePeopleLikely",schemaPath:"#/properties/vulnerablePeopleLikely/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+if(data.leadContact !== undefined){
+if(!(validate233(data.leadContact, {instancePath:instancePath+"/leadContact",parentData:data,parentDataProperty:"leadContact",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate233.errors : vErrors.concat(validate233.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
 validate218.errors = vErrors;
 return errors === 0;
 }
 validate218.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
+exports.validateOperationPlanned = validate235;
+const schema69 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.operation.planned.schema.json","title":"OperationPlanned","description":"A partner planned an enforcement operation, premises visit or welfare visit.","x-status":"stable","type":"object","additionalProperties":false,"required":["operationId","plannedBy","plannedAt","operation"],"properties":{"operationId":{"$ref":"../common/uuid.schema.json"},"plannedBy":{"$ref":"../common/organisation-ref.schema.json"},"plannedAt":{"$ref":"../common/date-time.schema.json"},"operation":{"$ref":"../common/operation-details.schema.json"}}};
+const schema70 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/operation-details.schema.json","title":"OperationDetails","description":"The current state of a planned operation, split by disclosure stage: everything outside 'operational' may go out in a notice (borough, date window, premises kind, expected people and needs); the address, exact times and lead contact are released only to vetted recipients at the configured lead time before start.","type":"object","additionalProperties":false,"required":["kind","borough","premisesKind","startWindow","exploitationTypes","vulnerablePeopleLikely","childrenLikely","expectedPeople","expectedLanguages","operational"],"properties":{"kind":{"$ref":"operation-kind.schema.json"},"borough":{"$ref":"gss-code.schema.json"},"premisesKind":{"$ref":"premises-kind.schema.json"},"startWindow":{"description":"Notice-level window in which the operation takes place: whole London days, so the exact time is not given away.","type":"object","additionalProperties":false,"required":["from","to"],"properties":{"from":{"$ref":"date-time.schema.json"},"to":{"$ref":"date-time.schema.json"}}},"exploitationTypes":{"type":"array","uniqueItems":true,"items":{"$ref":"exploitation-type.schema.json"}},"vulnerablePeopleLikely":{"description":"The planner's flag that potential victims may be present.","type":"boolean"},"childrenLikely":{"type":"boolean"},"expectedPeople":{"$ref":"expected-people.schema.json"},"expectedLanguages":{"type":"array","uniqueItems":true,"items":{"$ref":"language-code.schema.json"}},"operational":{"description":"Released only at the configured lead time before start, to vetted recipients.","type":"object","additionalProperties":false,"required":["address","startsAt","endsAt","timeZone"],"properties":{"address":{"$ref":"address.schema.json"},"startsAt":{"$ref":"date-time.schema.json"},"endsAt":{"$ref":"date-time.schema.json"},"timeZone":{"description":"IANA time zone the planner gave the times in.","type":"string","minLength":1,"maxLength":64},"leadContact":{"$ref":"lead-contact.schema.json"}}}}};
 
-function validate209(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate239(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/common/operation-details.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate209.evaluated;
+const evaluated0 = validate239.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8209,8 +9858,8 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(data.operational === undefined){
-const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "operational"},message:"must have required property '"+"operational"+"'"};
+if(data.childrenLikely === undefined){
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "childrenLikely"},message:"must have required property '"+"childrenLikely"+"'"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -8219,9 +9868,8 @@ vErrors.push(err6);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(func10.call(schema59.properties, key0))){
-const err7 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.expectedPeople === undefined){
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "expectedPeople"},message:"must have required property '"+"expectedPeople"+"'"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -8230,11 +9878,8 @@ vErrors.push(err7);
 }
 errors++;
 }
-}
-if(data.kind !== undefined){
-let data0 = data.kind;
-if(typeof data0 !== "string"){
-const err8 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.expectedLanguages === undefined){
+const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "expectedLanguages"},message:"must have required property '"+"expectedLanguages"+"'"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -8243,8 +9888,8 @@ vErrors.push(err8);
 }
 errors++;
 }
-if(!((((data0 === "enforcement_raid") || (data0 === "premises_visit")) || (data0 === "welfare_visit")) || (data0 === "street_operation"))){
-const err9 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema59.properties.kind.enum},message:"must be equal to one of the allowed values"};
+if(data.operational === undefined){
+const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "operational"},message:"must have required property '"+"operational"+"'"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -8252,6 +9897,23 @@ else {
 vErrors.push(err9);
 }
 errors++;
+}
+for(const key0 in data){
+if(!(func10.call(schema70.properties, key0))){
+const err10 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.kind !== undefined){
+if(!(validate216(data.kind, {instancePath:instancePath+"/kind",parentData:data,parentDataProperty:"kind",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate216.errors : vErrors.concat(validate216.errors);
+errors = vErrors.length;
 }
 }
 if(data.borough !== undefined){
@@ -8261,8 +9923,8 @@ errors = vErrors.length;
 }
 }
 if(data.premisesKind !== undefined){
-if(!(validate211(data.premisesKind, {instancePath:instancePath+"/premisesKind",parentData:data,parentDataProperty:"premisesKind",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate211.errors : vErrors.concat(validate211.errors);
+if(!(validate220(data.premisesKind, {instancePath:instancePath+"/premisesKind",parentData:data,parentDataProperty:"premisesKind",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate220.errors : vErrors.concat(validate220.errors);
 errors = vErrors.length;
 }
 }
@@ -8270,17 +9932,7 @@ if(data.startWindow !== undefined){
 let data3 = data.startWindow;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 if(data3.from === undefined){
-const err10 = {instancePath:instancePath+"/startWindow",schemaPath:"#/properties/startWindow/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-if(data3.to === undefined){
-const err11 = {instancePath:instancePath+"/startWindow",schemaPath:"#/properties/startWindow/required",keyword:"required",params:{missingProperty: "to"},message:"must have required property '"+"to"+"'"};
+const err11 = {instancePath:instancePath+"/startWindow",schemaPath:"#/properties/startWindow/required",keyword:"required",params:{missingProperty: "from"},message:"must have required property '"+"from"+"'"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -8289,14 +9941,24 @@ vErrors.push(err11);
 }
 errors++;
 }
-for(const key1 in data3){
-if(!((key1 === "from") || (key1 === "to"))){
-const err12 = {instancePath:instancePath+"/startWindow",schemaPath:"#/properties/startWindow/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(data3.to === undefined){
+const err12 = {instancePath:instancePath+"/startWindow",schemaPath:"#/properties/startWindow/required",keyword:"required",params:{missingProperty: "to"},message:"must have required property '"+"to"+"'"};
 if(vErrors === null){
 vErrors = [err12];
 }
 else {
 vErrors.push(err12);
+}
+errors++;
+}
+for(const key1 in data3){
+if(!((key1 === "from") || (key1 === "to"))){
+const err13 = {instancePath:instancePath+"/startWindow",schemaPath:"#/properties/startWindow/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
 }
 errors++;
 }
@@ -8315,12 +9977,12 @@ errors = vErrors.length;
 }
 }
 else {
-const err13 = {instancePath:instancePath+"/startWindow",schemaPath:"#/properties/startWindow/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err14 = {instancePath:instancePath+"/startWindow",schemaPath:"#/properties/startWindow/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err14];
 }
 else {
-vErrors.push(err13);
+vErrors.push(err14);
 }
 errors++;
 }
@@ -8330,8 +9992,8 @@ let data6 = data.exploitationTypes;
 if(Array.isArray(data6)){
 const len0 = data6.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate215(data6[i0], {instancePath:instancePath+"/exploitationTypes/" + i0,parentData:data6,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate215.errors : vErrors.concat(validate215.errors);
+if(!(validate231(data6[i0], {instancePath:instancePath+"/exploitationTypes/" + i0,parentData:data6,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate231.errors : vErrors.concat(validate231.errors);
 errors = vErrors.length;
 }
 }
@@ -8342,12 +10004,12 @@ outer0:
 for(;i1--;){
 for(j0 = i1; j0--;){
 if(func0(data6[i1], data6[j0])){
-const err14 = {instancePath:instancePath+"/exploitationTypes",schemaPath:"#/properties/exploitationTypes/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
+const err15 = {instancePath:instancePath+"/exploitationTypes",schemaPath:"#/properties/exploitationTypes/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
 if(vErrors === null){
-vErrors = [err14];
+vErrors = [err15];
 }
 else {
-vErrors.push(err14);
+vErrors.push(err15);
 }
 errors++;
 break outer0;
@@ -8357,19 +10019,7 @@ break outer0;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/exploitationTypes",schemaPath:"#/properties/exploitationTypes/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-}
-if(data.vulnerablePeopleLikely !== undefined){
-if(typeof data.vulnerablePeopleLikely !== "boolean"){
-const err16 = {instancePath:instancePath+"/vulnerablePeopleLikely",schemaPath:"#/properties/vulnerablePeopleLikely/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const err16 = {instancePath:instancePath+"/exploitationTypes",schemaPath:"#/properties/exploitationTypes/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -8379,9 +10029,9 @@ vErrors.push(err16);
 errors++;
 }
 }
-if(data.childrenLikely !== undefined){
-if(typeof data.childrenLikely !== "boolean"){
-const err17 = {instancePath:instancePath+"/childrenLikely",schemaPath:"#/properties/childrenLikely/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data.vulnerablePeopleLikely !== undefined){
+if(typeof data.vulnerablePeopleLikely !== "boolean"){
+const err17 = {instancePath:instancePath+"/vulnerablePeopleLikely",schemaPath:"#/properties/vulnerablePeopleLikely/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -8391,12 +10041,9 @@ vErrors.push(err17);
 errors++;
 }
 }
-if(data.expectedPeople !== undefined){
-let data10 = data.expectedPeople;
-if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
-for(const key2 in data10){
-if(!(((key2 === "women") || (key2 === "men")) || (key2 === "children"))){
-const err18 = {instancePath:instancePath+"/expectedPeople",schemaPath:"#/properties/expectedPeople/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+if(data.childrenLikely !== undefined){
+if(typeof data.childrenLikely !== "boolean"){
+const err18 = {instancePath:instancePath+"/childrenLikely",schemaPath:"#/properties/childrenLikely/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -8406,146 +10053,35 @@ vErrors.push(err18);
 errors++;
 }
 }
-if(data10.women !== undefined){
-let data11 = data10.women;
-if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
-const err19 = {instancePath:instancePath+"/expectedPeople/women",schemaPath:"#/properties/expectedPeople/properties/women/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-if((typeof data11 == "number") && (isFinite(data11))){
-if(data11 > 1000 || isNaN(data11)){
-const err20 = {instancePath:instancePath+"/expectedPeople/women",schemaPath:"#/properties/expectedPeople/properties/women/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000"};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-if(data11 < 0 || isNaN(data11)){
-const err21 = {instancePath:instancePath+"/expectedPeople/women",schemaPath:"#/properties/expectedPeople/properties/women/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
-}
-}
-if(data10.men !== undefined){
-let data12 = data10.men;
-if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
-const err22 = {instancePath:instancePath+"/expectedPeople/men",schemaPath:"#/properties/expectedPeople/properties/men/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-}
-if((typeof data12 == "number") && (isFinite(data12))){
-if(data12 > 1000 || isNaN(data12)){
-const err23 = {instancePath:instancePath+"/expectedPeople/men",schemaPath:"#/properties/expectedPeople/properties/men/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000"};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-if(data12 < 0 || isNaN(data12)){
-const err24 = {instancePath:instancePath+"/expectedPeople/men",schemaPath:"#/properties/expectedPeople/properties/men/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
-}
-errors++;
-}
-}
-}
-if(data10.children !== undefined){
-let data13 = data10.children;
-if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
-const err25 = {instancePath:instancePath+"/expectedPeople/children",schemaPath:"#/properties/expectedPeople/properties/children/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
-}
-errors++;
-}
-if((typeof data13 == "number") && (isFinite(data13))){
-if(data13 > 1000 || isNaN(data13)){
-const err26 = {instancePath:instancePath+"/expectedPeople/children",schemaPath:"#/properties/expectedPeople/properties/children/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000"};
-if(vErrors === null){
-vErrors = [err26];
-}
-else {
-vErrors.push(err26);
-}
-errors++;
-}
-if(data13 < 0 || isNaN(data13)){
-const err27 = {instancePath:instancePath+"/expectedPeople/children",schemaPath:"#/properties/expectedPeople/properties/children/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err27];
-}
-else {
-vErrors.push(err27);
-}
-errors++;
-}
-}
-}
-}
-else {
-const err28 = {instancePath:instancePath+"/expectedPeople",schemaPath:"#/properties/expectedPeople/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err28];
-}
-else {
-vErrors.push(err28);
-}
-errors++;
-}
-}
-if(data.expectedLanguages !== undefined){
-let data14 = data.expectedLanguages;
-if(Array.isArray(data14)){
-const len1 = data14.length;
-for(let i2=0; i2<len1; i2++){
-if(!(validate85(data14[i2], {instancePath:instancePath+"/expectedLanguages/" + i2,parentData:data14,parentDataProperty:i2,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
+if(data.expectedPeople !== undefined){
+if(!(validate228(data.expectedPeople, {instancePath:instancePath+"/expectedPeople",parentData:data,parentDataProperty:"expectedPeople",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate228.errors : vErrors.concat(validate228.errors);
 errors = vErrors.length;
 }
 }
-let i3 = data14.length;
+if(data.expectedLanguages !== undefined){
+let data11 = data.expectedLanguages;
+if(Array.isArray(data11)){
+const len1 = data11.length;
+for(let i2=0; i2<len1; i2++){
+if(!(validate86(data11[i2], {instancePath:instancePath+"/expectedLanguages/" + i2,parentData:data11,parentDataProperty:i2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
+errors = vErrors.length;
+}
+}
+let i3 = data11.length;
 let j1;
 if(i3 > 1){
 outer1:
 for(;i3--;){
 for(j1 = i3; j1--;){
-if(func0(data14[i3], data14[j1])){
-const err29 = {instancePath:instancePath+"/expectedLanguages",schemaPath:"#/properties/expectedLanguages/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i3+" are identical)"};
+if(func0(data11[i3], data11[j1])){
+const err19 = {instancePath:instancePath+"/expectedLanguages",schemaPath:"#/properties/expectedLanguages/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i3+" are identical)"};
 if(vErrors === null){
-vErrors = [err29];
+vErrors = [err19];
 }
 else {
-vErrors.push(err29);
+vErrors.push(err19);
 }
 errors++;
 break outer1;
@@ -8555,7 +10091,145 @@ break outer1;
 }
 }
 else {
-const err30 = {instancePath:instancePath+"/expectedLanguages",schemaPath:"#/properties/expectedLanguages/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err20 = {instancePath:instancePath+"/expectedLanguages",schemaPath:"#/properties/expectedLanguages/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+if(data.operational !== undefined){
+let data13 = data.operational;
+if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+if(data13.address === undefined){
+const err21 = {instancePath:instancePath+"/operational",schemaPath:"#/properties/operational/required",keyword:"required",params:{missingProperty: "address"},message:"must have required property '"+"address"+"'"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+if(data13.startsAt === undefined){
+const err22 = {instancePath:instancePath+"/operational",schemaPath:"#/properties/operational/required",keyword:"required",params:{missingProperty: "startsAt"},message:"must have required property '"+"startsAt"+"'"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+if(data13.endsAt === undefined){
+const err23 = {instancePath:instancePath+"/operational",schemaPath:"#/properties/operational/required",keyword:"required",params:{missingProperty: "endsAt"},message:"must have required property '"+"endsAt"+"'"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+if(data13.timeZone === undefined){
+const err24 = {instancePath:instancePath+"/operational",schemaPath:"#/properties/operational/required",keyword:"required",params:{missingProperty: "timeZone"},message:"must have required property '"+"timeZone"+"'"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+for(const key2 in data13){
+if(!(((((key2 === "address") || (key2 === "startsAt")) || (key2 === "endsAt")) || (key2 === "timeZone")) || (key2 === "leadContact"))){
+const err25 = {instancePath:instancePath+"/operational",schemaPath:"#/properties/operational/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+if(data13.address !== undefined){
+if(!(validate222(data13.address, {instancePath:instancePath+"/operational/address",parentData:data13,parentDataProperty:"address",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate222.errors : vErrors.concat(validate222.errors);
+errors = vErrors.length;
+}
+}
+if(data13.startsAt !== undefined){
+if(!(validate57(data13.startsAt, {instancePath:instancePath+"/operational/startsAt",parentData:data13,parentDataProperty:"startsAt",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+errors = vErrors.length;
+}
+}
+if(data13.endsAt !== undefined){
+if(!(validate57(data13.endsAt, {instancePath:instancePath+"/operational/endsAt",parentData:data13,parentDataProperty:"endsAt",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+errors = vErrors.length;
+}
+}
+if(data13.timeZone !== undefined){
+let data17 = data13.timeZone;
+if(typeof data17 === "string"){
+if(func1(data17) > 64){
+const err26 = {instancePath:instancePath+"/operational/timeZone",schemaPath:"#/properties/operational/properties/timeZone/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+if(func1(data17) < 1){
+const err27 = {instancePath:instancePath+"/operational/timeZone",schemaPath:"#/properties/operational/properties/timeZone/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+else {
+const err28 = {instancePath:instancePath+"/operational/timeZone",schemaPath:"#/properties/operational/properties/timeZone/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+if(data13.leadContact !== undefined){
+if(!(validate233(data13.leadContact, {instancePath:instancePath+"/operational/leadContact",parentData:data13,parentDataProperty:"leadContact",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate233.errors : vErrors.concat(validate233.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err29 = {instancePath:instancePath+"/operational",schemaPath:"#/properties/operational/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+}
+else {
+const err30 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -8564,88 +10238,17 @@ vErrors.push(err30);
 }
 errors++;
 }
-}
-if(data.operational !== undefined){
-let data16 = data.operational;
-if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
-if(data16.address === undefined){
-const err31 = {instancePath:instancePath+"/operational",schemaPath:"#/properties/operational/required",keyword:"required",params:{missingProperty: "address"},message:"must have required property '"+"address"+"'"};
-if(vErrors === null){
-vErrors = [err31];
-}
-else {
-vErrors.push(err31);
-}
-errors++;
-}
-if(data16.startsAt === undefined){
-const err32 = {instancePath:instancePath+"/operational",schemaPath:"#/properties/operational/required",keyword:"required",params:{missingProperty: "startsAt"},message:"must have required property '"+"startsAt"+"'"};
-if(vErrors === null){
-vErrors = [err32];
-}
-else {
-vErrors.push(err32);
-}
-errors++;
-}
-for(const key3 in data16){
-if(!((key3 === "address") || (key3 === "startsAt"))){
-const err33 = {instancePath:instancePath+"/operational",schemaPath:"#/properties/operational/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err33];
-}
-else {
-vErrors.push(err33);
-}
-errors++;
-}
-}
-if(data16.address !== undefined){
-if(!(validate218(data16.address, {instancePath:instancePath+"/operational/address",parentData:data16,parentDataProperty:"address",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate218.errors : vErrors.concat(validate218.errors);
-errors = vErrors.length;
-}
-}
-if(data16.startsAt !== undefined){
-if(!(validate57(data16.startsAt, {instancePath:instancePath+"/operational/startsAt",parentData:data16,parentDataProperty:"startsAt",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err34 = {instancePath:instancePath+"/operational",schemaPath:"#/properties/operational/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err34];
-}
-else {
-vErrors.push(err34);
-}
-errors++;
-}
-}
-}
-else {
-const err35 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err35];
-}
-else {
-vErrors.push(err35);
-}
-errors++;
-}
-validate209.errors = vErrors;
+validate239.errors = vErrors;
 return errors === 0;
 }
-validate209.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate239.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate205(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate235(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/events/harbour.operation.planned.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate205.evaluated;
+const evaluated0 = validate235.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8712,8 +10315,8 @@ errors = vErrors.length;
 }
 }
 if(data.plannedBy !== undefined){
-if(!(validate117(data.plannedBy, {instancePath:instancePath+"/plannedBy",parentData:data,parentDataProperty:"plannedBy",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
+if(!(validate119(data.plannedBy, {instancePath:instancePath+"/plannedBy",parentData:data,parentDataProperty:"plannedBy",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
 errors = vErrors.length;
 }
 }
@@ -8724,8 +10327,8 @@ errors = vErrors.length;
 }
 }
 if(data.operation !== undefined){
-if(!(validate209(data.operation, {instancePath:instancePath+"/operation",parentData:data,parentDataProperty:"operation",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate209.errors : vErrors.concat(validate209.errors);
+if(!(validate239(data.operation, {instancePath:instancePath+"/operation",parentData:data,parentDataProperty:"operation",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate239.errors : vErrors.concat(validate239.errors);
 errors = vErrors.length;
 }
 }
@@ -8740,19 +10343,232 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate205.errors = vErrors;
+validate235.errors = vErrors;
 return errors === 0;
 }
-validate205.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate235.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateOperationUpdated = validate223;
-const schema63 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.operation.updated.schema.json","title":"OperationUpdated","description":"A planned operation changed; carries the whole new state, not a diff.","x-status":"provisional","type":"object","additionalProperties":false,"required":["operationId","updatedBy","updatedAt","revision","operation"],"properties":{"operationId":{"$ref":"../common/uuid.schema.json"},"updatedBy":{"$ref":"../common/organisation-ref.schema.json"},"updatedAt":{"$ref":"../common/date-time.schema.json"},"revision":{"type":"integer","minimum":2,"description":"Increases by one per update; the planned state is revision 1."},"operation":{"$ref":"../common/operation-details.schema.json"}}};
+exports.validateOperationUpdateBody = validate253;
+const schema71 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/rest/operation-update.schema.json","title":"OperationUpdateBody","description":"Body of POST /v1/operations/{id}/updates: reschedule, change of address or borough, more (or fewer) people, new needs. Only the planning organisation may update, only before the operation ends and only while it is not cancelled; the same checks as the plan apply to the resulting state. Every partner already told is told again.","type":"object","additionalProperties":false,"minProperties":1,"properties":{"plannedStart":{"$ref":"../common/date-time.schema.json"},"plannedEnd":{"$ref":"../common/date-time.schema.json"},"address":{"$ref":"../common/address.schema.json"},"borough":{"$ref":"../common/gss-code.schema.json"},"premisesKind":{"$ref":"../common/premises-kind.schema.json"},"expectedPeople":{"$ref":"../common/expected-people.schema.json"},"childrenLikely":{"type":"boolean"},"expectedLanguages":{"type":"array","uniqueItems":true,"maxItems":20,"items":{"$ref":"../common/language-code.schema.json"}},"exploitationTypes":{"type":"array","uniqueItems":true,"items":{"$ref":"../common/exploitation-type.schema.json"}},"vulnerablePeopleLikely":{"type":"boolean"},"leadContact":{"$ref":"../common/lead-contact.schema.json"}}};
 
-function validate223(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate253(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://harbour.example/schemas/rest/operation-update.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate253.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(Object.keys(data).length < 1){
+const err0 = {instancePath,schemaPath:"#/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(func10.call(schema71.properties, key0))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.plannedStart !== undefined){
+if(!(validate57(data.plannedStart, {instancePath:instancePath+"/plannedStart",parentData:data,parentDataProperty:"plannedStart",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+errors = vErrors.length;
+}
+}
+if(data.plannedEnd !== undefined){
+if(!(validate57(data.plannedEnd, {instancePath:instancePath+"/plannedEnd",parentData:data,parentDataProperty:"plannedEnd",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+errors = vErrors.length;
+}
+}
+if(data.address !== undefined){
+if(!(validate222(data.address, {instancePath:instancePath+"/address",parentData:data,parentDataProperty:"address",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate222.errors : vErrors.concat(validate222.errors);
+errors = vErrors.length;
+}
+}
+if(data.borough !== undefined){
+if(!(validate75(data.borough, {instancePath:instancePath+"/borough",parentData:data,parentDataProperty:"borough",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
+errors = vErrors.length;
+}
+}
+if(data.premisesKind !== undefined){
+if(!(validate220(data.premisesKind, {instancePath:instancePath+"/premisesKind",parentData:data,parentDataProperty:"premisesKind",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate220.errors : vErrors.concat(validate220.errors);
+errors = vErrors.length;
+}
+}
+if(data.expectedPeople !== undefined){
+if(!(validate228(data.expectedPeople, {instancePath:instancePath+"/expectedPeople",parentData:data,parentDataProperty:"expectedPeople",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate228.errors : vErrors.concat(validate228.errors);
+errors = vErrors.length;
+}
+}
+if(data.childrenLikely !== undefined){
+if(typeof data.childrenLikely !== "boolean"){
+const err2 = {instancePath:instancePath+"/childrenLikely",schemaPath:"#/properties/childrenLikely/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.expectedLanguages !== undefined){
+let data7 = data.expectedLanguages;
+if(Array.isArray(data7)){
+if(data7.length > 20){
+const err3 = {instancePath:instancePath+"/expectedLanguages",schemaPath:"#/properties/expectedLanguages/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+const len0 = data7.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate86(data7[i0], {instancePath:instancePath+"/expectedLanguages/" + i0,parentData:data7,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
+errors = vErrors.length;
+}
+}
+let i1 = data7.length;
+let j0;
+if(i1 > 1){
+outer0:
+for(;i1--;){
+for(j0 = i1; j0--;){
+if(func0(data7[i1], data7[j0])){
+const err4 = {instancePath:instancePath+"/expectedLanguages",schemaPath:"#/properties/expectedLanguages/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+break outer0;
+}
+}
+}
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/expectedLanguages",schemaPath:"#/properties/expectedLanguages/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.exploitationTypes !== undefined){
+let data9 = data.exploitationTypes;
+if(Array.isArray(data9)){
+const len1 = data9.length;
+for(let i2=0; i2<len1; i2++){
+if(!(validate231(data9[i2], {instancePath:instancePath+"/exploitationTypes/" + i2,parentData:data9,parentDataProperty:i2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate231.errors : vErrors.concat(validate231.errors);
+errors = vErrors.length;
+}
+}
+let i3 = data9.length;
+let j1;
+if(i3 > 1){
+outer1:
+for(;i3--;){
+for(j1 = i3; j1--;){
+if(func0(data9[i3], data9[j1])){
+const err6 = {instancePath:instancePath+"/exploitationTypes",schemaPath:"#/properties/exploitationTypes/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i3+" are identical)"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+break outer1;
+}
+}
+}
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/exploitationTypes",schemaPath:"#/properties/exploitationTypes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.vulnerablePeopleLikely !== undefined){
+if(typeof data.vulnerablePeopleLikely !== "boolean"){
+const err8 = {instancePath:instancePath+"/vulnerablePeopleLikely",schemaPath:"#/properties/vulnerablePeopleLikely/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.leadContact !== undefined){
+if(!(validate233(data.leadContact, {instancePath:instancePath+"/leadContact",parentData:data,parentDataProperty:"leadContact",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate233.errors : vErrors.concat(validate233.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+validate253.errors = vErrors;
+return errors === 0;
+}
+validate253.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+exports.validateOperationUpdated = validate263;
+const schema72 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.operation.updated.schema.json","title":"OperationUpdated","description":"A planned operation changed; carries the whole new state, not a diff.","x-status":"stable","type":"object","additionalProperties":false,"required":["operationId","updatedBy","updatedAt","revision","operation","changes"],"properties":{"operationId":{"$ref":"../common/uuid.schema.json"},"updatedBy":{"$ref":"../common/organisation-ref.schema.json"},"updatedAt":{"$ref":"../common/date-time.schema.json"},"revision":{"type":"integer","minimum":2,"description":"Increases by one per update; the planned state is revision 1."},"operation":{"$ref":"../common/operation-details.schema.json"},"changes":{"description":"What changed, for recipients already told (no personal data).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","enum":["rescheduled","address","borough","expected_people","children_likely","languages","exploitation_types","vulnerable_people_likely","premises_kind","lead_contact"]}}}};
+
+function validate263(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/events/harbour.operation.updated.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate223.evaluated;
+const evaluated0 = validate263.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8810,14 +10626,24 @@ vErrors.push(err4);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(((((key0 === "operationId") || (key0 === "updatedBy")) || (key0 === "updatedAt")) || (key0 === "revision")) || (key0 === "operation"))){
-const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.changes === undefined){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "changes"},message:"must have required property '"+"changes"+"'"};
 if(vErrors === null){
 vErrors = [err5];
 }
 else {
 vErrors.push(err5);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((((((key0 === "operationId") || (key0 === "updatedBy")) || (key0 === "updatedAt")) || (key0 === "revision")) || (key0 === "operation")) || (key0 === "changes"))){
+const err6 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
 }
 errors++;
 }
@@ -8829,8 +10655,8 @@ errors = vErrors.length;
 }
 }
 if(data.updatedBy !== undefined){
-if(!(validate117(data.updatedBy, {instancePath:instancePath+"/updatedBy",parentData:data,parentDataProperty:"updatedBy",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
+if(!(validate119(data.updatedBy, {instancePath:instancePath+"/updatedBy",parentData:data,parentDataProperty:"updatedBy",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
 errors = vErrors.length;
 }
 }
@@ -8843,18 +10669,7 @@ errors = vErrors.length;
 if(data.revision !== undefined){
 let data3 = data.revision;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-const err6 = {instancePath:instancePath+"/revision",schemaPath:"#/properties/revision/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 < 2 || isNaN(data3)){
-const err7 = {instancePath:instancePath+"/revision",schemaPath:"#/properties/revision/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"};
+const err7 = {instancePath:instancePath+"/revision",schemaPath:"#/properties/revision/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -8863,17 +10678,9 @@ vErrors.push(err7);
 }
 errors++;
 }
-}
-}
-if(data.operation !== undefined){
-if(!(validate209(data.operation, {instancePath:instancePath+"/operation",parentData:data,parentDataProperty:"operation",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate209.errors : vErrors.concat(validate209.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 < 2 || isNaN(data3)){
+const err8 = {instancePath:instancePath+"/revision",schemaPath:"#/properties/revision/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -8882,19 +10689,111 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate223.errors = vErrors;
+}
+}
+if(data.operation !== undefined){
+if(!(validate239(data.operation, {instancePath:instancePath+"/operation",parentData:data,parentDataProperty:"operation",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate239.errors : vErrors.concat(validate239.errors);
+errors = vErrors.length;
+}
+}
+if(data.changes !== undefined){
+let data5 = data.changes;
+if(Array.isArray(data5)){
+if(data5.length < 1){
+const err9 = {instancePath:instancePath+"/changes",schemaPath:"#/properties/changes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+const len0 = data5.length;
+for(let i0=0; i0<len0; i0++){
+let data6 = data5[i0];
+if(typeof data6 !== "string"){
+const err10 = {instancePath:instancePath+"/changes/" + i0,schemaPath:"#/properties/changes/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(!((((((((((data6 === "rescheduled") || (data6 === "address")) || (data6 === "borough")) || (data6 === "expected_people")) || (data6 === "children_likely")) || (data6 === "languages")) || (data6 === "exploitation_types")) || (data6 === "vulnerable_people_likely")) || (data6 === "premises_kind")) || (data6 === "lead_contact"))){
+const err11 = {instancePath:instancePath+"/changes/" + i0,schemaPath:"#/properties/changes/items/enum",keyword:"enum",params:{allowedValues: schema72.properties.changes.items.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+let i1 = data5.length;
+let j0;
+if(i1 > 1){
+const indices0 = {};
+for(;i1--;){
+let item0 = data5[i1];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err12 = {instancePath:instancePath+"/changes",schemaPath:"#/properties/changes/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+break;
+}
+indices0[item0] = i1;
+}
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/changes",schemaPath:"#/properties/changes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+else {
+const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+validate263.errors = vErrors;
 return errors === 0;
 }
-validate223.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate263.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validatePlacementConfirmed = validate228;
-const schema64 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.placement.confirmed.schema.json","title":"PlacementConfirmed","description":"A provider accepted first; the person has a bed.","x-status":"provisional","type":"object","additionalProperties":false,"required":["requestId","placementId","offerId","providerOrganisationId","confirmedAt"],"properties":{"requestId":{"$ref":"../common/uuid.schema.json"},"placementId":{"$ref":"../common/uuid.schema.json"},"offerId":{"$ref":"../common/uuid.schema.json"},"providerOrganisationId":{"$ref":"../common/uuid.schema.json"},"confirmedAt":{"$ref":"../common/date-time.schema.json"},"startsAt":{"$ref":"../common/date-time.schema.json"}}};
+exports.validatePlacementConfirmed = validate268;
+const schema73 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.placement.confirmed.schema.json","title":"PlacementConfirmed","description":"A provider accepted first; the person has a bed.","x-status":"provisional","type":"object","additionalProperties":false,"required":["requestId","placementId","offerId","providerOrganisationId","confirmedAt"],"properties":{"requestId":{"$ref":"../common/uuid.schema.json"},"placementId":{"$ref":"../common/uuid.schema.json"},"offerId":{"$ref":"../common/uuid.schema.json"},"providerOrganisationId":{"$ref":"../common/uuid.schema.json"},"confirmedAt":{"$ref":"../common/date-time.schema.json"},"startsAt":{"$ref":"../common/date-time.schema.json"}}};
 
-function validate228(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate268(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/events/harbour.placement.confirmed.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate228.evaluated;
+const evaluated0 = validate268.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9011,20 +10910,20 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate228.errors = vErrors;
+validate268.errors = vErrors;
 return errors === 0;
 }
-validate228.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate268.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateReferralDecisionBody = validate235;
-const schema65 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/rest/referral-decision.schema.json","title":"ReferralDecisionBody","description":"Body of POST /v1/referrals/{id}/decisions: a Reasonable Grounds or Conclusive Grounds decision, as the competent authority communicated it. supportEndsOn (after a positive Conclusive Grounds decision only) is the date move-on support ends, at least 45 days after the decision; without it, exactly 45 days.","type":"object","additionalProperties":false,"required":["stage","outcome","decidedOn"],"properties":{"stage":{"type":"string","enum":["reasonable_grounds","conclusive_grounds"]},"outcome":{"type":"string","enum":["positive","negative"]},"decidedOn":{"$ref":"../common/calendar-date.schema.json"},"supportEndsOn":{"$ref":"../common/calendar-date.schema.json"}}};
-const schema66 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/calendar-date.schema.json","title":"CalendarDate","description":"An ISO 8601 calendar date (YYYY-MM-DD) with no time or zone.","type":"string","format":"date"};
+exports.validateReferralDecisionBody = validate275;
+const schema74 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/rest/referral-decision.schema.json","title":"ReferralDecisionBody","description":"Body of POST /v1/referrals/{id}/decisions: a Reasonable Grounds or Conclusive Grounds decision, as the competent authority communicated it. supportEndsOn (after a positive Conclusive Grounds decision only) is the date move-on support ends, at least 45 days after the decision; without it, exactly 45 days.","type":"object","additionalProperties":false,"required":["stage","outcome","decidedOn"],"properties":{"stage":{"type":"string","enum":["reasonable_grounds","conclusive_grounds"]},"outcome":{"type":"string","enum":["positive","negative"]},"decidedOn":{"$ref":"../common/calendar-date.schema.json"},"supportEndsOn":{"$ref":"../common/calendar-date.schema.json"}}};
+const schema75 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/calendar-date.schema.json","title":"CalendarDate","description":"An ISO 8601 calendar date (YYYY-MM-DD) with no time or zone.","type":"string","format":"date"};
 
-function validate236(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate276(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/common/calendar-date.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate236.evaluated;
+const evaluated0 = validate276.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9053,17 +10952,17 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate236.errors = vErrors;
+validate276.errors = vErrors;
 return errors === 0;
 }
-validate236.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate276.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate235(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate275(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/rest/referral-decision.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate235.evaluated;
+const evaluated0 = validate275.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9126,7 +11025,7 @@ vErrors.push(err4);
 errors++;
 }
 if(!((data0 === "reasonable_grounds") || (data0 === "conclusive_grounds"))){
-const err5 = {instancePath:instancePath+"/stage",schemaPath:"#/properties/stage/enum",keyword:"enum",params:{allowedValues: schema65.properties.stage.enum},message:"must be equal to one of the allowed values"};
+const err5 = {instancePath:instancePath+"/stage",schemaPath:"#/properties/stage/enum",keyword:"enum",params:{allowedValues: schema74.properties.stage.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -9149,7 +11048,7 @@ vErrors.push(err6);
 errors++;
 }
 if(!((data1 === "positive") || (data1 === "negative"))){
-const err7 = {instancePath:instancePath+"/outcome",schemaPath:"#/properties/outcome/enum",keyword:"enum",params:{allowedValues: schema65.properties.outcome.enum},message:"must be equal to one of the allowed values"};
+const err7 = {instancePath:instancePath+"/outcome",schemaPath:"#/properties/outcome/enum",keyword:"enum",params:{allowedValues: schema74.properties.outcome.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -9160,14 +11059,14 @@ errors++;
 }
 }
 if(data.decidedOn !== undefined){
-if(!(validate236(data.decidedOn, {instancePath:instancePath+"/decidedOn",parentData:data,parentDataProperty:"decidedOn",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate236.errors : vErrors.concat(validate236.errors);
+if(!(validate276(data.decidedOn, {instancePath:instancePath+"/decidedOn",parentData:data,parentDataProperty:"decidedOn",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate276.errors : vErrors.concat(validate276.errors);
 errors = vErrors.length;
 }
 }
 if(data.supportEndsOn !== undefined){
-if(!(validate236(data.supportEndsOn, {instancePath:instancePath+"/supportEndsOn",parentData:data,parentDataProperty:"supportEndsOn",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate236.errors : vErrors.concat(validate236.errors);
+if(!(validate276(data.supportEndsOn, {instancePath:instancePath+"/supportEndsOn",parentData:data,parentDataProperty:"supportEndsOn",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate276.errors : vErrors.concat(validate276.errors);
 errors = vErrors.length;
 }
 }
@@ -9182,19 +11081,19 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate235.errors = vErrors;
+validate275.errors = vErrors;
 return errors === 0;
 }
-validate235.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate275.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateReferralDecisionRecorded = validate239;
-const schema67 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.referral.decision-recorded.schema.json","title":"ReferralDecisionRecorded","description":"A Reasonable Grounds or Conclusive Grounds decision was recorded. moveOnDeadline is present when the decision starts move-on: a negative decision, or a positive Conclusive Grounds decision (then it equals supportEndsOn).","x-status":"provisional","type":"object","additionalProperties":false,"required":["referralId","recordedBy","recordedAt","stage","outcome","decidedOn"],"properties":{"referralId":{"$ref":"../common/uuid.schema.json"},"recordedBy":{"$ref":"../common/organisation-ref.schema.json"},"recordedAt":{"$ref":"../common/date-time.schema.json"},"stage":{"type":"string","enum":["reasonable_grounds","conclusive_grounds"]},"outcome":{"type":"string","enum":["positive","negative"]},"decidedOn":{"$ref":"../common/calendar-date.schema.json"},"moveOnDeadline":{"$ref":"../common/calendar-date.schema.json"},"supportEndsOn":{"$ref":"../common/calendar-date.schema.json"},"moveOnDeadlineRule":{"description":"How moveOnDeadline was computed, shown to recipients (e.g. '9 working days after a negative decision, England and Wales bank holidays excluded').","type":"string","minLength":1,"maxLength":300}}};
+exports.validateReferralDecisionRecorded = validate279;
+const schema76 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.referral.decision-recorded.schema.json","title":"ReferralDecisionRecorded","description":"A Reasonable Grounds or Conclusive Grounds decision was recorded. moveOnDeadline is present when the decision starts move-on: a negative decision, or a positive Conclusive Grounds decision (then it equals supportEndsOn).","x-status":"provisional","type":"object","additionalProperties":false,"required":["referralId","recordedBy","recordedAt","stage","outcome","decidedOn"],"properties":{"referralId":{"$ref":"../common/uuid.schema.json"},"recordedBy":{"$ref":"../common/organisation-ref.schema.json"},"recordedAt":{"$ref":"../common/date-time.schema.json"},"stage":{"type":"string","enum":["reasonable_grounds","conclusive_grounds"]},"outcome":{"type":"string","enum":["positive","negative"]},"decidedOn":{"$ref":"../common/calendar-date.schema.json"},"moveOnDeadline":{"$ref":"../common/calendar-date.schema.json"},"supportEndsOn":{"$ref":"../common/calendar-date.schema.json"},"moveOnDeadlineRule":{"description":"How moveOnDeadline was computed, shown to recipients (e.g. '9 working days after a negative decision, England and Wales bank holidays excluded').","type":"string","minLength":1,"maxLength":300}}};
 
-function validate239(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate279(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/events/harbour.referral.decision-recorded.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate239.evaluated;
+const evaluated0 = validate279.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9263,7 +11162,7 @@ vErrors.push(err5);
 errors++;
 }
 for(const key0 in data){
-if(!(func10.call(schema67.properties, key0))){
+if(!(func10.call(schema76.properties, key0))){
 const err6 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err6];
@@ -9281,8 +11180,8 @@ errors = vErrors.length;
 }
 }
 if(data.recordedBy !== undefined){
-if(!(validate117(data.recordedBy, {instancePath:instancePath+"/recordedBy",parentData:data,parentDataProperty:"recordedBy",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
+if(!(validate119(data.recordedBy, {instancePath:instancePath+"/recordedBy",parentData:data,parentDataProperty:"recordedBy",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
 errors = vErrors.length;
 }
 }
@@ -9305,7 +11204,7 @@ vErrors.push(err7);
 errors++;
 }
 if(!((data3 === "reasonable_grounds") || (data3 === "conclusive_grounds"))){
-const err8 = {instancePath:instancePath+"/stage",schemaPath:"#/properties/stage/enum",keyword:"enum",params:{allowedValues: schema67.properties.stage.enum},message:"must be equal to one of the allowed values"};
+const err8 = {instancePath:instancePath+"/stage",schemaPath:"#/properties/stage/enum",keyword:"enum",params:{allowedValues: schema76.properties.stage.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -9328,7 +11227,7 @@ vErrors.push(err9);
 errors++;
 }
 if(!((data4 === "positive") || (data4 === "negative"))){
-const err10 = {instancePath:instancePath+"/outcome",schemaPath:"#/properties/outcome/enum",keyword:"enum",params:{allowedValues: schema67.properties.outcome.enum},message:"must be equal to one of the allowed values"};
+const err10 = {instancePath:instancePath+"/outcome",schemaPath:"#/properties/outcome/enum",keyword:"enum",params:{allowedValues: schema76.properties.outcome.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -9339,20 +11238,20 @@ errors++;
 }
 }
 if(data.decidedOn !== undefined){
-if(!(validate236(data.decidedOn, {instancePath:instancePath+"/decidedOn",parentData:data,parentDataProperty:"decidedOn",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate236.errors : vErrors.concat(validate236.errors);
+if(!(validate276(data.decidedOn, {instancePath:instancePath+"/decidedOn",parentData:data,parentDataProperty:"decidedOn",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate276.errors : vErrors.concat(validate276.errors);
 errors = vErrors.length;
 }
 }
 if(data.moveOnDeadline !== undefined){
-if(!(validate236(data.moveOnDeadline, {instancePath:instancePath+"/moveOnDeadline",parentData:data,parentDataProperty:"moveOnDeadline",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate236.errors : vErrors.concat(validate236.errors);
+if(!(validate276(data.moveOnDeadline, {instancePath:instancePath+"/moveOnDeadline",parentData:data,parentDataProperty:"moveOnDeadline",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate276.errors : vErrors.concat(validate276.errors);
 errors = vErrors.length;
 }
 }
 if(data.supportEndsOn !== undefined){
-if(!(validate236(data.supportEndsOn, {instancePath:instancePath+"/supportEndsOn",parentData:data,parentDataProperty:"supportEndsOn",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate236.errors : vErrors.concat(validate236.errors);
+if(!(validate276(data.supportEndsOn, {instancePath:instancePath+"/supportEndsOn",parentData:data,parentDataProperty:"supportEndsOn",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate276.errors : vErrors.concat(validate276.errors);
 errors = vErrors.length;
 }
 }
@@ -9402,21 +11301,20 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate239.errors = vErrors;
+validate279.errors = vErrors;
 return errors === 0;
 }
-validate239.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate279.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateReferralSubmissionBody = validate246;
-const schema68 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/rest/referral-submission.schema.json","title":"ReferralSubmissionBody","description":"Body of POST /v1/referrals: a first responder refers a potential victim (field names follow IOM's HTCDS where one exists). An adult who does not consent to the NRM becomes an anonymous Duty to Notify record: the identifying fields are discarded, never stored. Anyone under 18, or whose age is disputed, is referred without consent and treated as a child. Unknown properties are rejected.","type":"object","additionalProperties":false,"required":["person","exploitationTypes","borough","responder","consent"],"properties":{"person":{"type":"object","additionalProperties":false,"required":["gender"],"properties":{"givenName":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":200},"familyName":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":200},"aliases":{"x-personal-data":true,"type":"array","maxItems":20,"items":{"type":"string","minLength":1,"maxLength":200}},"dateOfBirth":{"x-personal-data":true,"description":"ISO 8601 calendar date (YYYY-MM-DD); not in the future.","type":"string","format":"date"},"ageEstimateYears":{"description":"Estimated age in whole years when the date of birth is unknown.","type":"integer","minimum":0,"maximum":120},"ageDisputed":{"description":"True when the person may be under 18 but says otherwise, or the reverse; treated as a child.","type":"boolean"},"gender":{"$ref":"../common/gender.schema.json"},"nationality":{"x-personal-data":true,"description":"ISO 3166-1 alpha-2.","type":"string","pattern":"^[A-Z]{2}$"},"languages":{"type":"array","uniqueItems":true,"maxItems":10,"items":{"$ref":"../common/language-code.schema.json"}},"speaksEnglish":{"type":"boolean"}}},"exploitationTypes":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"../common/exploitation-type.schema.json"}},"borough":{"$ref":"../common/gss-code.schema.json"},"locations":{"description":"Places of exploitation or linked to the case; indexed for the known-victim check.","type":"array","maxItems":20,"items":{"type":"object","additionalProperties":false,"required":["postcode"],"properties":{"address":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":500},"postcode":{"$ref":"../common/uk-postcode.schema.json"},"borough":{"$ref":"../common/gss-code.schema.json"},"kind":{"type":"string","enum":["exploitation","residence","other"]}}}},"indicators":{"description":"Trafficking indicators observed (short phrases).","type":"array","maxItems":50,"items":{"type":"string","minLength":1,"maxLength":200}},"narrative":{"x-personal-data":true,"description":"Free text; stored verbatim and always rendered escaped.","type":"string","minLength":1,"maxLength":10000},"responder":{"x-personal-data":true,"description":"The first responder officer to call back.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","minLength":1,"maxLength":200},"phone":{"type":"string","pattern":"^\\+?[0-9][0-9 ()-]{5,24}$"},"email":{"type":"string","format":"email","maxLength":254}}},"consent":{"type":"object","additionalProperties":false,"required":["nrm"],"properties":{"nrm":{"description":"The adult consents to enter the NRM. Ignored for children, who are referred without consent.","type":"boolean"},"shareWith":{"description":"Partner kinds the person agreed their case may be shared with; nothing beyond these is alerted. Immigration enforcement is never a sharing partner for victim support.","type":"array","uniqueItems":true,"items":{"type":"string","enum":["police_borough","police_specialist","local_authority","ngo","housing_provider","missing_person_unit"]}}}},"accommodationNeed":{"$ref":"../common/accommodation-need.schema.json"}}};
-const formats12 = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
-const schema69 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/accommodation-need.schema.json","title":"AccommodationNeed","description":"A potential victim needs a bed; the accommodation service turns it into a bed request.","type":"object","additionalProperties":false,"required":["urgency"],"properties":{"urgency":{"description":"tonight: before NRM entry or with nowhere safe to sleep; soon: within days; planned: move-on.","type":"string","enum":["tonight","soon","planned"]},"dependants":{"type":"integer","minimum":0,"maximum":20},"accessNeeds":{"type":"string","minLength":1,"maxLength":500},"notNearBoroughs":{"description":"Boroughs where the person must not be placed (near the exploiter).","type":"array","uniqueItems":true,"maxItems":33,"items":{"$ref":"gss-code.schema.json"}}}};
+exports.validateReferralSubmissionBody = validate286;
+const schema77 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/rest/referral-submission.schema.json","title":"ReferralSubmissionBody","description":"Body of POST /v1/referrals: a first responder refers a potential victim (field names follow IOM's HTCDS where one exists). An adult who does not consent to the NRM becomes an anonymous Duty to Notify record: the identifying fields are discarded, never stored. Anyone under 18, or whose age is disputed, is referred without consent and treated as a child. Unknown properties are rejected.","type":"object","additionalProperties":false,"required":["person","exploitationTypes","borough","responder","consent"],"properties":{"person":{"type":"object","additionalProperties":false,"required":["gender"],"properties":{"givenName":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":200},"familyName":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":200},"aliases":{"x-personal-data":true,"type":"array","maxItems":20,"items":{"type":"string","minLength":1,"maxLength":200}},"dateOfBirth":{"x-personal-data":true,"description":"ISO 8601 calendar date (YYYY-MM-DD); not in the future.","type":"string","format":"date"},"ageEstimateYears":{"description":"Estimated age in whole years when the date of birth is unknown.","type":"integer","minimum":0,"maximum":120},"ageDisputed":{"description":"True when the person may be under 18 but says otherwise, or the reverse; treated as a child.","type":"boolean"},"gender":{"$ref":"../common/gender.schema.json"},"nationality":{"x-personal-data":true,"description":"ISO 3166-1 alpha-2.","type":"string","pattern":"^[A-Z]{2}$"},"languages":{"type":"array","uniqueItems":true,"maxItems":10,"items":{"$ref":"../common/language-code.schema.json"}},"speaksEnglish":{"type":"boolean"}}},"exploitationTypes":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"../common/exploitation-type.schema.json"}},"borough":{"$ref":"../common/gss-code.schema.json"},"locations":{"description":"Places of exploitation or linked to the case; indexed for the known-victim check.","type":"array","maxItems":20,"items":{"type":"object","additionalProperties":false,"required":["postcode"],"properties":{"address":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":500},"postcode":{"$ref":"../common/uk-postcode.schema.json"},"borough":{"$ref":"../common/gss-code.schema.json"},"kind":{"type":"string","enum":["exploitation","residence","other"]}}}},"indicators":{"description":"Trafficking indicators observed (short phrases).","type":"array","maxItems":50,"items":{"type":"string","minLength":1,"maxLength":200}},"narrative":{"x-personal-data":true,"description":"Free text; stored verbatim and always rendered escaped.","type":"string","minLength":1,"maxLength":10000},"responder":{"x-personal-data":true,"description":"The first responder officer to call back.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","minLength":1,"maxLength":200},"phone":{"type":"string","pattern":"^\\+?[0-9][0-9 ()-]{5,24}$"},"email":{"type":"string","format":"email","maxLength":254}}},"consent":{"type":"object","additionalProperties":false,"required":["nrm"],"properties":{"nrm":{"description":"The adult consents to enter the NRM. Ignored for children, who are referred without consent.","type":"boolean"},"shareWith":{"description":"Partner kinds the person agreed their case may be shared with; nothing beyond these is alerted. Immigration enforcement is never a sharing partner for victim support.","type":"array","uniqueItems":true,"items":{"type":"string","enum":["police_borough","police_specialist","local_authority","ngo","housing_provider","missing_person_unit"]}}}},"accommodationNeed":{"$ref":"../common/accommodation-need.schema.json"}}};
+const schema78 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/accommodation-need.schema.json","title":"AccommodationNeed","description":"A potential victim needs a bed; the accommodation service turns it into a bed request.","type":"object","additionalProperties":false,"required":["urgency"],"properties":{"urgency":{"description":"tonight: before NRM entry or with nowhere safe to sleep; soon: within days; planned: move-on.","type":"string","enum":["tonight","soon","planned"]},"dependants":{"type":"integer","minimum":0,"maximum":20},"accessNeeds":{"type":"string","minLength":1,"maxLength":500},"notNearBoroughs":{"description":"Boroughs where the person must not be placed (near the exploiter).","type":"array","uniqueItems":true,"maxItems":33,"items":{"$ref":"gss-code.schema.json"}}}};
 
-function validate253(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate293(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/common/accommodation-need.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate253.evaluated;
+const evaluated0 = validate293.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9459,7 +11357,7 @@ vErrors.push(err2);
 errors++;
 }
 if(!(((data0 === "tonight") || (data0 === "soon")) || (data0 === "planned"))){
-const err3 = {instancePath:instancePath+"/urgency",schemaPath:"#/properties/urgency/enum",keyword:"enum",params:{allowedValues: schema69.properties.urgency.enum},message:"must be equal to one of the allowed values"};
+const err3 = {instancePath:instancePath+"/urgency",schemaPath:"#/properties/urgency/enum",keyword:"enum",params:{allowedValues: schema78.properties.urgency.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -9602,18 +11500,18 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate253.errors = vErrors;
+validate293.errors = vErrors;
 return errors === 0;
 }
-validate253.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate293.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const pattern11 = new RegExp("^[A-Z]{2}$", "u");
+const pattern13 = new RegExp("^[A-Z]{2}$", "u");
 
-function validate246(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate286(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/rest/referral-submission.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate246.evaluated;
+const evaluated0 = validate286.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9672,7 +11570,7 @@ vErrors.push(err4);
 errors++;
 }
 for(const key0 in data){
-if(!(func10.call(schema68.properties, key0))){
+if(!(func10.call(schema77.properties, key0))){
 const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err5];
@@ -9697,7 +11595,7 @@ vErrors.push(err6);
 errors++;
 }
 for(const key1 in data0){
-if(!(func10.call(schema68.properties.person.properties, key1))){
+if(!(func10.call(schema77.properties.person.properties, key1))){
 const err7 = {instancePath:instancePath+"/person",schemaPath:"#/properties/person/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err7];
@@ -9912,15 +11810,15 @@ errors++;
 }
 }
 if(data0.gender !== undefined){
-if(!(validate123(data0.gender, {instancePath:instancePath+"/person/gender",parentData:data0,parentDataProperty:"gender",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
+if(!(validate125(data0.gender, {instancePath:instancePath+"/person/gender",parentData:data0,parentDataProperty:"gender",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
 errors = vErrors.length;
 }
 }
 if(data0.nationality !== undefined){
 let data9 = data0.nationality;
 if(typeof data9 === "string"){
-if(!pattern11.test(data9)){
+if(!pattern13.test(data9)){
 const err25 = {instancePath:instancePath+"/person/nationality",schemaPath:"#/properties/person/properties/nationality/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{2}$"},message:"must match pattern \""+"^[A-Z]{2}$"+"\""};
 if(vErrors === null){
 vErrors = [err25];
@@ -9957,8 +11855,8 @@ errors++;
 }
 const len1 = data10.length;
 for(let i1=0; i1<len1; i1++){
-if(!(validate85(data10[i1], {instancePath:instancePath+"/person/languages/" + i1,parentData:data10,parentDataProperty:i1,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
+if(!(validate86(data10[i1], {instancePath:instancePath+"/person/languages/" + i1,parentData:data10,parentDataProperty:i1,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
 errors = vErrors.length;
 }
 }
@@ -10033,8 +11931,8 @@ errors++;
 }
 const len2 = data13.length;
 for(let i3=0; i3<len2; i3++){
-if(!(validate215(data13[i3], {instancePath:instancePath+"/exploitationTypes/" + i3,parentData:data13,parentDataProperty:i3,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate215.errors : vErrors.concat(validate215.errors);
+if(!(validate231(data13[i3], {instancePath:instancePath+"/exploitationTypes/" + i3,parentData:data13,parentDataProperty:i3,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate231.errors : vErrors.concat(validate231.errors);
 errors = vErrors.length;
 }
 }
@@ -10151,8 +12049,8 @@ errors++;
 }
 }
 if(data17.postcode !== undefined){
-if(!(validate161(data17.postcode, {instancePath:instancePath+"/locations/" + i5+"/postcode",parentData:data17,parentDataProperty:"postcode",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+if(!(validate163(data17.postcode, {instancePath:instancePath+"/locations/" + i5+"/postcode",parentData:data17,parentDataProperty:"postcode",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
 errors = vErrors.length;
 }
 }
@@ -10175,7 +12073,7 @@ vErrors.push(err41);
 errors++;
 }
 if(!(((data21 === "exploitation") || (data21 === "residence")) || (data21 === "other"))){
-const err42 = {instancePath:instancePath+"/locations/" + i5+"/kind",schemaPath:"#/properties/locations/items/properties/kind/enum",keyword:"enum",params:{allowedValues: schema68.properties.locations.items.properties.kind.enum},message:"must be equal to one of the allowed values"};
+const err42 = {instancePath:instancePath+"/locations/" + i5+"/kind",schemaPath:"#/properties/locations/items/properties/kind/enum",keyword:"enum",params:{allowedValues: schema77.properties.locations.items.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -10368,7 +12266,7 @@ errors++;
 if(data25.phone !== undefined){
 let data27 = data25.phone;
 if(typeof data27 === "string"){
-if(!pattern10.test(data27)){
+if(!pattern11.test(data27)){
 const err58 = {instancePath:instancePath+"/responder/phone",schemaPath:"#/properties/responder/properties/phone/pattern",keyword:"pattern",params:{pattern: "^\\+?[0-9][0-9 ()-]{5,24}$"},message:"must match pattern \""+"^\\+?[0-9][0-9 ()-]{5,24}$"+"\""};
 if(vErrors === null){
 vErrors = [err58];
@@ -10403,7 +12301,7 @@ vErrors.push(err60);
 }
 errors++;
 }
-if(!(formats12.test(data28))){
+if(!(formats8.test(data28))){
 const err61 = {instancePath:instancePath+"/responder/email",schemaPath:"#/properties/responder/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
 if(vErrors === null){
 vErrors = [err61];
@@ -10491,7 +12389,7 @@ vErrors.push(err67);
 errors++;
 }
 if(!((((((data32 === "police_borough") || (data32 === "police_specialist")) || (data32 === "local_authority")) || (data32 === "ngo")) || (data32 === "housing_provider")) || (data32 === "missing_person_unit"))){
-const err68 = {instancePath:instancePath+"/consent/shareWith/" + i7,schemaPath:"#/properties/consent/properties/shareWith/items/enum",keyword:"enum",params:{allowedValues: schema68.properties.consent.properties.shareWith.items.enum},message:"must be equal to one of the allowed values"};
+const err68 = {instancePath:instancePath+"/consent/shareWith/" + i7,schemaPath:"#/properties/consent/properties/shareWith/items/enum",keyword:"enum",params:{allowedValues: schema77.properties.consent.properties.shareWith.items.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -10550,8 +12448,8 @@ errors++;
 }
 }
 if(data.accommodationNeed !== undefined){
-if(!(validate253(data.accommodationNeed, {instancePath:instancePath+"/accommodationNeed",parentData:data,parentDataProperty:"accommodationNeed",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate253.errors : vErrors.concat(validate253.errors);
+if(!(validate293(data.accommodationNeed, {instancePath:instancePath+"/accommodationNeed",parentData:data,parentDataProperty:"accommodationNeed",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate293.errors : vErrors.concat(validate293.errors);
 errors = vErrors.length;
 }
 }
@@ -10566,19 +12464,19 @@ vErrors.push(err72);
 }
 errors++;
 }
-validate246.errors = vErrors;
+validate286.errors = vErrors;
 return errors === 0;
 }
-validate246.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate286.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateReferralSubmitted = validate256;
-const schema70 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.referral.submitted.schema.json","title":"ReferralSubmitted","description":"A first responder referred a potential victim into the NRM, or filed an anonymous Duty to Notify report.","x-status":"provisional","type":"object","additionalProperties":false,"required":["referralId","submittedBy","submittedAt","mechanism","subject","exploitationTypes","borough"],"properties":{"referralId":{"$ref":"../common/uuid.schema.json"},"submittedBy":{"$ref":"../common/organisation-ref.schema.json"},"submittedAt":{"$ref":"../common/date-time.schema.json"},"mechanism":{"type":"string","enum":["nrm","duty_to_notify"],"description":"duty_to_notify reports are anonymous: they never carry 'personal'."},"subject":{"type":"object","additionalProperties":false,"required":["isChild","ageDisputed","gender"],"properties":{"isChild":{"type":"boolean"},"ageDisputed":{"type":"boolean"},"ageYears":{"type":"integer","minimum":0,"maximum":120,"description":"Age from the date of birth, or the estimate."},"gender":{"$ref":"../common/gender.schema.json"},"speaksEnglish":{"type":"boolean"}}},"exploitationTypes":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"../common/exploitation-type.schema.json"}},"borough":{"$ref":"../common/gss-code.schema.json"},"languages":{"type":"array","uniqueItems":true,"items":{"$ref":"../common/language-code.schema.json"}},"linkedLocations":{"type":"array","maxItems":20,"description":"Places linked to the case, used by the known-victim check. A Duty to Notify report carries postcodes only, never an address.","items":{"type":"object","additionalProperties":false,"required":["postcode"],"properties":{"postcode":{"$ref":"../common/uk-postcode.schema.json"},"address":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":500},"borough":{"$ref":"../common/gss-code.schema.json"},"kind":{"type":"string","enum":["exploitation","residence","other"]}}}},"personal":{"x-personal-data":true,"type":"object","additionalProperties":false,"properties":{"givenName":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":200},"familyName":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":200},"dateOfBirth":{"x-personal-data":true,"type":"string","format":"date"},"nationality":{"x-personal-data":true,"type":"string","pattern":"^[A-Z]{2}$","description":"ISO 3166-1 alpha-2."},"aliases":{"x-personal-data":true,"type":"array","maxItems":20,"items":{"type":"string","minLength":1,"maxLength":200}},"narrative":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":10000},"responder":{"x-personal-data":true,"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","minLength":1,"maxLength":200},"phone":{"type":"string","maxLength":30},"email":{"type":"string","maxLength":254}}}}},"indicators":{"type":"array","maxItems":50,"items":{"type":"string","minLength":1,"maxLength":200}},"consent":{"description":"What the person agreed to; for a child, nrm is true (children are referred without consent).","type":"object","additionalProperties":false,"required":["nrm","shareWith"],"properties":{"nrm":{"type":"boolean"},"shareWith":{"type":"array","uniqueItems":true,"items":{"type":"string","enum":["police_borough","police_specialist","local_authority","ngo","housing_provider","missing_person_unit"]}}}},"accommodationNeed":{"$ref":"../common/accommodation-need.schema.json"}},"if":{"type":"object","properties":{"mechanism":{"const":"duty_to_notify"}},"required":["mechanism"]},"then":{"not":{"required":["personal"]}}};
+exports.validateReferralSubmitted = validate296;
+const schema79 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.referral.submitted.schema.json","title":"ReferralSubmitted","description":"A first responder referred a potential victim into the NRM, or filed an anonymous Duty to Notify report.","x-status":"provisional","type":"object","additionalProperties":false,"required":["referralId","submittedBy","submittedAt","mechanism","subject","exploitationTypes","borough"],"properties":{"referralId":{"$ref":"../common/uuid.schema.json"},"submittedBy":{"$ref":"../common/organisation-ref.schema.json"},"submittedAt":{"$ref":"../common/date-time.schema.json"},"mechanism":{"type":"string","enum":["nrm","duty_to_notify"],"description":"duty_to_notify reports are anonymous: they never carry 'personal'."},"subject":{"type":"object","additionalProperties":false,"required":["isChild","ageDisputed","gender"],"properties":{"isChild":{"type":"boolean"},"ageDisputed":{"type":"boolean"},"ageYears":{"type":"integer","minimum":0,"maximum":120,"description":"Age from the date of birth, or the estimate."},"gender":{"$ref":"../common/gender.schema.json"},"speaksEnglish":{"type":"boolean"}}},"exploitationTypes":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"../common/exploitation-type.schema.json"}},"borough":{"$ref":"../common/gss-code.schema.json"},"languages":{"type":"array","uniqueItems":true,"items":{"$ref":"../common/language-code.schema.json"}},"linkedLocations":{"type":"array","maxItems":20,"description":"Places linked to the case, used by the known-victim check. A Duty to Notify report carries postcodes only, never an address.","items":{"type":"object","additionalProperties":false,"required":["postcode"],"properties":{"postcode":{"$ref":"../common/uk-postcode.schema.json"},"address":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":500},"borough":{"$ref":"../common/gss-code.schema.json"},"kind":{"type":"string","enum":["exploitation","residence","other"]}}}},"personal":{"x-personal-data":true,"type":"object","additionalProperties":false,"properties":{"givenName":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":200},"familyName":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":200},"dateOfBirth":{"x-personal-data":true,"type":"string","format":"date"},"nationality":{"x-personal-data":true,"type":"string","pattern":"^[A-Z]{2}$","description":"ISO 3166-1 alpha-2."},"aliases":{"x-personal-data":true,"type":"array","maxItems":20,"items":{"type":"string","minLength":1,"maxLength":200}},"narrative":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":10000},"responder":{"x-personal-data":true,"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","minLength":1,"maxLength":200},"phone":{"type":"string","maxLength":30},"email":{"type":"string","maxLength":254}}}}},"indicators":{"type":"array","maxItems":50,"items":{"type":"string","minLength":1,"maxLength":200}},"consent":{"description":"What the person agreed to; for a child, nrm is true (children are referred without consent).","type":"object","additionalProperties":false,"required":["nrm","shareWith"],"properties":{"nrm":{"type":"boolean"},"shareWith":{"type":"array","uniqueItems":true,"items":{"type":"string","enum":["police_borough","police_specialist","local_authority","ngo","housing_provider","missing_person_unit"]}}}},"accommodationNeed":{"$ref":"../common/accommodation-need.schema.json"}},"if":{"type":"object","properties":{"mechanism":{"const":"duty_to_notify"}},"required":["mechanism"]},"then":{"not":{"required":["personal"]}}};
 
-function validate256(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate296(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/events/harbour.referral.submitted.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate256.evaluated;
+const evaluated0 = validate296.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10761,7 +12659,7 @@ vErrors.push(err12);
 errors++;
 }
 for(const key0 in data){
-if(!(func10.call(schema70.properties, key0))){
+if(!(func10.call(schema79.properties, key0))){
 const err13 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err13];
@@ -10779,8 +12677,8 @@ errors = vErrors.length;
 }
 }
 if(data.submittedBy !== undefined){
-if(!(validate117(data.submittedBy, {instancePath:instancePath+"/submittedBy",parentData:data,parentDataProperty:"submittedBy",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
+if(!(validate119(data.submittedBy, {instancePath:instancePath+"/submittedBy",parentData:data,parentDataProperty:"submittedBy",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
 errors = vErrors.length;
 }
 }
@@ -10803,7 +12701,7 @@ vErrors.push(err14);
 errors++;
 }
 if(!((data4 === "nrm") || (data4 === "duty_to_notify"))){
-const err15 = {instancePath:instancePath+"/mechanism",schemaPath:"#/properties/mechanism/enum",keyword:"enum",params:{allowedValues: schema70.properties.mechanism.enum},message:"must be equal to one of the allowed values"};
+const err15 = {instancePath:instancePath+"/mechanism",schemaPath:"#/properties/mechanism/enum",keyword:"enum",params:{allowedValues: schema79.properties.mechanism.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -10918,8 +12816,8 @@ errors++;
 }
 }
 if(data5.gender !== undefined){
-if(!(validate123(data5.gender, {instancePath:instancePath+"/subject/gender",parentData:data5,parentDataProperty:"gender",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
+if(!(validate125(data5.gender, {instancePath:instancePath+"/subject/gender",parentData:data5,parentDataProperty:"gender",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
 errors = vErrors.length;
 }
 }
@@ -10962,8 +12860,8 @@ errors++;
 }
 const len0 = data11.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate215(data11[i0], {instancePath:instancePath+"/exploitationTypes/" + i0,parentData:data11,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate215.errors : vErrors.concat(validate215.errors);
+if(!(validate231(data11[i0], {instancePath:instancePath+"/exploitationTypes/" + i0,parentData:data11,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate231.errors : vErrors.concat(validate231.errors);
 errors = vErrors.length;
 }
 }
@@ -11010,8 +12908,8 @@ let data14 = data.languages;
 if(Array.isArray(data14)){
 const len1 = data14.length;
 for(let i2=0; i2<len1; i2++){
-if(!(validate85(data14[i2], {instancePath:instancePath+"/languages/" + i2,parentData:data14,parentDataProperty:i2,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
+if(!(validate86(data14[i2], {instancePath:instancePath+"/languages/" + i2,parentData:data14,parentDataProperty:i2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
 errors = vErrors.length;
 }
 }
@@ -11087,8 +12985,8 @@ errors++;
 }
 }
 if(data17.postcode !== undefined){
-if(!(validate161(data17.postcode, {instancePath:instancePath+"/linkedLocations/" + i4+"/postcode",parentData:data17,parentDataProperty:"postcode",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+if(!(validate163(data17.postcode, {instancePath:instancePath+"/linkedLocations/" + i4+"/postcode",parentData:data17,parentDataProperty:"postcode",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
 errors = vErrors.length;
 }
 }
@@ -11146,7 +13044,7 @@ vErrors.push(err38);
 errors++;
 }
 if(!(((data21 === "exploitation") || (data21 === "residence")) || (data21 === "other"))){
-const err39 = {instancePath:instancePath+"/linkedLocations/" + i4+"/kind",schemaPath:"#/properties/linkedLocations/items/properties/kind/enum",keyword:"enum",params:{allowedValues: schema70.properties.linkedLocations.items.properties.kind.enum},message:"must be equal to one of the allowed values"};
+const err39 = {instancePath:instancePath+"/linkedLocations/" + i4+"/kind",schemaPath:"#/properties/linkedLocations/items/properties/kind/enum",keyword:"enum",params:{allowedValues: schema79.properties.linkedLocations.items.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -11293,7 +13191,7 @@ errors++;
 if(data22.nationality !== undefined){
 let data26 = data22.nationality;
 if(typeof data26 === "string"){
-if(!pattern11.test(data26)){
+if(!pattern13.test(data26)){
 const err51 = {instancePath:instancePath+"/personal/nationality",schemaPath:"#/properties/personal/properties/nationality/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{2}$"},message:"must match pattern \""+"^[A-Z]{2}$"+"\""};
 if(vErrors === null){
 vErrors = [err51];
@@ -11670,7 +13568,7 @@ vErrors.push(err81);
 errors++;
 }
 if(!((((((data39 === "police_borough") || (data39 === "police_specialist")) || (data39 === "local_authority")) || (data39 === "ngo")) || (data39 === "housing_provider")) || (data39 === "missing_person_unit"))){
-const err82 = {instancePath:instancePath+"/consent/shareWith/" + i7,schemaPath:"#/properties/consent/properties/shareWith/items/enum",keyword:"enum",params:{allowedValues: schema70.properties.consent.properties.shareWith.items.enum},message:"must be equal to one of the allowed values"};
+const err82 = {instancePath:instancePath+"/consent/shareWith/" + i7,schemaPath:"#/properties/consent/properties/shareWith/items/enum",keyword:"enum",params:{allowedValues: schema79.properties.consent.properties.shareWith.items.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -11729,8 +13627,8 @@ errors++;
 }
 }
 if(data.accommodationNeed !== undefined){
-if(!(validate253(data.accommodationNeed, {instancePath:instancePath+"/accommodationNeed",parentData:data,parentDataProperty:"accommodationNeed",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate253.errors : vErrors.concat(validate253.errors);
+if(!(validate293(data.accommodationNeed, {instancePath:instancePath+"/accommodationNeed",parentData:data,parentDataProperty:"accommodationNeed",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate293.errors : vErrors.concat(validate293.errors);
 errors = vErrors.length;
 }
 }
@@ -11745,19 +13643,19 @@ vErrors.push(err86);
 }
 errors++;
 }
-validate256.errors = vErrors;
+validate296.errors = vErrors;
 return errors === 0;
 }
-validate256.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate296.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateReturnHomeInterviewBody = validate267;
-const schema71 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/rest/return-home-interview.schema.json","title":"ReturnHomeInterviewBody","description":"Body of POST /v1/missing-episodes/{id}/return-home-interview: the local authority marks the return home interview done (or offered and declined), which stops its reminder.","type":"object","additionalProperties":false,"required":["outcome","completedAt"],"properties":{"outcome":{"type":"string","enum":["completed","declined"]},"completedAt":{"$ref":"../common/date-time.schema.json"}}};
+exports.validateReturnHomeInterviewBody = validate307;
+const schema80 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/rest/return-home-interview.schema.json","title":"ReturnHomeInterviewBody","description":"Body of POST /v1/missing-episodes/{id}/return-home-interview: the local authority marks the return home interview done (or offered and declined), which stops its reminder.","type":"object","additionalProperties":false,"required":["outcome","completedAt"],"properties":{"outcome":{"type":"string","enum":["completed","declined"]},"completedAt":{"$ref":"../common/date-time.schema.json"}}};
 
-function validate267(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate307(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/rest/return-home-interview.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate267.evaluated;
+const evaluated0 = validate307.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11810,7 +13708,7 @@ vErrors.push(err3);
 errors++;
 }
 if(!((data0 === "completed") || (data0 === "declined"))){
-const err4 = {instancePath:instancePath+"/outcome",schemaPath:"#/properties/outcome/enum",keyword:"enum",params:{allowedValues: schema71.properties.outcome.enum},message:"must be equal to one of the allowed values"};
+const err4 = {instancePath:instancePath+"/outcome",schemaPath:"#/properties/outcome/enum",keyword:"enum",params:{allowedValues: schema80.properties.outcome.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -11837,10 +13735,10 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate267.errors = vErrors;
+validate307.errors = vErrors;
 return errors === 0;
 }
-validate267.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate307.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 exports.eventValidators = Object.freeze({
   "harbour.alert.acknowledged": exports.validateAlertAcknowledged,
@@ -11873,6 +13771,10 @@ exports.restBodyValidators = Object.freeze({
   "missing-episode-regrade": exports.validateMissingEpisodeRegradeBody,
   "missing-episode-report": exports.validateMissingEpisodeReportBody,
   "missing-episode-update": exports.validateMissingEpisodeUpdateBody,
+  "operation-cancellation": exports.validateOperationCancellationBody,
+  "operation-outcome": exports.validateOperationOutcomeBody,
+  "operation-plan": exports.validateOperationPlanBody,
+  "operation-update": exports.validateOperationUpdateBody,
   "referral-decision": exports.validateReferralDecisionBody,
   "referral-submission": exports.validateReferralSubmissionBody,
   "return-home-interview": exports.validateReturnHomeInterviewBody,
