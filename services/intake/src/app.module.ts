@@ -7,6 +7,10 @@ import { MissingEpisodeProgress } from './missing-episodes/missing-episode-progr
 import { MissingEpisodeRepository } from './missing-episodes/missing-episode-repository';
 import { MissingEpisodesController } from './missing-episodes/missing-episodes.controller';
 import { ReportMissingEpisode } from './missing-episodes/report-missing-episode';
+import { OperationProgress } from './operations/operation-progress';
+import { OperationRepository } from './operations/operation-repository';
+import { OperationsController } from './operations/operations.controller';
+import { PlanOperation } from './operations/plan-operation';
 import { RecordReferralDecision } from './referrals/record-referral-decision';
 import { ReferralRepository } from './referrals/referral-repository';
 import { ReferralsController } from './referrals/referrals.controller';
@@ -15,6 +19,9 @@ import {
   INTAKE_DATA_SOURCE,
   MISSING_EPISODE_PROGRESS,
   MISSING_EPISODE_REPOSITORY,
+  OPERATION_PROGRESS,
+  OPERATION_REPOSITORY,
+  PLAN_OPERATION,
   RECORD_REFERRAL_DECISION,
   REFERRAL_REPOSITORY,
   REPORT_MISSING_EPISODE,
@@ -27,6 +34,7 @@ export class IntakeModule {
     const schema = runtime.config.INTAKE_DB_SCHEMA;
     const episodes = new MissingEpisodeRepository(schema, runtime.cipher);
     const referrals = new ReferralRepository(schema, runtime.cipher);
+    const operations = new OperationRepository(schema, runtime.cipher);
     const transaction = new IdempotentTransaction(
       runtime.dataSource,
       runtime.relay,
@@ -44,7 +52,7 @@ export class IntakeModule {
           onShutdown: () => runtime.close(),
         }),
       ],
-      controllers: [MissingEpisodesController, ReferralsController],
+      controllers: [MissingEpisodesController, ReferralsController, OperationsController],
       providers: [
         { provide: INTAKE_DATA_SOURCE, useValue: runtime.dataSource },
         { provide: MISSING_EPISODE_REPOSITORY, useValue: episodes },
@@ -75,6 +83,15 @@ export class IntakeModule {
         {
           provide: MISSING_EPISODE_PROGRESS,
           useValue: new MissingEpisodeProgress(transaction, episodes, runtime.outbox),
+        },
+        { provide: OPERATION_REPOSITORY, useValue: operations },
+        {
+          provide: PLAN_OPERATION,
+          useValue: new PlanOperation(transaction, operations, runtime.outbox, locationBase),
+        },
+        {
+          provide: OPERATION_PROGRESS,
+          useValue: new OperationProgress(transaction, operations, runtime.outbox, locationBase),
         },
       ],
     };

@@ -14,6 +14,7 @@ import type { IntakeConfig } from './config';
 import { CreateIntake1764300000000 } from './migrations/1764300000000-create-intake';
 import { MissingEpisodeLifecycle1764400000000 } from './migrations/1764400000000-missing-episode-lifecycle';
 import { CreateReferrals1764500000000 } from './migrations/1764500000000-create-referrals';
+import { CreateOperations1764900000000 } from './migrations/1764900000000-create-operations';
 import { INTAKE_TOPICS } from './intake-topics';
 
 /** Everything the intake service connects to, opened before Nest starts and closed after it stops. */
@@ -45,6 +46,7 @@ export async function openIntakeRuntime(
       CreateIntake1764300000000,
       MissingEpisodeLifecycle1764400000000,
       CreateReferrals1764500000000,
+      CreateOperations1764900000000,
     ],
   });
   const { dataSource } = database;

@@ -1,0 +1,107 @@
+import { Controller, Get, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import {
+  CurrentPrincipal,
+  ForbiddenProblem,
+  NotFoundProblem,
+  type Principal,
+  RequireKinds,
+  RequireRoles,
+} from '@harbour/platform';
+import type { DataSource } from 'typeorm';
+import { requireServedBorough } from '../access/borough-access';
+import { PLANNER_KINDS, planningRefusal } from '../domain/operation';
+import { type CommandExchange, Exchange, handleCommand } from '../http/command-http';
+import {
+  INTAKE_DATA_SOURCE,
+  OPERATION_PROGRESS,
+  OPERATION_REPOSITORY,
+  PLAN_OPERATION,
+} from '../tokens';
+import type { OperationProgress } from './operation-progress';
+import type { OperationRepository } from './operation-repository';
+import { maySeeOperation, operationView, type OperationView } from './operation-view';
+import type { PlanOperation } from './plan-operation';
+
+/** Thin HTTP layer: validate the body against its contract, authorise, run one command. */
+@Controller('v1/operations')
+export class OperationsController {
+  constructor(
+    @Inject(PLAN_OPERATION) private readonly plan: PlanOperation,
+    @Inject(OPERATION_PROGRESS) private readonly progress: OperationProgress,
+    @Inject(OPERATION_REPOSITORY) private readonly operations: OperationRepository,
+    @Inject(INTAKE_DATA_SOURCE) private readonly dataSource: DataSource,
+  ) {}
+
+  @Post()
+  @RequireKinds(...PLANNER_KINDS)
+  @RequireRoles('submit')
+  create(
+    @Exchange() exchange: CommandExchange,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<unknown> {
+    return handleCommand(
+      exchange,
+      principal,
+      'operation-plan',
+      (body, context) => this.plan.execute(body, context),
+      (body) => {
+        const refusal = planningRefusal(principal.organisationKind, body.kind);
+        if (refusal !== undefined) throw new ForbiddenProblem(refusal);
+        requireServedBorough(principal, body.borough);
+      },
+    );
+  }
+
+  @Get(':id')
+  @RequireRoles('submit', 'read')
+  async findOne(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<OperationView> {
+    const operation = await this.operations.find(this.dataSource.manager, id);
+    // Another organisation's operation is reported as absent, not forbidden: no existence leak.
+    if (!operation || !maySeeOperation(principal, operation)) {
+      throw new NotFoundProblem('No such operation.');
+    }
+    return operationView(operation, principal);
+  }
+
+  @Post(':id/updates')
+  @RequireKinds(...PLANNER_KINDS)
+  @RequireRoles('submit')
+  update(
+    @Param('id', new ParseUUIDPipe()) operationId: string,
+    @Exchange() exchange: CommandExchange,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<unknown> {
+    return handleCommand(exchange, principal, 'operation-update', (body, context) =>
+      this.progress.update(operationId, body, context),
+    );
+  }
+
+  @Post(':id/cancellation')
+  @RequireKinds(...PLANNER_KINDS)
+  @RequireRoles('submit')
+  cancel(
+    @Param('id', new ParseUUIDPipe()) operationId: string,
+    @Exchange() exchange: CommandExchange,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<unknown> {
+    return handleCommand(exchange, principal, 'operation-cancellation', (body, context) =>
+      this.progress.cancel(operationId, body, context),
+    );
+  }
+
+  @Post(':id/outcome')
+  @RequireKinds(...PLANNER_KINDS)
+  @RequireRoles('submit')
+  recordOutcome(
+    @Param('id', new ParseUUIDPipe()) operationId: string,
+    @Exchange() exchange: CommandExchange,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<unknown> {
+    return handleCommand(exchange, principal, 'operation-outcome', (body, context) =>
+      this.progress.recordOutcome(operationId, body, context),
+    );
+  }
+}
