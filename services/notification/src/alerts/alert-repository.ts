@@ -54,7 +54,7 @@ export class AlertRepository {
 
   /**
    * Records a requested alert, open, with its acknowledge-by time, its escalation policy as it
-   * was at request time, and the alert it supersedes (if any). False when an alert with this id
+   * was at request time, the alert it supersedes and the organisation owning its cause (if any). False when an alert with this id
    * is already recorded.
    */
   async record(alert: AlertRequested, manager: EntityManager): Promise<boolean> {
@@ -62,8 +62,9 @@ export class AlertRepository {
       manager,
       `INSERT INTO ${this.table}
          (id, cause, severity, acknowledge_within_minutes, requested_at, acknowledge_by,
-          disclosure_level, summary, audience, escalation_policy, state, supersedes)
-       VALUES ($1, $2::jsonb, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10::jsonb, 'open', $11)
+          disclosure_level, summary, audience, escalation_policy, state, supersedes,
+          cause_owner_organisation_id)
+       VALUES ($1, $2::jsonb, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10::jsonb, 'open', $11, $12)
        ON CONFLICT (id) DO NOTHING
        RETURNING id`,
       [
@@ -78,6 +79,7 @@ export class AlertRepository {
         JSON.stringify(alert.audience),
         alert.escalationPolicy === undefined ? null : JSON.stringify(alert.escalationPolicy),
         alert.supersedes ?? null,
+        alert.cause.ownerOrganisationId ?? null,
       ],
     );
     return inserted.length > 0;

@@ -2,6 +2,7 @@ import { CreateNotification1764400000000 } from './1764400000000-create-notifica
 import { PartnerNotification1764500000000 } from './1764500000000-partner-notification';
 import { AlertStages1764600000000 } from './1764600000000-alert-stages';
 import { AlertClosure1764700000000 } from './1764700000000-alert-closure';
+import { AlertCauseOwner1764900000000 } from './1764900000000-alert-cause-owner';
 
 /** Every notification migration, oldest first. Append; never edit one that has shipped. */
 export const NOTIFICATION_MIGRATIONS = [
@@ -9,4 +10,5 @@ export const NOTIFICATION_MIGRATIONS = [
   PartnerNotification1764500000000,
   AlertStages1764600000000,
   AlertClosure1764700000000,
+  AlertCauseOwner1764900000000,
 ];
