@@ -14,6 +14,7 @@ import { openNotificationTestDatabase } from '../test-support/notification-test-
 const CAMDEN = 'E09000007';
 const CROYDON = 'E09000008';
 const HACKNEY = 'E09000012';
+const ISLINGTON = 'E09000019';
 
 describe('routing an alert request (real Postgres)', () => {
   let schema: TestSchema;
@@ -139,5 +140,71 @@ describe('routing an alert request (real Postgres)', () => {
     const alert = request({ roles: ['ngo'], boroughs: [CAMDEN] });
     await route(alert);
     expect(await route(alert)).toHaveLength(1);
+  });
+
+  it('reaches an organisation the audience names, in another borough, and needs no coordinator then', async () => {
+    const planner = randomUUID();
+    await directory.addOrganisation({
+      id: planner,
+      name: 'Croydon planning unit',
+      kind: 'police_specialist',
+      boroughs: [CROYDON],
+    });
+    await directory.addContact({
+      organisationId: planner,
+      channel: 'email',
+      address: 'planner@croydon.example',
+    });
+    // No NGO in Croydon: the named planner alone is reached, and the coordinator is not alerted.
+    const alert = request({ roles: ['ngo'], boroughs: [CROYDON], organisations: [planner] });
+    alert.cause.ownerOrganisationId = planner;
+    expect(await route(alert)).toEqual([
+      { address: 'planner@croydon.example', matched_rule: 'organisation=named' },
+    ]);
+    const [stored] = await dataSource.query<{ owner: string | null }[]>(
+      `SELECT cause_owner_organisation_id AS owner FROM "${schema.schema}".alert WHERE id = $1`,
+      [alert.alertId],
+    );
+    expect(stored?.owner).toBe(planner);
+  });
+
+  it('reaches NGOs offering any of the specialisms, and falls back when the only named id is unknown', async () => {
+    const labourNgo = randomUUID();
+    await directory.addOrganisation({
+      id: labourNgo,
+      name: 'Islington labour NGO',
+      kind: 'ngo',
+      boroughs: [ISLINGTON],
+      specialisms: ['labour', 'men'],
+    });
+    await directory.addContact({
+      organisationId: labourNgo,
+      channel: 'email',
+      address: 'advice@labour.example',
+    });
+    const anyOf = (specialisms: string[]) =>
+      request({ roles: ['ngo'], boroughs: [ISLINGTON], anyOfSpecialisms: specialisms });
+    expect(await route(anyOf(['sexual', 'labour']))).toEqual([
+      {
+        address: 'advice@labour.example',
+        matched_rule: 'role=ngo & borough=E09000019 & specialism∈labour',
+      },
+    ]);
+    expect((await route(anyOf(['sexual', 'children']))).map((d) => d.address)).toEqual([
+      'duty@hub.example',
+    ]);
+    const unknown = randomUUID();
+    const alert = request({ roles: ['ngo'], boroughs: [CROYDON], organisations: [unknown] });
+    expect(await route(alert)).toEqual([
+      {
+        address: 'duty@hub.example',
+        matched_rule: 'fallback=coordinator: no reachable partner for role=ngo & borough=E09000008',
+      },
+    ]);
+    const [stored] = await dataSource.query<{ owner: string | null }[]>(
+      `SELECT cause_owner_organisation_id AS owner FROM "${schema.schema}".alert WHERE id = $1`,
+      [alert.alertId],
+    );
+    expect(stored?.owner).toBeNull();
   });
 });

@@ -9,6 +9,7 @@ import type { DeliveryRepository, NewDelivery } from '../delivery/delivery-repos
 import type { EscalationTimers } from '../escalation/escalation-timers';
 import type { AlertHandlerOptions } from './alert-handler-options';
 import type { AlertRepository } from './alert-repository';
+import { audienceCandidates } from './audience-candidates';
 import { AlertSupersession } from './alert-supersession';
 
 export const ALERT_REQUESTED = 'harbour.alert.requested';
@@ -50,11 +51,12 @@ export class AlertRequestedHandler {
     if (await this.supersession.supersededOnArrival(manager, alert)) return;
     // The escalation policy is snapshotted and its first timer armed with the alert itself.
     await this.escalation.planAndSchedule(manager, alert);
-    const candidates = await this.directory.organisationsOfKinds(alert.audience.roles, manager);
+    const candidates = await audienceCandidates(this.directory, alert.audience, manager);
     let recipients = resolveAudience(alert.audience, candidates);
     let deliveries = await this.deliveriesTo(alert, recipients, manager);
     if (deliveries.length === 0) {
-      // Never silence: when no partner can be reached, the coordinator is alerted instead.
+      // Never silence: when no partner can be reached (neither selected nor named, or none with
+      // a contact), the coordinator is alerted instead.
       const rule = coordinatorFallbackRule(alert.audience);
       const coordinators = await this.directory.organisationsOfKinds(['coordinator'], manager);
       recipients = coordinators.map((organisation) => ({ organisation, rule }));

@@ -1,4 +1,11 @@
-import { type Audience, type DirectoryOrganisation, resolveAudience } from './audience';
+import {
+  type Audience,
+  coordinatorFallbackRule,
+  type DirectoryOrganisation,
+  matchRule,
+  NAMED_ORGANISATION_RULE,
+  resolveAudience,
+} from './audience';
 
 const CAMDEN = 'E09000007';
 const ISLINGTON = 'E09000019';
@@ -184,5 +191,165 @@ describe('resolveAudience', () => {
     ];
     expect(resolveAudience(audience(), organisations)).toEqual([]);
     expect(resolveAudience(audience(), [])).toEqual([]);
+  });
+
+  describe('anyOfSpecialisms', () => {
+    it('reaches an organisation that offers one of several, naming the one it offers', () => {
+      const organisations = [
+        org({ kind: 'ngo', name: 'Outreach', specialisms: ['outreach', 'women'] }),
+        org({ kind: 'ngo', name: 'Labour', specialisms: ['labour'] }),
+      ];
+      const recipients = resolveAudience(
+        audience({ roles: ['ngo'], anyOfSpecialisms: ['sexual', 'outreach', 'labour'] }),
+        organisations,
+      );
+      expect(recipients.map((r) => [r.organisation.name, r.rule])).toEqual([
+        ['Labour', 'role=ngo & borough=E09000007 & specialism∈labour'],
+        ['Outreach', 'role=ngo & borough=E09000007 & specialism∈outreach'],
+      ]);
+    });
+
+    it('names every one of them the organisation offers', () => {
+      const both = org({ kind: 'ngo', name: 'Both', specialisms: ['labour', 'sexual'] });
+      expect(
+        matchRule(audience({ roles: ['ngo'], anyOfSpecialisms: ['sexual', 'labour'] }), both),
+      ).toBe('role=ngo & borough=E09000007 & specialism∈sexual,labour');
+    });
+
+    it('leaves out an organisation that offers none of them', () => {
+      const organisations = [
+        org({ kind: 'ngo', name: 'Children', specialisms: ['children'] }),
+        org({ kind: 'ngo', name: 'Nothing' }),
+      ];
+      expect(
+        resolveAudience(
+          audience({ roles: ['ngo'], anyOfSpecialisms: ['sexual', 'labour'] }),
+          organisations,
+        ),
+      ).toEqual([]);
+    });
+
+    it('combines with specialisms, which must all be offered', () => {
+      const organisations = [
+        org({ kind: 'ngo', name: 'Women and sexual', specialisms: ['women', 'sexual'] }),
+        org({ kind: 'ngo', name: 'Sexual only', specialisms: ['sexual'] }),
+        org({ kind: 'ngo', name: 'Women only', specialisms: ['women'] }),
+      ];
+      const recipients = resolveAudience(
+        audience({
+          roles: ['ngo'],
+          specialisms: ['women'],
+          anyOfSpecialisms: ['sexual', 'labour'],
+        }),
+        organisations,
+      );
+      expect(recipients.map((r) => [r.organisation.name, r.rule])).toEqual([
+        ['Women and sexual', 'role=ngo & borough=E09000007 & specialism=women & specialism∈sexual'],
+      ]);
+    });
+  });
+
+  describe('organisations named by id', () => {
+    it('reaches a named organisation in another borough, of another kind, with other specialisms', () => {
+      const camdenNgo = org({ kind: 'ngo', name: 'Camden NGO', specialisms: ['sexual'] });
+      const planner = org({ kind: 'police_specialist', name: 'Planner', boroughs: [CROYDON] });
+      const recipients = resolveAudience(
+        audience({ roles: ['ngo'], specialisms: ['sexual'], organisations: [planner.id] }),
+        [planner, camdenNgo],
+      );
+      expect(recipients).toEqual([
+        { organisation: camdenNgo, rule: 'role=ngo & borough=E09000007 & specialism=sexual' },
+        { organisation: planner, rule: NAMED_ORGANISATION_RULE },
+      ]);
+      expect(NAMED_ORGANISATION_RULE).toBe('organisation=named');
+    });
+
+    it('reaches a named organisation whatever its languages and age groups', () => {
+      const planner = org({
+        kind: 'police_specialist',
+        boroughs: [CROYDON],
+        languages: ['en'],
+        ageGroups: ['adult'],
+      });
+      const named = audience({
+        roles: ['ngo'],
+        anyOfSpecialisms: ['children'],
+        languages: ['ro'],
+        ageGroup: 'child',
+        organisations: [planner.id],
+      });
+      expect(resolveAudience(named, [planner])).toEqual([
+        { organisation: planner, rule: 'organisation=named' },
+      ]);
+      expect(matchRule(named, planner)).toBe('organisation=named');
+    });
+
+    it('lists named organisations after those the roles select, in the order named', () => {
+      const ngo = org({ kind: 'ngo', name: 'Z Camden NGO' });
+      const first = org({ kind: 'police_borough', name: 'B police', boroughs: [CROYDON] });
+      const second = org({ kind: 'local_authority', name: 'A council', boroughs: [ISLINGTON] });
+      const recipients = resolveAudience(
+        audience({ roles: ['ngo'], organisations: [first.id, second.id] }),
+        [second, ngo, first],
+      );
+      expect(names(recipients)).toEqual(['Z Camden NGO', 'B police', 'A council']);
+    });
+
+    it('lists a named organisation the roles also select once, with the roles’ rule', () => {
+      const mpu = org({ kind: 'missing_person_unit', name: 'Camden MPU' });
+      const recipients = resolveAudience(audience({ organisations: [mpu.id] }), [mpu, { ...mpu }]);
+      expect(recipients).toEqual([
+        { organisation: mpu, rule: 'role=missing_person_unit & borough=E09000007' },
+      ]);
+      expect(matchRule(audience({ organisations: [mpu.id] }), mpu)).toBe(
+        'role=missing_person_unit & borough=E09000007',
+      );
+    });
+
+    it('ignores a named id that is not in the directory', () => {
+      const mpu = org({ kind: 'missing_person_unit', name: 'Camden MPU' });
+      const unknown = '00000000-0000-4000-8000-999999999999';
+      expect(resolveAudience(audience({ organisations: [unknown] }), [mpu])).toEqual([
+        { organisation: mpu, rule: 'role=missing_person_unit & borough=E09000007' },
+      ]);
+      expect(
+        resolveAudience(audience({ boroughs: [CROYDON], organisations: [unknown] }), [mpu]),
+      ).toEqual([]);
+    });
+
+    it('does not reach an organisation that is neither selected nor named', () => {
+      const croydonMpu = org({ kind: 'missing_person_unit', boroughs: [CROYDON] });
+      expect(matchRule(audience({ organisations: [] }), croydonMpu)).toBeUndefined();
+    });
+  });
+
+  describe('coordinator fallback', () => {
+    it('is needed when nobody is selected or named, and says what was asked for', () => {
+      const croydonNgo = org({ kind: 'ngo', boroughs: [CROYDON], specialisms: ['labour'] });
+      const wanted = audience({
+        roles: ['ngo'],
+        specialisms: ['women'],
+        anyOfSpecialisms: ['sexual', 'labour'],
+      });
+      expect(resolveAudience(wanted, [croydonNgo])).toEqual([]);
+      expect(coordinatorFallbackRule(wanted)).toBe(
+        'fallback=coordinator: no reachable partner for role=ngo & borough=E09000007 & specialism=women & specialism∈sexual,labour',
+      );
+      // Unchanged for an audience without the newer fields.
+      expect(coordinatorFallbackRule(audience({ ageGroup: 'child' }))).toBe(
+        'fallback=coordinator: no reachable partner for role=missing_person_unit & borough=E09000007 & age=child',
+      );
+    });
+
+    it('is not needed when only a named organisation is reached: it counts as a match', () => {
+      const planner = org({ kind: 'police_specialist', boroughs: [CROYDON] });
+      const croydonNgo = org({ kind: 'ngo', boroughs: [CROYDON] });
+      expect(
+        resolveAudience(audience({ roles: ['ngo'], organisations: [planner.id] }), [
+          croydonNgo,
+          planner,
+        ]),
+      ).toEqual([{ organisation: planner, rule: 'organisation=named' }]);
+    });
   });
 });

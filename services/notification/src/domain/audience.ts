@@ -41,44 +41,79 @@ export interface Recipient {
   rule: string;
 }
 
+/** The rule of an organisation reached because the audience names it (`audience.organisations`). */
+export const NAMED_ORGANISATION_RULE = 'organisation=named';
+
 /**
  * Resolves an alert's audience to the organisations that must receive it. An organisation is
- * reached when all hold:
+ * selected by the roles when all hold:
  * - its kind is one of the audience's roles;
  * - it serves one of the audience's boroughs, or serves `pan_london`, or the audience itself is
  *   `pan_london`;
- * - it offers every specialism the audience names (none named: no condition);
+ * - it offers every specialism of `specialisms` (none named: no condition);
+ * - it offers at least one specialism of `anyOfSpecialisms` (none named: no condition);
  * - it offers at least one of the audience's languages (none named: no condition);
  * - it serves the audience's age group (`child` or `adult`; an organisation that names no age
  *   groups serves all ages; an audience of `any` or none sets no condition).
  *
- * Each organisation appears once, however many of the audience's boroughs it serves, in the
- * order of the audience's roles and then by name.
+ * The organisations the audience names by id (`organisations`, e.g. an operation's planner, who
+ * must hear of victim-first handling) are reached as well, whatever their kind, boroughs,
+ * specialisms, languages and age groups; an id not among `organisations` (not in the directory)
+ * is ignored.
+ *
+ * Each organisation appears once, however many of the audience's boroughs it serves: first those
+ * the roles select, in the order of the audience's roles and then by name, then the named ones not
+ * already selected, in the order the audience names them. One both selected and named keeps the
+ * roles' rule (it says more).
  */
 export function resolveAudience(
   audience: Audience,
   organisations: readonly DirectoryOrganisation[],
 ): Recipient[] {
   const seen = new Set<string>();
-  const recipients: Recipient[] = [];
+  const selected: Recipient[] = [];
   for (const organisation of organisations) {
     if (seen.has(organisation.id)) continue;
-    const rule = matchRule(audience, organisation);
+    const rule = selectionRule(audience, organisation);
     if (rule === undefined) continue;
     seen.add(organisation.id);
-    recipients.push({ organisation, rule });
+    selected.push({ organisation, rule });
   }
   const roleOrder = (kind: OrganisationKind): number => audience.roles.indexOf(kind);
-  return recipients.sort(
+  selected.sort(
     (a, b) =>
       roleOrder(a.organisation.kind) - roleOrder(b.organisation.kind) ||
       a.organisation.name.localeCompare(b.organisation.name, 'en-GB') ||
       a.organisation.id.localeCompare(b.organisation.id),
   );
+  const named: Recipient[] = [];
+  for (const id of audience.organisations ?? []) {
+    if (seen.has(id)) continue;
+    const organisation = organisations.find((candidate) => candidate.id === id);
+    if (organisation === undefined) continue;
+    seen.add(id);
+    named.push({ organisation, rule: NAMED_ORGANISATION_RULE });
+  }
+  return [...selected, ...named];
 }
 
 /** The rule by which `audience` reaches `organisation`, or undefined when it does not. */
 export function matchRule(
+  audience: Audience,
+  organisation: DirectoryOrganisation,
+): string | undefined {
+  return (
+    selectionRule(audience, organisation) ??
+    (isNamed(audience, organisation) ? NAMED_ORGANISATION_RULE : undefined)
+  );
+}
+
+function isNamed(audience: Audience, organisation: DirectoryOrganisation): boolean {
+  return (audience.organisations ?? []).includes(organisation.id);
+}
+
+/** The rule by which the audience's roles and conditions select `organisation`, if they do. */
+function selectionRule(
   audience: Audience,
   organisation: DirectoryOrganisation,
 ): string | undefined {
@@ -91,6 +126,13 @@ export function matchRule(
   if (specialisms.length > 0) {
     if (!specialisms.every((s) => organisation.specialisms.includes(s))) return undefined;
     clauses.push(`specialism=${specialisms.join(',')}`);
+  }
+  const anyOfSpecialisms = audience.anyOfSpecialisms ?? [];
+  if (anyOfSpecialisms.length > 0) {
+    // Like languages: the rule names the ones the organisation offers.
+    const offered = anyOfSpecialisms.filter((s) => organisation.specialisms.includes(s));
+    if (offered.length === 0) return undefined;
+    clauses.push(`specialism∈${offered.join(',')}`);
   }
   const languages = audience.languages ?? [];
   if (languages.length > 0) {
@@ -116,12 +158,19 @@ function boroughClause(wanted: readonly string[], served: readonly string[]): st
   return undefined;
 }
 
-/** Why a coordinator got an alert no partner could be found for (the delivery's matched rule). */
+/**
+ * Why a coordinator got an alert no partner could be found for (the delivery's matched rule):
+ * what the roles asked for. An organisation the audience names is a partner found like any other:
+ * an alert that reaches one (at a contact) needs no fallback.
+ */
 export function coordinatorFallbackRule(audience: Audience): string {
   const wanted = [
     `role=${audience.roles.join(',')}`,
     `borough=${audience.boroughs.join(',')}`,
     ...(audience.specialisms?.length ? [`specialism=${audience.specialisms.join(',')}`] : []),
+    ...(audience.anyOfSpecialisms?.length
+      ? [`specialism∈${audience.anyOfSpecialisms.join(',')}`]
+      : []),
     ...(audience.languages?.length ? [`language=${audience.languages.join(',')}`] : []),
     ...(audience.ageGroup && audience.ageGroup !== 'any' ? [`age=${audience.ageGroup}`] : []),
   ];
