@@ -5,10 +5,13 @@ import {
   ACKNOWLEDGEMENT_CONTROLLERS,
   acknowledgementProviders,
 } from './acknowledgement/open-acknowledgements';
+import { CauseAlertsController } from './causes/cause-alerts.controller';
+import { CauseAlertsRepository } from './causes/cause-alerts-repository';
 import type { NotificationRuntime } from './notification-runtime';
 import { DirectoryController } from './directory/directory.controller';
 import {
   ALERT_REPOSITORY,
+  CAUSE_ALERTS_REPOSITORY,
   DELIVERY_REPOSITORY,
   DIRECTORY_STORES,
   NOTIFICATION_DATA_SOURCE,
@@ -28,11 +31,20 @@ export class NotificationModule {
           onShutdown: () => runtime.close(),
         }),
       ],
-      controllers: [AlertDeliveriesController, DirectoryController, ...ACKNOWLEDGEMENT_CONTROLLERS],
+      controllers: [
+        AlertDeliveriesController,
+        CauseAlertsController,
+        DirectoryController,
+        ...ACKNOWLEDGEMENT_CONTROLLERS,
+      ],
       providers: [
         { provide: NOTIFICATION_DATA_SOURCE, useValue: runtime.dataSource },
         { provide: ALERT_REPOSITORY, useValue: runtime.alerts },
         { provide: DELIVERY_REPOSITORY, useValue: runtime.deliveries },
+        {
+          provide: CAUSE_ALERTS_REPOSITORY,
+          useValue: new CauseAlertsRepository(runtime.dataSource),
+        },
         ...acknowledgementProviders(runtime.acknowledgements),
         {
           provide: DIRECTORY_STORES,
