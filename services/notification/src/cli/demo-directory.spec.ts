@@ -42,6 +42,35 @@ describe('demoDirectory', () => {
     );
   });
 
+  it('gives the pan-London outreach NGOs the outreach specialism, and the guardians children', () => {
+    const specialist = (name: string) => DEMO_SPECIALISTS.find((o) => o.name === name);
+    const outreach = DEMO_SPECIALISTS.filter((o) => o.specialisms?.includes('outreach'));
+    expect(outreach.map((o) => o.name).sort()).toEqual([
+      'Demo Labour Exploitation Advice',
+      'Demo Sex Work Outreach',
+    ]);
+    expect(outreach.every((o) => o.kind === 'ngo' && o.boroughs.join() === 'pan_london')).toBe(
+      true,
+    );
+    expect(specialist('Demo Child Trafficking Guardians')).toMatchObject({
+      kind: 'ngo',
+      boroughs: ['pan_london'],
+      specialisms: expect.arrayContaining(['children']) as unknown,
+    });
+  });
+
+  it('keeps the ids of the specialists: other services and demo scripts name them', () => {
+    expect(Object.fromEntries(DEMO_SPECIALISTS.map((o) => [o.email, o.id]))).toEqual({
+      'modern-slavery-unit@demo.harbour.localhost': 'f8809d51-f657-5160-88f2-0c012e4114e1',
+      'guardians@demo.harbour.localhost': '0aa2e044-845d-5499-acab-67bfaef4bb1d',
+      'domestic-workers@demo.harbour.localhost': '6500a90c-b9ad-5814-acd8-41c2d94da941',
+      'sex-work-outreach@demo.harbour.localhost': '43b69cdb-3d28-5d4e-bdcd-f7610f478e1c',
+      'labour-rights@demo.harbour.localhost': 'b3c0233f-9426-5b26-afee-c8cf760dae57',
+      'womens-safe-house@demo.harbour.localhost': 'd2fa89ac-c0f3-5191-a1da-c0b623d4fc32',
+      'mens-safe-house@demo.harbour.localhost': '7ed45797-d9bb-5e84-992c-0db012f8d277',
+    });
+  });
+
   it('gives every organisation and address a distinct id that is the same on every run', () => {
     expect(new Set(directory.map((o) => o.id)).size).toBe(directory.length);
     expect(new Set(directory.map((o) => o.email)).size).toBe(directory.length);

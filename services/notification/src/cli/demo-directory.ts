@@ -80,13 +80,14 @@ export const DEMO_SPECIALISTS: readonly DemoOrganisation[] = [
     languages: ['en', 'tl', 'hi', 'am'],
     ageGroups: ['adult'],
   }),
+  // Outreach teams are told of displacement watches (people moved on after an operation).
   demoSpecialist('sex-work-outreach', 'ngo', 'Demo Sex Work Outreach', {
-    specialisms: ['sexual', 'women', 'lgbt'],
+    specialisms: ['sexual', 'women', 'lgbt', 'outreach'],
     languages: ['en', 'ro', 'bg', 'zh', 'th'],
     ageGroups: ['adult'],
   }),
   demoSpecialist('labour-rights', 'ngo', 'Demo Labour Exploitation Advice', {
-    specialisms: ['labour', 'criminal', 'men', 'homelessness'],
+    specialisms: ['labour', 'criminal', 'men', 'homelessness', 'outreach'],
     languages: ['en', 'ro', 'pl', 'lt', 'vi'],
     ageGroups: ['adult'],
   }),
