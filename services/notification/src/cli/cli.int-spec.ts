@@ -145,28 +145,28 @@ describe('harbour CLI commands', () => {
     const orgsBefore = await count(`"${notificationSchema.schema}".organisation`);
 
     const first = await seedDemo(context, { keysFile });
-    expect(first.organisations).toEqual({ created: 107, existing: 0 });
+    expect(first.organisations).toEqual({ created: 108, existing: 0 });
     const firstKeys = JSON.parse(await readFile(keysFile, 'utf8')) as DemoKeysFile;
     expect((await stat(keysFile)).mode & 0o777).toBe(0o600);
 
     const second = await seedDemo(context, { keysFile });
-    expect(second.organisations).toEqual({ created: 0, existing: 107 });
-    expect(second.contacts).toEqual({ created: 0, existing: 107 });
-    expect(second.revokedKeys).toBe(3);
+    expect(second.organisations).toEqual({ created: 0, existing: 108 });
+    expect(second.contacts).toEqual({ created: 0, existing: 108 });
+    expect(second.revokedKeys).toBe(4);
     expect(await count(`"${notificationSchema.schema}".organisation`)).toBe(
-      orgsBefore + 33 * 3 + 7 + 1,
+      orgsBefore + 33 * 3 + 8 + 1,
     );
     expect(
       await count(
         `"${notificationSchema.schema}".contact WHERE address LIKE '%@demo.harbour.localhost'`,
       ),
-    ).toBe(107);
+    ).toBe(108);
     const demoIds = demoDirectory().map((o) => o.id);
     const inIdentity = await db.query(
       `SELECT id FROM "${identitySchema.schema}".organisation WHERE id = ANY($1::uuid[])`,
       [demoIds],
     );
-    expect(inIdentity.rowCount).toBe(107);
+    expect(inIdentity.rowCount).toBe(108);
 
     const secondKeys = JSON.parse(await readFile(keysFile, 'utf8')) as DemoKeysFile;
     expect(secondKeys.keys.camdenPoliceSubmit.organisationId).toBe(
@@ -186,6 +186,11 @@ describe('harbour CLI commands', () => {
       roles: ['submit'],
       boroughs: ['E09000007'],
     });
+    expect(await context.identity.authenticate(secondKeys.keys.ukviSubmit.key)).toMatchObject({
+      organisationKind: 'immigration',
+      roles: ['submit'],
+      boroughs: ['pan_london'],
+    });
     expect(await context.identity.authenticate(secondKeys.keys.coordinatorAdmin.key)).toMatchObject(
       {
         organisationKind: 'coordinator',
@@ -195,5 +200,6 @@ describe('harbour CLI commands', () => {
     // The first run's keys were replaced, not left working somewhere nobody knows.
     expect(await context.identity.authenticate(firstKeys.keys.camdenPoliceSubmit.key)).toBeNull();
     expect(await context.identity.authenticate(firstKeys.keys.camdenCouncilSubmit.key)).toBeNull();
+    expect(await context.identity.authenticate(firstKeys.keys.ukviSubmit.key)).toBeNull();
   });
 });

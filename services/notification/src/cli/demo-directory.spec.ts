@@ -61,6 +61,7 @@ describe('demoDirectory', () => {
 
   it('keeps the ids of the specialists: other services and demo scripts name them', () => {
     expect(Object.fromEntries(DEMO_SPECIALISTS.map((o) => [o.email, o.id]))).toEqual({
+      'ukvi-london@demo.harbour.localhost': '1478f89f-a0da-5b0d-a6b8-1654e3b44f1c',
       'modern-slavery-unit@demo.harbour.localhost': 'f8809d51-f657-5160-88f2-0c012e4114e1',
       'guardians@demo.harbour.localhost': '0aa2e044-845d-5499-acab-67bfaef4bb1d',
       'domestic-workers@demo.harbour.localhost': '6500a90c-b9ad-5814-acd8-41c2d94da941',

@@ -42,7 +42,7 @@ export const DEMO_COORDINATOR: DemoOrganisation = {
 /**
  * Pan-London partners with specialisms, languages and age groups, so routing by them can be
  * tried on the demo stack. Invented names: they stand for the kinds of partner the submission
- * names (a specialist police unit, a child trafficking guardian service, NGOs for domestic
+ * names (a specialist police unit, UKVI immigration enforcement, a child trafficking guardian service, NGOs for domestic
  * workers, sex workers and labour exploitation, safe houses for women and for men).
  */
 function demoSpecialist(
@@ -61,7 +61,16 @@ function demoSpecialist(
   };
 }
 
+/** UKVI immigration enforcement for London: plans welfare visits (the demo's `ukviSubmit` key). */
+export const DEMO_UKVI: DemoOrganisation = demoSpecialist(
+  'ukvi-london',
+  'immigration',
+  'Demo UKVI Immigration Enforcement London',
+  {},
+);
+
 export const DEMO_SPECIALISTS: readonly DemoOrganisation[] = [
+  DEMO_UKVI,
   demoSpecialist(
     'modern-slavery-unit',
     'police_specialist',

@@ -384,6 +384,7 @@ export function buildProgram(options: ProgramOptions): Command {
           `Keys (${summary.revokedKeys} earlier demo keys revoked), written to ${summary.keysFile}:`,
           `  submit for ${keys.camdenPoliceSubmit.organisationName} (${keys.camdenPoliceSubmit.organisationId})`,
           `  submit for ${keys.camdenCouncilSubmit.organisationName} (${keys.camdenCouncilSubmit.organisationId})`,
+          `  submit for ${keys.ukviSubmit.organisationName} (${keys.ukviSubmit.organisationId})`,
           `  admin for ${keys.coordinatorAdmin.organisationName} (${keys.coordinatorAdmin.organisationId})`,
         ].join('\n'),
       );

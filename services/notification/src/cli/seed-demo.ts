@@ -4,6 +4,7 @@ import type { Role } from '@harbour/platform';
 import type { CliContext } from './cli-context';
 import {
   DEMO_COORDINATOR,
+  DEMO_UKVI,
   demoDirectory,
   demoOrganisationId,
   type DemoOrganisation,
@@ -34,6 +35,8 @@ export interface DemoKeysFile {
     camdenPoliceSubmit: DemoKey;
     /** Camden children's services: refers children, records return home interviews. */
     camdenCouncilSubmit: DemoKey;
+    /** UKVI immigration enforcement (pan-London): plans welfare visits. */
+    ukviSubmit: DemoKey;
     /** The coordinator: reads who got which alert. */
     coordinatorAdmin: DemoKey;
   };
@@ -74,7 +77,8 @@ export async function seedDemo(
   const camdenPolice = demoOrganisationId(CAMDEN, 'police_borough');
   const camdenCouncil = demoOrganisationId(CAMDEN, 'local_authority');
   let revokedKeys = 0;
-  for (const organisationId of [camdenPolice, camdenCouncil, DEMO_COORDINATOR.id]) {
+  const ukvi = DEMO_UKVI.id;
+  for (const organisationId of [camdenPolice, camdenCouncil, ukvi, DEMO_COORDINATOR.id]) {
     for (const key of await context.identity.listApiKeys(organisationId)) {
       if (key.label === DEMO_KEY_LABEL && key.revokedAt === null) {
         if (await context.identity.revokeApiKey(key.id)) revokedKeys += 1;
@@ -84,6 +88,7 @@ export async function seedDemo(
   const keys: DemoKeysFile['keys'] = {
     camdenPoliceSubmit: await issueDemoKey(context, camdenPolice, ['submit']),
     camdenCouncilSubmit: await issueDemoKey(context, camdenCouncil, ['submit']),
+    ukviSubmit: await issueDemoKey(context, ukvi, ['submit']),
     coordinatorAdmin: await issueDemoKey(context, DEMO_COORDINATOR.id, ['admin']),
   };
   const file: DemoKeysFile = {
