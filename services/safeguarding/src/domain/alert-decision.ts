@@ -5,10 +5,19 @@ import type {
   Severity,
 } from '@harbour/contracts';
 
+/** Who notification must reach; every filter narrows the roles' selection except `organisations`. */
 export interface Audience {
   roles: OrganisationKind[];
   boroughs: string[];
   ageGroup?: 'child' | 'adult' | 'any';
+  /** Directory specialisms a recipient must offer, every one of them. */
+  specialisms?: string[];
+  /** A recipient must offer at least one of these specialisms. */
+  anyOfSpecialisms?: string[];
+  /** A recipient must offer at least one of these languages (ISO 639-1). */
+  languages?: string[];
+  /** Organisations named by id, reached in addition to the roles' selection (e.g. a planner). */
+  organisations?: string[];
 }
 
 export interface SummaryLine {
