@@ -1,5 +1,8 @@
+import type { OrganisationKind } from '@harbour/contracts';
 import {
+  type Config,
   ConfigError,
+  type ConfigIssue,
   databaseConfig,
   dataEncryptionConfig,
   dataEncryptionConfigIssues,
@@ -28,14 +31,93 @@ export const safeguardingConfigSpec = defineConfig({
     default: 'harbour-safeguarding',
     description: 'Kafka consumer group of the safeguarding service.',
   },
+  OPERATION_PREBRIEF_MIN_HOURS: {
+    kind: 'int',
+    default: '24',
+    description:
+      'An NGO pre-brief posted fewer hours than this before an operation starts is marked short notice and the coordinator is told.',
+  },
+  OPERATION_RELEASE_LEAD_MINUTES: {
+    kind: 'int',
+    default: '120',
+    description:
+      'Minutes before an operation starts at which its address, exact time and lead contact are released to the vetted kinds.',
+  },
+  OPERATION_VETTED_KINDS: {
+    kind: 'list',
+    default: 'police_borough,police_specialist,immigration',
+    description:
+      "Comma-separated organisation kinds an operation's operational detail is released to.",
+  },
+  OPERATION_DISPLACEMENT_WATCH_HOURS: {
+    kind: 'int',
+    default: '72',
+    description:
+      'Hours after an operation starts that neighbouring boroughs watch for displacement.',
+  },
+  OPERATION_TIMER_POLL_MS: {
+    kind: 'int',
+    default: '1000',
+    description: 'How often the timer poller looks for due operation timers (milliseconds).',
+  },
 });
+
+const ORGANISATION_KINDS: readonly OrganisationKind[] = [
+  'police_borough',
+  'police_specialist',
+  'immigration',
+  'local_authority',
+  'ngo',
+  'housing_provider',
+  'missing_person_unit',
+  'coordinator',
+];
+
+function isOrganisationKind(value: string): value is OrganisationKind {
+  return (ORGANISATION_KINDS as readonly string[]).includes(value);
+}
+
+/** Numbers that must be positive (or at least zero) and kinds that must exist. */
+function operationConfigIssues(config: Config<typeof safeguardingConfigSpec>): ConfigIssue[] {
+  const issue = (variable: keyof typeof safeguardingConfigSpec, reason: string): ConfigIssue => ({
+    variable,
+    reason,
+    description: safeguardingConfigSpec[variable].description,
+  });
+  return [
+    ...(config.OPERATION_PREBRIEF_MIN_HOURS < 0
+      ? [issue('OPERATION_PREBRIEF_MIN_HOURS', 'must be 0 or more')]
+      : []),
+    ...(config.OPERATION_RELEASE_LEAD_MINUTES < 0
+      ? [issue('OPERATION_RELEASE_LEAD_MINUTES', 'must be 0 or more')]
+      : []),
+    ...(config.OPERATION_DISPLACEMENT_WATCH_HOURS < 1
+      ? [issue('OPERATION_DISPLACEMENT_WATCH_HOURS', 'must be 1 or more')]
+      : []),
+    ...(config.OPERATION_TIMER_POLL_MS < 10
+      ? [issue('OPERATION_TIMER_POLL_MS', 'must be 10 or more')]
+      : []),
+    ...(config.OPERATION_VETTED_KINDS.length === 0
+      ? [issue('OPERATION_VETTED_KINDS', 'must name at least one organisation kind')]
+      : []),
+    ...config.OPERATION_VETTED_KINDS.filter((kind) => !isOrganisationKind(kind)).map((kind) =>
+      issue('OPERATION_VETTED_KINDS', `${kind} is not an organisation kind`),
+    ),
+  ];
+}
 
 export type SafeguardingConfig = ReturnType<typeof loadSafeguardingConfig>;
 
-/** Safeguarding keeps personal data (referral cases, episodes): it refuses to start without a sound key. */
+/**
+ * Safeguarding keeps personal data (referral cases, episodes): it refuses to start without a
+ * sound key, or with operation settings that make no sense.
+ */
 export function loadSafeguardingConfig(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(safeguardingConfigSpec, env);
-  const issues = dataEncryptionConfigIssues(config);
+  const issues = [...dataEncryptionConfigIssues(config), ...operationConfigIssues(config)];
   if (issues.length > 0) throw new ConfigError(issues);
-  return config;
+  return {
+    ...config,
+    OPERATION_VETTED_KINDS: config.OPERATION_VETTED_KINDS.filter(isOrganisationKind),
+  };
 }

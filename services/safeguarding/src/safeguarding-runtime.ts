@@ -23,11 +23,18 @@ import { CheckKnownVictim, KnownVictimIndex } from './known-victims/known-victim
 import { LocationIndex } from './known-victims/location-index';
 import { CreateSafeguarding1764300000000 } from './migrations/1764300000000-create-safeguarding';
 import { CasesAndKnownVictimIndex1764800000000 } from './migrations/1764800000000-cases-and-known-victim-index';
+import { Operations1764900000000 } from './migrations/1764900000000-operations';
 import { MissingEpisodeHandler } from './missing-episodes/missing-episode-handler';
 import { MissingEpisodeStore } from './missing-episodes/missing-episode-store';
+import { OperationAlerts, type OperationSettings } from './operations/operation-alerts';
+import { OperationHandler } from './operations/operation-handler';
+import { OperationStore } from './operations/operation-store';
+import { OperationTimers } from './operations/operation-timers';
 import { PersonKeys } from './people/person-keys';
 import { ReferralCaseStore } from './referrals/referral-case-store';
 import { ReferralHandler } from './referrals/referral-handler';
+import { ScheduledActionPoller } from './scheduling/scheduled-action-poller';
+import { ScheduledActionStore } from './scheduling/scheduled-action-store';
 
 export interface SafeguardingRuntime {
   config: SafeguardingConfig;
@@ -42,9 +49,23 @@ export interface SafeguardingRuntime {
 export const SAFEGUARDING_MIGRATIONS = [
   CreateSafeguarding1764300000000,
   CasesAndKnownVictimIndex1764800000000,
+  Operations1764900000000,
 ];
 
-/** Opens the database, the outbox relay and the consumer of the intake topics. */
+/** The operation rules' settings, from configuration. */
+export function operationSettingsOf(config: SafeguardingConfig): OperationSettings {
+  return {
+    prebriefMinHours: config.OPERATION_PREBRIEF_MIN_HOURS,
+    displacementWatchHours: config.OPERATION_DISPLACEMENT_WATCH_HOURS,
+    releaseLeadMinutes: config.OPERATION_RELEASE_LEAD_MINUTES,
+    vettedKinds: config.OPERATION_VETTED_KINDS,
+  };
+}
+
+/**
+ * Opens the database, the outbox relay, the consumer of the intake topics and the poller of the
+ * operation timers.
+ */
 export async function openSafeguardingRuntime(
   config: SafeguardingConfig,
   logger?: Logger,
@@ -67,7 +88,13 @@ export async function openSafeguardingRuntime(
   });
   const missingEpisodeTopic = topicFor('harbour.missing-episode.reported');
   const referralTopic = topicFor('harbour.referral.submitted');
-  await ensureTopics(kafka, [missingEpisodeTopic, referralTopic, topicFor(ALERT_REQUESTED)]);
+  const operationTopic = topicFor('harbour.operation.planned');
+  await ensureTopics(kafka, [
+    missingEpisodeTopic,
+    referralTopic,
+    operationTopic,
+    topicFor(ALERT_REQUESTED),
+  ]);
   const outbox = new Outbox({ schema, source: '/harbour/safeguarding', validator: validateEvent });
   const relay = new OutboxRelay({ dataSource, schema, kafka, logger: log });
   await relay.start();
@@ -94,10 +121,41 @@ export async function openSafeguardingRuntime(
     missingEpisodes,
     log,
   );
+  const knownVictims = new KnownVictimIndex(schema, cipher);
+  const operationSettings = operationSettingsOf(config);
+  const operationStore = new OperationStore(schema);
+  const timers = new ScheduledActionStore(schema);
+  const operationAlerts = new OperationAlerts(operationStore, timers, alerts, operationSettings);
+  const operations = new OperationHandler(
+    operationStore,
+    timers,
+    operationAlerts,
+    knownVictims,
+    cipher,
+    operationSettings,
+    log,
+  );
+  const operationTimers = new OperationTimers(
+    operationStore,
+    operationAlerts,
+    alerts,
+    cipher,
+    operationSettings,
+    log,
+  );
+  // A database poller, not BullMQ: this service has no Redis (see the README).
+  const poller = new ScheduledActionPoller({
+    dataSource,
+    store: timers,
+    fire: (action, manager) => operationTimers.fire(action, manager),
+    logger: log,
+    pollIntervalMs: config.OPERATION_TIMER_POLL_MS,
+    afterCommit: () => relay.kick(),
+  });
   const consumer = new EventConsumer({
     kafka,
     groupId: config.SAFEGUARDING_KAFKA_GROUP,
-    topics: [missingEpisodeTopic, referralTopic],
+    topics: [missingEpisodeTopic, referralTopic, operationTopic],
     dataSource,
     schema,
     validator: validateEvent,
@@ -116,10 +174,20 @@ export async function openSafeguardingRuntime(
       'harbour.referral.submitted': (event, manager) => referrals.onSubmitted(event, manager),
       'harbour.referral.decision-recorded': (event, manager) =>
         referrals.onDecisionRecorded(event, manager),
+      'harbour.operation.planned': (event, manager) => operations.onPlanned(event, manager),
+      'harbour.operation.updated': (event, manager) => operations.onUpdated(event, manager),
+      'harbour.operation.cancelled': (event, manager) => operations.onCancelled(event, manager),
+      'harbour.operation.outcome-recorded': (event, manager) =>
+        operations.onOutcomeRecorded(event, manager),
     },
-    afterCommit: () => relay.kick(),
+    afterCommit: () => {
+      void relay.kick();
+      // A plan or update made late has a release already due: fire it now, not on the next tick.
+      void poller.kick();
+    },
   });
   await consumer.start();
+  poller.start();
 
   return {
     config,
@@ -127,12 +195,9 @@ export async function openSafeguardingRuntime(
     dataSource,
     identity: database.identity,
     readiness: [postgresReadiness(dataSource), kafkaReadiness(kafka)],
-    checkKnownVictim: new CheckKnownVictim(
-      schema,
-      dataSource,
-      new KnownVictimIndex(schema, cipher),
-    ),
+    checkKnownVictim: new CheckKnownVictim(schema, dataSource, knownVictims),
     async close() {
+      await poller.stop();
       await consumer.stop();
       await relay.stop();
       await database.close();

@@ -16,9 +16,11 @@ export const ALERT_STAGE_RELEASED = 'harbour.alert.stage-released';
 
 /** What led to an alert: the intake record and the event about it. */
 export interface AlertCause {
-  kind: 'missing_episode' | 'referral';
+  kind: 'missing_episode' | 'referral' | 'operation';
   id: string;
   eventId: string;
+  /** The organisation that raised the cause (an operation's planner): it may follow the alert. */
+  ownerOrganisationId?: string;
 }
 
 /**
@@ -47,8 +49,9 @@ export class AlertPublisher {
     const alertId = randomUUID();
     await manager.query(
       `INSERT INTO ${this.schema}.alert_decision
-         (alert_id, cause_kind, cause_id, cause_event_id, severity, rule, audience, acknowledge_within_minutes)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+         (alert_id, cause_kind, cause_id, cause_event_id, severity, rule, audience,
+          acknowledge_within_minutes, owner_organisation_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
       [
         alertId,
         cause.kind,
@@ -58,6 +61,7 @@ export class AlertPublisher {
         decision.rule,
         JSON.stringify(decision.audience),
         decision.acknowledgeWithinMinutes,
+        cause.ownerOrganisationId ?? null,
       ],
     );
     await this.outbox.add(manager, {

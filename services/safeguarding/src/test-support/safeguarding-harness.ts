@@ -45,7 +45,11 @@ export interface SafeguardingHarness {
   close(): Promise<void>;
 }
 
-export async function startSafeguardingHarness(prefix: string): Promise<SafeguardingHarness> {
+/** `env` overrides configuration (e.g. a short operational release lead for timer tests). */
+export async function startSafeguardingHarness(
+  prefix: string,
+  env: Record<string, string> = {},
+): Promise<SafeguardingHarness> {
   const schema: TestSchema = await createTestSchema(prefix);
   const logger = createLogger({ service: `${prefix}-test`, level: 'warn' });
   const config = loadSafeguardingConfig({
@@ -55,6 +59,7 @@ export async function startSafeguardingHarness(prefix: string): Promise<Safeguar
     SAFEGUARDING_DB_SCHEMA: schema.schema,
     SAFEGUARDING_KAFKA_GROUP: uniqueName(prefix),
     DATA_ENCRYPTION_KEY: generateDataEncryptionKey(),
+    ...env,
   });
   const app: INestApplication = await createSafeguardingApp(config, logger);
   await app.listen(0, '127.0.0.1');
