@@ -158,7 +158,14 @@ export class HarbourStack {
             await joined;
             const ends = await Promise.all(
               all.map(async (topic) =>
-                (await admin.fetchTopicOffsets(topic)).map((p) => ({
+                // A topic just created on a fresh broker answers "not the leader" for a moment.
+                (
+                  await expectEventually(() => admin.fetchTopicOffsets(topic), {
+                    timeoutMs: 30_000,
+                    intervalMs: 200,
+                    description: `the end offsets of ${topic}`,
+                  })
+                ).map((p) => ({
                   topic,
                   partition: p.partition,
                   offset: p.high,
