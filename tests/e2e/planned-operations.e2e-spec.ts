@@ -68,7 +68,7 @@ describe('planned operations: staged pre-enforcement alerts, displacement watch,
   const ours = new Set(Object.values(to));
   // Marker values: an address and a lead contact that must never appear in a notice.
   const token = `Mk${randomBytes(6).toString('hex')}`;
-  const keys = { ukvi: '', newhamPolice: '', ukviRead: '' };
+  const keys = { ukvi: '', newhamPolice: '', ukviRead: '', sexWorkNgo: '' };
 
   const db = new Client({ connectionString: testDatabaseUrl() });
 
@@ -101,7 +101,7 @@ describe('planned operations: staged pre-enforcement alerts, displacement watch,
     withContact(to.coordinator, 'Coordination hub e2e', 'coordinator', 'pan_london');
     const newhamPolice = withContact(to.newhamSpoc, 'Newham SPoC e2e', 'police_borough', NEWHAM);
     keys.newhamPolice = keyOf(stack.cli('key', 'issue', '--org', newhamPolice, '--role', 'submit'));
-    withContact(
+    const sexWorkNgo = withContact(
       to.sexWorkNgo,
       'Sex work outreach e2e',
       'ngo',
@@ -113,6 +113,7 @@ describe('planned operations: staged pre-enforcement alerts, displacement watch,
       '--age-group',
       'adult',
     );
+    keys.sexWorkNgo = keyOf(stack.cli('key', 'issue', '--org', sexWorkNgo, '--role', 'respond'));
     withContact(to.albanianNgo, 'Albanian community e2e', 'ngo', NEWHAM, '--language', 'sq');
     withContact(to.newhamChildren, 'Newham children e2e', 'local_authority', NEWHAM);
     withContact(
@@ -183,6 +184,23 @@ describe('planned operations: staged pre-enforcement alerts, displacement watch,
   };
   /** The stage that carries the address goes out at the lead time; a notice is anything else. */
   const isRelease = (m: InboxMessage) => /operational details released/.test(m.subject);
+  const notification = async (path: string, key: string, init: RequestInit = {}) =>
+    fetch(`${stack.url('notification')}${path}`, {
+      ...init,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    });
+  interface CauseAlerts {
+    alerts: {
+      alertId: string;
+      title: string;
+      stagesReleased: { level: string; roles?: string[] }[];
+      recipients: {
+        organisation: { name: string };
+        acknowledgedAt?: string;
+        response?: string;
+      }[];
+    }[];
+  }
   const waitUntilPast = (iso: string, description: string) =>
     expectEventually(
       () => {
@@ -407,6 +425,42 @@ describe('planned operations: staged pre-enforcement alerts, displacement watch,
       const firstAt = Math.min(...arrived.map((m) => Date.parse(m.time)));
       expect(firstAt).toBeGreaterThanOrEqual(Date.parse(plannedStart) - 1000);
       for (const email of arrived) expect(JSON.stringify(email)).not.toContain(token);
+    });
+
+    it('shows the planner who was told, what was released and what partners replied', async () => {
+      const rules = await alertsByRule(operationId);
+      const prebrief = rules.get('operation-ngo-prebrief')?.[0];
+      const spoc = rules.get('operation-borough-spoc')?.[0];
+      expect(prebrief).toBeDefined();
+      const reply = '2 caseworkers; 1 Romanian interpreter; 3 female beds';
+      const acknowledged = await notification(
+        `/v1/alerts/${prebrief!}/acknowledgements`,
+        keys.sexWorkNgo,
+        { method: 'POST', body: JSON.stringify({ response: reply }) },
+      );
+      expect(acknowledged.status).toBe(201);
+
+      const view = await notification(
+        `/v1/causes/operation/${operationId}/alerts`,
+        keys.newhamPolice,
+      );
+      expect(view.status).toBe(200);
+      const { alerts } = (await view.json()) as CauseAlerts;
+      const ngoRow = alerts
+        .find((a) => a.alertId === prebrief)
+        ?.recipients.find((r) => r.organisation.name === 'Sex work outreach e2e');
+      expect(ngoRow).toMatchObject({ response: reply });
+      expect(ngoRow?.acknowledgedAt).toBeDefined();
+      // The address went to the SPoC at the lead time, to police kinds only.
+      const released = alerts.find((a) => a.alertId === spoc)?.stagesReleased ?? [];
+      expect(released.map((r) => r.level)).toEqual(['operational']);
+      expect(released[0]?.roles).toEqual(
+        expect.arrayContaining(['police_borough', 'police_specialist']) as unknown,
+      );
+      expect(JSON.stringify(alerts)).not.toContain(token);
+      // Nobody else's operation: another planner's key is told there is nothing to see.
+      const other = await notification(`/v1/causes/operation/${operationId}/alerts`, keys.ukviRead);
+      expect(other.status).toBe(404);
     });
   });
 

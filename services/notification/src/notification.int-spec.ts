@@ -431,8 +431,11 @@ describe('notification: alert requested → e-mail delivered', () => {
         acks: -1,
         messages: [toKafkaMessage(cancelled, alert.alertId)],
       });
+      // An e2e stack on the same broker also consumes this alert (and, finding no Camden unit in
+      // its own directory, tells its coordinator): only this test's recipient counts.
+      const toCamden = (m: InboxMessage) => m.to.some((t) => t.address === camdenAddress);
       const closure = await inbox.waitFor(
-        (m) => mentions(alert.alertId)(m) && m.subject.startsWith('[CLOSED]'),
+        (m) => mentions(alert.alertId)(m) && m.subject.startsWith('[CLOSED]') && toCamden(m),
         { timeoutMs: 60_000, description: 'the [CLOSED] e-mail to Camden' },
       );
       expect(closure.subject).toBe(`[CLOSED] ${alert.summary.title}`);
