@@ -65,35 +65,35 @@ export const eventCatalog = {
     topic: 'harbour.intake.bed-request.v1',
     keyProperty: 'requestId',
     schemaId: 'https://harbour.example/schemas/events/harbour.bed-request.submitted.schema.json',
-    status: 'provisional',
-    personalDataPaths: [],
+    status: 'stable',
+    personalDataPaths: ['/person'],
   },
   'harbour.bed-request.unmatched': {
     topic: 'harbour.accommodation.placement.v1',
     keyProperty: 'requestId',
     schemaId: 'https://harbour.example/schemas/events/harbour.bed-request.unmatched.schema.json',
-    status: 'provisional',
+    status: 'stable',
     personalDataPaths: [],
   },
   'harbour.bed-request.withdrawn': {
     topic: 'harbour.intake.bed-request.v1',
     keyProperty: 'requestId',
     schemaId: 'https://harbour.example/schemas/events/harbour.bed-request.withdrawn.schema.json',
-    status: 'provisional',
+    status: 'stable',
     personalDataPaths: [],
   },
   'harbour.bed.offer-expired': {
     topic: 'harbour.accommodation.placement.v1',
     keyProperty: 'requestId',
     schemaId: 'https://harbour.example/schemas/events/harbour.bed.offer-expired.schema.json',
-    status: 'provisional',
+    status: 'stable',
     personalDataPaths: [],
   },
   'harbour.bed.offered': {
     topic: 'harbour.accommodation.placement.v1',
     keyProperty: 'requestId',
     schemaId: 'https://harbour.example/schemas/events/harbour.bed.offered.schema.json',
-    status: 'provisional',
+    status: 'stable',
     personalDataPaths: [],
   },
   'harbour.delivery.failed': {
@@ -191,7 +191,7 @@ export const eventCatalog = {
     topic: 'harbour.accommodation.placement.v1',
     keyProperty: 'requestId',
     schemaId: 'https://harbour.example/schemas/events/harbour.placement.confirmed.schema.json',
-    status: 'provisional',
+    status: 'stable',
     personalDataPaths: [],
   },
   'harbour.referral.decision-recorded': {
@@ -250,6 +250,14 @@ export const eventTypes = [
 
 /** Every REST request body schema. */
 export const restBodyCatalog = {
+  'bed-request-withdrawal': {
+    schemaId: 'https://harbour.example/schemas/rest/bed-request-withdrawal.schema.json',
+    personalDataPaths: [],
+  },
+  'bed-request': {
+    schemaId: 'https://harbour.example/schemas/rest/bed-request.schema.json',
+    personalDataPaths: ['/person/dateOfBirth', '/person/familyName', '/person/givenName'],
+  },
   'missing-episode-found': {
     schemaId: 'https://harbour.example/schemas/rest/missing-episode-found.schema.json',
     personalDataPaths: ['/note'],
@@ -275,6 +283,10 @@ export const restBodyCatalog = {
     schemaId: 'https://harbour.example/schemas/rest/missing-episode-update.schema.json',
     personalDataPaths: ['/location/description', '/note'],
   },
+  'offer-decision': {
+    schemaId: 'https://harbour.example/schemas/rest/offer-decision.schema.json',
+    personalDataPaths: [],
+  },
   'operation-cancellation': {
     schemaId: 'https://harbour.example/schemas/rest/operation-cancellation.schema.json',
     personalDataPaths: [],
@@ -290,6 +302,14 @@ export const restBodyCatalog = {
   'operation-update': {
     schemaId: 'https://harbour.example/schemas/rest/operation-update.schema.json',
     personalDataPaths: ['/leadContact/email', '/leadContact/name', '/leadContact/phone'],
+  },
+  'property-availability': {
+    schemaId: 'https://harbour.example/schemas/rest/property-availability.schema.json',
+    personalDataPaths: [],
+  },
+  'property-registration': {
+    schemaId: 'https://harbour.example/schemas/rest/property-registration.schema.json',
+    personalDataPaths: [],
   },
   'referral-decision': {
     schemaId: 'https://harbour.example/schemas/rest/referral-decision.schema.json',
@@ -315,14 +335,19 @@ export const restBodyCatalog = {
 } as const;
 export type RestBodyName = keyof typeof restBodyCatalog;
 export const restBodyNames = [
+  'bed-request-withdrawal',
+  'bed-request',
   'missing-episode-found',
   'missing-episode-regrade',
   'missing-episode-report',
   'missing-episode-update',
+  'offer-decision',
   'operation-cancellation',
   'operation-outcome',
   'operation-plan',
   'operation-update',
+  'property-availability',
+  'property-registration',
   'referral-decision',
   'referral-submission',
   'return-home-interview',

@@ -2,6 +2,11 @@
 // Regenerate with: node contracts/tools/generate.ts
 
 /**
+ * Physical access a bed must offer.
+ */
+export type AccessNeed = 'wheelchair' | 'step_free';
+
+/**
  * A potential victim needs a bed; the accommodation service turns it into a bed request.
  */
 export interface AccommodationNeed {
@@ -40,6 +45,36 @@ export interface AlertSummary {
     label: string;
     value: string;
   }[];
+}
+
+/**
+ * What a bed must offer for this person: no names, no dates of birth. ageGroup is derived by intake (age disputed counts as a child).
+ */
+export interface BedNeeds {
+  gender: Gender;
+  ageGroup: 'adult' | 'child_16_17' | 'child_under_16';
+  ageYears?: number;
+  accompanyingChildren: number;
+  /**
+   * @maxItems 10
+   */
+  languages: LanguageCode[];
+  accessNeeds: AccessNeed[];
+  supportLevel: SupportLevel;
+  nrmStage: NrmStage;
+  /**
+   * No recourse to public funds.
+   */
+  nrpf: boolean;
+}
+
+/**
+ * tonight: a bed is needed now; within_days and planned (move-on) give neededBy. Matching stops at matchBy (computed by intake): then the request is unmatched and the coordinator is told.
+ */
+export interface BedUrgency {
+  kind: 'tonight' | 'within_days' | 'planned';
+  neededBy: DateTime;
+  matchBy: DateTime;
 }
 
 /**
@@ -92,6 +127,24 @@ export interface EscalationPolicy {
 }
 
 /**
+ * Where the person must not be placed (near the exploiter): whole boroughs, and circles around London postcodes. A circle is measured between borough centroids, so it names the borough the postcode lies in.
+ */
+export interface ExclusionZones {
+  /**
+   * @maxItems 33
+   */
+  boroughs: GssCode[];
+  /**
+   * @maxItems 10
+   */
+  around: {
+    postcode: UkPostcode;
+    borough: GssCode;
+    radiusKm: number;
+  }[];
+}
+
+/**
  * How many people the planner expects at the premises; women + men + children must not exceed total.
  */
 export interface ExpectedPeople {
@@ -127,6 +180,11 @@ export interface LeadContact {
   phone?: string;
   email?: string;
 }
+
+/**
+ * Where the person is in the NRM: before entry, in the recovery period, in move-on after a positive Conclusive Grounds decision, or not in the NRM.
+ */
+export type NrmStage = 'pre_nrm' | 'recovery_period' | 'post_cg_move_on' | 'not_in_nrm';
 
 /**
  * The current state of a planned operation, split by disclosure stage: everything outside 'operational' may go out in a notice (borough, date window, premises kind, expected people and needs); the address, exact times and lead contact are released only to vetted recipients at the configured lead time before start.
@@ -236,6 +294,11 @@ export type RiskGrade = 'very_low' | 'low' | 'medium' | 'high';
  * How urgent an alert is: critical (e.g. missing trafficked child), high (e.g. high-risk adult), informational.
  */
 export type Severity = 'critical' | 'high' | 'informational';
+
+/**
+ * Kind of accommodation and support: emergency (a bed tonight), safe_house (NRM safe house), move_on (after a decision), dispersed (self-contained, light support).
+ */
+export type SupportLevel = 'emergency' | 'safe_house' | 'move_on' | 'dispersed';
 
 /**
  * Why a person is known or suspected to be linked to trafficking; any marker on a missing child makes the alert critical.
@@ -400,6 +463,10 @@ export interface AlertRequested {
      * @maxItems 20
      */
     organisations?: Uuid[];
+    /**
+     * When true, only the named organisations receive the alert, and only those whose kind is one of roles (e.g. one housing provider's bed offer); roles, boroughs and the other filters select nobody else.
+     */
+    namedOnly?: boolean;
   };
   disclosure: {
     level: DisclosureLevel;
@@ -431,42 +498,45 @@ export interface AlertStageReleased {
 }
 
 /**
- * A potential victim needs a bed.
+ * A potential victim needs a bed. person holds the names given (personal data: they reach only the provider that accepts, on acceptance).
  */
 export interface BedRequestSubmitted {
   requestId: Uuid;
   submittedBy: OrganisationRef;
   submittedAt: DateTime;
-  neededFrom: DateTime;
-  stage: 'pre_nrm' | 'recovery_period' | 'move_on';
-  person: {
-    gender: Gender;
-    isChild: boolean;
-    ageYears?: number;
+  borough: GssCode;
+  needs: BedNeeds;
+  urgency: BedUrgency;
+  exclusionZones: ExclusionZones;
+  person?: {
+    givenName?: string;
+    familyName?: string;
+    dateOfBirth?: string;
   };
-  accompanyingChildren: number;
-  languages?: LanguageCode[];
-  accessNeeds?: string[];
-  supportLevel: 'low' | 'medium' | 'high';
-  preferredBoroughs?: GssCode[];
-  /**
-   * Where the person must not be placed (e.g. near the exploiter).
-   */
-  excludedBoroughs: GssCode[];
+  referralId?: Uuid;
 }
 
 /**
- * No provider could take the request; the coordinator is escalated.
+ * Nobody could give a bed within the urgency window: the coordinator must act. explanation gives the reasons (e.g. 'no male beds in London').
  */
 export interface BedRequestUnmatched {
   requestId: Uuid;
+  requestedBy: OrganisationRef;
   unmatchedAt: DateTime;
-  reason: 'no_matching_vacancy' | 'all_offers_declined' | 'all_offers_expired';
+  reason:
+    'no_matching_vacancy' | 'all_offers_declined' | 'all_offers_expired' | 'matching_window_passed';
   offersMade: number;
+  needs: BedNeeds;
+  urgency: BedUrgency;
+  /**
+   * @minItems 1
+   * @maxItems 20
+   */
+  explanation: string[];
 }
 
 /**
- * The bed is no longer needed; open offers are released.
+ * The bed is no longer needed; open offers are withdrawn.
  */
 export interface BedRequestWithdrawn {
   requestId: Uuid;
@@ -476,26 +546,40 @@ export interface BedRequestWithdrawn {
 }
 
 /**
- * An offer's hold ran out, or another provider was placed first.
+ * An offer ended without a placement at that provider: the hold expired, the provider declined, the request was placed elsewhere or withdrawn. The hold is released.
  */
 export interface BedOfferExpired {
   requestId: Uuid;
   offerId: Uuid;
   providerOrganisationId: Uuid;
   expiredAt: DateTime;
-  reason: 'hold_expired' | 'placed_elsewhere' | 'request_withdrawn';
+  reason:
+    | 'hold_expired'
+    | 'declined'
+    | 'placed_elsewhere'
+    | 'request_withdrawn'
+    | 'matching_window_passed';
 }
 
 /**
- * A housing provider with a matching vacancy was offered the request, with a hold that expires.
+ * A bed at one of a provider's properties is held for a request until holdExpiresAt; the provider must accept or decline. explanation says why this property matched (for the coordinator).
  */
 export interface BedOffered {
   requestId: Uuid;
   offerId: Uuid;
   providerOrganisationId: Uuid;
-  vacancyId?: Uuid;
+  propertyId: Uuid;
+  requestedBy: OrganisationRef;
   offeredAt: DateTime;
   holdExpiresAt: DateTime;
+  needs: BedNeeds;
+  urgency: BedUrgency;
+  propertyLabel?: string;
+  rank: number;
+  /**
+   * @maxItems 20
+   */
+  explanation: string[];
 }
 
 /**
@@ -697,13 +781,16 @@ export interface OperationUpdated {
 }
 
 /**
- * A provider accepted first; the person has a bed.
+ * A provider accepted an offer: the person is placed there. Exactly one per request.
  */
 export interface PlacementConfirmed {
   requestId: Uuid;
   placementId: Uuid;
   offerId: Uuid;
   providerOrganisationId: Uuid;
+  propertyId: Uuid;
+  requestedBy: OrganisationRef;
+  borough: GssCode;
   confirmedAt: DateTime;
   startsAt?: DateTime;
 }
@@ -802,6 +889,47 @@ export interface ReferralSubmitted {
     )[];
   };
   accommodationNeed?: AccommodationNeed;
+}
+
+/**
+ * Body of POST /v1/bed-requests/{id}/withdrawal: the bed is no longer needed. Open offers are withdrawn and their holds released.
+ */
+export interface BedRequestWithdrawalBody {
+  reason: 'placed_elsewhere' | 'no_longer_needed' | 'person_missing' | 'other';
+}
+
+/**
+ * Body of POST /v1/bed-requests: a first responder or coordinator needs a bed for a potential victim, from a borough the key serves. Names are optional and reach only the provider that accepts, on acceptance. Checks (400 naming the field): an age (ageYears or dateOfBirth) that contradicts person.ageGroup; urgency.neededBy required for within_days and planned, in the future and at most 180 days ahead; exclusion zones that cover every London borough; postcodes outside London. Age disputed counts as a child.
+ */
+export interface BedRequestBody {
+  person: {
+    givenName?: string;
+    familyName?: string;
+    dateOfBirth?: string;
+    ageYears?: number;
+    ageDisputed?: boolean;
+    gender: Gender;
+    /**
+     * The placement the requester asks for; it must agree with the age given (a 12-year-old is not adult).
+     */
+    ageGroup?: 'adult' | 'child_16_17' | 'child_under_16';
+  };
+  accompanyingChildren: number;
+  /**
+   * @maxItems 10
+   */
+  languages?: LanguageCode[];
+  accessNeeds?: AccessNeed[];
+  supportLevel: SupportLevel;
+  nrmStage: NrmStage;
+  nrpf: boolean;
+  urgency: {
+    kind: 'tonight' | 'within_days' | 'planned';
+    neededBy?: DateTime;
+  };
+  exclusionZones: ExclusionZones;
+  borough: GssCode;
+  referralId?: Uuid;
 }
 
 /**
@@ -914,6 +1042,14 @@ export interface MissingEpisodeUpdateBody {
 }
 
 /**
+ * Body of POST /v1/offers/{id}/decision (accommodation): the provider accepts or declines a bed offer sent to it. An acceptance after the hold expired, for a request already placed, or for an offer sent to another provider is refused (409 / 404); the first acceptance wins.
+ */
+export interface OfferDecisionBody {
+  decision: 'accept' | 'decline';
+  declineReason?: 'no_space' | 'unsuitable' | 'safety' | 'other';
+}
+
+/**
  * Body of POST /v1/operations/{id}/cancellation: the operation will not go ahead. Only before its planned start; the reason is shared with every partner already told, so it must hold no personal data.
  */
 export interface OperationCancellationBody {
@@ -977,6 +1113,50 @@ export interface OperationUpdateBody {
   exploitationTypes?: ExploitationType[];
   vulnerablePeopleLikely?: boolean;
   leadContact?: LeadContact;
+}
+
+/**
+ * Body of PUT /v1/properties/{id}/availability: how many beds are free now. Sending the same number confirms it (availability not confirmed for 24 hours is shown as stale and ranked lower). Beds held by open offers are counted separately and are not part of this number's check.
+ */
+export interface PropertyAvailabilityBody {
+  availableBeds: number;
+}
+
+/**
+ * Body of POST /v1/properties (accommodation): a housing provider registers a property and its beds. Only the postcode district is kept (a refuge address is never stored or shown). availableBeds must not exceed beds; children accepted only with the family age group.
+ */
+export interface PropertyRegistrationBody {
+  /**
+   * The provider's own name for the property (shown to the provider and coordinators only).
+   */
+  label: string;
+  borough: GssCode;
+  /**
+   * Outward code only, e.g. E15.
+   */
+  postcodeDistrict: string;
+  genderServed: 'female' | 'male' | 'any';
+  /**
+   * @minItems 1
+   */
+  ages: ('adult' | 'child_16_17' | 'family')[];
+  /**
+   * How many accompanying children a placement may bring (family properties).
+   */
+  childrenAccepted?: number;
+  accessibility?: AccessNeed[];
+  /**
+   * @maxItems 20
+   */
+  languages?: LanguageCode[];
+  supportLevel: SupportLevel;
+  /**
+   * @minItems 1
+   */
+  nrmStages: NrmStage[];
+  nrpfAccepted: boolean;
+  beds: number;
+  availableBeds: number;
 }
 
 /**
@@ -1117,14 +1297,19 @@ export interface EventPayloads {
 /** The body type of every REST request body schema. */
 
 export interface RestBodies {
+  'bed-request-withdrawal': BedRequestWithdrawalBody;
+  'bed-request': BedRequestBody;
   'missing-episode-found': MissingEpisodeFoundBody;
   'missing-episode-regrade': MissingEpisodeRegradeBody;
   'missing-episode-report': MissingEpisodeReportBody;
   'missing-episode-update': MissingEpisodeUpdateBody;
+  'offer-decision': OfferDecisionBody;
   'operation-cancellation': OperationCancellationBody;
   'operation-outcome': OperationOutcomeBody;
   'operation-plan': OperationPlanBody;
   'operation-update': OperationUpdateBody;
+  'property-availability': PropertyAvailabilityBody;
+  'property-registration': PropertyRegistrationBody;
   'referral-decision': ReferralDecisionBody;
   'referral-submission': ReferralSubmissionBody;
   'return-home-interview': ReturnHomeInterviewBody;

@@ -1059,7 +1059,7 @@ return errors === 0;
 validate69.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 exports.validateAlertRequested = validate78;
-const schema29 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.alert.requested.schema.json","title":"AlertRequested","description":"Safeguarding decided that an audience must be alerted. Notification resolves the audience to partner organisations, renders per recipient and chases acknowledgement. supersedes names an earlier alert about the same cause that this one replaces (after a risk regrade): its pending escalation stops, and its recipients who are not reached by the new alert are told it was superseded.","x-status":"stable","type":"object","additionalProperties":false,"required":["alertId","cause","severity","acknowledgeWithinMinutes","audience","disclosure","summary","requestedAt"],"properties":{"alertId":{"$ref":"../common/uuid.schema.json"},"cause":{"description":"The intake record and event that led to this alert. ownerOrganisationId, when present, is the organisation that raised the cause (e.g. an operation's planner): it may read this alert's deliveries and partners' responses.","type":"object","additionalProperties":false,"required":["kind","id","eventId"],"properties":{"kind":{"type":"string","enum":["operation","missing_episode","referral","bed_request"]},"id":{"$ref":"../common/uuid.schema.json"},"eventId":{"description":"CloudEvents id (ce_id) of the triggering event.","type":"string","minLength":1,"maxLength":200},"ownerOrganisationId":{"$ref":"../common/uuid.schema.json"}}},"severity":{"$ref":"../common/severity.schema.json"},"acknowledgeWithinMinutes":{"description":"A human must acknowledge within this many minutes or the escalation policy takes over.","type":"integer","minimum":1,"maximum":10080},"audience":{"type":"object","additionalProperties":false,"required":["roles","boroughs"],"properties":{"roles":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"../common/organisation-kind.schema.json"}},"boroughs":{"$ref":"../common/borough-scope.schema.json"},"specialisms":{"description":"Directory specialisms a recipient must offer (e.g. sex_work, labour, children).","type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[a-z][a-z0-9_]{0,63}$"}},"languages":{"description":"Recipients must offer at least one of these languages.","type":"array","uniqueItems":true,"items":{"$ref":"../common/language-code.schema.json"}},"ageGroup":{"type":"string","enum":["child","adult","any"]},"anyOfSpecialisms":{"description":"Recipients must offer at least one of these specialisms (specialisms, by contrast, must all be offered).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[a-z][a-z0-9_]{0,63}$"}},"organisations":{"description":"Organisations named by id that receive the alert in addition to those the roles select (e.g. an operation's planner), whatever their borough, specialisms or languages.","type":"array","minItems":1,"maxItems":20,"uniqueItems":true,"items":{"$ref":"../common/uuid.schema.json"}}}},"disclosure":{"type":"object","additionalProperties":false,"required":["level"],"properties":{"level":{"$ref":"../common/disclosure-level.schema.json"}}},"summary":{"$ref":"../common/alert-summary.schema.json"},"escalationPolicy":{"$ref":"../common/escalation-policy.schema.json"},"requestedAt":{"$ref":"../common/date-time.schema.json"},"supersedes":{"$ref":"../common/uuid.schema.json"}}};
+const schema29 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.alert.requested.schema.json","title":"AlertRequested","description":"Safeguarding decided that an audience must be alerted. Notification resolves the audience to partner organisations, renders per recipient and chases acknowledgement. supersedes names an earlier alert about the same cause that this one replaces (after a risk regrade): its pending escalation stops, and its recipients who are not reached by the new alert are told it was superseded.","x-status":"stable","type":"object","additionalProperties":false,"required":["alertId","cause","severity","acknowledgeWithinMinutes","audience","disclosure","summary","requestedAt"],"properties":{"alertId":{"$ref":"../common/uuid.schema.json"},"cause":{"description":"The intake record and event that led to this alert. ownerOrganisationId, when present, is the organisation that raised the cause (e.g. an operation's planner): it may read this alert's deliveries and partners' responses.","type":"object","additionalProperties":false,"required":["kind","id","eventId"],"properties":{"kind":{"type":"string","enum":["operation","missing_episode","referral","bed_request"]},"id":{"$ref":"../common/uuid.schema.json"},"eventId":{"description":"CloudEvents id (ce_id) of the triggering event.","type":"string","minLength":1,"maxLength":200},"ownerOrganisationId":{"$ref":"../common/uuid.schema.json"}}},"severity":{"$ref":"../common/severity.schema.json"},"acknowledgeWithinMinutes":{"description":"A human must acknowledge within this many minutes or the escalation policy takes over.","type":"integer","minimum":1,"maximum":10080},"audience":{"type":"object","additionalProperties":false,"required":["roles","boroughs"],"properties":{"roles":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"../common/organisation-kind.schema.json"}},"boroughs":{"$ref":"../common/borough-scope.schema.json"},"specialisms":{"description":"Directory specialisms a recipient must offer (e.g. sex_work, labour, children).","type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[a-z][a-z0-9_]{0,63}$"}},"languages":{"description":"Recipients must offer at least one of these languages.","type":"array","uniqueItems":true,"items":{"$ref":"../common/language-code.schema.json"}},"ageGroup":{"type":"string","enum":["child","adult","any"]},"anyOfSpecialisms":{"description":"Recipients must offer at least one of these specialisms (specialisms, by contrast, must all be offered).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","pattern":"^[a-z][a-z0-9_]{0,63}$"}},"organisations":{"description":"Organisations named by id that receive the alert in addition to those the roles select (e.g. an operation's planner), whatever their borough, specialisms or languages.","type":"array","minItems":1,"maxItems":20,"uniqueItems":true,"items":{"$ref":"../common/uuid.schema.json"}},"namedOnly":{"description":"When true, only the named organisations receive the alert, and only those whose kind is one of roles (e.g. one housing provider's bed offer); roles, boroughs and the other filters select nobody else.","type":"boolean"}}},"disclosure":{"type":"object","additionalProperties":false,"required":["level"],"properties":{"level":{"$ref":"../common/disclosure-level.schema.json"}}},"summary":{"$ref":"../common/alert-summary.schema.json"},"escalationPolicy":{"$ref":"../common/escalation-policy.schema.json"},"requestedAt":{"$ref":"../common/date-time.schema.json"},"supersedes":{"$ref":"../common/uuid.schema.json"}}};
 const func10 = Object.prototype.hasOwnProperty;
 const schema30 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/severity.schema.json","title":"Severity","description":"How urgent an alert is: critical (e.g. missing trafficked child), high (e.g. high-risk adult), informational.","type":"string","enum":["critical","high","informational"]};
 
@@ -1975,7 +1975,7 @@ vErrors.push(err23);
 errors++;
 }
 for(const key2 in data8){
-if(!(((((((key2 === "roles") || (key2 === "boroughs")) || (key2 === "specialisms")) || (key2 === "languages")) || (key2 === "ageGroup")) || (key2 === "anyOfSpecialisms")) || (key2 === "organisations"))){
+if(!((((((((key2 === "roles") || (key2 === "boroughs")) || (key2 === "specialisms")) || (key2 === "languages")) || (key2 === "ageGroup")) || (key2 === "anyOfSpecialisms")) || (key2 === "organisations")) || (key2 === "namedOnly"))){
 const err24 = {instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err24];
@@ -2311,9 +2311,9 @@ vErrors.push(err44);
 errors++;
 }
 }
-}
-else {
-const err45 = {instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data8.namedOnly !== undefined){
+if(typeof data8.namedOnly !== "boolean"){
+const err45 = {instancePath:instancePath+"/audience/namedOnly",schemaPath:"#/properties/audience/properties/namedOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -2323,11 +2323,9 @@ vErrors.push(err45);
 errors++;
 }
 }
-if(data.disclosure !== undefined){
-let data21 = data.disclosure;
-if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
-if(data21.level === undefined){
-const err46 = {instancePath:instancePath+"/disclosure",schemaPath:"#/properties/disclosure/required",keyword:"required",params:{missingProperty: "level"},message:"must have required property '"+"level"+"'"};
+}
+else {
+const err46 = {instancePath:instancePath+"/audience",schemaPath:"#/properties/audience/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -2336,9 +2334,12 @@ vErrors.push(err46);
 }
 errors++;
 }
-for(const key3 in data21){
-if(!(key3 === "level")){
-const err47 = {instancePath:instancePath+"/disclosure",schemaPath:"#/properties/disclosure/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+}
+if(data.disclosure !== undefined){
+let data22 = data.disclosure;
+if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
+if(data22.level === undefined){
+const err47 = {instancePath:instancePath+"/disclosure",schemaPath:"#/properties/disclosure/required",keyword:"required",params:{missingProperty: "level"},message:"must have required property '"+"level"+"'"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -2347,21 +2348,32 @@ vErrors.push(err47);
 }
 errors++;
 }
+for(const key3 in data22){
+if(!(key3 === "level")){
+const err48 = {instancePath:instancePath+"/disclosure",schemaPath:"#/properties/disclosure/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err48];
 }
-if(data21.level !== undefined){
-if(!(validate89(data21.level, {instancePath:instancePath+"/disclosure/level",parentData:data21,parentDataProperty:"level",rootData,dynamicAnchors}))){
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+}
+if(data22.level !== undefined){
+if(!(validate89(data22.level, {instancePath:instancePath+"/disclosure/level",parentData:data22,parentDataProperty:"level",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
 errors = vErrors.length;
 }
 }
 }
 else {
-const err48 = {instancePath:instancePath+"/disclosure",schemaPath:"#/properties/disclosure/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err49 = {instancePath:instancePath+"/disclosure",schemaPath:"#/properties/disclosure/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err48];
+vErrors = [err49];
 }
 else {
-vErrors.push(err48);
+vErrors.push(err49);
 }
 errors++;
 }
@@ -2392,12 +2404,12 @@ errors = vErrors.length;
 }
 }
 else {
-const err49 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err50 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err49];
+vErrors = [err50];
 }
 else {
-vErrors.push(err49);
+vErrors.push(err50);
 }
 errors++;
 }
@@ -2648,7 +2660,7 @@ return errors === 0;
 validate99.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 exports.validateBedOfferExpired = validate105;
-const schema36 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.bed.offer-expired.schema.json","title":"BedOfferExpired","description":"An offer's hold ran out, or another provider was placed first.","x-status":"provisional","type":"object","additionalProperties":false,"required":["requestId","offerId","providerOrganisationId","expiredAt","reason"],"properties":{"requestId":{"$ref":"../common/uuid.schema.json"},"offerId":{"$ref":"../common/uuid.schema.json"},"providerOrganisationId":{"$ref":"../common/uuid.schema.json"},"expiredAt":{"$ref":"../common/date-time.schema.json"},"reason":{"type":"string","enum":["hold_expired","placed_elsewhere","request_withdrawn"]}}};
+const schema36 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.bed.offer-expired.schema.json","title":"BedOfferExpired","description":"An offer ended without a placement at that provider: the hold expired, the provider declined, the request was placed elsewhere or withdrawn. The hold is released.","x-status":"stable","type":"object","additionalProperties":false,"required":["requestId","offerId","providerOrganisationId","expiredAt","reason"],"properties":{"requestId":{"$ref":"../common/uuid.schema.json"},"offerId":{"$ref":"../common/uuid.schema.json"},"providerOrganisationId":{"$ref":"../common/uuid.schema.json"},"expiredAt":{"$ref":"../common/date-time.schema.json"},"reason":{"type":"string","enum":["hold_expired","declined","placed_elsewhere","request_withdrawn","matching_window_passed"]}}};
 
 function validate105(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/events/harbour.bed.offer-expired.schema.json" */;
@@ -2760,7 +2772,7 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(!(((data4 === "hold_expired") || (data4 === "placed_elsewhere")) || (data4 === "request_withdrawn"))){
+if(!(((((data4 === "hold_expired") || (data4 === "declined")) || (data4 === "placed_elsewhere")) || (data4 === "request_withdrawn")) || (data4 === "matching_window_passed"))){
 const err7 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/enum",keyword:"enum",params:{allowedValues: schema36.properties.reason.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err7];
@@ -2788,143 +2800,14 @@ return errors === 0;
 validate105.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 exports.validateBedOffered = validate110;
-const schema37 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.bed.offered.schema.json","title":"BedOffered","description":"A housing provider with a matching vacancy was offered the request, with a hold that expires.","x-status":"provisional","type":"object","additionalProperties":false,"required":["requestId","offerId","providerOrganisationId","offeredAt","holdExpiresAt"],"properties":{"requestId":{"$ref":"../common/uuid.schema.json"},"offerId":{"$ref":"../common/uuid.schema.json"},"providerOrganisationId":{"$ref":"../common/uuid.schema.json"},"vacancyId":{"$ref":"../common/uuid.schema.json"},"offeredAt":{"$ref":"../common/date-time.schema.json"},"holdExpiresAt":{"$ref":"../common/date-time.schema.json"}}};
+const schema37 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.bed.offered.schema.json","title":"BedOffered","description":"A bed at one of a provider's properties is held for a request until holdExpiresAt; the provider must accept or decline. explanation says why this property matched (for the coordinator).","x-status":"stable","type":"object","additionalProperties":false,"required":["requestId","offerId","providerOrganisationId","propertyId","requestedBy","offeredAt","holdExpiresAt","needs","urgency","rank","explanation"],"properties":{"requestId":{"$ref":"../common/uuid.schema.json"},"offerId":{"$ref":"../common/uuid.schema.json"},"providerOrganisationId":{"$ref":"../common/uuid.schema.json"},"propertyId":{"$ref":"../common/uuid.schema.json"},"requestedBy":{"$ref":"../common/organisation-ref.schema.json"},"offeredAt":{"$ref":"../common/date-time.schema.json"},"holdExpiresAt":{"$ref":"../common/date-time.schema.json"},"needs":{"$ref":"../common/bed-needs.schema.json"},"urgency":{"$ref":"../common/bed-urgency.schema.json"},"propertyLabel":{"type":"string","minLength":1,"maxLength":100},"rank":{"type":"integer","minimum":1,"maximum":1000},"explanation":{"type":"array","maxItems":20,"items":{"type":"string","minLength":1,"maxLength":300}}}};
+const schema38 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/organisation-ref.schema.json","title":"OrganisationRef","description":"The partner organisation that performed an action (taken from the caller's API key, never from the request body).","type":"object","additionalProperties":false,"required":["organisationId","organisationKind"],"properties":{"organisationId":{"$ref":"uuid.schema.json"},"organisationKind":{"$ref":"organisation-kind.schema.json"}}};
 
-function validate110(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://harbour.example/schemas/events/harbour.bed.offered.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate110.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.requestId === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "requestId"},message:"must have required property '"+"requestId"+"'"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(data.offerId === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "offerId"},message:"must have required property '"+"offerId"+"'"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data.providerOrganisationId === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "providerOrganisationId"},message:"must have required property '"+"providerOrganisationId"+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-if(data.offeredAt === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "offeredAt"},message:"must have required property '"+"offeredAt"+"'"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-if(data.holdExpiresAt === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "holdExpiresAt"},message:"must have required property '"+"holdExpiresAt"+"'"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-for(const key0 in data){
-if(!((((((key0 === "requestId") || (key0 === "offerId")) || (key0 === "providerOrganisationId")) || (key0 === "vacancyId")) || (key0 === "offeredAt")) || (key0 === "holdExpiresAt"))){
-const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-if(data.requestId !== undefined){
-if(!(validate53(data.requestId, {instancePath:instancePath+"/requestId",parentData:data,parentDataProperty:"requestId",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
-errors = vErrors.length;
-}
-}
-if(data.offerId !== undefined){
-if(!(validate53(data.offerId, {instancePath:instancePath+"/offerId",parentData:data,parentDataProperty:"offerId",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
-errors = vErrors.length;
-}
-}
-if(data.providerOrganisationId !== undefined){
-if(!(validate53(data.providerOrganisationId, {instancePath:instancePath+"/providerOrganisationId",parentData:data,parentDataProperty:"providerOrganisationId",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
-errors = vErrors.length;
-}
-}
-if(data.vacancyId !== undefined){
-if(!(validate53(data.vacancyId, {instancePath:instancePath+"/vacancyId",parentData:data,parentDataProperty:"vacancyId",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
-errors = vErrors.length;
-}
-}
-if(data.offeredAt !== undefined){
-if(!(validate57(data.offeredAt, {instancePath:instancePath+"/offeredAt",parentData:data,parentDataProperty:"offeredAt",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
-errors = vErrors.length;
-}
-}
-if(data.holdExpiresAt !== undefined){
-if(!(validate57(data.holdExpiresAt, {instancePath:instancePath+"/holdExpiresAt",parentData:data,parentDataProperty:"holdExpiresAt",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-validate110.errors = vErrors;
-return errors === 0;
-}
-validate110.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-exports.validateBedRequestSubmitted = validate117;
-const schema38 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.bed-request.submitted.schema.json","title":"BedRequestSubmitted","description":"A potential victim needs a bed.","x-status":"provisional","type":"object","additionalProperties":false,"required":["requestId","submittedBy","submittedAt","neededFrom","stage","person","accompanyingChildren","supportLevel","excludedBoroughs"],"properties":{"requestId":{"$ref":"../common/uuid.schema.json"},"submittedBy":{"$ref":"../common/organisation-ref.schema.json"},"submittedAt":{"$ref":"../common/date-time.schema.json"},"neededFrom":{"$ref":"../common/date-time.schema.json"},"stage":{"type":"string","enum":["pre_nrm","recovery_period","move_on"]},"person":{"type":"object","additionalProperties":false,"required":["gender","isChild"],"properties":{"gender":{"$ref":"../common/gender.schema.json"},"isChild":{"type":"boolean"},"ageYears":{"type":"integer","minimum":0,"maximum":120}}},"accompanyingChildren":{"type":"integer","minimum":0,"maximum":10},"languages":{"type":"array","uniqueItems":true,"items":{"$ref":"../common/language-code.schema.json"}},"accessNeeds":{"type":"array","uniqueItems":true,"items":{"type":"string","pattern":"^[a-z][a-z0-9_]{0,63}$"}},"supportLevel":{"type":"string","enum":["low","medium","high"]},"preferredBoroughs":{"type":"array","uniqueItems":true,"items":{"$ref":"../common/gss-code.schema.json"}},"excludedBoroughs":{"type":"array","uniqueItems":true,"description":"Where the person must not be placed (e.g. near the exploiter).","items":{"$ref":"../common/gss-code.schema.json"}}}};
-const schema39 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/organisation-ref.schema.json","title":"OrganisationRef","description":"The partner organisation that performed an action (taken from the caller's API key, never from the request body).","type":"object","additionalProperties":false,"required":["organisationId","organisationKind"],"properties":{"organisationId":{"$ref":"uuid.schema.json"},"organisationKind":{"$ref":"organisation-kind.schema.json"}}};
-
-function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/common/organisation-ref.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate119.evaluated;
+const evaluated0 = validate115.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2987,18 +2870,19 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate119.errors = vErrors;
+validate115.errors = vErrors;
 return errors === 0;
 }
-validate119.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate115.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
+const schema39 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/bed-needs.schema.json","title":"BedNeeds","description":"What a bed must offer for this person: no names, no dates of birth. ageGroup is derived by intake (age disputed counts as a child).","type":"object","additionalProperties":false,"required":["gender","ageGroup","accompanyingChildren","languages","accessNeeds","supportLevel","nrmStage","nrpf"],"properties":{"gender":{"$ref":"gender.schema.json"},"ageGroup":{"type":"string","enum":["adult","child_16_17","child_under_16"]},"ageYears":{"type":"integer","minimum":0,"maximum":120},"accompanyingChildren":{"type":"integer","minimum":0,"maximum":10},"languages":{"type":"array","uniqueItems":true,"maxItems":10,"items":{"$ref":"language-code.schema.json"}},"accessNeeds":{"type":"array","uniqueItems":true,"items":{"$ref":"access-need.schema.json"}},"supportLevel":{"$ref":"support-level.schema.json"},"nrmStage":{"$ref":"nrm-stage.schema.json"},"nrpf":{"description":"No recourse to public funds.","type":"boolean"}}};
 const schema40 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/gender.schema.json","title":"Gender","type":"string","enum":["female","male","non_binary","unknown"]};
 
-function validate125(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate122(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/common/gender.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate125.evaluated;
+const evaluated0 = validate122.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3025,17 +2909,1768 @@ vErrors.push(err1);
 }
 errors++;
 }
+validate122.errors = vErrors;
+return errors === 0;
+}
+validate122.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+const schema41 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/access-need.schema.json","title":"AccessNeed","description":"Physical access a bed must offer.","type":"string","enum":["wheelchair","step_free"]};
+
+function validate125(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://harbour.example/schemas/common/access-need.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate125.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(typeof data !== "string"){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!((data === "wheelchair") || (data === "step_free"))){
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema41.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
 validate125.errors = vErrors;
 return errors === 0;
 }
 validate125.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
+const schema42 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/support-level.schema.json","title":"SupportLevel","description":"Kind of accommodation and support: emergency (a bed tonight), safe_house (NRM safe house), move_on (after a decision), dispersed (self-contained, light support).","type":"string","enum":["emergency","safe_house","move_on","dispersed"]};
 
-function validate117(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate127(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://harbour.example/schemas/common/support-level.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate127.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(typeof data !== "string"){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!((((data === "emergency") || (data === "safe_house")) || (data === "move_on")) || (data === "dispersed"))){
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema42.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate127.errors = vErrors;
+return errors === 0;
+}
+validate127.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+const schema43 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/nrm-stage.schema.json","title":"NrmStage","description":"Where the person is in the NRM: before entry, in the recovery period, in move-on after a positive Conclusive Grounds decision, or not in the NRM.","type":"string","enum":["pre_nrm","recovery_period","post_cg_move_on","not_in_nrm"]};
+
+function validate129(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://harbour.example/schemas/common/nrm-stage.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate129.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(typeof data !== "string"){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!((((data === "pre_nrm") || (data === "recovery_period")) || (data === "post_cg_move_on")) || (data === "not_in_nrm"))){
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema43.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate129.errors = vErrors;
+return errors === 0;
+}
+validate129.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+
+function validate121(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://harbour.example/schemas/common/bed-needs.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate121.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.gender === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "gender"},message:"must have required property '"+"gender"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.ageGroup === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ageGroup"},message:"must have required property '"+"ageGroup"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.accompanyingChildren === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "accompanyingChildren"},message:"must have required property '"+"accompanyingChildren"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.languages === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "languages"},message:"must have required property '"+"languages"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.accessNeeds === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "accessNeeds"},message:"must have required property '"+"accessNeeds"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(data.supportLevel === undefined){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "supportLevel"},message:"must have required property '"+"supportLevel"+"'"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data.nrmStage === undefined){
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "nrmStage"},message:"must have required property '"+"nrmStage"+"'"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data.nrpf === undefined){
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "nrpf"},message:"must have required property '"+"nrpf"+"'"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(func10.call(schema39.properties, key0))){
+const err8 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.gender !== undefined){
+if(!(validate122(data.gender, {instancePath:instancePath+"/gender",parentData:data,parentDataProperty:"gender",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
+errors = vErrors.length;
+}
+}
+if(data.ageGroup !== undefined){
+let data1 = data.ageGroup;
+if(typeof data1 !== "string"){
+const err9 = {instancePath:instancePath+"/ageGroup",schemaPath:"#/properties/ageGroup/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(!(((data1 === "adult") || (data1 === "child_16_17")) || (data1 === "child_under_16"))){
+const err10 = {instancePath:instancePath+"/ageGroup",schemaPath:"#/properties/ageGroup/enum",keyword:"enum",params:{allowedValues: schema39.properties.ageGroup.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.ageYears !== undefined){
+let data2 = data.ageYears;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+const err11 = {instancePath:instancePath+"/ageYears",schemaPath:"#/properties/ageYears/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 > 120 || isNaN(data2)){
+const err12 = {instancePath:instancePath+"/ageYears",schemaPath:"#/properties/ageYears/maximum",keyword:"maximum",params:{comparison: "<=", limit: 120},message:"must be <= 120"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(data2 < 0 || isNaN(data2)){
+const err13 = {instancePath:instancePath+"/ageYears",schemaPath:"#/properties/ageYears/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+if(data.accompanyingChildren !== undefined){
+let data3 = data.accompanyingChildren;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+const err14 = {instancePath:instancePath+"/accompanyingChildren",schemaPath:"#/properties/accompanyingChildren/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 > 10 || isNaN(data3)){
+const err15 = {instancePath:instancePath+"/accompanyingChildren",schemaPath:"#/properties/accompanyingChildren/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if(data3 < 0 || isNaN(data3)){
+const err16 = {instancePath:instancePath+"/accompanyingChildren",schemaPath:"#/properties/accompanyingChildren/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+}
+if(data.languages !== undefined){
+let data4 = data.languages;
+if(Array.isArray(data4)){
+if(data4.length > 10){
+const err17 = {instancePath:instancePath+"/languages",schemaPath:"#/properties/languages/maxItems",keyword:"maxItems",params:{limit: 10},message:"must NOT have more than 10 items"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+const len0 = data4.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate86(data4[i0], {instancePath:instancePath+"/languages/" + i0,parentData:data4,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
+errors = vErrors.length;
+}
+}
+let i1 = data4.length;
+let j0;
+if(i1 > 1){
+outer0:
+for(;i1--;){
+for(j0 = i1; j0--;){
+if(func0(data4[i1], data4[j0])){
+const err18 = {instancePath:instancePath+"/languages",schemaPath:"#/properties/languages/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+break outer0;
+}
+}
+}
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/languages",schemaPath:"#/properties/languages/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+if(data.accessNeeds !== undefined){
+let data6 = data.accessNeeds;
+if(Array.isArray(data6)){
+const len1 = data6.length;
+for(let i2=0; i2<len1; i2++){
+if(!(validate125(data6[i2], {instancePath:instancePath+"/accessNeeds/" + i2,parentData:data6,parentDataProperty:i2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
+errors = vErrors.length;
+}
+}
+let i3 = data6.length;
+let j1;
+if(i3 > 1){
+outer1:
+for(;i3--;){
+for(j1 = i3; j1--;){
+if(func0(data6[i3], data6[j1])){
+const err20 = {instancePath:instancePath+"/accessNeeds",schemaPath:"#/properties/accessNeeds/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i3+" are identical)"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+break outer1;
+}
+}
+}
+}
+}
+else {
+const err21 = {instancePath:instancePath+"/accessNeeds",schemaPath:"#/properties/accessNeeds/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+if(data.supportLevel !== undefined){
+if(!(validate127(data.supportLevel, {instancePath:instancePath+"/supportLevel",parentData:data,parentDataProperty:"supportLevel",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
+errors = vErrors.length;
+}
+}
+if(data.nrmStage !== undefined){
+if(!(validate129(data.nrmStage, {instancePath:instancePath+"/nrmStage",parentData:data,parentDataProperty:"nrmStage",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
+errors = vErrors.length;
+}
+}
+if(data.nrpf !== undefined){
+if(typeof data.nrpf !== "boolean"){
+const err22 = {instancePath:instancePath+"/nrpf",schemaPath:"#/properties/nrpf/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+}
+else {
+const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+validate121.errors = vErrors;
+return errors === 0;
+}
+validate121.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+const schema44 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/bed-urgency.schema.json","title":"BedUrgency","description":"tonight: a bed is needed now; within_days and planned (move-on) give neededBy. Matching stops at matchBy (computed by intake): then the request is unmatched and the coordinator is told.","type":"object","additionalProperties":false,"required":["kind","neededBy","matchBy"],"properties":{"kind":{"type":"string","enum":["tonight","within_days","planned"]},"neededBy":{"$ref":"date-time.schema.json"},"matchBy":{"$ref":"date-time.schema.json"}}};
+
+function validate132(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://harbour.example/schemas/common/bed-urgency.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate132.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.kind === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.neededBy === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "neededBy"},message:"must have required property '"+"neededBy"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.matchBy === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "matchBy"},message:"must have required property '"+"matchBy"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((key0 === "kind") || (key0 === "neededBy")) || (key0 === "matchBy"))){
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.kind !== undefined){
+let data0 = data.kind;
+if(typeof data0 !== "string"){
+const err4 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(!(((data0 === "tonight") || (data0 === "within_days")) || (data0 === "planned"))){
+const err5 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema44.properties.kind.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.neededBy !== undefined){
+if(!(validate57(data.neededBy, {instancePath:instancePath+"/neededBy",parentData:data,parentDataProperty:"neededBy",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+errors = vErrors.length;
+}
+}
+if(data.matchBy !== undefined){
+if(!(validate57(data.matchBy, {instancePath:instancePath+"/matchBy",parentData:data,parentDataProperty:"matchBy",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+validate132.errors = vErrors;
+return errors === 0;
+}
+validate132.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate110(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://harbour.example/schemas/events/harbour.bed.offered.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate110.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.requestId === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "requestId"},message:"must have required property '"+"requestId"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.offerId === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "offerId"},message:"must have required property '"+"offerId"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.providerOrganisationId === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "providerOrganisationId"},message:"must have required property '"+"providerOrganisationId"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.propertyId === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "propertyId"},message:"must have required property '"+"propertyId"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.requestedBy === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "requestedBy"},message:"must have required property '"+"requestedBy"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(data.offeredAt === undefined){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "offeredAt"},message:"must have required property '"+"offeredAt"+"'"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data.holdExpiresAt === undefined){
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "holdExpiresAt"},message:"must have required property '"+"holdExpiresAt"+"'"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data.needs === undefined){
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "needs"},message:"must have required property '"+"needs"+"'"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(data.urgency === undefined){
+const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "urgency"},message:"must have required property '"+"urgency"+"'"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(data.rank === undefined){
+const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "rank"},message:"must have required property '"+"rank"+"'"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(data.explanation === undefined){
+const err10 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "explanation"},message:"must have required property '"+"explanation"+"'"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(func10.call(schema37.properties, key0))){
+const err11 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.requestId !== undefined){
+if(!(validate53(data.requestId, {instancePath:instancePath+"/requestId",parentData:data,parentDataProperty:"requestId",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+}
+if(data.offerId !== undefined){
+if(!(validate53(data.offerId, {instancePath:instancePath+"/offerId",parentData:data,parentDataProperty:"offerId",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+}
+if(data.providerOrganisationId !== undefined){
+if(!(validate53(data.providerOrganisationId, {instancePath:instancePath+"/providerOrganisationId",parentData:data,parentDataProperty:"providerOrganisationId",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+}
+if(data.propertyId !== undefined){
+if(!(validate53(data.propertyId, {instancePath:instancePath+"/propertyId",parentData:data,parentDataProperty:"propertyId",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+}
+if(data.requestedBy !== undefined){
+if(!(validate115(data.requestedBy, {instancePath:instancePath+"/requestedBy",parentData:data,parentDataProperty:"requestedBy",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+errors = vErrors.length;
+}
+}
+if(data.offeredAt !== undefined){
+if(!(validate57(data.offeredAt, {instancePath:instancePath+"/offeredAt",parentData:data,parentDataProperty:"offeredAt",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+errors = vErrors.length;
+}
+}
+if(data.holdExpiresAt !== undefined){
+if(!(validate57(data.holdExpiresAt, {instancePath:instancePath+"/holdExpiresAt",parentData:data,parentDataProperty:"holdExpiresAt",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+errors = vErrors.length;
+}
+}
+if(data.needs !== undefined){
+if(!(validate121(data.needs, {instancePath:instancePath+"/needs",parentData:data,parentDataProperty:"needs",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
+errors = vErrors.length;
+}
+}
+if(data.urgency !== undefined){
+if(!(validate132(data.urgency, {instancePath:instancePath+"/urgency",parentData:data,parentDataProperty:"urgency",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate132.errors : vErrors.concat(validate132.errors);
+errors = vErrors.length;
+}
+}
+if(data.propertyLabel !== undefined){
+let data9 = data.propertyLabel;
+if(typeof data9 === "string"){
+if(func1(data9) > 100){
+const err12 = {instancePath:instancePath+"/propertyLabel",schemaPath:"#/properties/propertyLabel/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(func1(data9) < 1){
+const err13 = {instancePath:instancePath+"/propertyLabel",schemaPath:"#/properties/propertyLabel/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/propertyLabel",schemaPath:"#/properties/propertyLabel/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.rank !== undefined){
+let data10 = data.rank;
+if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
+const err15 = {instancePath:instancePath+"/rank",schemaPath:"#/properties/rank/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if((typeof data10 == "number") && (isFinite(data10))){
+if(data10 > 1000 || isNaN(data10)){
+const err16 = {instancePath:instancePath+"/rank",schemaPath:"#/properties/rank/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+if(data10 < 1 || isNaN(data10)){
+const err17 = {instancePath:instancePath+"/rank",schemaPath:"#/properties/rank/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+}
+if(data.explanation !== undefined){
+let data11 = data.explanation;
+if(Array.isArray(data11)){
+if(data11.length > 20){
+const err18 = {instancePath:instancePath+"/explanation",schemaPath:"#/properties/explanation/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+const len0 = data11.length;
+for(let i0=0; i0<len0; i0++){
+let data12 = data11[i0];
+if(typeof data12 === "string"){
+if(func1(data12) > 300){
+const err19 = {instancePath:instancePath+"/explanation/" + i0,schemaPath:"#/properties/explanation/items/maxLength",keyword:"maxLength",params:{limit: 300},message:"must NOT have more than 300 characters"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if(func1(data12) < 1){
+const err20 = {instancePath:instancePath+"/explanation/" + i0,schemaPath:"#/properties/explanation/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+else {
+const err21 = {instancePath:instancePath+"/explanation/" + i0,schemaPath:"#/properties/explanation/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+}
+else {
+const err22 = {instancePath:instancePath+"/explanation",schemaPath:"#/properties/explanation/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+}
+else {
+const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+validate110.errors = vErrors;
+return errors === 0;
+}
+validate110.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+exports.validateBedRequestBody = validate136;
+const schema45 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/rest/bed-request.schema.json","title":"BedRequestBody","description":"Body of POST /v1/bed-requests: a first responder or coordinator needs a bed for a potential victim, from a borough the key serves. Names are optional and reach only the provider that accepts, on acceptance. Checks (400 naming the field): an age (ageYears or dateOfBirth) that contradicts person.ageGroup; urgency.neededBy required for within_days and planned, in the future and at most 180 days ahead; exclusion zones that cover every London borough; postcodes outside London. Age disputed counts as a child.","type":"object","additionalProperties":false,"required":["person","accompanyingChildren","supportLevel","nrmStage","nrpf","urgency","exclusionZones","borough"],"properties":{"person":{"type":"object","additionalProperties":false,"required":["gender"],"properties":{"givenName":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":200},"familyName":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":200},"dateOfBirth":{"x-personal-data":true,"type":"string","format":"date"},"ageYears":{"type":"integer","minimum":0,"maximum":120},"ageDisputed":{"type":"boolean"},"gender":{"$ref":"../common/gender.schema.json"},"ageGroup":{"description":"The placement the requester asks for; it must agree with the age given (a 12-year-old is not adult).","type":"string","enum":["adult","child_16_17","child_under_16"]}}},"accompanyingChildren":{"type":"integer","minimum":0,"maximum":10},"languages":{"type":"array","uniqueItems":true,"maxItems":10,"items":{"$ref":"../common/language-code.schema.json"}},"accessNeeds":{"type":"array","uniqueItems":true,"items":{"$ref":"../common/access-need.schema.json"}},"supportLevel":{"$ref":"../common/support-level.schema.json"},"nrmStage":{"$ref":"../common/nrm-stage.schema.json"},"nrpf":{"type":"boolean"},"urgency":{"type":"object","additionalProperties":false,"required":["kind"],"properties":{"kind":{"type":"string","enum":["tonight","within_days","planned"]},"neededBy":{"$ref":"../common/date-time.schema.json"}}},"exclusionZones":{"$ref":"../common/exclusion-zones.schema.json"},"borough":{"$ref":"../common/gss-code.schema.json"},"referralId":{"$ref":"../common/uuid.schema.json"}}};
+const formats4 = require("ajv-formats/dist/formats").fullFormats.date;
+const schema46 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/exclusion-zones.schema.json","title":"ExclusionZones","description":"Where the person must not be placed (near the exploiter): whole boroughs, and circles around London postcodes. A circle is measured between borough centroids, so it names the borough the postcode lies in.","type":"object","additionalProperties":false,"required":["boroughs","around"],"properties":{"boroughs":{"type":"array","uniqueItems":true,"maxItems":33,"items":{"$ref":"gss-code.schema.json"}},"around":{"type":"array","maxItems":10,"items":{"type":"object","additionalProperties":false,"required":["postcode","borough","radiusKm"],"properties":{"postcode":{"$ref":"uk-postcode.schema.json"},"borough":{"$ref":"gss-code.schema.json"},"radiusKm":{"type":"number","exclusiveMinimum":0,"maximum":50}}}}}};
+const schema47 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/uk-postcode.schema.json","title":"UkPostcode","description":"A UK postcode, with or without the space (e.g. SW1A 1AA).","type":"string","pattern":"^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}$"};
+const pattern9 = new RegExp("^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}$", "u");
+
+function validate145(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://harbour.example/schemas/common/uk-postcode.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate145.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(typeof data === "string"){
+if(!pattern9.test(data)){
+const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}$"},message:"must match pattern \""+"^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}$"+"\""};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate145.errors = vErrors;
+return errors === 0;
+}
+validate145.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+
+function validate143(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://harbour.example/schemas/common/exclusion-zones.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate143.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.boroughs === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "boroughs"},message:"must have required property '"+"boroughs"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.around === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "around"},message:"must have required property '"+"around"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((key0 === "boroughs") || (key0 === "around"))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.boroughs !== undefined){
+let data0 = data.boroughs;
+if(Array.isArray(data0)){
+if(data0.length > 33){
+const err3 = {instancePath:instancePath+"/boroughs",schemaPath:"#/properties/boroughs/maxItems",keyword:"maxItems",params:{limit: 33},message:"must NOT have more than 33 items"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate75(data0[i0], {instancePath:instancePath+"/boroughs/" + i0,parentData:data0,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
+errors = vErrors.length;
+}
+}
+let i1 = data0.length;
+let j0;
+if(i1 > 1){
+outer0:
+for(;i1--;){
+for(j0 = i1; j0--;){
+if(func0(data0[i1], data0[j0])){
+const err4 = {instancePath:instancePath+"/boroughs",schemaPath:"#/properties/boroughs/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+break outer0;
+}
+}
+}
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/boroughs",schemaPath:"#/properties/boroughs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.around !== undefined){
+let data2 = data.around;
+if(Array.isArray(data2)){
+if(data2.length > 10){
+const err6 = {instancePath:instancePath+"/around",schemaPath:"#/properties/around/maxItems",keyword:"maxItems",params:{limit: 10},message:"must NOT have more than 10 items"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+const len1 = data2.length;
+for(let i2=0; i2<len1; i2++){
+let data3 = data2[i2];
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+if(data3.postcode === undefined){
+const err7 = {instancePath:instancePath+"/around/" + i2,schemaPath:"#/properties/around/items/required",keyword:"required",params:{missingProperty: "postcode"},message:"must have required property '"+"postcode"+"'"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(data3.borough === undefined){
+const err8 = {instancePath:instancePath+"/around/" + i2,schemaPath:"#/properties/around/items/required",keyword:"required",params:{missingProperty: "borough"},message:"must have required property '"+"borough"+"'"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(data3.radiusKm === undefined){
+const err9 = {instancePath:instancePath+"/around/" + i2,schemaPath:"#/properties/around/items/required",keyword:"required",params:{missingProperty: "radiusKm"},message:"must have required property '"+"radiusKm"+"'"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+for(const key1 in data3){
+if(!(((key1 === "postcode") || (key1 === "borough")) || (key1 === "radiusKm"))){
+const err10 = {instancePath:instancePath+"/around/" + i2,schemaPath:"#/properties/around/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data3.postcode !== undefined){
+if(!(validate145(data3.postcode, {instancePath:instancePath+"/around/" + i2+"/postcode",parentData:data3,parentDataProperty:"postcode",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
+errors = vErrors.length;
+}
+}
+if(data3.borough !== undefined){
+if(!(validate75(data3.borough, {instancePath:instancePath+"/around/" + i2+"/borough",parentData:data3,parentDataProperty:"borough",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
+errors = vErrors.length;
+}
+}
+if(data3.radiusKm !== undefined){
+let data6 = data3.radiusKm;
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 > 50 || isNaN(data6)){
+const err11 = {instancePath:instancePath+"/around/" + i2+"/radiusKm",schemaPath:"#/properties/around/items/properties/radiusKm/maximum",keyword:"maximum",params:{comparison: "<=", limit: 50},message:"must be <= 50"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(data6 <= 0 || isNaN(data6)){
+const err12 = {instancePath:instancePath+"/around/" + i2+"/radiusKm",schemaPath:"#/properties/around/items/properties/radiusKm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/around/" + i2+"/radiusKm",schemaPath:"#/properties/around/items/properties/radiusKm/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/around/" + i2,schemaPath:"#/properties/around/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/around",schemaPath:"#/properties/around/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+else {
+const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+validate143.errors = vErrors;
+return errors === 0;
+}
+validate143.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate136(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://harbour.example/schemas/rest/bed-request.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate136.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.person === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "person"},message:"must have required property '"+"person"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.accompanyingChildren === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "accompanyingChildren"},message:"must have required property '"+"accompanyingChildren"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.supportLevel === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "supportLevel"},message:"must have required property '"+"supportLevel"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.nrmStage === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "nrmStage"},message:"must have required property '"+"nrmStage"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.nrpf === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "nrpf"},message:"must have required property '"+"nrpf"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(data.urgency === undefined){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "urgency"},message:"must have required property '"+"urgency"+"'"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data.exclusionZones === undefined){
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "exclusionZones"},message:"must have required property '"+"exclusionZones"+"'"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data.borough === undefined){
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "borough"},message:"must have required property '"+"borough"+"'"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(func10.call(schema45.properties, key0))){
+const err8 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.person !== undefined){
+let data0 = data.person;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.gender === undefined){
+const err9 = {instancePath:instancePath+"/person",schemaPath:"#/properties/person/required",keyword:"required",params:{missingProperty: "gender"},message:"must have required property '"+"gender"+"'"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+for(const key1 in data0){
+if(!(((((((key1 === "givenName") || (key1 === "familyName")) || (key1 === "dateOfBirth")) || (key1 === "ageYears")) || (key1 === "ageDisputed")) || (key1 === "gender")) || (key1 === "ageGroup"))){
+const err10 = {instancePath:instancePath+"/person",schemaPath:"#/properties/person/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data0.givenName !== undefined){
+let data1 = data0.givenName;
+if(typeof data1 === "string"){
+if(func1(data1) > 200){
+const err11 = {instancePath:instancePath+"/person/givenName",schemaPath:"#/properties/person/properties/givenName/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(func1(data1) < 1){
+const err12 = {instancePath:instancePath+"/person/givenName",schemaPath:"#/properties/person/properties/givenName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/person/givenName",schemaPath:"#/properties/person/properties/givenName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data0.familyName !== undefined){
+let data2 = data0.familyName;
+if(typeof data2 === "string"){
+if(func1(data2) > 200){
+const err14 = {instancePath:instancePath+"/person/familyName",schemaPath:"#/properties/person/properties/familyName/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if(func1(data2) < 1){
+const err15 = {instancePath:instancePath+"/person/familyName",schemaPath:"#/properties/person/properties/familyName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/person/familyName",schemaPath:"#/properties/person/properties/familyName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+if(data0.dateOfBirth !== undefined){
+let data3 = data0.dateOfBirth;
+if(typeof data3 === "string"){
+if(!(formats4.validate(data3))){
+const err17 = {instancePath:instancePath+"/person/dateOfBirth",schemaPath:"#/properties/person/properties/dateOfBirth/format",keyword:"format",params:{format: "date"},message:"must match format \""+"date"+"\""};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/person/dateOfBirth",schemaPath:"#/properties/person/properties/dateOfBirth/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data0.ageYears !== undefined){
+let data4 = data0.ageYears;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+const err19 = {instancePath:instancePath+"/person/ageYears",schemaPath:"#/properties/person/properties/ageYears/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 > 120 || isNaN(data4)){
+const err20 = {instancePath:instancePath+"/person/ageYears",schemaPath:"#/properties/person/properties/ageYears/maximum",keyword:"maximum",params:{comparison: "<=", limit: 120},message:"must be <= 120"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+if(data4 < 0 || isNaN(data4)){
+const err21 = {instancePath:instancePath+"/person/ageYears",schemaPath:"#/properties/person/properties/ageYears/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+}
+if(data0.ageDisputed !== undefined){
+if(typeof data0.ageDisputed !== "boolean"){
+const err22 = {instancePath:instancePath+"/person/ageDisputed",schemaPath:"#/properties/person/properties/ageDisputed/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+if(data0.gender !== undefined){
+if(!(validate122(data0.gender, {instancePath:instancePath+"/person/gender",parentData:data0,parentDataProperty:"gender",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
+errors = vErrors.length;
+}
+}
+if(data0.ageGroup !== undefined){
+let data7 = data0.ageGroup;
+if(typeof data7 !== "string"){
+const err23 = {instancePath:instancePath+"/person/ageGroup",schemaPath:"#/properties/person/properties/ageGroup/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+if(!(((data7 === "adult") || (data7 === "child_16_17")) || (data7 === "child_under_16"))){
+const err24 = {instancePath:instancePath+"/person/ageGroup",schemaPath:"#/properties/person/properties/ageGroup/enum",keyword:"enum",params:{allowedValues: schema45.properties.person.properties.ageGroup.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+}
+else {
+const err25 = {instancePath:instancePath+"/person",schemaPath:"#/properties/person/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+if(data.accompanyingChildren !== undefined){
+let data8 = data.accompanyingChildren;
+if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
+const err26 = {instancePath:instancePath+"/accompanyingChildren",schemaPath:"#/properties/accompanyingChildren/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+if((typeof data8 == "number") && (isFinite(data8))){
+if(data8 > 10 || isNaN(data8)){
+const err27 = {instancePath:instancePath+"/accompanyingChildren",schemaPath:"#/properties/accompanyingChildren/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+if(data8 < 0 || isNaN(data8)){
+const err28 = {instancePath:instancePath+"/accompanyingChildren",schemaPath:"#/properties/accompanyingChildren/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+}
+if(data.languages !== undefined){
+let data9 = data.languages;
+if(Array.isArray(data9)){
+if(data9.length > 10){
+const err29 = {instancePath:instancePath+"/languages",schemaPath:"#/properties/languages/maxItems",keyword:"maxItems",params:{limit: 10},message:"must NOT have more than 10 items"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+const len0 = data9.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate86(data9[i0], {instancePath:instancePath+"/languages/" + i0,parentData:data9,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
+errors = vErrors.length;
+}
+}
+let i1 = data9.length;
+let j0;
+if(i1 > 1){
+outer0:
+for(;i1--;){
+for(j0 = i1; j0--;){
+if(func0(data9[i1], data9[j0])){
+const err30 = {instancePath:instancePath+"/languages",schemaPath:"#/properties/languages/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+break outer0;
+}
+}
+}
+}
+}
+else {
+const err31 = {instancePath:instancePath+"/languages",schemaPath:"#/properties/languages/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+if(data.accessNeeds !== undefined){
+let data11 = data.accessNeeds;
+if(Array.isArray(data11)){
+const len1 = data11.length;
+for(let i2=0; i2<len1; i2++){
+if(!(validate125(data11[i2], {instancePath:instancePath+"/accessNeeds/" + i2,parentData:data11,parentDataProperty:i2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
+errors = vErrors.length;
+}
+}
+let i3 = data11.length;
+let j1;
+if(i3 > 1){
+outer1:
+for(;i3--;){
+for(j1 = i3; j1--;){
+if(func0(data11[i3], data11[j1])){
+const err32 = {instancePath:instancePath+"/accessNeeds",schemaPath:"#/properties/accessNeeds/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i3+" are identical)"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+break outer1;
+}
+}
+}
+}
+}
+else {
+const err33 = {instancePath:instancePath+"/accessNeeds",schemaPath:"#/properties/accessNeeds/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+if(data.supportLevel !== undefined){
+if(!(validate127(data.supportLevel, {instancePath:instancePath+"/supportLevel",parentData:data,parentDataProperty:"supportLevel",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
+errors = vErrors.length;
+}
+}
+if(data.nrmStage !== undefined){
+if(!(validate129(data.nrmStage, {instancePath:instancePath+"/nrmStage",parentData:data,parentDataProperty:"nrmStage",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
+errors = vErrors.length;
+}
+}
+if(data.nrpf !== undefined){
+if(typeof data.nrpf !== "boolean"){
+const err34 = {instancePath:instancePath+"/nrpf",schemaPath:"#/properties/nrpf/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+if(data.urgency !== undefined){
+let data16 = data.urgency;
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+if(data16.kind === undefined){
+const err35 = {instancePath:instancePath+"/urgency",schemaPath:"#/properties/urgency/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+for(const key2 in data16){
+if(!((key2 === "kind") || (key2 === "neededBy"))){
+const err36 = {instancePath:instancePath+"/urgency",schemaPath:"#/properties/urgency/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+if(data16.kind !== undefined){
+let data17 = data16.kind;
+if(typeof data17 !== "string"){
+const err37 = {instancePath:instancePath+"/urgency/kind",schemaPath:"#/properties/urgency/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+if(!(((data17 === "tonight") || (data17 === "within_days")) || (data17 === "planned"))){
+const err38 = {instancePath:instancePath+"/urgency/kind",schemaPath:"#/properties/urgency/properties/kind/enum",keyword:"enum",params:{allowedValues: schema45.properties.urgency.properties.kind.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+if(data16.neededBy !== undefined){
+if(!(validate57(data16.neededBy, {instancePath:instancePath+"/urgency/neededBy",parentData:data16,parentDataProperty:"neededBy",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err39 = {instancePath:instancePath+"/urgency",schemaPath:"#/properties/urgency/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+if(data.exclusionZones !== undefined){
+if(!(validate143(data.exclusionZones, {instancePath:instancePath+"/exclusionZones",parentData:data,parentDataProperty:"exclusionZones",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
+errors = vErrors.length;
+}
+}
+if(data.borough !== undefined){
+if(!(validate75(data.borough, {instancePath:instancePath+"/borough",parentData:data,parentDataProperty:"borough",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
+errors = vErrors.length;
+}
+}
+if(data.referralId !== undefined){
+if(!(validate53(data.referralId, {instancePath:instancePath+"/referralId",parentData:data,parentDataProperty:"referralId",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err40 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+validate136.errors = vErrors;
+return errors === 0;
+}
+validate136.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+exports.validateBedRequestSubmitted = validate151;
+const schema48 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.bed-request.submitted.schema.json","title":"BedRequestSubmitted","description":"A potential victim needs a bed. person holds the names given (personal data: they reach only the provider that accepts, on acceptance).","x-status":"stable","type":"object","additionalProperties":false,"required":["requestId","submittedBy","submittedAt","borough","needs","urgency","exclusionZones"],"properties":{"requestId":{"$ref":"../common/uuid.schema.json"},"submittedBy":{"$ref":"../common/organisation-ref.schema.json"},"submittedAt":{"$ref":"../common/date-time.schema.json"},"borough":{"$ref":"../common/gss-code.schema.json"},"needs":{"$ref":"../common/bed-needs.schema.json"},"urgency":{"$ref":"../common/bed-urgency.schema.json"},"exclusionZones":{"$ref":"../common/exclusion-zones.schema.json"},"person":{"x-personal-data":true,"type":"object","additionalProperties":false,"properties":{"givenName":{"type":"string","minLength":1,"maxLength":200},"familyName":{"type":"string","minLength":1,"maxLength":200},"dateOfBirth":{"type":"string","format":"date"}}},"referralId":{"$ref":"../common/uuid.schema.json"}}};
+
+function validate151(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/events/harbour.bed-request.submitted.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate117.evaluated;
+const evaluated0 = validate151.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3073,8 +4708,8 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.neededFrom === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "neededFrom"},message:"must have required property '"+"neededFrom"+"'"};
+if(data.borough === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "borough"},message:"must have required property '"+"borough"+"'"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3083,8 +4718,8 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.stage === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "stage"},message:"must have required property '"+"stage"+"'"};
+if(data.needs === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "needs"},message:"must have required property '"+"needs"+"'"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3093,8 +4728,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(data.person === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "person"},message:"must have required property '"+"person"+"'"};
+if(data.urgency === undefined){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "urgency"},message:"must have required property '"+"urgency"+"'"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3103,8 +4738,8 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(data.accompanyingChildren === undefined){
-const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "accompanyingChildren"},message:"must have required property '"+"accompanyingChildren"+"'"};
+if(data.exclusionZones === undefined){
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "exclusionZones"},message:"must have required property '"+"exclusionZones"+"'"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3113,34 +4748,14 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(data.supportLevel === undefined){
-const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "supportLevel"},message:"must have required property '"+"supportLevel"+"'"};
+for(const key0 in data){
+if(!(func10.call(schema48.properties, key0))){
+const err7 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err7];
 }
 else {
 vErrors.push(err7);
-}
-errors++;
-}
-if(data.excludedBoroughs === undefined){
-const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "excludedBoroughs"},message:"must have required property '"+"excludedBoroughs"+"'"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-for(const key0 in data){
-if(!(func10.call(schema38.properties, key0))){
-const err9 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
 }
 errors++;
 }
@@ -3152,8 +4767,8 @@ errors = vErrors.length;
 }
 }
 if(data.submittedBy !== undefined){
-if(!(validate119(data.submittedBy, {instancePath:instancePath+"/submittedBy",parentData:data,parentDataProperty:"submittedBy",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
+if(!(validate115(data.submittedBy, {instancePath:instancePath+"/submittedBy",parentData:data,parentDataProperty:"submittedBy",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
 errors = vErrors.length;
 }
 }
@@ -3163,16 +4778,60 @@ vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.error
 errors = vErrors.length;
 }
 }
-if(data.neededFrom !== undefined){
-if(!(validate57(data.neededFrom, {instancePath:instancePath+"/neededFrom",parentData:data,parentDataProperty:"neededFrom",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+if(data.borough !== undefined){
+if(!(validate75(data.borough, {instancePath:instancePath+"/borough",parentData:data,parentDataProperty:"borough",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
 errors = vErrors.length;
 }
 }
-if(data.stage !== undefined){
-let data4 = data.stage;
-if(typeof data4 !== "string"){
-const err10 = {instancePath:instancePath+"/stage",schemaPath:"#/properties/stage/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.needs !== undefined){
+if(!(validate121(data.needs, {instancePath:instancePath+"/needs",parentData:data,parentDataProperty:"needs",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
+errors = vErrors.length;
+}
+}
+if(data.urgency !== undefined){
+if(!(validate132(data.urgency, {instancePath:instancePath+"/urgency",parentData:data,parentDataProperty:"urgency",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate132.errors : vErrors.concat(validate132.errors);
+errors = vErrors.length;
+}
+}
+if(data.exclusionZones !== undefined){
+if(!(validate143(data.exclusionZones, {instancePath:instancePath+"/exclusionZones",parentData:data,parentDataProperty:"exclusionZones",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
+errors = vErrors.length;
+}
+}
+if(data.person !== undefined){
+let data7 = data.person;
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+for(const key1 in data7){
+if(!(((key1 === "givenName") || (key1 === "familyName")) || (key1 === "dateOfBirth"))){
+const err8 = {instancePath:instancePath+"/person",schemaPath:"#/properties/person/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data7.givenName !== undefined){
+let data8 = data7.givenName;
+if(typeof data8 === "string"){
+if(func1(data8) > 200){
+const err9 = {instancePath:instancePath+"/person/givenName",schemaPath:"#/properties/person/properties/givenName/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(func1(data8) < 1){
+const err10 = {instancePath:instancePath+"/person/givenName",schemaPath:"#/properties/person/properties/givenName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3181,8 +4840,9 @@ vErrors.push(err10);
 }
 errors++;
 }
-if(!(((data4 === "pre_nrm") || (data4 === "recovery_period")) || (data4 === "move_on"))){
-const err11 = {instancePath:instancePath+"/stage",schemaPath:"#/properties/stage/enum",keyword:"enum",params:{allowedValues: schema38.properties.stage.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err11 = {instancePath:instancePath+"/person/givenName",schemaPath:"#/properties/person/properties/givenName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3192,11 +4852,11 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.person !== undefined){
-let data5 = data.person;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.gender === undefined){
-const err12 = {instancePath:instancePath+"/person",schemaPath:"#/properties/person/required",keyword:"required",params:{missingProperty: "gender"},message:"must have required property '"+"gender"+"'"};
+if(data7.familyName !== undefined){
+let data9 = data7.familyName;
+if(typeof data9 === "string"){
+if(func1(data9) > 200){
+const err12 = {instancePath:instancePath+"/person/familyName",schemaPath:"#/properties/person/properties/familyName/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3205,8 +4865,8 @@ vErrors.push(err12);
 }
 errors++;
 }
-if(data5.isChild === undefined){
-const err13 = {instancePath:instancePath+"/person",schemaPath:"#/properties/person/required",keyword:"required",params:{missingProperty: "isChild"},message:"must have required property '"+"isChild"+"'"};
+if(func1(data9) < 1){
+const err13 = {instancePath:instancePath+"/person/familyName",schemaPath:"#/properties/person/properties/familyName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3215,9 +4875,9 @@ vErrors.push(err13);
 }
 errors++;
 }
-for(const key1 in data5){
-if(!(((key1 === "gender") || (key1 === "isChild")) || (key1 === "ageYears"))){
-const err14 = {instancePath:instancePath+"/person",schemaPath:"#/properties/person/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+}
+else {
+const err14 = {instancePath:instancePath+"/person/familyName",schemaPath:"#/properties/person/properties/familyName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -3227,15 +4887,11 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data5.gender !== undefined){
-if(!(validate125(data5.gender, {instancePath:instancePath+"/person/gender",parentData:data5,parentDataProperty:"gender",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
-errors = vErrors.length;
-}
-}
-if(data5.isChild !== undefined){
-if(typeof data5.isChild !== "boolean"){
-const err15 = {instancePath:instancePath+"/person/isChild",schemaPath:"#/properties/person/properties/isChild/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data7.dateOfBirth !== undefined){
+let data10 = data7.dateOfBirth;
+if(typeof data10 === "string"){
+if(!(formats4.validate(data10))){
+const err15 = {instancePath:instancePath+"/person/dateOfBirth",schemaPath:"#/properties/person/properties/dateOfBirth/format",keyword:"format",params:{format: "date"},message:"must match format \""+"date"+"\""};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -3245,10 +4901,8 @@ vErrors.push(err15);
 errors++;
 }
 }
-if(data5.ageYears !== undefined){
-let data8 = data5.ageYears;
-if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
-const err16 = {instancePath:instancePath+"/person/ageYears",schemaPath:"#/properties/person/properties/ageYears/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err16 = {instancePath:instancePath+"/person/dateOfBirth",schemaPath:"#/properties/person/properties/dateOfBirth/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -3257,9 +4911,10 @@ vErrors.push(err16);
 }
 errors++;
 }
-if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 > 120 || isNaN(data8)){
-const err17 = {instancePath:instancePath+"/person/ageYears",schemaPath:"#/properties/person/properties/ageYears/maximum",keyword:"maximum",params:{comparison: "<=", limit: 120},message:"must be <= 120"};
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/person",schemaPath:"#/properties/person/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -3268,8 +4923,16 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(data8 < 0 || isNaN(data8)){
-const err18 = {instancePath:instancePath+"/person/ageYears",schemaPath:"#/properties/person/properties/ageYears/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data.referralId !== undefined){
+if(!(validate53(data.referralId, {instancePath:instancePath+"/referralId",parentData:data,parentDataProperty:"referralId",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -3278,293 +4941,19 @@ vErrors.push(err18);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err19 = {instancePath:instancePath+"/person",schemaPath:"#/properties/person/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-}
-if(data.accompanyingChildren !== undefined){
-let data9 = data.accompanyingChildren;
-if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
-const err20 = {instancePath:instancePath+"/accompanyingChildren",schemaPath:"#/properties/accompanyingChildren/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 > 10 || isNaN(data9)){
-const err21 = {instancePath:instancePath+"/accompanyingChildren",schemaPath:"#/properties/accompanyingChildren/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
-if(data9 < 0 || isNaN(data9)){
-const err22 = {instancePath:instancePath+"/accompanyingChildren",schemaPath:"#/properties/accompanyingChildren/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-}
-}
-}
-if(data.languages !== undefined){
-let data10 = data.languages;
-if(Array.isArray(data10)){
-const len0 = data10.length;
-for(let i0=0; i0<len0; i0++){
-if(!(validate86(data10[i0], {instancePath:instancePath+"/languages/" + i0,parentData:data10,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
-errors = vErrors.length;
-}
-}
-let i1 = data10.length;
-let j0;
-if(i1 > 1){
-outer0:
-for(;i1--;){
-for(j0 = i1; j0--;){
-if(func0(data10[i1], data10[j0])){
-const err23 = {instancePath:instancePath+"/languages",schemaPath:"#/properties/languages/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-break outer0;
-}
-}
-}
-}
-}
-else {
-const err24 = {instancePath:instancePath+"/languages",schemaPath:"#/properties/languages/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
-}
-errors++;
-}
-}
-if(data.accessNeeds !== undefined){
-let data12 = data.accessNeeds;
-if(Array.isArray(data12)){
-const len1 = data12.length;
-for(let i2=0; i2<len1; i2++){
-let data13 = data12[i2];
-if(typeof data13 === "string"){
-if(!pattern6.test(data13)){
-const err25 = {instancePath:instancePath+"/accessNeeds/" + i2,schemaPath:"#/properties/accessNeeds/items/pattern",keyword:"pattern",params:{pattern: "^[a-z][a-z0-9_]{0,63}$"},message:"must match pattern \""+"^[a-z][a-z0-9_]{0,63}$"+"\""};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
-}
-errors++;
-}
-}
-else {
-const err26 = {instancePath:instancePath+"/accessNeeds/" + i2,schemaPath:"#/properties/accessNeeds/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err26];
-}
-else {
-vErrors.push(err26);
-}
-errors++;
-}
-}
-let i3 = data12.length;
-let j1;
-if(i3 > 1){
-const indices0 = {};
-for(;i3--;){
-let item0 = data12[i3];
-if(typeof item0 !== "string"){
-continue;
-}
-if(typeof indices0[item0] == "number"){
-j1 = indices0[item0];
-const err27 = {instancePath:instancePath+"/accessNeeds",schemaPath:"#/properties/accessNeeds/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i3+" are identical)"};
-if(vErrors === null){
-vErrors = [err27];
-}
-else {
-vErrors.push(err27);
-}
-errors++;
-break;
-}
-indices0[item0] = i3;
-}
-}
-}
-else {
-const err28 = {instancePath:instancePath+"/accessNeeds",schemaPath:"#/properties/accessNeeds/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err28];
-}
-else {
-vErrors.push(err28);
-}
-errors++;
-}
-}
-if(data.supportLevel !== undefined){
-let data14 = data.supportLevel;
-if(typeof data14 !== "string"){
-const err29 = {instancePath:instancePath+"/supportLevel",schemaPath:"#/properties/supportLevel/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err29];
-}
-else {
-vErrors.push(err29);
-}
-errors++;
-}
-if(!(((data14 === "low") || (data14 === "medium")) || (data14 === "high"))){
-const err30 = {instancePath:instancePath+"/supportLevel",schemaPath:"#/properties/supportLevel/enum",keyword:"enum",params:{allowedValues: schema38.properties.supportLevel.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err30];
-}
-else {
-vErrors.push(err30);
-}
-errors++;
-}
-}
-if(data.preferredBoroughs !== undefined){
-let data15 = data.preferredBoroughs;
-if(Array.isArray(data15)){
-const len2 = data15.length;
-for(let i4=0; i4<len2; i4++){
-if(!(validate75(data15[i4], {instancePath:instancePath+"/preferredBoroughs/" + i4,parentData:data15,parentDataProperty:i4,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
-errors = vErrors.length;
-}
-}
-let i5 = data15.length;
-let j2;
-if(i5 > 1){
-outer1:
-for(;i5--;){
-for(j2 = i5; j2--;){
-if(func0(data15[i5], data15[j2])){
-const err31 = {instancePath:instancePath+"/preferredBoroughs",schemaPath:"#/properties/preferredBoroughs/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i5+" are identical)"};
-if(vErrors === null){
-vErrors = [err31];
-}
-else {
-vErrors.push(err31);
-}
-errors++;
-break outer1;
-}
-}
-}
-}
-}
-else {
-const err32 = {instancePath:instancePath+"/preferredBoroughs",schemaPath:"#/properties/preferredBoroughs/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err32];
-}
-else {
-vErrors.push(err32);
-}
-errors++;
-}
-}
-if(data.excludedBoroughs !== undefined){
-let data17 = data.excludedBoroughs;
-if(Array.isArray(data17)){
-const len3 = data17.length;
-for(let i6=0; i6<len3; i6++){
-if(!(validate75(data17[i6], {instancePath:instancePath+"/excludedBoroughs/" + i6,parentData:data17,parentDataProperty:i6,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
-errors = vErrors.length;
-}
-}
-let i7 = data17.length;
-let j3;
-if(i7 > 1){
-outer2:
-for(;i7--;){
-for(j3 = i7; j3--;){
-if(func0(data17[i7], data17[j3])){
-const err33 = {instancePath:instancePath+"/excludedBoroughs",schemaPath:"#/properties/excludedBoroughs/uniqueItems",keyword:"uniqueItems",params:{i: i7, j: j3},message:"must NOT have duplicate items (items ## "+j3+" and "+i7+" are identical)"};
-if(vErrors === null){
-vErrors = [err33];
-}
-else {
-vErrors.push(err33);
-}
-errors++;
-break outer2;
-}
-}
-}
-}
-}
-else {
-const err34 = {instancePath:instancePath+"/excludedBoroughs",schemaPath:"#/properties/excludedBoroughs/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err34];
-}
-else {
-vErrors.push(err34);
-}
-errors++;
-}
-}
-}
-else {
-const err35 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err35];
-}
-else {
-vErrors.push(err35);
-}
-errors++;
-}
-validate117.errors = vErrors;
+validate151.errors = vErrors;
 return errors === 0;
 }
-validate117.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate151.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateBedRequestUnmatched = validate130;
-const schema41 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.bed-request.unmatched.schema.json","title":"BedRequestUnmatched","description":"No provider could take the request; the coordinator is escalated.","x-status":"provisional","type":"object","additionalProperties":false,"required":["requestId","unmatchedAt","reason","offersMade"],"properties":{"requestId":{"$ref":"../common/uuid.schema.json"},"unmatchedAt":{"$ref":"../common/date-time.schema.json"},"reason":{"type":"string","enum":["no_matching_vacancy","all_offers_declined","all_offers_expired"]},"offersMade":{"type":"integer","minimum":0,"maximum":1000}}};
+exports.validateBedRequestUnmatched = validate160;
+const schema49 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.bed-request.unmatched.schema.json","title":"BedRequestUnmatched","description":"Nobody could give a bed within the urgency window: the coordinator must act. explanation gives the reasons (e.g. 'no male beds in London').","x-status":"stable","type":"object","additionalProperties":false,"required":["requestId","requestedBy","unmatchedAt","reason","offersMade","needs","urgency","explanation"],"properties":{"requestId":{"$ref":"../common/uuid.schema.json"},"requestedBy":{"$ref":"../common/organisation-ref.schema.json"},"unmatchedAt":{"$ref":"../common/date-time.schema.json"},"reason":{"type":"string","enum":["no_matching_vacancy","all_offers_declined","all_offers_expired","matching_window_passed"]},"offersMade":{"type":"integer","minimum":0,"maximum":1000},"needs":{"$ref":"../common/bed-needs.schema.json"},"urgency":{"$ref":"../common/bed-urgency.schema.json"},"explanation":{"type":"array","minItems":1,"maxItems":20,"items":{"type":"string","minLength":1,"maxLength":300}}}};
 
-function validate130(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate160(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/events/harbour.bed-request.unmatched.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate130.evaluated;
+const evaluated0 = validate160.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3582,8 +4971,8 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.unmatchedAt === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "unmatchedAt"},message:"must have required property '"+"unmatchedAt"+"'"};
+if(data.requestedBy === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "requestedBy"},message:"must have required property '"+"requestedBy"+"'"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3592,8 +4981,8 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.reason === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
+if(data.unmatchedAt === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "unmatchedAt"},message:"must have required property '"+"unmatchedAt"+"'"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3602,8 +4991,8 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.offersMade === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "offersMade"},message:"must have required property '"+"offersMade"+"'"};
+if(data.reason === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3612,14 +5001,54 @@ vErrors.push(err3);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((((key0 === "requestId") || (key0 === "unmatchedAt")) || (key0 === "reason")) || (key0 === "offersMade"))){
-const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.offersMade === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "offersMade"},message:"must have required property '"+"offersMade"+"'"};
 if(vErrors === null){
 vErrors = [err4];
 }
 else {
 vErrors.push(err4);
+}
+errors++;
+}
+if(data.needs === undefined){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "needs"},message:"must have required property '"+"needs"+"'"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data.urgency === undefined){
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "urgency"},message:"must have required property '"+"urgency"+"'"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data.explanation === undefined){
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "explanation"},message:"must have required property '"+"explanation"+"'"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((((((((key0 === "requestId") || (key0 === "requestedBy")) || (key0 === "unmatchedAt")) || (key0 === "reason")) || (key0 === "offersMade")) || (key0 === "needs")) || (key0 === "urgency")) || (key0 === "explanation"))){
+const err8 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
 }
 errors++;
 }
@@ -3630,6 +5059,12 @@ vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.error
 errors = vErrors.length;
 }
 }
+if(data.requestedBy !== undefined){
+if(!(validate115(data.requestedBy, {instancePath:instancePath+"/requestedBy",parentData:data,parentDataProperty:"requestedBy",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+errors = vErrors.length;
+}
+}
 if(data.unmatchedAt !== undefined){
 if(!(validate57(data.unmatchedAt, {instancePath:instancePath+"/unmatchedAt",parentData:data,parentDataProperty:"unmatchedAt",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
@@ -3637,53 +5072,9 @@ errors = vErrors.length;
 }
 }
 if(data.reason !== undefined){
-let data2 = data.reason;
-if(typeof data2 !== "string"){
-const err5 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-if(!(((data2 === "no_matching_vacancy") || (data2 === "all_offers_declined")) || (data2 === "all_offers_expired"))){
-const err6 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/enum",keyword:"enum",params:{allowedValues: schema41.properties.reason.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-if(data.offersMade !== undefined){
-let data3 = data.offersMade;
-if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-const err7 = {instancePath:instancePath+"/offersMade",schemaPath:"#/properties/offersMade/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 1000 || isNaN(data3)){
-const err8 = {instancePath:instancePath+"/offersMade",schemaPath:"#/properties/offersMade/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-if(data3 < 0 || isNaN(data3)){
-const err9 = {instancePath:instancePath+"/offersMade",schemaPath:"#/properties/offersMade/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+let data3 = data.reason;
+if(typeof data3 !== "string"){
+const err9 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3692,11 +5083,8 @@ vErrors.push(err9);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!((((data3 === "no_matching_vacancy") || (data3 === "all_offers_declined")) || (data3 === "all_offers_expired")) || (data3 === "matching_window_passed"))){
+const err10 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/enum",keyword:"enum",params:{allowedValues: schema49.properties.reason.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3705,19 +5093,225 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate130.errors = vErrors;
+}
+if(data.offersMade !== undefined){
+let data4 = data.offersMade;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+const err11 = {instancePath:instancePath+"/offersMade",schemaPath:"#/properties/offersMade/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 > 1000 || isNaN(data4)){
+const err12 = {instancePath:instancePath+"/offersMade",schemaPath:"#/properties/offersMade/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(data4 < 0 || isNaN(data4)){
+const err13 = {instancePath:instancePath+"/offersMade",schemaPath:"#/properties/offersMade/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+if(data.needs !== undefined){
+if(!(validate121(data.needs, {instancePath:instancePath+"/needs",parentData:data,parentDataProperty:"needs",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
+errors = vErrors.length;
+}
+}
+if(data.urgency !== undefined){
+if(!(validate132(data.urgency, {instancePath:instancePath+"/urgency",parentData:data,parentDataProperty:"urgency",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate132.errors : vErrors.concat(validate132.errors);
+errors = vErrors.length;
+}
+}
+if(data.explanation !== undefined){
+let data7 = data.explanation;
+if(Array.isArray(data7)){
+if(data7.length > 20){
+const err14 = {instancePath:instancePath+"/explanation",schemaPath:"#/properties/explanation/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if(data7.length < 1){
+const err15 = {instancePath:instancePath+"/explanation",schemaPath:"#/properties/explanation/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+const len0 = data7.length;
+for(let i0=0; i0<len0; i0++){
+let data8 = data7[i0];
+if(typeof data8 === "string"){
+if(func1(data8) > 300){
+const err16 = {instancePath:instancePath+"/explanation/" + i0,schemaPath:"#/properties/explanation/items/maxLength",keyword:"maxLength",params:{limit: 300},message:"must NOT have more than 300 characters"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+if(func1(data8) < 1){
+const err17 = {instancePath:instancePath+"/explanation/" + i0,schemaPath:"#/properties/explanation/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/explanation/" + i0,schemaPath:"#/properties/explanation/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/explanation",schemaPath:"#/properties/explanation/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+}
+else {
+const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+validate160.errors = vErrors;
 return errors === 0;
 }
-validate130.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate160.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateBedRequestWithdrawn = validate133;
-const schema42 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.bed-request.withdrawn.schema.json","title":"BedRequestWithdrawn","description":"The bed is no longer needed; open offers are released.","x-status":"provisional","type":"object","additionalProperties":false,"required":["requestId","withdrawnBy","withdrawnAt","reason"],"properties":{"requestId":{"$ref":"../common/uuid.schema.json"},"withdrawnBy":{"$ref":"../common/organisation-ref.schema.json"},"withdrawnAt":{"$ref":"../common/date-time.schema.json"},"reason":{"type":"string","enum":["placed_elsewhere","no_longer_needed","person_missing","other"]}}};
+exports.validateBedRequestWithdrawalBody = validate166;
+const schema50 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/rest/bed-request-withdrawal.schema.json","title":"BedRequestWithdrawalBody","description":"Body of POST /v1/bed-requests/{id}/withdrawal: the bed is no longer needed. Open offers are withdrawn and their holds released.","type":"object","additionalProperties":false,"required":["reason"],"properties":{"reason":{"type":"string","enum":["placed_elsewhere","no_longer_needed","person_missing","other"]}}};
 
-function validate133(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate166(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://harbour.example/schemas/rest/bed-request-withdrawal.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate166.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.reason === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(key0 === "reason")){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.reason !== undefined){
+let data0 = data.reason;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(!((((data0 === "placed_elsewhere") || (data0 === "no_longer_needed")) || (data0 === "person_missing")) || (data0 === "other"))){
+const err3 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/enum",keyword:"enum",params:{allowedValues: schema50.properties.reason.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+}
+else {
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+validate166.errors = vErrors;
+return errors === 0;
+}
+validate166.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+exports.validateBedRequestWithdrawn = validate167;
+const schema51 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.bed-request.withdrawn.schema.json","title":"BedRequestWithdrawn","description":"The bed is no longer needed; open offers are withdrawn.","x-status":"stable","type":"object","additionalProperties":false,"required":["requestId","withdrawnBy","withdrawnAt","reason"],"properties":{"requestId":{"$ref":"../common/uuid.schema.json"},"withdrawnBy":{"$ref":"../common/organisation-ref.schema.json"},"withdrawnAt":{"$ref":"../common/date-time.schema.json"},"reason":{"type":"string","enum":["placed_elsewhere","no_longer_needed","person_missing","other"]}}};
+
+function validate167(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/events/harbour.bed-request.withdrawn.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate133.evaluated;
+const evaluated0 = validate167.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3784,8 +5378,8 @@ errors = vErrors.length;
 }
 }
 if(data.withdrawnBy !== undefined){
-if(!(validate119(data.withdrawnBy, {instancePath:instancePath+"/withdrawnBy",parentData:data,parentDataProperty:"withdrawnBy",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
+if(!(validate115(data.withdrawnBy, {instancePath:instancePath+"/withdrawnBy",parentData:data,parentDataProperty:"withdrawnBy",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
 errors = vErrors.length;
 }
 }
@@ -3808,7 +5402,7 @@ vErrors.push(err5);
 errors++;
 }
 if(!((((data3 === "placed_elsewhere") || (data3 === "no_longer_needed")) || (data3 === "person_missing")) || (data3 === "other"))){
-const err6 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/enum",keyword:"enum",params:{allowedValues: schema42.properties.reason.enum},message:"must be equal to one of the allowed values"};
+const err6 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/enum",keyword:"enum",params:{allowedValues: schema51.properties.reason.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3829,19 +5423,19 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate133.errors = vErrors;
+validate167.errors = vErrors;
 return errors === 0;
 }
-validate133.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate167.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateDeliveryFailed = validate137;
-const schema43 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.delivery.failed.schema.json","title":"DeliveryFailed","description":"A delivery attempt failed; permanent failures are not retried.","x-status":"provisional","type":"object","additionalProperties":false,"required":["alertId","deliveryId","organisationId","channel","failedAt","attempts","permanent","error"],"properties":{"alertId":{"$ref":"../common/uuid.schema.json"},"deliveryId":{"$ref":"../common/uuid.schema.json"},"organisationId":{"$ref":"../common/uuid.schema.json"},"channel":{"$ref":"../common/delivery-channel.schema.json"},"failedAt":{"$ref":"../common/date-time.schema.json"},"attempts":{"type":"integer","minimum":1,"maximum":100},"permanent":{"type":"boolean"},"error":{"type":"string","minLength":1,"maxLength":1000,"description":"Channel error text, redacted: no personal data."}}};
+exports.validateDeliveryFailed = validate171;
+const schema52 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.delivery.failed.schema.json","title":"DeliveryFailed","description":"A delivery attempt failed; permanent failures are not retried.","x-status":"provisional","type":"object","additionalProperties":false,"required":["alertId","deliveryId","organisationId","channel","failedAt","attempts","permanent","error"],"properties":{"alertId":{"$ref":"../common/uuid.schema.json"},"deliveryId":{"$ref":"../common/uuid.schema.json"},"organisationId":{"$ref":"../common/uuid.schema.json"},"channel":{"$ref":"../common/delivery-channel.schema.json"},"failedAt":{"$ref":"../common/date-time.schema.json"},"attempts":{"type":"integer","minimum":1,"maximum":100},"permanent":{"type":"boolean"},"error":{"type":"string","minLength":1,"maxLength":1000,"description":"Channel error text, redacted: no personal data."}}};
 
-function validate137(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate171(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/events/harbour.delivery.failed.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate137.evaluated;
+const evaluated0 = validate171.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4064,19 +5658,19 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate137.errors = vErrors;
+validate171.errors = vErrors;
 return errors === 0;
 }
-validate137.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate171.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateMissingEpisodeFound = validate143;
-const schema44 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.missing-episode.found.schema.json","title":"MissingEpisodeFound","description":"The missing person was found or returned; every recipient of the episode's alerts is told. returnHomeInterviewDueBy (72 hours after foundAt) is present for a child.","x-status":"provisional","type":"object","additionalProperties":false,"required":["episodeId","recordedBy","recordedAt","foundAt"],"properties":{"episodeId":{"$ref":"../common/uuid.schema.json"},"recordedBy":{"$ref":"../common/organisation-ref.schema.json"},"recordedAt":{"$ref":"../common/date-time.schema.json"},"foundAt":{"$ref":"../common/date-time.schema.json"},"foundInBorough":{"$ref":"../common/gss-code.schema.json"},"returnHomeInterviewDueBy":{"$ref":"../common/date-time.schema.json"},"returnedTo":{"type":"string","enum":["home","care_placement","police_custody","hospital","other","unknown"]},"note":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":4000}}};
+exports.validateMissingEpisodeFound = validate177;
+const schema53 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.missing-episode.found.schema.json","title":"MissingEpisodeFound","description":"The missing person was found or returned; every recipient of the episode's alerts is told. returnHomeInterviewDueBy (72 hours after foundAt) is present for a child.","x-status":"provisional","type":"object","additionalProperties":false,"required":["episodeId","recordedBy","recordedAt","foundAt"],"properties":{"episodeId":{"$ref":"../common/uuid.schema.json"},"recordedBy":{"$ref":"../common/organisation-ref.schema.json"},"recordedAt":{"$ref":"../common/date-time.schema.json"},"foundAt":{"$ref":"../common/date-time.schema.json"},"foundInBorough":{"$ref":"../common/gss-code.schema.json"},"returnHomeInterviewDueBy":{"$ref":"../common/date-time.schema.json"},"returnedTo":{"type":"string","enum":["home","care_placement","police_custody","hospital","other","unknown"]},"note":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":4000}}};
 
-function validate143(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate177(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/events/harbour.missing-episode.found.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate143.evaluated;
+const evaluated0 = validate177.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4143,8 +5737,8 @@ errors = vErrors.length;
 }
 }
 if(data.recordedBy !== undefined){
-if(!(validate119(data.recordedBy, {instancePath:instancePath+"/recordedBy",parentData:data,parentDataProperty:"recordedBy",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
+if(!(validate115(data.recordedBy, {instancePath:instancePath+"/recordedBy",parentData:data,parentDataProperty:"recordedBy",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
 errors = vErrors.length;
 }
 }
@@ -4185,7 +5779,7 @@ vErrors.push(err5);
 errors++;
 }
 if(!((((((data6 === "home") || (data6 === "care_placement")) || (data6 === "police_custody")) || (data6 === "hospital")) || (data6 === "other")) || (data6 === "unknown"))){
-const err6 = {instancePath:instancePath+"/returnedTo",schemaPath:"#/properties/returnedTo/enum",keyword:"enum",params:{allowedValues: schema44.properties.returnedTo.enum},message:"must be equal to one of the allowed values"};
+const err6 = {instancePath:instancePath+"/returnedTo",schemaPath:"#/properties/returnedTo/enum",keyword:"enum",params:{allowedValues: schema53.properties.returnedTo.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -4241,19 +5835,19 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate143.errors = vErrors;
+validate177.errors = vErrors;
 return errors === 0;
 }
-validate143.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate177.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateMissingEpisodeFoundBody = validate150;
-const schema45 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/rest/missing-episode-found.schema.json","title":"MissingEpisodeFoundBody","description":"Body of POST /v1/missing-episodes/{id}/found: the person was found or returned. Closes the episode's alerts, tells every recipient, stops escalation and, for a child, schedules the return home interview (due 72 hours after foundAt). foundAt must not be in the future nor before the episode was reported's last-seen time.","type":"object","additionalProperties":false,"required":["foundAt"],"properties":{"foundAt":{"$ref":"../common/date-time.schema.json"},"foundInBorough":{"$ref":"../common/gss-code.schema.json"},"returnedTo":{"type":"string","enum":["home","care_placement","police_custody","hospital","other","unknown"]},"note":{"x-personal-data":true,"description":"Free text; stored verbatim and always rendered escaped.","type":"string","minLength":1,"maxLength":4000}}};
+exports.validateMissingEpisodeFoundBody = validate184;
+const schema54 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/rest/missing-episode-found.schema.json","title":"MissingEpisodeFoundBody","description":"Body of POST /v1/missing-episodes/{id}/found: the person was found or returned. Closes the episode's alerts, tells every recipient, stops escalation and, for a child, schedules the return home interview (due 72 hours after foundAt). foundAt must not be in the future nor before the episode was reported's last-seen time.","type":"object","additionalProperties":false,"required":["foundAt"],"properties":{"foundAt":{"$ref":"../common/date-time.schema.json"},"foundInBorough":{"$ref":"../common/gss-code.schema.json"},"returnedTo":{"type":"string","enum":["home","care_placement","police_custody","hospital","other","unknown"]},"note":{"x-personal-data":true,"description":"Free text; stored verbatim and always rendered escaped.","type":"string","minLength":1,"maxLength":4000}}};
 
-function validate150(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate184(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/rest/missing-episode-found.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate150.evaluated;
+const evaluated0 = validate184.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4308,7 +5902,7 @@ vErrors.push(err2);
 errors++;
 }
 if(!((((((data2 === "home") || (data2 === "care_placement")) || (data2 === "police_custody")) || (data2 === "hospital")) || (data2 === "other")) || (data2 === "unknown"))){
-const err3 = {instancePath:instancePath+"/returnedTo",schemaPath:"#/properties/returnedTo/enum",keyword:"enum",params:{allowedValues: schema45.properties.returnedTo.enum},message:"must be equal to one of the allowed values"};
+const err3 = {instancePath:instancePath+"/returnedTo",schemaPath:"#/properties/returnedTo/enum",keyword:"enum",params:{allowedValues: schema54.properties.returnedTo.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4364,20 +5958,20 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate150.errors = vErrors;
+validate184.errors = vErrors;
 return errors === 0;
 }
-validate150.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate184.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateMissingEpisodeRegradeBody = validate153;
-const schema46 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/rest/missing-episode-regrade.schema.json","title":"MissingEpisodeRegradeBody","description":"Body of POST /v1/missing-episodes/{id}/risk-grades: police change the risk grade of an open episode. Up re-evaluates who is alerted and how urgently; down stops escalation above the new level.","type":"object","additionalProperties":false,"required":["riskGrade"],"properties":{"riskGrade":{"$ref":"../common/risk-grade.schema.json"},"reason":{"x-personal-data":true,"description":"Free text; stored verbatim and always rendered escaped.","type":"string","minLength":1,"maxLength":2000}}};
-const schema47 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/risk-grade.schema.json","title":"RiskGrade","description":"Police missing-person risk grade.","type":"string","enum":["very_low","low","medium","high"]};
+exports.validateMissingEpisodeRegradeBody = validate187;
+const schema55 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/rest/missing-episode-regrade.schema.json","title":"MissingEpisodeRegradeBody","description":"Body of POST /v1/missing-episodes/{id}/risk-grades: police change the risk grade of an open episode. Up re-evaluates who is alerted and how urgently; down stops escalation above the new level.","type":"object","additionalProperties":false,"required":["riskGrade"],"properties":{"riskGrade":{"$ref":"../common/risk-grade.schema.json"},"reason":{"x-personal-data":true,"description":"Free text; stored verbatim and always rendered escaped.","type":"string","minLength":1,"maxLength":2000}}};
+const schema56 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/risk-grade.schema.json","title":"RiskGrade","description":"Police missing-person risk grade.","type":"string","enum":["very_low","low","medium","high"]};
 
-function validate154(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate188(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/common/risk-grade.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate154.evaluated;
+const evaluated0 = validate188.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4395,7 +5989,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((((data === "very_low") || (data === "low")) || (data === "medium")) || (data === "high"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema47.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema56.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4404,17 +5998,17 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate154.errors = vErrors;
+validate188.errors = vErrors;
 return errors === 0;
 }
-validate154.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate188.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate153(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate187(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/rest/missing-episode-regrade.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate153.evaluated;
+const evaluated0 = validate187.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4445,8 +6039,8 @@ errors++;
 }
 }
 if(data.riskGrade !== undefined){
-if(!(validate154(data.riskGrade, {instancePath:instancePath+"/riskGrade",parentData:data,parentDataProperty:"riskGrade",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate154.errors : vErrors.concat(validate154.errors);
+if(!(validate188(data.riskGrade, {instancePath:instancePath+"/riskGrade",parentData:data,parentDataProperty:"riskGrade",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate188.errors : vErrors.concat(validate188.errors);
 errors = vErrors.length;
 }
 }
@@ -4496,21 +6090,20 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate153.errors = vErrors;
+validate187.errors = vErrors;
 return errors === 0;
 }
-validate153.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate187.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateMissingEpisodeReportBody = validate156;
-const schema48 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/rest/missing-episode-report.schema.json","title":"MissingEpisodeReportBody","description":"Body of POST /v1/missing-episodes: a police force or local authority reports a missing person. Unknown properties are rejected so a misspelt field is never silently dropped. linkedReferralId names an NRM referral made through Harbour for this person, when the reporter knows it; safeguarding also links by name and date of birth or subjectReference.","type":"object","additionalProperties":false,"required":["child","traffickingMarkers","borough","riskGrade","lastSeenAt"],"properties":{"child":{"description":"The missing person. A person whose age is disputed is treated as a child.","type":"object","additionalProperties":false,"required":["gender"],"properties":{"ageYears":{"description":"Age in whole years; required unless ageDisputed is true.","type":"integer","minimum":0,"maximum":25},"ageDisputed":{"description":"True when the person's age is disputed (absent means false).","type":"boolean"},"dateOfBirth":{"x-personal-data":true,"description":"ISO 8601 calendar date (YYYY-MM-DD).","type":"string","format":"date"},"givenName":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":200},"familyName":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":200},"gender":{"$ref":"../common/gender.schema.json"},"subjectReference":{"x-personal-data":true,"description":"The reporter's stable reference for this person (e.g. the local authority's child case number); links repeat episodes even when names vary.","type":"string","minLength":1,"maxLength":100}},"if":{"type":"object","properties":{"ageDisputed":{"const":true}},"required":["ageDisputed"]},"else":{"required":["ageYears"]}},"traffickingMarkers":{"type":"array","uniqueItems":true,"items":{"$ref":"../common/trafficking-marker.schema.json"}},"borough":{"$ref":"../common/gss-code.schema.json"},"riskGrade":{"$ref":"../common/risk-grade.schema.json"},"lastSeenAt":{"$ref":"../common/date-time.schema.json"},"lastSeenLocation":{"type":"object","additionalProperties":false,"properties":{"postcode":{"$ref":"../common/uk-postcode.schema.json"},"description":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":1000}}},"circumstances":{"description":"Free text; may hold personal data.","x-personal-data":true,"type":"string","maxLength":4000},"reportingOfficer":{"description":"Who recipients should call back.","x-personal-data":true,"type":"object","additionalProperties":false,"required":["name","phone"],"properties":{"name":{"type":"string","minLength":1,"maxLength":200},"phone":{"type":"string","pattern":"^\\+?[0-9][0-9 ()-]{5,24}$"}}},"philomenaProfile":{"description":"Philomena profile prepared by the child's carers; shared with police recipients only.","x-personal-data":true,"type":"object","additionalProperties":false,"properties":{"description":{"type":"string","minLength":1,"maxLength":4000},"associates":{"type":"array","maxItems":50,"items":{"type":"string","minLength":1,"maxLength":500}},"places":{"type":"array","maxItems":50,"items":{"type":"string","minLength":1,"maxLength":500}},"photoReference":{"description":"Where police can fetch the photo (a case-management URL or reference); the photo itself never travels in Harbour.","type":"string","minLength":1,"maxLength":500}}},"linkedReferralId":{"$ref":"../common/uuid.schema.json"}}};
-const formats4 = require("ajv-formats/dist/formats").fullFormats.date;
-const schema49 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/trafficking-marker.schema.json","title":"TraffickingMarker","description":"Why a person is known or suspected to be linked to trafficking; any marker on a missing child makes the alert critical.","type":"string","enum":["open_nrm_referral","ictg_allocated","suspected_exploitation","unaccompanied","known_victim"]};
+exports.validateMissingEpisodeReportBody = validate190;
+const schema57 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/rest/missing-episode-report.schema.json","title":"MissingEpisodeReportBody","description":"Body of POST /v1/missing-episodes: a police force or local authority reports a missing person. Unknown properties are rejected so a misspelt field is never silently dropped. linkedReferralId names an NRM referral made through Harbour for this person, when the reporter knows it; safeguarding also links by name and date of birth or subjectReference.","type":"object","additionalProperties":false,"required":["child","traffickingMarkers","borough","riskGrade","lastSeenAt"],"properties":{"child":{"description":"The missing person. A person whose age is disputed is treated as a child.","type":"object","additionalProperties":false,"required":["gender"],"properties":{"ageYears":{"description":"Age in whole years; required unless ageDisputed is true.","type":"integer","minimum":0,"maximum":25},"ageDisputed":{"description":"True when the person's age is disputed (absent means false).","type":"boolean"},"dateOfBirth":{"x-personal-data":true,"description":"ISO 8601 calendar date (YYYY-MM-DD).","type":"string","format":"date"},"givenName":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":200},"familyName":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":200},"gender":{"$ref":"../common/gender.schema.json"},"subjectReference":{"x-personal-data":true,"description":"The reporter's stable reference for this person (e.g. the local authority's child case number); links repeat episodes even when names vary.","type":"string","minLength":1,"maxLength":100}},"if":{"type":"object","properties":{"ageDisputed":{"const":true}},"required":["ageDisputed"]},"else":{"required":["ageYears"]}},"traffickingMarkers":{"type":"array","uniqueItems":true,"items":{"$ref":"../common/trafficking-marker.schema.json"}},"borough":{"$ref":"../common/gss-code.schema.json"},"riskGrade":{"$ref":"../common/risk-grade.schema.json"},"lastSeenAt":{"$ref":"../common/date-time.schema.json"},"lastSeenLocation":{"type":"object","additionalProperties":false,"properties":{"postcode":{"$ref":"../common/uk-postcode.schema.json"},"description":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":1000}}},"circumstances":{"description":"Free text; may hold personal data.","x-personal-data":true,"type":"string","maxLength":4000},"reportingOfficer":{"description":"Who recipients should call back.","x-personal-data":true,"type":"object","additionalProperties":false,"required":["name","phone"],"properties":{"name":{"type":"string","minLength":1,"maxLength":200},"phone":{"type":"string","pattern":"^\\+?[0-9][0-9 ()-]{5,24}$"}}},"philomenaProfile":{"description":"Philomena profile prepared by the child's carers; shared with police recipients only.","x-personal-data":true,"type":"object","additionalProperties":false,"properties":{"description":{"type":"string","minLength":1,"maxLength":4000},"associates":{"type":"array","maxItems":50,"items":{"type":"string","minLength":1,"maxLength":500}},"places":{"type":"array","maxItems":50,"items":{"type":"string","minLength":1,"maxLength":500}},"photoReference":{"description":"Where police can fetch the photo (a case-management URL or reference); the photo itself never travels in Harbour.","type":"string","minLength":1,"maxLength":500}}},"linkedReferralId":{"$ref":"../common/uuid.schema.json"}}};
+const schema58 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/trafficking-marker.schema.json","title":"TraffickingMarker","description":"Why a person is known or suspected to be linked to trafficking; any marker on a missing child makes the alert critical.","type":"string","enum":["open_nrm_referral","ictg_allocated","suspected_exploitation","unaccompanied","known_victim"]};
 
-function validate158(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate192(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/common/trafficking-marker.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate158.evaluated;
+const evaluated0 = validate192.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4528,7 +6121,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!(((((data === "open_nrm_referral") || (data === "ictg_allocated")) || (data === "suspected_exploitation")) || (data === "unaccompanied")) || (data === "known_victim"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema49.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema58.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4537,59 +6130,18 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate158.errors = vErrors;
+validate192.errors = vErrors;
 return errors === 0;
 }
-validate158.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate192.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const schema50 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/uk-postcode.schema.json","title":"UkPostcode","description":"A UK postcode, with or without the space (e.g. SW1A 1AA).","type":"string","pattern":"^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}$"};
-const pattern10 = new RegExp("^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}$", "u");
+const pattern10 = new RegExp("^\\+?[0-9][0-9 ()-]{5,24}$", "u");
 
-function validate163(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://harbour.example/schemas/common/uk-postcode.schema.json" */;
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate163.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(typeof data === "string"){
-if(!pattern10.test(data)){
-const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}$"},message:"must match pattern \""+"^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}$"+"\""};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-else {
-const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-validate163.errors = vErrors;
-return errors === 0;
-}
-validate163.evaluated = {"dynamicProps":false,"dynamicItems":false};
-
-const pattern11 = new RegExp("^\\+?[0-9][0-9 ()-]{5,24}$", "u");
-
-function validate156(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate190(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/rest/missing-episode-report.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate156.evaluated;
+const evaluated0 = validate190.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4648,7 +6200,7 @@ vErrors.push(err4);
 errors++;
 }
 for(const key0 in data){
-if(!(func10.call(schema48.properties, key0))){
+if(!(func10.call(schema57.properties, key0))){
 const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err5];
@@ -4906,8 +6458,8 @@ errors++;
 }
 }
 if(data0.gender !== undefined){
-if(!(validate125(data0.gender, {instancePath:instancePath+"/child/gender",parentData:data0,parentDataProperty:"gender",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
+if(!(validate122(data0.gender, {instancePath:instancePath+"/child/gender",parentData:data0,parentDataProperty:"gender",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
 errors = vErrors.length;
 }
 }
@@ -4963,8 +6515,8 @@ let data9 = data.traffickingMarkers;
 if(Array.isArray(data9)){
 const len0 = data9.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate158(data9[i0], {instancePath:instancePath+"/traffickingMarkers/" + i0,parentData:data9,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate158.errors : vErrors.concat(validate158.errors);
+if(!(validate192(data9[i0], {instancePath:instancePath+"/traffickingMarkers/" + i0,parentData:data9,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate192.errors : vErrors.concat(validate192.errors);
 errors = vErrors.length;
 }
 }
@@ -5007,8 +6559,8 @@ errors = vErrors.length;
 }
 }
 if(data.riskGrade !== undefined){
-if(!(validate154(data.riskGrade, {instancePath:instancePath+"/riskGrade",parentData:data,parentDataProperty:"riskGrade",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate154.errors : vErrors.concat(validate154.errors);
+if(!(validate188(data.riskGrade, {instancePath:instancePath+"/riskGrade",parentData:data,parentDataProperty:"riskGrade",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate188.errors : vErrors.concat(validate188.errors);
 errors = vErrors.length;
 }
 }
@@ -5034,8 +6586,8 @@ errors++;
 }
 }
 if(data14.postcode !== undefined){
-if(!(validate163(data14.postcode, {instancePath:instancePath+"/lastSeenLocation/postcode",parentData:data14,parentDataProperty:"postcode",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
+if(!(validate145(data14.postcode, {instancePath:instancePath+"/lastSeenLocation/postcode",parentData:data14,parentDataProperty:"postcode",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
 errors = vErrors.length;
 }
 }
@@ -5184,7 +6736,7 @@ errors++;
 if(data18.phone !== undefined){
 let data20 = data18.phone;
 if(typeof data20 === "string"){
-if(!pattern11.test(data20)){
+if(!pattern10.test(data20)){
 const err44 = {instancePath:instancePath+"/reportingOfficer/phone",schemaPath:"#/properties/reportingOfficer/properties/phone/pattern",keyword:"pattern",params:{pattern: "^\\+?[0-9][0-9 ()-]{5,24}$"},message:"must match pattern \""+"^\\+?[0-9][0-9 ()-]{5,24}$"+"\""};
 if(vErrors === null){
 vErrors = [err44];
@@ -5454,19 +7006,19 @@ vErrors.push(err65);
 }
 errors++;
 }
-validate156.errors = vErrors;
+validate190.errors = vErrors;
 return errors === 0;
 }
-validate156.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate190.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateMissingEpisodeReported = validate166;
-const schema51 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.missing-episode.reported.schema.json","title":"MissingEpisodeReported","description":"A person was reported missing. Everything outside 'personal', 'reportingOfficer', 'circumstances' and the last-seen description is free of personal data. linkedReferralId is an NRM referral the reporter linked to the episode.","x-status":"stable","type":"object","additionalProperties":false,"required":["episodeId","reportedBy","reportedAt","child","isChild","traffickingMarkers","borough","riskGrade","lastSeenAt"],"properties":{"episodeId":{"$ref":"../common/uuid.schema.json"},"reportedBy":{"$ref":"../common/organisation-ref.schema.json"},"reportedAt":{"$ref":"../common/date-time.schema.json"},"child":{"type":"object","additionalProperties":false,"required":["ageDisputed","gender"],"properties":{"ageYears":{"description":"Absent only when the age is disputed and unknown.","type":"integer","minimum":0,"maximum":25},"ageDisputed":{"type":"boolean"},"gender":{"$ref":"../common/gender.schema.json"}},"if":{"type":"object","properties":{"ageDisputed":{"const":false}},"required":["ageDisputed"]},"then":{"required":["ageYears"]}},"isChild":{"description":"Under 18, or age disputed (a person whose age is disputed is treated as a child).","type":"boolean"},"traffickingMarkers":{"type":"array","uniqueItems":true,"items":{"$ref":"../common/trafficking-marker.schema.json"}},"borough":{"$ref":"../common/gss-code.schema.json"},"riskGrade":{"$ref":"../common/risk-grade.schema.json"},"lastSeenAt":{"$ref":"../common/date-time.schema.json"},"lastSeenLocation":{"type":"object","additionalProperties":false,"properties":{"postcode":{"$ref":"../common/uk-postcode.schema.json"},"description":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":1000}}},"circumstances":{"x-personal-data":true,"type":"string","maxLength":4000},"reportingOfficer":{"x-personal-data":true,"type":"object","additionalProperties":false,"required":["name","phone"],"properties":{"name":{"type":"string","minLength":1,"maxLength":200},"phone":{"type":"string","maxLength":30}}},"personal":{"description":"Identifying details; released only to recipients with a lawful need (the Philomena profile to police only). Absent when none were given.","x-personal-data":true,"type":"object","additionalProperties":false,"properties":{"givenName":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":200},"familyName":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":200},"dateOfBirth":{"x-personal-data":true,"type":"string","format":"date"},"philomenaProfile":{"x-personal-data":true,"type":"object","additionalProperties":false,"properties":{"description":{"type":"string","minLength":1,"maxLength":4000},"associates":{"type":"array","maxItems":50,"items":{"type":"string","minLength":1,"maxLength":500}},"places":{"type":"array","maxItems":50,"items":{"type":"string","minLength":1,"maxLength":500}},"photoReference":{"type":"string","minLength":1,"maxLength":500}}},"subjectReference":{"x-personal-data":true,"description":"The reporter's stable reference for the person; links repeat episodes.","type":"string","minLength":1,"maxLength":100}}},"linkedReferralId":{"$ref":"../common/uuid.schema.json"}},"allOf":[{"description":"A disputed age is always treated as a child's.","if":{"type":"object","properties":{"child":{"type":"object","properties":{"ageDisputed":{"const":true}},"required":["ageDisputed"]}},"required":["child"]},"then":{"type":"object","properties":{"isChild":{"const":true}}}},{"description":"isChild agrees with an undisputed age.","if":{"type":"object","properties":{"child":{"type":"object","properties":{"ageDisputed":{"const":false},"ageYears":{"type":"integer","maximum":17}},"required":["ageDisputed","ageYears"]}},"required":["child"]},"then":{"type":"object","properties":{"isChild":{"const":true}}}},{"if":{"type":"object","properties":{"child":{"type":"object","properties":{"ageDisputed":{"const":false},"ageYears":{"type":"integer","minimum":18}},"required":["ageDisputed","ageYears"]}},"required":["child"]},"then":{"type":"object","properties":{"isChild":{"const":false}}}}]};
+exports.validateMissingEpisodeReported = validate199;
+const schema59 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.missing-episode.reported.schema.json","title":"MissingEpisodeReported","description":"A person was reported missing. Everything outside 'personal', 'reportingOfficer', 'circumstances' and the last-seen description is free of personal data. linkedReferralId is an NRM referral the reporter linked to the episode.","x-status":"stable","type":"object","additionalProperties":false,"required":["episodeId","reportedBy","reportedAt","child","isChild","traffickingMarkers","borough","riskGrade","lastSeenAt"],"properties":{"episodeId":{"$ref":"../common/uuid.schema.json"},"reportedBy":{"$ref":"../common/organisation-ref.schema.json"},"reportedAt":{"$ref":"../common/date-time.schema.json"},"child":{"type":"object","additionalProperties":false,"required":["ageDisputed","gender"],"properties":{"ageYears":{"description":"Absent only when the age is disputed and unknown.","type":"integer","minimum":0,"maximum":25},"ageDisputed":{"type":"boolean"},"gender":{"$ref":"../common/gender.schema.json"}},"if":{"type":"object","properties":{"ageDisputed":{"const":false}},"required":["ageDisputed"]},"then":{"required":["ageYears"]}},"isChild":{"description":"Under 18, or age disputed (a person whose age is disputed is treated as a child).","type":"boolean"},"traffickingMarkers":{"type":"array","uniqueItems":true,"items":{"$ref":"../common/trafficking-marker.schema.json"}},"borough":{"$ref":"../common/gss-code.schema.json"},"riskGrade":{"$ref":"../common/risk-grade.schema.json"},"lastSeenAt":{"$ref":"../common/date-time.schema.json"},"lastSeenLocation":{"type":"object","additionalProperties":false,"properties":{"postcode":{"$ref":"../common/uk-postcode.schema.json"},"description":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":1000}}},"circumstances":{"x-personal-data":true,"type":"string","maxLength":4000},"reportingOfficer":{"x-personal-data":true,"type":"object","additionalProperties":false,"required":["name","phone"],"properties":{"name":{"type":"string","minLength":1,"maxLength":200},"phone":{"type":"string","maxLength":30}}},"personal":{"description":"Identifying details; released only to recipients with a lawful need (the Philomena profile to police only). Absent when none were given.","x-personal-data":true,"type":"object","additionalProperties":false,"properties":{"givenName":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":200},"familyName":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":200},"dateOfBirth":{"x-personal-data":true,"type":"string","format":"date"},"philomenaProfile":{"x-personal-data":true,"type":"object","additionalProperties":false,"properties":{"description":{"type":"string","minLength":1,"maxLength":4000},"associates":{"type":"array","maxItems":50,"items":{"type":"string","minLength":1,"maxLength":500}},"places":{"type":"array","maxItems":50,"items":{"type":"string","minLength":1,"maxLength":500}},"photoReference":{"type":"string","minLength":1,"maxLength":500}}},"subjectReference":{"x-personal-data":true,"description":"The reporter's stable reference for the person; links repeat episodes.","type":"string","minLength":1,"maxLength":100}}},"linkedReferralId":{"$ref":"../common/uuid.schema.json"}},"allOf":[{"description":"A disputed age is always treated as a child's.","if":{"type":"object","properties":{"child":{"type":"object","properties":{"ageDisputed":{"const":true}},"required":["ageDisputed"]}},"required":["child"]},"then":{"type":"object","properties":{"isChild":{"const":true}}}},{"description":"isChild agrees with an undisputed age.","if":{"type":"object","properties":{"child":{"type":"object","properties":{"ageDisputed":{"const":false},"ageYears":{"type":"integer","maximum":17}},"required":["ageDisputed","ageYears"]}},"required":["child"]},"then":{"type":"object","properties":{"isChild":{"const":true}}}},{"if":{"type":"object","properties":{"child":{"type":"object","properties":{"ageDisputed":{"const":false},"ageYears":{"type":"integer","minimum":18}},"required":["ageDisputed","ageYears"]}},"required":["child"]},"then":{"type":"object","properties":{"isChild":{"const":false}}}}]};
 
-function validate166(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate199(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/events/harbour.missing-episode.reported.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate166.evaluated;
+const evaluated0 = validate199.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6042,7 +7594,7 @@ vErrors.push(err36);
 errors++;
 }
 for(const key0 in data){
-if(!(func10.call(schema51.properties, key0))){
+if(!(func10.call(schema59.properties, key0))){
 const err37 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err37];
@@ -6060,8 +7612,8 @@ errors = vErrors.length;
 }
 }
 if(data.reportedBy !== undefined){
-if(!(validate119(data.reportedBy, {instancePath:instancePath+"/reportedBy",parentData:data,parentDataProperty:"reportedBy",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
+if(!(validate115(data.reportedBy, {instancePath:instancePath+"/reportedBy",parentData:data,parentDataProperty:"reportedBy",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
 errors = vErrors.length;
 }
 }
@@ -6233,8 +7785,8 @@ errors++;
 }
 }
 if(data14.gender !== undefined){
-if(!(validate125(data14.gender, {instancePath:instancePath+"/child/gender",parentData:data14,parentDataProperty:"gender",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
+if(!(validate122(data14.gender, {instancePath:instancePath+"/child/gender",parentData:data14,parentDataProperty:"gender",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
 errors = vErrors.length;
 }
 }
@@ -6267,8 +7819,8 @@ let data20 = data.traffickingMarkers;
 if(Array.isArray(data20)){
 const len0 = data20.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate158(data20[i0], {instancePath:instancePath+"/traffickingMarkers/" + i0,parentData:data20,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate158.errors : vErrors.concat(validate158.errors);
+if(!(validate192(data20[i0], {instancePath:instancePath+"/traffickingMarkers/" + i0,parentData:data20,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate192.errors : vErrors.concat(validate192.errors);
 errors = vErrors.length;
 }
 }
@@ -6311,8 +7863,8 @@ errors = vErrors.length;
 }
 }
 if(data.riskGrade !== undefined){
-if(!(validate154(data.riskGrade, {instancePath:instancePath+"/riskGrade",parentData:data,parentDataProperty:"riskGrade",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate154.errors : vErrors.concat(validate154.errors);
+if(!(validate188(data.riskGrade, {instancePath:instancePath+"/riskGrade",parentData:data,parentDataProperty:"riskGrade",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate188.errors : vErrors.concat(validate188.errors);
 errors = vErrors.length;
 }
 }
@@ -6338,8 +7890,8 @@ errors++;
 }
 }
 if(data25.postcode !== undefined){
-if(!(validate163(data25.postcode, {instancePath:instancePath+"/lastSeenLocation/postcode",parentData:data25,parentDataProperty:"postcode",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
+if(!(validate145(data25.postcode, {instancePath:instancePath+"/lastSeenLocation/postcode",parentData:data25,parentDataProperty:"postcode",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
 errors = vErrors.length;
 }
 }
@@ -6915,19 +8467,19 @@ vErrors.push(err101);
 }
 errors++;
 }
-validate166.errors = vErrors;
+validate199.errors = vErrors;
 return errors === 0;
 }
-validate166.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate199.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateMissingEpisodeReturnInterviewRecorded = validate177;
-const schema52 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.missing-episode.return-interview-recorded.schema.json","title":"MissingEpisodeReturnInterviewRecorded","description":"The local authority marked the return home interview done (or offered and declined); its reminder stops.","x-status":"provisional","type":"object","additionalProperties":false,"required":["episodeId","recordedBy","recordedAt","outcome","completedAt"],"properties":{"episodeId":{"$ref":"../common/uuid.schema.json"},"recordedBy":{"$ref":"../common/organisation-ref.schema.json"},"recordedAt":{"$ref":"../common/date-time.schema.json"},"outcome":{"type":"string","enum":["completed","declined"]},"completedAt":{"$ref":"../common/date-time.schema.json"}}};
+exports.validateMissingEpisodeReturnInterviewRecorded = validate210;
+const schema60 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.missing-episode.return-interview-recorded.schema.json","title":"MissingEpisodeReturnInterviewRecorded","description":"The local authority marked the return home interview done (or offered and declined); its reminder stops.","x-status":"provisional","type":"object","additionalProperties":false,"required":["episodeId","recordedBy","recordedAt","outcome","completedAt"],"properties":{"episodeId":{"$ref":"../common/uuid.schema.json"},"recordedBy":{"$ref":"../common/organisation-ref.schema.json"},"recordedAt":{"$ref":"../common/date-time.schema.json"},"outcome":{"type":"string","enum":["completed","declined"]},"completedAt":{"$ref":"../common/date-time.schema.json"}}};
 
-function validate177(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate210(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/events/harbour.missing-episode.return-interview-recorded.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate177.evaluated;
+const evaluated0 = validate210.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7004,8 +8556,8 @@ errors = vErrors.length;
 }
 }
 if(data.recordedBy !== undefined){
-if(!(validate119(data.recordedBy, {instancePath:instancePath+"/recordedBy",parentData:data,parentDataProperty:"recordedBy",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
+if(!(validate115(data.recordedBy, {instancePath:instancePath+"/recordedBy",parentData:data,parentDataProperty:"recordedBy",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
 errors = vErrors.length;
 }
 }
@@ -7028,7 +8580,7 @@ vErrors.push(err6);
 errors++;
 }
 if(!((data3 === "completed") || (data3 === "declined"))){
-const err7 = {instancePath:instancePath+"/outcome",schemaPath:"#/properties/outcome/enum",keyword:"enum",params:{allowedValues: schema52.properties.outcome.enum},message:"must be equal to one of the allowed values"};
+const err7 = {instancePath:instancePath+"/outcome",schemaPath:"#/properties/outcome/enum",keyword:"enum",params:{allowedValues: schema60.properties.outcome.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -7055,19 +8607,19 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate177.errors = vErrors;
+validate210.errors = vErrors;
 return errors === 0;
 }
-validate177.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate210.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateMissingEpisodeRiskRegraded = validate182;
-const schema53 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.missing-episode.risk-regraded.schema.json","title":"MissingEpisodeRiskRegraded","description":"Police changed the risk grade of an open missing episode.","x-status":"provisional","type":"object","additionalProperties":false,"required":["episodeId","regradedBy","regradedAt","previousRiskGrade","riskGrade"],"properties":{"episodeId":{"$ref":"../common/uuid.schema.json"},"regradedBy":{"$ref":"../common/organisation-ref.schema.json"},"regradedAt":{"$ref":"../common/date-time.schema.json"},"previousRiskGrade":{"$ref":"../common/risk-grade.schema.json"},"riskGrade":{"$ref":"../common/risk-grade.schema.json"},"reason":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":2000}}};
+exports.validateMissingEpisodeRiskRegraded = validate215;
+const schema61 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.missing-episode.risk-regraded.schema.json","title":"MissingEpisodeRiskRegraded","description":"Police changed the risk grade of an open missing episode.","x-status":"provisional","type":"object","additionalProperties":false,"required":["episodeId","regradedBy","regradedAt","previousRiskGrade","riskGrade"],"properties":{"episodeId":{"$ref":"../common/uuid.schema.json"},"regradedBy":{"$ref":"../common/organisation-ref.schema.json"},"regradedAt":{"$ref":"../common/date-time.schema.json"},"previousRiskGrade":{"$ref":"../common/risk-grade.schema.json"},"riskGrade":{"$ref":"../common/risk-grade.schema.json"},"reason":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":2000}}};
 
-function validate182(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate215(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/events/harbour.missing-episode.risk-regraded.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate182.evaluated;
+const evaluated0 = validate215.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7144,8 +8696,8 @@ errors = vErrors.length;
 }
 }
 if(data.regradedBy !== undefined){
-if(!(validate119(data.regradedBy, {instancePath:instancePath+"/regradedBy",parentData:data,parentDataProperty:"regradedBy",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
+if(!(validate115(data.regradedBy, {instancePath:instancePath+"/regradedBy",parentData:data,parentDataProperty:"regradedBy",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
 errors = vErrors.length;
 }
 }
@@ -7156,14 +8708,14 @@ errors = vErrors.length;
 }
 }
 if(data.previousRiskGrade !== undefined){
-if(!(validate154(data.previousRiskGrade, {instancePath:instancePath+"/previousRiskGrade",parentData:data,parentDataProperty:"previousRiskGrade",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate154.errors : vErrors.concat(validate154.errors);
+if(!(validate188(data.previousRiskGrade, {instancePath:instancePath+"/previousRiskGrade",parentData:data,parentDataProperty:"previousRiskGrade",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate188.errors : vErrors.concat(validate188.errors);
 errors = vErrors.length;
 }
 }
 if(data.riskGrade !== undefined){
-if(!(validate154(data.riskGrade, {instancePath:instancePath+"/riskGrade",parentData:data,parentDataProperty:"riskGrade",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate154.errors : vErrors.concat(validate154.errors);
+if(!(validate188(data.riskGrade, {instancePath:instancePath+"/riskGrade",parentData:data,parentDataProperty:"riskGrade",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate188.errors : vErrors.concat(validate188.errors);
 errors = vErrors.length;
 }
 }
@@ -7213,19 +8765,19 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate182.errors = vErrors;
+validate215.errors = vErrors;
 return errors === 0;
 }
-validate182.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate215.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateMissingEpisodeUpdateBody = validate188;
-const schema54 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/rest/missing-episode-update.schema.json","title":"MissingEpisodeUpdateBody","description":"Body of POST /v1/missing-episodes/{id}/updates: a sighting or other update on an open episode, passed to everyone already alerted. seenAt (a sighting's time) must not be in the future nor before the episode's last-seen time.","type":"object","additionalProperties":false,"required":["kind","note"],"properties":{"kind":{"type":"string","enum":["sighting","update"]},"seenAt":{"$ref":"../common/date-time.schema.json"},"location":{"type":"object","additionalProperties":false,"properties":{"postcode":{"$ref":"../common/uk-postcode.schema.json"},"borough":{"$ref":"../common/gss-code.schema.json"},"description":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":1000}}},"note":{"x-personal-data":true,"description":"Free text; stored verbatim and always rendered escaped.","type":"string","minLength":1,"maxLength":4000}}};
+exports.validateMissingEpisodeUpdateBody = validate221;
+const schema62 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/rest/missing-episode-update.schema.json","title":"MissingEpisodeUpdateBody","description":"Body of POST /v1/missing-episodes/{id}/updates: a sighting or other update on an open episode, passed to everyone already alerted. seenAt (a sighting's time) must not be in the future nor before the episode's last-seen time.","type":"object","additionalProperties":false,"required":["kind","note"],"properties":{"kind":{"type":"string","enum":["sighting","update"]},"seenAt":{"$ref":"../common/date-time.schema.json"},"location":{"type":"object","additionalProperties":false,"properties":{"postcode":{"$ref":"../common/uk-postcode.schema.json"},"borough":{"$ref":"../common/gss-code.schema.json"},"description":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":1000}}},"note":{"x-personal-data":true,"description":"Free text; stored verbatim and always rendered escaped.","type":"string","minLength":1,"maxLength":4000}}};
 
-function validate188(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate221(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/rest/missing-episode-update.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate188.evaluated;
+const evaluated0 = validate221.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7278,7 +8830,7 @@ vErrors.push(err3);
 errors++;
 }
 if(!((data0 === "sighting") || (data0 === "update"))){
-const err4 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema54.properties.kind.enum},message:"must be equal to one of the allowed values"};
+const err4 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema62.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -7310,8 +8862,8 @@ errors++;
 }
 }
 if(data2.postcode !== undefined){
-if(!(validate163(data2.postcode, {instancePath:instancePath+"/location/postcode",parentData:data2,parentDataProperty:"postcode",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
+if(!(validate145(data2.postcode, {instancePath:instancePath+"/location/postcode",parentData:data2,parentDataProperty:"postcode",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
 errors = vErrors.length;
 }
 }
@@ -7414,19 +8966,19 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate188.errors = vErrors;
+validate221.errors = vErrors;
 return errors === 0;
 }
-validate188.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate221.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateMissingEpisodeUpdated = validate192;
-const schema55 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.missing-episode.updated.schema.json","title":"MissingEpisodeUpdated","description":"A sighting or other update on an open missing episode; passed to everyone already alerted.","x-status":"provisional","type":"object","additionalProperties":false,"required":["episodeId","recordedBy","recordedAt","kind","note"],"properties":{"episodeId":{"$ref":"../common/uuid.schema.json"},"recordedBy":{"$ref":"../common/organisation-ref.schema.json"},"recordedAt":{"$ref":"../common/date-time.schema.json"},"kind":{"type":"string","enum":["sighting","update"]},"seenAt":{"$ref":"../common/date-time.schema.json"},"location":{"type":"object","additionalProperties":false,"properties":{"postcode":{"$ref":"../common/uk-postcode.schema.json"},"borough":{"$ref":"../common/gss-code.schema.json"},"description":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":1000}}},"note":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":4000}}};
+exports.validateMissingEpisodeUpdated = validate225;
+const schema63 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.missing-episode.updated.schema.json","title":"MissingEpisodeUpdated","description":"A sighting or other update on an open missing episode; passed to everyone already alerted.","x-status":"provisional","type":"object","additionalProperties":false,"required":["episodeId","recordedBy","recordedAt","kind","note"],"properties":{"episodeId":{"$ref":"../common/uuid.schema.json"},"recordedBy":{"$ref":"../common/organisation-ref.schema.json"},"recordedAt":{"$ref":"../common/date-time.schema.json"},"kind":{"type":"string","enum":["sighting","update"]},"seenAt":{"$ref":"../common/date-time.schema.json"},"location":{"type":"object","additionalProperties":false,"properties":{"postcode":{"$ref":"../common/uk-postcode.schema.json"},"borough":{"$ref":"../common/gss-code.schema.json"},"description":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":1000}}},"note":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":4000}}};
 
-function validate192(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate225(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/events/harbour.missing-episode.updated.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate192.evaluated;
+const evaluated0 = validate225.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7503,8 +9055,8 @@ errors = vErrors.length;
 }
 }
 if(data.recordedBy !== undefined){
-if(!(validate119(data.recordedBy, {instancePath:instancePath+"/recordedBy",parentData:data,parentDataProperty:"recordedBy",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
+if(!(validate115(data.recordedBy, {instancePath:instancePath+"/recordedBy",parentData:data,parentDataProperty:"recordedBy",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
 errors = vErrors.length;
 }
 }
@@ -7527,7 +9079,7 @@ vErrors.push(err6);
 errors++;
 }
 if(!((data3 === "sighting") || (data3 === "update"))){
-const err7 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema55.properties.kind.enum},message:"must be equal to one of the allowed values"};
+const err7 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema63.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -7559,8 +9111,8 @@ errors++;
 }
 }
 if(data5.postcode !== undefined){
-if(!(validate163(data5.postcode, {instancePath:instancePath+"/location/postcode",parentData:data5,parentDataProperty:"postcode",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
+if(!(validate145(data5.postcode, {instancePath:instancePath+"/location/postcode",parentData:data5,parentDataProperty:"postcode",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
 errors = vErrors.length;
 }
 }
@@ -7663,19 +9215,118 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate192.errors = vErrors;
+validate225.errors = vErrors;
 return errors === 0;
 }
-validate192.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate225.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateOperationCancellationBody = validate199;
-const schema56 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/rest/operation-cancellation.schema.json","title":"OperationCancellationBody","description":"Body of POST /v1/operations/{id}/cancellation: the operation will not go ahead. Only before its planned start; the reason is shared with every partner already told, so it must hold no personal data.","type":"object","additionalProperties":false,"required":["reason"],"properties":{"reason":{"type":"string","minLength":1,"maxLength":1000}}};
+exports.validateOfferDecisionBody = validate232;
+const schema64 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/rest/offer-decision.schema.json","title":"OfferDecisionBody","description":"Body of POST /v1/offers/{id}/decision (accommodation): the provider accepts or declines a bed offer sent to it. An acceptance after the hold expired, for a request already placed, or for an offer sent to another provider is refused (409 / 404); the first acceptance wins.","type":"object","additionalProperties":false,"required":["decision"],"properties":{"decision":{"type":"string","enum":["accept","decline"]},"declineReason":{"type":"string","enum":["no_space","unsuitable","safety","other"]}}};
 
-function validate199(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate232(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://harbour.example/schemas/rest/offer-decision.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate232.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.decision === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "decision"},message:"must have required property '"+"decision"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!((key0 === "decision") || (key0 === "declineReason"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.decision !== undefined){
+let data0 = data.decision;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/decision",schemaPath:"#/properties/decision/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(!((data0 === "accept") || (data0 === "decline"))){
+const err3 = {instancePath:instancePath+"/decision",schemaPath:"#/properties/decision/enum",keyword:"enum",params:{allowedValues: schema64.properties.decision.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.declineReason !== undefined){
+let data1 = data.declineReason;
+if(typeof data1 !== "string"){
+const err4 = {instancePath:instancePath+"/declineReason",schemaPath:"#/properties/declineReason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(!((((data1 === "no_space") || (data1 === "unsuitable")) || (data1 === "safety")) || (data1 === "other"))){
+const err5 = {instancePath:instancePath+"/declineReason",schemaPath:"#/properties/declineReason/enum",keyword:"enum",params:{allowedValues: schema64.properties.declineReason.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+}
+else {
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+validate232.errors = vErrors;
+return errors === 0;
+}
+validate232.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+exports.validateOperationCancellationBody = validate233;
+const schema65 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/rest/operation-cancellation.schema.json","title":"OperationCancellationBody","description":"Body of POST /v1/operations/{id}/cancellation: the operation will not go ahead. Only before its planned start; the reason is shared with every partner already told, so it must hold no personal data.","type":"object","additionalProperties":false,"required":["reason"],"properties":{"reason":{"type":"string","minLength":1,"maxLength":1000}}};
+
+function validate233(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/rest/operation-cancellation.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate199.evaluated;
+const evaluated0 = validate233.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7751,19 +9402,19 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate199.errors = vErrors;
+validate233.errors = vErrors;
 return errors === 0;
 }
-validate199.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate233.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateOperationCancelled = validate200;
-const schema57 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.operation.cancelled.schema.json","title":"OperationCancelled","description":"A planned operation will not go ahead.","x-status":"stable","type":"object","additionalProperties":false,"required":["operationId","cancelledBy","cancelledAt"],"properties":{"operationId":{"$ref":"../common/uuid.schema.json"},"cancelledBy":{"$ref":"../common/organisation-ref.schema.json"},"cancelledAt":{"$ref":"../common/date-time.schema.json"},"reason":{"type":"string","minLength":1,"maxLength":1000,"description":"Shared with every recipient: no personal data."}}};
+exports.validateOperationCancelled = validate234;
+const schema66 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.operation.cancelled.schema.json","title":"OperationCancelled","description":"A planned operation will not go ahead.","x-status":"stable","type":"object","additionalProperties":false,"required":["operationId","cancelledBy","cancelledAt"],"properties":{"operationId":{"$ref":"../common/uuid.schema.json"},"cancelledBy":{"$ref":"../common/organisation-ref.schema.json"},"cancelledAt":{"$ref":"../common/date-time.schema.json"},"reason":{"type":"string","minLength":1,"maxLength":1000,"description":"Shared with every recipient: no personal data."}}};
 
-function validate200(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate234(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/events/harbour.operation.cancelled.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate200.evaluated;
+const evaluated0 = validate234.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7820,8 +9471,8 @@ errors = vErrors.length;
 }
 }
 if(data.cancelledBy !== undefined){
-if(!(validate119(data.cancelledBy, {instancePath:instancePath+"/cancelledBy",parentData:data,parentDataProperty:"cancelledBy",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
+if(!(validate115(data.cancelledBy, {instancePath:instancePath+"/cancelledBy",parentData:data,parentDataProperty:"cancelledBy",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
 errors = vErrors.length;
 }
 }
@@ -7877,20 +9528,20 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate200.errors = vErrors;
+validate234.errors = vErrors;
 return errors === 0;
 }
-validate200.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate234.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateOperationOutcomeBody = validate204;
-const schema58 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/rest/operation-outcome.schema.json","title":"OperationOutcomeBody","description":"Body of POST /v1/operations/{id}/outcome: what the operation found, recorded once, only after its planned start. Counts go to the partners already told (arrests to police partners only); welfareFindings is shared with NGOs after e-mail addresses, phone numbers and postcodes are redacted from its summary. restrictedNotes stay with the planner (encrypted) and are never shared.","type":"object","additionalProperties":false,"required":["peopleEncountered","potentialVictimsIdentified","nrmReferralsMade","arrests"],"properties":{"peopleEncountered":{"type":"integer","minimum":0,"maximum":500},"potentialVictimsIdentified":{"type":"integer","minimum":0,"maximum":500},"childrenIdentified":{"type":"integer","minimum":0,"maximum":500},"nrmReferralsMade":{"type":"integer","minimum":0,"maximum":500},"dutyToNotifyReports":{"type":"integer","minimum":0,"maximum":500},"arrests":{"type":"integer","minimum":0,"maximum":500},"welfareFindings":{"$ref":"../common/welfare-findings.schema.json"},"restrictedNotes":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":4000}}};
-const schema59 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/welfare-findings.schema.json","title":"WelfareFindings","description":"What a visit found that NGOs may act on: needs, languages and a short summary with no names or contact details.","type":"object","additionalProperties":false,"minProperties":1,"properties":{"needs":{"description":"Support the people encountered need, for NGOs to offer.","type":"array","uniqueItems":true,"items":{"type":"string","enum":["interpreter","accommodation","legal_advice","immigration_advice","employment_rights","medical","mental_health","safeguarding_children","financial_support"]}},"languages":{"type":"array","uniqueItems":true,"items":{"$ref":"language-code.schema.json"}},"summary":{"description":"Findings to share with NGOs: no names or contact details.","type":"string","minLength":1,"maxLength":2000}}};
+exports.validateOperationOutcomeBody = validate238;
+const schema67 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/rest/operation-outcome.schema.json","title":"OperationOutcomeBody","description":"Body of POST /v1/operations/{id}/outcome: what the operation found, recorded once, only after its planned start. Counts go to the partners already told (arrests to police partners only); welfareFindings is shared with NGOs after e-mail addresses, phone numbers and postcodes are redacted from its summary. restrictedNotes stay with the planner (encrypted) and are never shared.","type":"object","additionalProperties":false,"required":["peopleEncountered","potentialVictimsIdentified","nrmReferralsMade","arrests"],"properties":{"peopleEncountered":{"type":"integer","minimum":0,"maximum":500},"potentialVictimsIdentified":{"type":"integer","minimum":0,"maximum":500},"childrenIdentified":{"type":"integer","minimum":0,"maximum":500},"nrmReferralsMade":{"type":"integer","minimum":0,"maximum":500},"dutyToNotifyReports":{"type":"integer","minimum":0,"maximum":500},"arrests":{"type":"integer","minimum":0,"maximum":500},"welfareFindings":{"$ref":"../common/welfare-findings.schema.json"},"restrictedNotes":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":4000}}};
+const schema68 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/welfare-findings.schema.json","title":"WelfareFindings","description":"What a visit found that NGOs may act on: needs, languages and a short summary with no names or contact details.","type":"object","additionalProperties":false,"minProperties":1,"properties":{"needs":{"description":"Support the people encountered need, for NGOs to offer.","type":"array","uniqueItems":true,"items":{"type":"string","enum":["interpreter","accommodation","legal_advice","immigration_advice","employment_rights","medical","mental_health","safeguarding_children","financial_support"]}},"languages":{"type":"array","uniqueItems":true,"items":{"$ref":"language-code.schema.json"}},"summary":{"description":"Findings to share with NGOs: no names or contact details.","type":"string","minLength":1,"maxLength":2000}}};
 
-function validate205(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate239(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/common/welfare-findings.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate205.evaluated;
+const evaluated0 = validate239.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7937,7 +9588,7 @@ vErrors.push(err2);
 errors++;
 }
 if(!(((((((((data1 === "interpreter") || (data1 === "accommodation")) || (data1 === "legal_advice")) || (data1 === "immigration_advice")) || (data1 === "employment_rights")) || (data1 === "medical")) || (data1 === "mental_health")) || (data1 === "safeguarding_children")) || (data1 === "financial_support"))){
-const err3 = {instancePath:instancePath+"/needs/" + i0,schemaPath:"#/properties/needs/items/enum",keyword:"enum",params:{allowedValues: schema59.properties.needs.items.enum},message:"must be equal to one of the allowed values"};
+const err3 = {instancePath:instancePath+"/needs/" + i0,schemaPath:"#/properties/needs/items/enum",keyword:"enum",params:{allowedValues: schema68.properties.needs.items.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -8071,17 +9722,17 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate205.errors = vErrors;
+validate239.errors = vErrors;
 return errors === 0;
 }
-validate205.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate239.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate204(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate238(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/rest/operation-outcome.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate204.evaluated;
+const evaluated0 = validate238.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8352,8 +10003,8 @@ errors++;
 }
 }
 if(data.welfareFindings !== undefined){
-if(!(validate205(data.welfareFindings, {instancePath:instancePath+"/welfareFindings",parentData:data,parentDataProperty:"welfareFindings",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
+if(!(validate239(data.welfareFindings, {instancePath:instancePath+"/welfareFindings",parentData:data,parentDataProperty:"welfareFindings",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate239.errors : vErrors.concat(validate239.errors);
 errors = vErrors.length;
 }
 }
@@ -8403,20 +10054,20 @@ vErrors.push(err26);
 }
 errors++;
 }
-validate204.errors = vErrors;
+validate238.errors = vErrors;
 return errors === 0;
 }
-validate204.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate238.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateOperationOutcomeRecorded = validate208;
-const schema60 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.operation.outcome-recorded.schema.json","title":"OperationOutcomeRecorded","description":"What an operation found; shared back with NGOs, redacted.","x-status":"stable","type":"object","additionalProperties":false,"required":["operationId","recordedBy","recordedAt","outcome","borough","kind"],"properties":{"operationId":{"$ref":"../common/uuid.schema.json"},"recordedBy":{"$ref":"../common/organisation-ref.schema.json"},"recordedAt":{"$ref":"../common/date-time.schema.json"},"outcome":{"$ref":"../common/operation-outcome.schema.json"},"borough":{"$ref":"../common/gss-code.schema.json"},"kind":{"$ref":"../common/operation-kind.schema.json"}}};
-const schema61 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/operation-outcome.schema.json","title":"OperationOutcome","description":"What an operation found. Counts only; welfareFindings is what may be shared back with NGOs (its summary is redacted of e-mail addresses, phone numbers and postcodes before it leaves intake). arrests is for police partners only.","type":"object","additionalProperties":false,"required":["peopleEncountered","potentialVictimsIdentified","nrmReferralsMade","arrests"],"properties":{"peopleEncountered":{"type":"integer","minimum":0,"maximum":500},"potentialVictimsIdentified":{"type":"integer","minimum":0,"maximum":500},"childrenIdentified":{"type":"integer","minimum":0,"maximum":500},"nrmReferralsMade":{"type":"integer","minimum":0,"maximum":500},"dutyToNotifyReports":{"type":"integer","minimum":0,"maximum":500},"arrests":{"type":"integer","minimum":0,"maximum":500},"welfareFindings":{"$ref":"welfare-findings.schema.json"}}};
+exports.validateOperationOutcomeRecorded = validate242;
+const schema69 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.operation.outcome-recorded.schema.json","title":"OperationOutcomeRecorded","description":"What an operation found; shared back with NGOs, redacted.","x-status":"stable","type":"object","additionalProperties":false,"required":["operationId","recordedBy","recordedAt","outcome","borough","kind"],"properties":{"operationId":{"$ref":"../common/uuid.schema.json"},"recordedBy":{"$ref":"../common/organisation-ref.schema.json"},"recordedAt":{"$ref":"../common/date-time.schema.json"},"outcome":{"$ref":"../common/operation-outcome.schema.json"},"borough":{"$ref":"../common/gss-code.schema.json"},"kind":{"$ref":"../common/operation-kind.schema.json"}}};
+const schema70 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/operation-outcome.schema.json","title":"OperationOutcome","description":"What an operation found. Counts only; welfareFindings is what may be shared back with NGOs (its summary is redacted of e-mail addresses, phone numbers and postcodes before it leaves intake). arrests is for police partners only.","type":"object","additionalProperties":false,"required":["peopleEncountered","potentialVictimsIdentified","nrmReferralsMade","arrests"],"properties":{"peopleEncountered":{"type":"integer","minimum":0,"maximum":500},"potentialVictimsIdentified":{"type":"integer","minimum":0,"maximum":500},"childrenIdentified":{"type":"integer","minimum":0,"maximum":500},"nrmReferralsMade":{"type":"integer","minimum":0,"maximum":500},"dutyToNotifyReports":{"type":"integer","minimum":0,"maximum":500},"arrests":{"type":"integer","minimum":0,"maximum":500},"welfareFindings":{"$ref":"welfare-findings.schema.json"}}};
 
-function validate212(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate246(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/common/operation-outcome.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate212.evaluated;
+const evaluated0 = validate246.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8687,8 +10338,8 @@ errors++;
 }
 }
 if(data.welfareFindings !== undefined){
-if(!(validate205(data.welfareFindings, {instancePath:instancePath+"/welfareFindings",parentData:data,parentDataProperty:"welfareFindings",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
+if(!(validate239(data.welfareFindings, {instancePath:instancePath+"/welfareFindings",parentData:data,parentDataProperty:"welfareFindings",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate239.errors : vErrors.concat(validate239.errors);
 errors = vErrors.length;
 }
 }
@@ -8703,18 +10354,18 @@ vErrors.push(err23);
 }
 errors++;
 }
-validate212.errors = vErrors;
+validate246.errors = vErrors;
 return errors === 0;
 }
-validate212.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate246.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema62 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/operation-kind.schema.json","title":"OperationKind","description":"Kind of planned operation. welfare_visit and immigration_enforcement are immigration (UKVI) operations; the rest are police operations (a labour inspection may be planned by either).","type":"string","enum":["raid","warrant","premises_visit","welfare_visit","immigration_enforcement","labour_inspection"]};
+const schema71 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/operation-kind.schema.json","title":"OperationKind","description":"Kind of planned operation. welfare_visit and immigration_enforcement are immigration (UKVI) operations; the rest are police operations (a labour inspection may be planned by either).","type":"string","enum":["raid","warrant","premises_visit","welfare_visit","immigration_enforcement","labour_inspection"]};
 
-function validate216(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate250(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/common/operation-kind.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate216.evaluated;
+const evaluated0 = validate250.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8732,7 +10383,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((((((data === "raid") || (data === "warrant")) || (data === "premises_visit")) || (data === "welfare_visit")) || (data === "immigration_enforcement")) || (data === "labour_inspection"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema62.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema71.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -8741,17 +10392,17 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate216.errors = vErrors;
+validate250.errors = vErrors;
 return errors === 0;
 }
-validate216.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate250.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate208(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate242(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/events/harbour.operation.outcome-recorded.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate208.evaluated;
+const evaluated0 = validate242.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8838,8 +10489,8 @@ errors = vErrors.length;
 }
 }
 if(data.recordedBy !== undefined){
-if(!(validate119(data.recordedBy, {instancePath:instancePath+"/recordedBy",parentData:data,parentDataProperty:"recordedBy",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
+if(!(validate115(data.recordedBy, {instancePath:instancePath+"/recordedBy",parentData:data,parentDataProperty:"recordedBy",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
 errors = vErrors.length;
 }
 }
@@ -8850,8 +10501,8 @@ errors = vErrors.length;
 }
 }
 if(data.outcome !== undefined){
-if(!(validate212(data.outcome, {instancePath:instancePath+"/outcome",parentData:data,parentDataProperty:"outcome",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate212.errors : vErrors.concat(validate212.errors);
+if(!(validate246(data.outcome, {instancePath:instancePath+"/outcome",parentData:data,parentDataProperty:"outcome",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate246.errors : vErrors.concat(validate246.errors);
 errors = vErrors.length;
 }
 }
@@ -8862,8 +10513,8 @@ errors = vErrors.length;
 }
 }
 if(data.kind !== undefined){
-if(!(validate216(data.kind, {instancePath:instancePath+"/kind",parentData:data,parentDataProperty:"kind",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate216.errors : vErrors.concat(validate216.errors);
+if(!(validate250(data.kind, {instancePath:instancePath+"/kind",parentData:data,parentDataProperty:"kind",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
 errors = vErrors.length;
 }
 }
@@ -8878,20 +10529,20 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate208.errors = vErrors;
+validate242.errors = vErrors;
 return errors === 0;
 }
-validate208.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate242.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateOperationPlanBody = validate218;
-const schema63 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/rest/operation-plan.schema.json","title":"OperationPlanBody","description":"Body of POST /v1/operations: police (borough or specialist) or immigration plan an operation. plannedStart must be in the future and plannedEnd after it (at most 7 days later); the postcode must be a London postcode; women + men + children must not exceed expectedPeople.total. A welfare visit or immigration enforcement may be planned only by an immigration organisation; a borough police key only for a borough it serves. Unknown properties are rejected.","type":"object","additionalProperties":false,"required":["kind","premisesKind","address","borough","plannedStart","plannedEnd","expectedPeople","exploitationTypes","vulnerablePeopleLikely","leadContact"],"properties":{"kind":{"$ref":"../common/operation-kind.schema.json"},"premisesKind":{"$ref":"../common/premises-kind.schema.json"},"address":{"$ref":"../common/address.schema.json"},"borough":{"$ref":"../common/gss-code.schema.json"},"plannedStart":{"$ref":"../common/date-time.schema.json"},"plannedEnd":{"$ref":"../common/date-time.schema.json"},"timeZone":{"description":"IANA time zone for display (default Europe/London); the times themselves carry their offset.","type":"string","minLength":1,"maxLength":64},"expectedPeople":{"$ref":"../common/expected-people.schema.json"},"childrenLikely":{"type":"boolean","default":false},"expectedLanguages":{"type":"array","uniqueItems":true,"maxItems":20,"items":{"$ref":"../common/language-code.schema.json"}},"exploitationTypes":{"type":"array","uniqueItems":true,"items":{"$ref":"../common/exploitation-type.schema.json"}},"vulnerablePeopleLikely":{"type":"boolean"},"leadContact":{"$ref":"../common/lead-contact.schema.json"}}};
-const schema64 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/premises-kind.schema.json","title":"PremisesKind","description":"Kind of premises an operation targets; sex-work premises (brothel, massage parlour) and street operations imply displacement to neighbouring boroughs.","type":"string","enum":["brothel","massage_parlour","cannabis_farm","car_wash","nail_bar","house_in_multiple_occupation","private_household","restaurant","factory_or_warehouse","construction_site","street","other"]};
+exports.validateOperationPlanBody = validate252;
+const schema72 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/rest/operation-plan.schema.json","title":"OperationPlanBody","description":"Body of POST /v1/operations: police (borough or specialist) or immigration plan an operation. plannedStart must be in the future and plannedEnd after it (at most 7 days later); the postcode must be a London postcode; women + men + children must not exceed expectedPeople.total. A welfare visit or immigration enforcement may be planned only by an immigration organisation; a borough police key only for a borough it serves. Unknown properties are rejected.","type":"object","additionalProperties":false,"required":["kind","premisesKind","address","borough","plannedStart","plannedEnd","expectedPeople","exploitationTypes","vulnerablePeopleLikely","leadContact"],"properties":{"kind":{"$ref":"../common/operation-kind.schema.json"},"premisesKind":{"$ref":"../common/premises-kind.schema.json"},"address":{"$ref":"../common/address.schema.json"},"borough":{"$ref":"../common/gss-code.schema.json"},"plannedStart":{"$ref":"../common/date-time.schema.json"},"plannedEnd":{"$ref":"../common/date-time.schema.json"},"timeZone":{"description":"IANA time zone for display (default Europe/London); the times themselves carry their offset.","type":"string","minLength":1,"maxLength":64},"expectedPeople":{"$ref":"../common/expected-people.schema.json"},"childrenLikely":{"type":"boolean","default":false},"expectedLanguages":{"type":"array","uniqueItems":true,"maxItems":20,"items":{"$ref":"../common/language-code.schema.json"}},"exploitationTypes":{"type":"array","uniqueItems":true,"items":{"$ref":"../common/exploitation-type.schema.json"}},"vulnerablePeopleLikely":{"type":"boolean"},"leadContact":{"$ref":"../common/lead-contact.schema.json"}}};
+const schema73 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/premises-kind.schema.json","title":"PremisesKind","description":"Kind of premises an operation targets; sex-work premises (brothel, massage parlour) and street operations imply displacement to neighbouring boroughs.","type":"string","enum":["brothel","massage_parlour","cannabis_farm","car_wash","nail_bar","house_in_multiple_occupation","private_household","restaurant","factory_or_warehouse","construction_site","street","other"]};
 
-function validate220(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate254(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/common/premises-kind.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate220.evaluated;
+const evaluated0 = validate254.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8909,7 +10560,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((((((((((((data === "brothel") || (data === "massage_parlour")) || (data === "cannabis_farm")) || (data === "car_wash")) || (data === "nail_bar")) || (data === "house_in_multiple_occupation")) || (data === "private_household")) || (data === "restaurant")) || (data === "factory_or_warehouse")) || (data === "construction_site")) || (data === "street")) || (data === "other"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema64.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema73.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -8918,18 +10569,18 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate220.errors = vErrors;
+validate254.errors = vErrors;
 return errors === 0;
 }
-validate220.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate254.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const schema65 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/address.schema.json","title":"Address","description":"A London street address. Operational-level detail: released only near an operation's start.","type":"object","additionalProperties":false,"required":["line1","postcode"],"properties":{"line1":{"type":"string","minLength":1,"maxLength":200},"line2":{"type":"string","maxLength":200},"postcode":{"$ref":"uk-postcode.schema.json"}}};
+const schema74 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/address.schema.json","title":"Address","description":"A London street address. Operational-level detail: released only near an operation's start.","type":"object","additionalProperties":false,"required":["line1","postcode"],"properties":{"line1":{"type":"string","minLength":1,"maxLength":200},"line2":{"type":"string","maxLength":200},"postcode":{"$ref":"uk-postcode.schema.json"}}};
 
-function validate222(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate256(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/common/address.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate222.evaluated;
+const evaluated0 = validate256.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9030,8 +10681,8 @@ errors++;
 }
 }
 if(data.postcode !== undefined){
-if(!(validate163(data.postcode, {instancePath:instancePath+"/postcode",parentData:data,parentDataProperty:"postcode",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
+if(!(validate145(data.postcode, {instancePath:instancePath+"/postcode",parentData:data,parentDataProperty:"postcode",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
 errors = vErrors.length;
 }
 }
@@ -9046,18 +10697,18 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate222.errors = vErrors;
+validate256.errors = vErrors;
 return errors === 0;
 }
-validate222.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate256.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema66 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/expected-people.schema.json","title":"ExpectedPeople","description":"How many people the planner expects at the premises; women + men + children must not exceed total.","type":"object","additionalProperties":false,"required":["total"],"properties":{"total":{"type":"integer","minimum":0,"maximum":500},"women":{"type":"integer","minimum":0,"maximum":500},"men":{"type":"integer","minimum":0,"maximum":500},"children":{"type":"integer","minimum":0,"maximum":500}}};
+const schema75 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/expected-people.schema.json","title":"ExpectedPeople","description":"How many people the planner expects at the premises; women + men + children must not exceed total.","type":"object","additionalProperties":false,"required":["total"],"properties":{"total":{"type":"integer","minimum":0,"maximum":500},"women":{"type":"integer","minimum":0,"maximum":500},"men":{"type":"integer","minimum":0,"maximum":500},"children":{"type":"integer","minimum":0,"maximum":500}}};
 
-function validate228(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate262(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/common/expected-people.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate228.evaluated;
+const evaluated0 = validate262.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9238,18 +10889,18 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate228.errors = vErrors;
+validate262.errors = vErrors;
 return errors === 0;
 }
-validate228.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate262.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema67 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/exploitation-type.schema.json","title":"ExploitationType","description":"Kind of exploitation; a case can have several. Criminal covers county lines, cannabis cultivation, begging, benefit fraud and pickpocketing.","type":"string","enum":["sexual","labour","domestic_servitude","criminal","organ_harvesting","unknown"]};
+const schema76 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/exploitation-type.schema.json","title":"ExploitationType","description":"Kind of exploitation; a case can have several. Criminal covers county lines, cannabis cultivation, begging, benefit fraud and pickpocketing.","type":"string","enum":["sexual","labour","domestic_servitude","criminal","organ_harvesting","unknown"]};
 
-function validate231(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate265(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/common/exploitation-type.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate231.evaluated;
+const evaluated0 = validate265.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9267,7 +10918,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((((((data === "sexual") || (data === "labour")) || (data === "domestic_servitude")) || (data === "criminal")) || (data === "organ_harvesting")) || (data === "unknown"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema67.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema76.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -9276,20 +10927,20 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate231.errors = vErrors;
+validate265.errors = vErrors;
 return errors === 0;
 }
-validate231.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate265.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const schema68 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/lead-contact.schema.json","title":"LeadContact","description":"The officer leading an operation: operational-level detail, released with the address.","type":"object","additionalProperties":false,"required":["name"],"minProperties":2,"properties":{"name":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":200},"phone":{"x-personal-data":true,"type":"string","pattern":"^\\+?[0-9 ()-]{7,20}$"},"email":{"x-personal-data":true,"type":"string","format":"email","maxLength":254}}};
-const pattern12 = new RegExp("^\\+?[0-9 ()-]{7,20}$", "u");
-const formats8 = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
+const schema77 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/lead-contact.schema.json","title":"LeadContact","description":"The officer leading an operation: operational-level detail, released with the address.","type":"object","additionalProperties":false,"required":["name"],"minProperties":2,"properties":{"name":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":200},"phone":{"x-personal-data":true,"type":"string","pattern":"^\\+?[0-9 ()-]{7,20}$"},"email":{"x-personal-data":true,"type":"string","format":"email","maxLength":254}}};
+const pattern11 = new RegExp("^\\+?[0-9 ()-]{7,20}$", "u");
+const formats12 = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
 
-function validate233(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate267(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/common/lead-contact.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate233.evaluated;
+const evaluated0 = validate267.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9367,7 +11018,7 @@ errors++;
 if(data.phone !== undefined){
 let data1 = data.phone;
 if(typeof data1 === "string"){
-if(!pattern12.test(data1)){
+if(!pattern11.test(data1)){
 const err6 = {instancePath:instancePath+"/phone",schemaPath:"#/properties/phone/pattern",keyword:"pattern",params:{pattern: "^\\+?[0-9 ()-]{7,20}$"},message:"must match pattern \""+"^\\+?[0-9 ()-]{7,20}$"+"\""};
 if(vErrors === null){
 vErrors = [err6];
@@ -9402,7 +11053,7 @@ vErrors.push(err8);
 }
 errors++;
 }
-if(!(formats8.test(data2))){
+if(!(formats12.test(data2))){
 const err9 = {instancePath:instancePath+"/email",schemaPath:"#/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
 if(vErrors === null){
 vErrors = [err9];
@@ -9435,17 +11086,17 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate233.errors = vErrors;
+validate267.errors = vErrors;
 return errors === 0;
 }
-validate233.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate267.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate218(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate252(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/rest/operation-plan.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate218.evaluated;
+const evaluated0 = validate252.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9554,7 +11205,7 @@ vErrors.push(err9);
 errors++;
 }
 for(const key0 in data){
-if(!(func10.call(schema63.properties, key0))){
+if(!(func10.call(schema72.properties, key0))){
 const err10 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err10];
@@ -9566,20 +11217,20 @@ errors++;
 }
 }
 if(data.kind !== undefined){
-if(!(validate216(data.kind, {instancePath:instancePath+"/kind",parentData:data,parentDataProperty:"kind",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate216.errors : vErrors.concat(validate216.errors);
+if(!(validate250(data.kind, {instancePath:instancePath+"/kind",parentData:data,parentDataProperty:"kind",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
 errors = vErrors.length;
 }
 }
 if(data.premisesKind !== undefined){
-if(!(validate220(data.premisesKind, {instancePath:instancePath+"/premisesKind",parentData:data,parentDataProperty:"premisesKind",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate220.errors : vErrors.concat(validate220.errors);
+if(!(validate254(data.premisesKind, {instancePath:instancePath+"/premisesKind",parentData:data,parentDataProperty:"premisesKind",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate254.errors : vErrors.concat(validate254.errors);
 errors = vErrors.length;
 }
 }
 if(data.address !== undefined){
-if(!(validate222(data.address, {instancePath:instancePath+"/address",parentData:data,parentDataProperty:"address",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate222.errors : vErrors.concat(validate222.errors);
+if(!(validate256(data.address, {instancePath:instancePath+"/address",parentData:data,parentDataProperty:"address",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate256.errors : vErrors.concat(validate256.errors);
 errors = vErrors.length;
 }
 }
@@ -9637,8 +11288,8 @@ errors++;
 }
 }
 if(data.expectedPeople !== undefined){
-if(!(validate228(data.expectedPeople, {instancePath:instancePath+"/expectedPeople",parentData:data,parentDataProperty:"expectedPeople",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate228.errors : vErrors.concat(validate228.errors);
+if(!(validate262(data.expectedPeople, {instancePath:instancePath+"/expectedPeople",parentData:data,parentDataProperty:"expectedPeople",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate262.errors : vErrors.concat(validate262.errors);
 errors = vErrors.length;
 }
 }
@@ -9711,8 +11362,8 @@ let data11 = data.exploitationTypes;
 if(Array.isArray(data11)){
 const len1 = data11.length;
 for(let i2=0; i2<len1; i2++){
-if(!(validate231(data11[i2], {instancePath:instancePath+"/exploitationTypes/" + i2,parentData:data11,parentDataProperty:i2,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate231.errors : vErrors.concat(validate231.errors);
+if(!(validate265(data11[i2], {instancePath:instancePath+"/exploitationTypes/" + i2,parentData:data11,parentDataProperty:i2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
 errors = vErrors.length;
 }
 }
@@ -9761,8 +11412,8 @@ errors++;
 }
 }
 if(data.leadContact !== undefined){
-if(!(validate233(data.leadContact, {instancePath:instancePath+"/leadContact",parentData:data,parentDataProperty:"leadContact",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate233.errors : vErrors.concat(validate233.errors);
+if(!(validate267(data.leadContact, {instancePath:instancePath+"/leadContact",parentData:data,parentDataProperty:"leadContact",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate267.errors : vErrors.concat(validate267.errors);
 errors = vErrors.length;
 }
 }
@@ -9777,20 +11428,20 @@ vErrors.push(err21);
 }
 errors++;
 }
-validate218.errors = vErrors;
+validate252.errors = vErrors;
 return errors === 0;
 }
-validate218.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate252.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateOperationPlanned = validate235;
-const schema69 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.operation.planned.schema.json","title":"OperationPlanned","description":"A partner planned an enforcement operation, premises visit or welfare visit.","x-status":"stable","type":"object","additionalProperties":false,"required":["operationId","plannedBy","plannedAt","operation"],"properties":{"operationId":{"$ref":"../common/uuid.schema.json"},"plannedBy":{"$ref":"../common/organisation-ref.schema.json"},"plannedAt":{"$ref":"../common/date-time.schema.json"},"operation":{"$ref":"../common/operation-details.schema.json"}}};
-const schema70 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/operation-details.schema.json","title":"OperationDetails","description":"The current state of a planned operation, split by disclosure stage: everything outside 'operational' may go out in a notice (borough, date window, premises kind, expected people and needs); the address, exact times and lead contact are released only to vetted recipients at the configured lead time before start.","type":"object","additionalProperties":false,"required":["kind","borough","premisesKind","startWindow","exploitationTypes","vulnerablePeopleLikely","childrenLikely","expectedPeople","expectedLanguages","operational"],"properties":{"kind":{"$ref":"operation-kind.schema.json"},"borough":{"$ref":"gss-code.schema.json"},"premisesKind":{"$ref":"premises-kind.schema.json"},"startWindow":{"description":"Notice-level window in which the operation takes place: whole London days, so the exact time is not given away.","type":"object","additionalProperties":false,"required":["from","to"],"properties":{"from":{"$ref":"date-time.schema.json"},"to":{"$ref":"date-time.schema.json"}}},"exploitationTypes":{"type":"array","uniqueItems":true,"items":{"$ref":"exploitation-type.schema.json"}},"vulnerablePeopleLikely":{"description":"The planner's flag that potential victims may be present.","type":"boolean"},"childrenLikely":{"type":"boolean"},"expectedPeople":{"$ref":"expected-people.schema.json"},"expectedLanguages":{"type":"array","uniqueItems":true,"items":{"$ref":"language-code.schema.json"}},"operational":{"description":"Released only at the configured lead time before start, to vetted recipients.","type":"object","additionalProperties":false,"required":["address","startsAt","endsAt","timeZone"],"properties":{"address":{"$ref":"address.schema.json"},"startsAt":{"$ref":"date-time.schema.json"},"endsAt":{"$ref":"date-time.schema.json"},"timeZone":{"description":"IANA time zone the planner gave the times in.","type":"string","minLength":1,"maxLength":64},"leadContact":{"$ref":"lead-contact.schema.json"}}}}};
+exports.validateOperationPlanned = validate269;
+const schema78 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.operation.planned.schema.json","title":"OperationPlanned","description":"A partner planned an enforcement operation, premises visit or welfare visit.","x-status":"stable","type":"object","additionalProperties":false,"required":["operationId","plannedBy","plannedAt","operation"],"properties":{"operationId":{"$ref":"../common/uuid.schema.json"},"plannedBy":{"$ref":"../common/organisation-ref.schema.json"},"plannedAt":{"$ref":"../common/date-time.schema.json"},"operation":{"$ref":"../common/operation-details.schema.json"}}};
+const schema79 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/operation-details.schema.json","title":"OperationDetails","description":"The current state of a planned operation, split by disclosure stage: everything outside 'operational' may go out in a notice (borough, date window, premises kind, expected people and needs); the address, exact times and lead contact are released only to vetted recipients at the configured lead time before start.","type":"object","additionalProperties":false,"required":["kind","borough","premisesKind","startWindow","exploitationTypes","vulnerablePeopleLikely","childrenLikely","expectedPeople","expectedLanguages","operational"],"properties":{"kind":{"$ref":"operation-kind.schema.json"},"borough":{"$ref":"gss-code.schema.json"},"premisesKind":{"$ref":"premises-kind.schema.json"},"startWindow":{"description":"Notice-level window in which the operation takes place: whole London days, so the exact time is not given away.","type":"object","additionalProperties":false,"required":["from","to"],"properties":{"from":{"$ref":"date-time.schema.json"},"to":{"$ref":"date-time.schema.json"}}},"exploitationTypes":{"type":"array","uniqueItems":true,"items":{"$ref":"exploitation-type.schema.json"}},"vulnerablePeopleLikely":{"description":"The planner's flag that potential victims may be present.","type":"boolean"},"childrenLikely":{"type":"boolean"},"expectedPeople":{"$ref":"expected-people.schema.json"},"expectedLanguages":{"type":"array","uniqueItems":true,"items":{"$ref":"language-code.schema.json"}},"operational":{"description":"Released only at the configured lead time before start, to vetted recipients.","type":"object","additionalProperties":false,"required":["address","startsAt","endsAt","timeZone"],"properties":{"address":{"$ref":"address.schema.json"},"startsAt":{"$ref":"date-time.schema.json"},"endsAt":{"$ref":"date-time.schema.json"},"timeZone":{"description":"IANA time zone the planner gave the times in.","type":"string","minLength":1,"maxLength":64},"leadContact":{"$ref":"lead-contact.schema.json"}}}}};
 
-function validate239(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate273(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/common/operation-details.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate239.evaluated;
+const evaluated0 = validate273.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9899,7 +11550,7 @@ vErrors.push(err9);
 errors++;
 }
 for(const key0 in data){
-if(!(func10.call(schema70.properties, key0))){
+if(!(func10.call(schema79.properties, key0))){
 const err10 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err10];
@@ -9911,8 +11562,8 @@ errors++;
 }
 }
 if(data.kind !== undefined){
-if(!(validate216(data.kind, {instancePath:instancePath+"/kind",parentData:data,parentDataProperty:"kind",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate216.errors : vErrors.concat(validate216.errors);
+if(!(validate250(data.kind, {instancePath:instancePath+"/kind",parentData:data,parentDataProperty:"kind",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
 errors = vErrors.length;
 }
 }
@@ -9923,8 +11574,8 @@ errors = vErrors.length;
 }
 }
 if(data.premisesKind !== undefined){
-if(!(validate220(data.premisesKind, {instancePath:instancePath+"/premisesKind",parentData:data,parentDataProperty:"premisesKind",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate220.errors : vErrors.concat(validate220.errors);
+if(!(validate254(data.premisesKind, {instancePath:instancePath+"/premisesKind",parentData:data,parentDataProperty:"premisesKind",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate254.errors : vErrors.concat(validate254.errors);
 errors = vErrors.length;
 }
 }
@@ -9992,8 +11643,8 @@ let data6 = data.exploitationTypes;
 if(Array.isArray(data6)){
 const len0 = data6.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate231(data6[i0], {instancePath:instancePath+"/exploitationTypes/" + i0,parentData:data6,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate231.errors : vErrors.concat(validate231.errors);
+if(!(validate265(data6[i0], {instancePath:instancePath+"/exploitationTypes/" + i0,parentData:data6,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
 errors = vErrors.length;
 }
 }
@@ -10054,8 +11705,8 @@ errors++;
 }
 }
 if(data.expectedPeople !== undefined){
-if(!(validate228(data.expectedPeople, {instancePath:instancePath+"/expectedPeople",parentData:data,parentDataProperty:"expectedPeople",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate228.errors : vErrors.concat(validate228.errors);
+if(!(validate262(data.expectedPeople, {instancePath:instancePath+"/expectedPeople",parentData:data,parentDataProperty:"expectedPeople",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate262.errors : vErrors.concat(validate262.errors);
 errors = vErrors.length;
 }
 }
@@ -10157,8 +11808,8 @@ errors++;
 }
 }
 if(data13.address !== undefined){
-if(!(validate222(data13.address, {instancePath:instancePath+"/operational/address",parentData:data13,parentDataProperty:"address",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate222.errors : vErrors.concat(validate222.errors);
+if(!(validate256(data13.address, {instancePath:instancePath+"/operational/address",parentData:data13,parentDataProperty:"address",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate256.errors : vErrors.concat(validate256.errors);
 errors = vErrors.length;
 }
 }
@@ -10210,8 +11861,8 @@ errors++;
 }
 }
 if(data13.leadContact !== undefined){
-if(!(validate233(data13.leadContact, {instancePath:instancePath+"/operational/leadContact",parentData:data13,parentDataProperty:"leadContact",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate233.errors : vErrors.concat(validate233.errors);
+if(!(validate267(data13.leadContact, {instancePath:instancePath+"/operational/leadContact",parentData:data13,parentDataProperty:"leadContact",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate267.errors : vErrors.concat(validate267.errors);
 errors = vErrors.length;
 }
 }
@@ -10238,17 +11889,17 @@ vErrors.push(err30);
 }
 errors++;
 }
-validate239.errors = vErrors;
+validate273.errors = vErrors;
 return errors === 0;
 }
-validate239.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate273.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate235(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate269(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/events/harbour.operation.planned.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate235.evaluated;
+const evaluated0 = validate269.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10315,8 +11966,8 @@ errors = vErrors.length;
 }
 }
 if(data.plannedBy !== undefined){
-if(!(validate119(data.plannedBy, {instancePath:instancePath+"/plannedBy",parentData:data,parentDataProperty:"plannedBy",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
+if(!(validate115(data.plannedBy, {instancePath:instancePath+"/plannedBy",parentData:data,parentDataProperty:"plannedBy",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
 errors = vErrors.length;
 }
 }
@@ -10327,8 +11978,8 @@ errors = vErrors.length;
 }
 }
 if(data.operation !== undefined){
-if(!(validate239(data.operation, {instancePath:instancePath+"/operation",parentData:data,parentDataProperty:"operation",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate239.errors : vErrors.concat(validate239.errors);
+if(!(validate273(data.operation, {instancePath:instancePath+"/operation",parentData:data,parentDataProperty:"operation",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate273.errors : vErrors.concat(validate273.errors);
 errors = vErrors.length;
 }
 }
@@ -10343,19 +11994,19 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate235.errors = vErrors;
+validate269.errors = vErrors;
 return errors === 0;
 }
-validate235.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate269.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateOperationUpdateBody = validate253;
-const schema71 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/rest/operation-update.schema.json","title":"OperationUpdateBody","description":"Body of POST /v1/operations/{id}/updates: reschedule, change of address or borough, more (or fewer) people, new needs. Only the planning organisation may update, only before the operation ends and only while it is not cancelled; the same checks as the plan apply to the resulting state. Every partner already told is told again.","type":"object","additionalProperties":false,"minProperties":1,"properties":{"plannedStart":{"$ref":"../common/date-time.schema.json"},"plannedEnd":{"$ref":"../common/date-time.schema.json"},"address":{"$ref":"../common/address.schema.json"},"borough":{"$ref":"../common/gss-code.schema.json"},"premisesKind":{"$ref":"../common/premises-kind.schema.json"},"expectedPeople":{"$ref":"../common/expected-people.schema.json"},"childrenLikely":{"type":"boolean"},"expectedLanguages":{"type":"array","uniqueItems":true,"maxItems":20,"items":{"$ref":"../common/language-code.schema.json"}},"exploitationTypes":{"type":"array","uniqueItems":true,"items":{"$ref":"../common/exploitation-type.schema.json"}},"vulnerablePeopleLikely":{"type":"boolean"},"leadContact":{"$ref":"../common/lead-contact.schema.json"}}};
+exports.validateOperationUpdateBody = validate287;
+const schema80 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/rest/operation-update.schema.json","title":"OperationUpdateBody","description":"Body of POST /v1/operations/{id}/updates: reschedule, change of address or borough, more (or fewer) people, new needs. Only the planning organisation may update, only before the operation ends and only while it is not cancelled; the same checks as the plan apply to the resulting state. Every partner already told is told again.","type":"object","additionalProperties":false,"minProperties":1,"properties":{"plannedStart":{"$ref":"../common/date-time.schema.json"},"plannedEnd":{"$ref":"../common/date-time.schema.json"},"address":{"$ref":"../common/address.schema.json"},"borough":{"$ref":"../common/gss-code.schema.json"},"premisesKind":{"$ref":"../common/premises-kind.schema.json"},"expectedPeople":{"$ref":"../common/expected-people.schema.json"},"childrenLikely":{"type":"boolean"},"expectedLanguages":{"type":"array","uniqueItems":true,"maxItems":20,"items":{"$ref":"../common/language-code.schema.json"}},"exploitationTypes":{"type":"array","uniqueItems":true,"items":{"$ref":"../common/exploitation-type.schema.json"}},"vulnerablePeopleLikely":{"type":"boolean"},"leadContact":{"$ref":"../common/lead-contact.schema.json"}}};
 
-function validate253(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate287(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/rest/operation-update.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate253.evaluated;
+const evaluated0 = validate287.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10374,7 +12025,7 @@ vErrors.push(err0);
 errors++;
 }
 for(const key0 in data){
-if(!(func10.call(schema71.properties, key0))){
+if(!(func10.call(schema80.properties, key0))){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err1];
@@ -10398,8 +12049,8 @@ errors = vErrors.length;
 }
 }
 if(data.address !== undefined){
-if(!(validate222(data.address, {instancePath:instancePath+"/address",parentData:data,parentDataProperty:"address",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate222.errors : vErrors.concat(validate222.errors);
+if(!(validate256(data.address, {instancePath:instancePath+"/address",parentData:data,parentDataProperty:"address",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate256.errors : vErrors.concat(validate256.errors);
 errors = vErrors.length;
 }
 }
@@ -10410,14 +12061,14 @@ errors = vErrors.length;
 }
 }
 if(data.premisesKind !== undefined){
-if(!(validate220(data.premisesKind, {instancePath:instancePath+"/premisesKind",parentData:data,parentDataProperty:"premisesKind",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate220.errors : vErrors.concat(validate220.errors);
+if(!(validate254(data.premisesKind, {instancePath:instancePath+"/premisesKind",parentData:data,parentDataProperty:"premisesKind",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate254.errors : vErrors.concat(validate254.errors);
 errors = vErrors.length;
 }
 }
 if(data.expectedPeople !== undefined){
-if(!(validate228(data.expectedPeople, {instancePath:instancePath+"/expectedPeople",parentData:data,parentDataProperty:"expectedPeople",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate228.errors : vErrors.concat(validate228.errors);
+if(!(validate262(data.expectedPeople, {instancePath:instancePath+"/expectedPeople",parentData:data,parentDataProperty:"expectedPeople",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate262.errors : vErrors.concat(validate262.errors);
 errors = vErrors.length;
 }
 }
@@ -10490,8 +12141,8 @@ let data9 = data.exploitationTypes;
 if(Array.isArray(data9)){
 const len1 = data9.length;
 for(let i2=0; i2<len1; i2++){
-if(!(validate231(data9[i2], {instancePath:instancePath+"/exploitationTypes/" + i2,parentData:data9,parentDataProperty:i2,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate231.errors : vErrors.concat(validate231.errors);
+if(!(validate265(data9[i2], {instancePath:instancePath+"/exploitationTypes/" + i2,parentData:data9,parentDataProperty:i2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
 errors = vErrors.length;
 }
 }
@@ -10540,8 +12191,8 @@ errors++;
 }
 }
 if(data.leadContact !== undefined){
-if(!(validate233(data.leadContact, {instancePath:instancePath+"/leadContact",parentData:data,parentDataProperty:"leadContact",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate233.errors : vErrors.concat(validate233.errors);
+if(!(validate267(data.leadContact, {instancePath:instancePath+"/leadContact",parentData:data,parentDataProperty:"leadContact",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate267.errors : vErrors.concat(validate267.errors);
 errors = vErrors.length;
 }
 }
@@ -10556,19 +12207,19 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate253.errors = vErrors;
+validate287.errors = vErrors;
 return errors === 0;
 }
-validate253.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate287.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateOperationUpdated = validate263;
-const schema72 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.operation.updated.schema.json","title":"OperationUpdated","description":"A planned operation changed; carries the whole new state, not a diff.","x-status":"stable","type":"object","additionalProperties":false,"required":["operationId","updatedBy","updatedAt","revision","operation","changes"],"properties":{"operationId":{"$ref":"../common/uuid.schema.json"},"updatedBy":{"$ref":"../common/organisation-ref.schema.json"},"updatedAt":{"$ref":"../common/date-time.schema.json"},"revision":{"type":"integer","minimum":2,"description":"Increases by one per update; the planned state is revision 1."},"operation":{"$ref":"../common/operation-details.schema.json"},"changes":{"description":"What changed, for recipients already told (no personal data).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","enum":["rescheduled","address","borough","expected_people","children_likely","languages","exploitation_types","vulnerable_people_likely","premises_kind","lead_contact"]}}}};
+exports.validateOperationUpdated = validate297;
+const schema81 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.operation.updated.schema.json","title":"OperationUpdated","description":"A planned operation changed; carries the whole new state, not a diff.","x-status":"stable","type":"object","additionalProperties":false,"required":["operationId","updatedBy","updatedAt","revision","operation","changes"],"properties":{"operationId":{"$ref":"../common/uuid.schema.json"},"updatedBy":{"$ref":"../common/organisation-ref.schema.json"},"updatedAt":{"$ref":"../common/date-time.schema.json"},"revision":{"type":"integer","minimum":2,"description":"Increases by one per update; the planned state is revision 1."},"operation":{"$ref":"../common/operation-details.schema.json"},"changes":{"description":"What changed, for recipients already told (no personal data).","type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","enum":["rescheduled","address","borough","expected_people","children_likely","languages","exploitation_types","vulnerable_people_likely","premises_kind","lead_contact"]}}}};
 
-function validate263(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate297(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/events/harbour.operation.updated.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate263.evaluated;
+const evaluated0 = validate297.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10655,8 +12306,8 @@ errors = vErrors.length;
 }
 }
 if(data.updatedBy !== undefined){
-if(!(validate119(data.updatedBy, {instancePath:instancePath+"/updatedBy",parentData:data,parentDataProperty:"updatedBy",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
+if(!(validate115(data.updatedBy, {instancePath:instancePath+"/updatedBy",parentData:data,parentDataProperty:"updatedBy",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
 errors = vErrors.length;
 }
 }
@@ -10692,8 +12343,8 @@ errors++;
 }
 }
 if(data.operation !== undefined){
-if(!(validate239(data.operation, {instancePath:instancePath+"/operation",parentData:data,parentDataProperty:"operation",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate239.errors : vErrors.concat(validate239.errors);
+if(!(validate273(data.operation, {instancePath:instancePath+"/operation",parentData:data,parentDataProperty:"operation",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate273.errors : vErrors.concat(validate273.errors);
 errors = vErrors.length;
 }
 }
@@ -10724,7 +12375,7 @@ vErrors.push(err10);
 errors++;
 }
 if(!((((((((((data6 === "rescheduled") || (data6 === "address")) || (data6 === "borough")) || (data6 === "expected_people")) || (data6 === "children_likely")) || (data6 === "languages")) || (data6 === "exploitation_types")) || (data6 === "vulnerable_people_likely")) || (data6 === "premises_kind")) || (data6 === "lead_contact"))){
-const err11 = {instancePath:instancePath+"/changes/" + i0,schemaPath:"#/properties/changes/items/enum",keyword:"enum",params:{allowedValues: schema72.properties.changes.items.enum},message:"must be equal to one of the allowed values"};
+const err11 = {instancePath:instancePath+"/changes/" + i0,schemaPath:"#/properties/changes/items/enum",keyword:"enum",params:{allowedValues: schema81.properties.changes.items.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -10781,19 +12432,19 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate263.errors = vErrors;
+validate297.errors = vErrors;
 return errors === 0;
 }
-validate263.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate297.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validatePlacementConfirmed = validate268;
-const schema73 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.placement.confirmed.schema.json","title":"PlacementConfirmed","description":"A provider accepted first; the person has a bed.","x-status":"provisional","type":"object","additionalProperties":false,"required":["requestId","placementId","offerId","providerOrganisationId","confirmedAt"],"properties":{"requestId":{"$ref":"../common/uuid.schema.json"},"placementId":{"$ref":"../common/uuid.schema.json"},"offerId":{"$ref":"../common/uuid.schema.json"},"providerOrganisationId":{"$ref":"../common/uuid.schema.json"},"confirmedAt":{"$ref":"../common/date-time.schema.json"},"startsAt":{"$ref":"../common/date-time.schema.json"}}};
+exports.validatePlacementConfirmed = validate302;
+const schema82 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.placement.confirmed.schema.json","title":"PlacementConfirmed","description":"A provider accepted an offer: the person is placed there. Exactly one per request.","x-status":"stable","type":"object","additionalProperties":false,"required":["requestId","placementId","offerId","providerOrganisationId","propertyId","requestedBy","borough","confirmedAt"],"properties":{"requestId":{"$ref":"../common/uuid.schema.json"},"placementId":{"$ref":"../common/uuid.schema.json"},"offerId":{"$ref":"../common/uuid.schema.json"},"providerOrganisationId":{"$ref":"../common/uuid.schema.json"},"propertyId":{"$ref":"../common/uuid.schema.json"},"requestedBy":{"$ref":"../common/organisation-ref.schema.json"},"borough":{"$ref":"../common/gss-code.schema.json"},"confirmedAt":{"$ref":"../common/date-time.schema.json"},"startsAt":{"$ref":"../common/date-time.schema.json"}}};
 
-function validate268(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate302(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/events/harbour.placement.confirmed.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate268.evaluated;
+const evaluated0 = validate302.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10841,8 +12492,8 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.confirmedAt === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "confirmedAt"},message:"must have required property '"+"confirmedAt"+"'"};
+if(data.propertyId === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "propertyId"},message:"must have required property '"+"propertyId"+"'"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -10851,14 +12502,44 @@ vErrors.push(err4);
 }
 errors++;
 }
-for(const key0 in data){
-if(!((((((key0 === "requestId") || (key0 === "placementId")) || (key0 === "offerId")) || (key0 === "providerOrganisationId")) || (key0 === "confirmedAt")) || (key0 === "startsAt"))){
-const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data.requestedBy === undefined){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "requestedBy"},message:"must have required property '"+"requestedBy"+"'"};
 if(vErrors === null){
 vErrors = [err5];
 }
 else {
 vErrors.push(err5);
+}
+errors++;
+}
+if(data.borough === undefined){
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "borough"},message:"must have required property '"+"borough"+"'"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data.confirmedAt === undefined){
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "confirmedAt"},message:"must have required property '"+"confirmedAt"+"'"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(func10.call(schema82.properties, key0))){
+const err8 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
 }
 errors++;
 }
@@ -10887,6 +12568,24 @@ vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.error
 errors = vErrors.length;
 }
 }
+if(data.propertyId !== undefined){
+if(!(validate53(data.propertyId, {instancePath:instancePath+"/propertyId",parentData:data,parentDataProperty:"propertyId",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+}
+if(data.requestedBy !== undefined){
+if(!(validate115(data.requestedBy, {instancePath:instancePath+"/requestedBy",parentData:data,parentDataProperty:"requestedBy",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+errors = vErrors.length;
+}
+}
+if(data.borough !== undefined){
+if(!(validate75(data.borough, {instancePath:instancePath+"/borough",parentData:data,parentDataProperty:"borough",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
+errors = vErrors.length;
+}
+}
 if(data.confirmedAt !== undefined){
 if(!(validate57(data.confirmedAt, {instancePath:instancePath+"/confirmedAt",parentData:data,parentDataProperty:"confirmedAt",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
@@ -10901,7 +12600,186 @@ errors = vErrors.length;
 }
 }
 else {
-const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+validate302.errors = vErrors;
+return errors === 0;
+}
+validate302.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+exports.validatePropertyAvailabilityBody = validate312;
+const schema83 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/rest/property-availability.schema.json","title":"PropertyAvailabilityBody","description":"Body of PUT /v1/properties/{id}/availability: how many beds are free now. Sending the same number confirms it (availability not confirmed for 24 hours is shown as stale and ranked lower). Beds held by open offers are counted separately and are not part of this number's check.","type":"object","additionalProperties":false,"required":["availableBeds"],"properties":{"availableBeds":{"type":"integer","minimum":0,"maximum":200}}};
+
+function validate312(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://harbour.example/schemas/rest/property-availability.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate312.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.availableBeds === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "availableBeds"},message:"must have required property '"+"availableBeds"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(key0 === "availableBeds")){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.availableBeds !== undefined){
+let data0 = data.availableBeds;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err2 = {instancePath:instancePath+"/availableBeds",schemaPath:"#/properties/availableBeds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 200 || isNaN(data0)){
+const err3 = {instancePath:instancePath+"/availableBeds",schemaPath:"#/properties/availableBeds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 200},message:"must be <= 200"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data0 < 0 || isNaN(data0)){
+const err4 = {instancePath:instancePath+"/availableBeds",schemaPath:"#/properties/availableBeds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+validate312.errors = vErrors;
+return errors === 0;
+}
+validate312.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+exports.validatePropertyRegistrationBody = validate313;
+const schema84 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/rest/property-registration.schema.json","title":"PropertyRegistrationBody","description":"Body of POST /v1/properties (accommodation): a housing provider registers a property and its beds. Only the postcode district is kept (a refuge address is never stored or shown). availableBeds must not exceed beds; children accepted only with the family age group.","type":"object","additionalProperties":false,"required":["label","borough","postcodeDistrict","genderServed","ages","supportLevel","nrmStages","nrpfAccepted","beds","availableBeds"],"properties":{"label":{"description":"The provider's own name for the property (shown to the provider and coordinators only).","type":"string","minLength":1,"maxLength":100},"borough":{"$ref":"../common/gss-code.schema.json"},"postcodeDistrict":{"description":"Outward code only, e.g. E15.","type":"string","pattern":"^[A-Za-z]{1,2}[0-9][A-Za-z0-9]?$"},"genderServed":{"type":"string","enum":["female","male","any"]},"ages":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","enum":["adult","child_16_17","family"]}},"childrenAccepted":{"description":"How many accompanying children a placement may bring (family properties).","type":"integer","minimum":0,"maximum":10},"accessibility":{"type":"array","uniqueItems":true,"items":{"$ref":"../common/access-need.schema.json"}},"languages":{"type":"array","uniqueItems":true,"maxItems":20,"items":{"$ref":"../common/language-code.schema.json"}},"supportLevel":{"$ref":"../common/support-level.schema.json"},"nrmStages":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"../common/nrm-stage.schema.json"}},"nrpfAccepted":{"type":"boolean"},"beds":{"type":"integer","minimum":1,"maximum":200},"availableBeds":{"type":"integer","minimum":0,"maximum":200}}};
+const pattern12 = new RegExp("^[A-Za-z]{1,2}[0-9][A-Za-z0-9]?$", "u");
+
+function validate313(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://harbour.example/schemas/rest/property-registration.schema.json" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate313.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.label === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "label"},message:"must have required property '"+"label"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.borough === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "borough"},message:"must have required property '"+"borough"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.postcodeDistrict === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "postcodeDistrict"},message:"must have required property '"+"postcodeDistrict"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.genderServed === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "genderServed"},message:"must have required property '"+"genderServed"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.ages === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ages"},message:"must have required property '"+"ages"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(data.supportLevel === undefined){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "supportLevel"},message:"must have required property '"+"supportLevel"+"'"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data.nrmStages === undefined){
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "nrmStages"},message:"must have required property '"+"nrmStages"+"'"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -10910,20 +12788,504 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate268.errors = vErrors;
+if(data.nrpfAccepted === undefined){
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "nrpfAccepted"},message:"must have required property '"+"nrpfAccepted"+"'"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(data.beds === undefined){
+const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "beds"},message:"must have required property '"+"beds"+"'"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(data.availableBeds === undefined){
+const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "availableBeds"},message:"must have required property '"+"availableBeds"+"'"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(func10.call(schema84.properties, key0))){
+const err10 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.label !== undefined){
+let data0 = data.label;
+if(typeof data0 === "string"){
+if(func1(data0) > 100){
+const err11 = {instancePath:instancePath+"/label",schemaPath:"#/properties/label/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(func1(data0) < 1){
+const err12 = {instancePath:instancePath+"/label",schemaPath:"#/properties/label/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/label",schemaPath:"#/properties/label/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.borough !== undefined){
+if(!(validate75(data.borough, {instancePath:instancePath+"/borough",parentData:data,parentDataProperty:"borough",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
+errors = vErrors.length;
+}
+}
+if(data.postcodeDistrict !== undefined){
+let data2 = data.postcodeDistrict;
+if(typeof data2 === "string"){
+if(!pattern12.test(data2)){
+const err14 = {instancePath:instancePath+"/postcodeDistrict",schemaPath:"#/properties/postcodeDistrict/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z]{1,2}[0-9][A-Za-z0-9]?$"},message:"must match pattern \""+"^[A-Za-z]{1,2}[0-9][A-Za-z0-9]?$"+"\""};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/postcodeDistrict",schemaPath:"#/properties/postcodeDistrict/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data.genderServed !== undefined){
+let data3 = data.genderServed;
+if(typeof data3 !== "string"){
+const err16 = {instancePath:instancePath+"/genderServed",schemaPath:"#/properties/genderServed/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+if(!(((data3 === "female") || (data3 === "male")) || (data3 === "any"))){
+const err17 = {instancePath:instancePath+"/genderServed",schemaPath:"#/properties/genderServed/enum",keyword:"enum",params:{allowedValues: schema84.properties.genderServed.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data.ages !== undefined){
+let data4 = data.ages;
+if(Array.isArray(data4)){
+if(data4.length < 1){
+const err18 = {instancePath:instancePath+"/ages",schemaPath:"#/properties/ages/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+const len0 = data4.length;
+for(let i0=0; i0<len0; i0++){
+let data5 = data4[i0];
+if(typeof data5 !== "string"){
+const err19 = {instancePath:instancePath+"/ages/" + i0,schemaPath:"#/properties/ages/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if(!(((data5 === "adult") || (data5 === "child_16_17")) || (data5 === "family"))){
+const err20 = {instancePath:instancePath+"/ages/" + i0,schemaPath:"#/properties/ages/items/enum",keyword:"enum",params:{allowedValues: schema84.properties.ages.items.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+let i1 = data4.length;
+let j0;
+if(i1 > 1){
+const indices0 = {};
+for(;i1--;){
+let item0 = data4[i1];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err21 = {instancePath:instancePath+"/ages",schemaPath:"#/properties/ages/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+break;
+}
+indices0[item0] = i1;
+}
+}
+}
+else {
+const err22 = {instancePath:instancePath+"/ages",schemaPath:"#/properties/ages/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+if(data.childrenAccepted !== undefined){
+let data6 = data.childrenAccepted;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+const err23 = {instancePath:instancePath+"/childrenAccepted",schemaPath:"#/properties/childrenAccepted/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 > 10 || isNaN(data6)){
+const err24 = {instancePath:instancePath+"/childrenAccepted",schemaPath:"#/properties/childrenAccepted/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+if(data6 < 0 || isNaN(data6)){
+const err25 = {instancePath:instancePath+"/childrenAccepted",schemaPath:"#/properties/childrenAccepted/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+}
+if(data.accessibility !== undefined){
+let data7 = data.accessibility;
+if(Array.isArray(data7)){
+const len1 = data7.length;
+for(let i2=0; i2<len1; i2++){
+if(!(validate125(data7[i2], {instancePath:instancePath+"/accessibility/" + i2,parentData:data7,parentDataProperty:i2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
+errors = vErrors.length;
+}
+}
+let i3 = data7.length;
+let j1;
+if(i3 > 1){
+outer0:
+for(;i3--;){
+for(j1 = i3; j1--;){
+if(func0(data7[i3], data7[j1])){
+const err26 = {instancePath:instancePath+"/accessibility",schemaPath:"#/properties/accessibility/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i3+" are identical)"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+break outer0;
+}
+}
+}
+}
+}
+else {
+const err27 = {instancePath:instancePath+"/accessibility",schemaPath:"#/properties/accessibility/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+if(data.languages !== undefined){
+let data9 = data.languages;
+if(Array.isArray(data9)){
+if(data9.length > 20){
+const err28 = {instancePath:instancePath+"/languages",schemaPath:"#/properties/languages/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+const len2 = data9.length;
+for(let i4=0; i4<len2; i4++){
+if(!(validate86(data9[i4], {instancePath:instancePath+"/languages/" + i4,parentData:data9,parentDataProperty:i4,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
+errors = vErrors.length;
+}
+}
+let i5 = data9.length;
+let j2;
+if(i5 > 1){
+outer1:
+for(;i5--;){
+for(j2 = i5; j2--;){
+if(func0(data9[i5], data9[j2])){
+const err29 = {instancePath:instancePath+"/languages",schemaPath:"#/properties/languages/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i5+" are identical)"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+break outer1;
+}
+}
+}
+}
+}
+else {
+const err30 = {instancePath:instancePath+"/languages",schemaPath:"#/properties/languages/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+if(data.supportLevel !== undefined){
+if(!(validate127(data.supportLevel, {instancePath:instancePath+"/supportLevel",parentData:data,parentDataProperty:"supportLevel",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
+errors = vErrors.length;
+}
+}
+if(data.nrmStages !== undefined){
+let data12 = data.nrmStages;
+if(Array.isArray(data12)){
+if(data12.length < 1){
+const err31 = {instancePath:instancePath+"/nrmStages",schemaPath:"#/properties/nrmStages/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+const len3 = data12.length;
+for(let i6=0; i6<len3; i6++){
+if(!(validate129(data12[i6], {instancePath:instancePath+"/nrmStages/" + i6,parentData:data12,parentDataProperty:i6,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
+errors = vErrors.length;
+}
+}
+let i7 = data12.length;
+let j3;
+if(i7 > 1){
+outer2:
+for(;i7--;){
+for(j3 = i7; j3--;){
+if(func0(data12[i7], data12[j3])){
+const err32 = {instancePath:instancePath+"/nrmStages",schemaPath:"#/properties/nrmStages/uniqueItems",keyword:"uniqueItems",params:{i: i7, j: j3},message:"must NOT have duplicate items (items ## "+j3+" and "+i7+" are identical)"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+break outer2;
+}
+}
+}
+}
+}
+else {
+const err33 = {instancePath:instancePath+"/nrmStages",schemaPath:"#/properties/nrmStages/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+if(data.nrpfAccepted !== undefined){
+if(typeof data.nrpfAccepted !== "boolean"){
+const err34 = {instancePath:instancePath+"/nrpfAccepted",schemaPath:"#/properties/nrpfAccepted/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+if(data.beds !== undefined){
+let data15 = data.beds;
+if(!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15)))){
+const err35 = {instancePath:instancePath+"/beds",schemaPath:"#/properties/beds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+if((typeof data15 == "number") && (isFinite(data15))){
+if(data15 > 200 || isNaN(data15)){
+const err36 = {instancePath:instancePath+"/beds",schemaPath:"#/properties/beds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 200},message:"must be <= 200"};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+if(data15 < 1 || isNaN(data15)){
+const err37 = {instancePath:instancePath+"/beds",schemaPath:"#/properties/beds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+}
+if(data.availableBeds !== undefined){
+let data16 = data.availableBeds;
+if(!(((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16))) && (isFinite(data16)))){
+const err38 = {instancePath:instancePath+"/availableBeds",schemaPath:"#/properties/availableBeds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+if((typeof data16 == "number") && (isFinite(data16))){
+if(data16 > 200 || isNaN(data16)){
+const err39 = {instancePath:instancePath+"/availableBeds",schemaPath:"#/properties/availableBeds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 200},message:"must be <= 200"};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+if(data16 < 0 || isNaN(data16)){
+const err40 = {instancePath:instancePath+"/availableBeds",schemaPath:"#/properties/availableBeds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err41 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+validate313.errors = vErrors;
 return errors === 0;
 }
-validate268.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate313.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateReferralDecisionBody = validate275;
-const schema74 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/rest/referral-decision.schema.json","title":"ReferralDecisionBody","description":"Body of POST /v1/referrals/{id}/decisions: a Reasonable Grounds or Conclusive Grounds decision, as the competent authority communicated it. supportEndsOn (after a positive Conclusive Grounds decision only) is the date move-on support ends, at least 45 days after the decision; without it, exactly 45 days.","type":"object","additionalProperties":false,"required":["stage","outcome","decidedOn"],"properties":{"stage":{"type":"string","enum":["reasonable_grounds","conclusive_grounds"]},"outcome":{"type":"string","enum":["positive","negative"]},"decidedOn":{"$ref":"../common/calendar-date.schema.json"},"supportEndsOn":{"$ref":"../common/calendar-date.schema.json"}}};
-const schema75 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/calendar-date.schema.json","title":"CalendarDate","description":"An ISO 8601 calendar date (YYYY-MM-DD) with no time or zone.","type":"string","format":"date"};
+exports.validateReferralDecisionBody = validate319;
+const schema85 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/rest/referral-decision.schema.json","title":"ReferralDecisionBody","description":"Body of POST /v1/referrals/{id}/decisions: a Reasonable Grounds or Conclusive Grounds decision, as the competent authority communicated it. supportEndsOn (after a positive Conclusive Grounds decision only) is the date move-on support ends, at least 45 days after the decision; without it, exactly 45 days.","type":"object","additionalProperties":false,"required":["stage","outcome","decidedOn"],"properties":{"stage":{"type":"string","enum":["reasonable_grounds","conclusive_grounds"]},"outcome":{"type":"string","enum":["positive","negative"]},"decidedOn":{"$ref":"../common/calendar-date.schema.json"},"supportEndsOn":{"$ref":"../common/calendar-date.schema.json"}}};
+const schema86 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/calendar-date.schema.json","title":"CalendarDate","description":"An ISO 8601 calendar date (YYYY-MM-DD) with no time or zone.","type":"string","format":"date"};
 
-function validate276(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate320(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/common/calendar-date.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate276.evaluated;
+const evaluated0 = validate320.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10952,17 +13314,17 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate276.errors = vErrors;
+validate320.errors = vErrors;
 return errors === 0;
 }
-validate276.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate320.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 
-function validate275(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate319(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/rest/referral-decision.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate275.evaluated;
+const evaluated0 = validate319.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11025,7 +13387,7 @@ vErrors.push(err4);
 errors++;
 }
 if(!((data0 === "reasonable_grounds") || (data0 === "conclusive_grounds"))){
-const err5 = {instancePath:instancePath+"/stage",schemaPath:"#/properties/stage/enum",keyword:"enum",params:{allowedValues: schema74.properties.stage.enum},message:"must be equal to one of the allowed values"};
+const err5 = {instancePath:instancePath+"/stage",schemaPath:"#/properties/stage/enum",keyword:"enum",params:{allowedValues: schema85.properties.stage.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -11048,7 +13410,7 @@ vErrors.push(err6);
 errors++;
 }
 if(!((data1 === "positive") || (data1 === "negative"))){
-const err7 = {instancePath:instancePath+"/outcome",schemaPath:"#/properties/outcome/enum",keyword:"enum",params:{allowedValues: schema74.properties.outcome.enum},message:"must be equal to one of the allowed values"};
+const err7 = {instancePath:instancePath+"/outcome",schemaPath:"#/properties/outcome/enum",keyword:"enum",params:{allowedValues: schema85.properties.outcome.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -11059,14 +13421,14 @@ errors++;
 }
 }
 if(data.decidedOn !== undefined){
-if(!(validate276(data.decidedOn, {instancePath:instancePath+"/decidedOn",parentData:data,parentDataProperty:"decidedOn",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate276.errors : vErrors.concat(validate276.errors);
+if(!(validate320(data.decidedOn, {instancePath:instancePath+"/decidedOn",parentData:data,parentDataProperty:"decidedOn",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate320.errors : vErrors.concat(validate320.errors);
 errors = vErrors.length;
 }
 }
 if(data.supportEndsOn !== undefined){
-if(!(validate276(data.supportEndsOn, {instancePath:instancePath+"/supportEndsOn",parentData:data,parentDataProperty:"supportEndsOn",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate276.errors : vErrors.concat(validate276.errors);
+if(!(validate320(data.supportEndsOn, {instancePath:instancePath+"/supportEndsOn",parentData:data,parentDataProperty:"supportEndsOn",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate320.errors : vErrors.concat(validate320.errors);
 errors = vErrors.length;
 }
 }
@@ -11081,19 +13443,19 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate275.errors = vErrors;
+validate319.errors = vErrors;
 return errors === 0;
 }
-validate275.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate319.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateReferralDecisionRecorded = validate279;
-const schema76 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.referral.decision-recorded.schema.json","title":"ReferralDecisionRecorded","description":"A Reasonable Grounds or Conclusive Grounds decision was recorded. moveOnDeadline is present when the decision starts move-on: a negative decision, or a positive Conclusive Grounds decision (then it equals supportEndsOn).","x-status":"provisional","type":"object","additionalProperties":false,"required":["referralId","recordedBy","recordedAt","stage","outcome","decidedOn"],"properties":{"referralId":{"$ref":"../common/uuid.schema.json"},"recordedBy":{"$ref":"../common/organisation-ref.schema.json"},"recordedAt":{"$ref":"../common/date-time.schema.json"},"stage":{"type":"string","enum":["reasonable_grounds","conclusive_grounds"]},"outcome":{"type":"string","enum":["positive","negative"]},"decidedOn":{"$ref":"../common/calendar-date.schema.json"},"moveOnDeadline":{"$ref":"../common/calendar-date.schema.json"},"supportEndsOn":{"$ref":"../common/calendar-date.schema.json"},"moveOnDeadlineRule":{"description":"How moveOnDeadline was computed, shown to recipients (e.g. '9 working days after a negative decision, England and Wales bank holidays excluded').","type":"string","minLength":1,"maxLength":300}}};
+exports.validateReferralDecisionRecorded = validate323;
+const schema87 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.referral.decision-recorded.schema.json","title":"ReferralDecisionRecorded","description":"A Reasonable Grounds or Conclusive Grounds decision was recorded. moveOnDeadline is present when the decision starts move-on: a negative decision, or a positive Conclusive Grounds decision (then it equals supportEndsOn).","x-status":"provisional","type":"object","additionalProperties":false,"required":["referralId","recordedBy","recordedAt","stage","outcome","decidedOn"],"properties":{"referralId":{"$ref":"../common/uuid.schema.json"},"recordedBy":{"$ref":"../common/organisation-ref.schema.json"},"recordedAt":{"$ref":"../common/date-time.schema.json"},"stage":{"type":"string","enum":["reasonable_grounds","conclusive_grounds"]},"outcome":{"type":"string","enum":["positive","negative"]},"decidedOn":{"$ref":"../common/calendar-date.schema.json"},"moveOnDeadline":{"$ref":"../common/calendar-date.schema.json"},"supportEndsOn":{"$ref":"../common/calendar-date.schema.json"},"moveOnDeadlineRule":{"description":"How moveOnDeadline was computed, shown to recipients (e.g. '9 working days after a negative decision, England and Wales bank holidays excluded').","type":"string","minLength":1,"maxLength":300}}};
 
-function validate279(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate323(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/events/harbour.referral.decision-recorded.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate279.evaluated;
+const evaluated0 = validate323.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11162,7 +13524,7 @@ vErrors.push(err5);
 errors++;
 }
 for(const key0 in data){
-if(!(func10.call(schema76.properties, key0))){
+if(!(func10.call(schema87.properties, key0))){
 const err6 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err6];
@@ -11180,8 +13542,8 @@ errors = vErrors.length;
 }
 }
 if(data.recordedBy !== undefined){
-if(!(validate119(data.recordedBy, {instancePath:instancePath+"/recordedBy",parentData:data,parentDataProperty:"recordedBy",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
+if(!(validate115(data.recordedBy, {instancePath:instancePath+"/recordedBy",parentData:data,parentDataProperty:"recordedBy",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
 errors = vErrors.length;
 }
 }
@@ -11204,7 +13566,7 @@ vErrors.push(err7);
 errors++;
 }
 if(!((data3 === "reasonable_grounds") || (data3 === "conclusive_grounds"))){
-const err8 = {instancePath:instancePath+"/stage",schemaPath:"#/properties/stage/enum",keyword:"enum",params:{allowedValues: schema76.properties.stage.enum},message:"must be equal to one of the allowed values"};
+const err8 = {instancePath:instancePath+"/stage",schemaPath:"#/properties/stage/enum",keyword:"enum",params:{allowedValues: schema87.properties.stage.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -11227,7 +13589,7 @@ vErrors.push(err9);
 errors++;
 }
 if(!((data4 === "positive") || (data4 === "negative"))){
-const err10 = {instancePath:instancePath+"/outcome",schemaPath:"#/properties/outcome/enum",keyword:"enum",params:{allowedValues: schema76.properties.outcome.enum},message:"must be equal to one of the allowed values"};
+const err10 = {instancePath:instancePath+"/outcome",schemaPath:"#/properties/outcome/enum",keyword:"enum",params:{allowedValues: schema87.properties.outcome.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -11238,20 +13600,20 @@ errors++;
 }
 }
 if(data.decidedOn !== undefined){
-if(!(validate276(data.decidedOn, {instancePath:instancePath+"/decidedOn",parentData:data,parentDataProperty:"decidedOn",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate276.errors : vErrors.concat(validate276.errors);
+if(!(validate320(data.decidedOn, {instancePath:instancePath+"/decidedOn",parentData:data,parentDataProperty:"decidedOn",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate320.errors : vErrors.concat(validate320.errors);
 errors = vErrors.length;
 }
 }
 if(data.moveOnDeadline !== undefined){
-if(!(validate276(data.moveOnDeadline, {instancePath:instancePath+"/moveOnDeadline",parentData:data,parentDataProperty:"moveOnDeadline",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate276.errors : vErrors.concat(validate276.errors);
+if(!(validate320(data.moveOnDeadline, {instancePath:instancePath+"/moveOnDeadline",parentData:data,parentDataProperty:"moveOnDeadline",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate320.errors : vErrors.concat(validate320.errors);
 errors = vErrors.length;
 }
 }
 if(data.supportEndsOn !== undefined){
-if(!(validate276(data.supportEndsOn, {instancePath:instancePath+"/supportEndsOn",parentData:data,parentDataProperty:"supportEndsOn",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate276.errors : vErrors.concat(validate276.errors);
+if(!(validate320(data.supportEndsOn, {instancePath:instancePath+"/supportEndsOn",parentData:data,parentDataProperty:"supportEndsOn",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate320.errors : vErrors.concat(validate320.errors);
 errors = vErrors.length;
 }
 }
@@ -11301,20 +13663,20 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate279.errors = vErrors;
+validate323.errors = vErrors;
 return errors === 0;
 }
-validate279.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate323.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateReferralSubmissionBody = validate286;
-const schema77 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/rest/referral-submission.schema.json","title":"ReferralSubmissionBody","description":"Body of POST /v1/referrals: a first responder refers a potential victim (field names follow IOM's HTCDS where one exists). An adult who does not consent to the NRM becomes an anonymous Duty to Notify record: the identifying fields are discarded, never stored. Anyone under 18, or whose age is disputed, is referred without consent and treated as a child. Unknown properties are rejected.","type":"object","additionalProperties":false,"required":["person","exploitationTypes","borough","responder","consent"],"properties":{"person":{"type":"object","additionalProperties":false,"required":["gender"],"properties":{"givenName":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":200},"familyName":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":200},"aliases":{"x-personal-data":true,"type":"array","maxItems":20,"items":{"type":"string","minLength":1,"maxLength":200}},"dateOfBirth":{"x-personal-data":true,"description":"ISO 8601 calendar date (YYYY-MM-DD); not in the future.","type":"string","format":"date"},"ageEstimateYears":{"description":"Estimated age in whole years when the date of birth is unknown.","type":"integer","minimum":0,"maximum":120},"ageDisputed":{"description":"True when the person may be under 18 but says otherwise, or the reverse; treated as a child.","type":"boolean"},"gender":{"$ref":"../common/gender.schema.json"},"nationality":{"x-personal-data":true,"description":"ISO 3166-1 alpha-2.","type":"string","pattern":"^[A-Z]{2}$"},"languages":{"type":"array","uniqueItems":true,"maxItems":10,"items":{"$ref":"../common/language-code.schema.json"}},"speaksEnglish":{"type":"boolean"}}},"exploitationTypes":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"../common/exploitation-type.schema.json"}},"borough":{"$ref":"../common/gss-code.schema.json"},"locations":{"description":"Places of exploitation or linked to the case; indexed for the known-victim check.","type":"array","maxItems":20,"items":{"type":"object","additionalProperties":false,"required":["postcode"],"properties":{"address":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":500},"postcode":{"$ref":"../common/uk-postcode.schema.json"},"borough":{"$ref":"../common/gss-code.schema.json"},"kind":{"type":"string","enum":["exploitation","residence","other"]}}}},"indicators":{"description":"Trafficking indicators observed (short phrases).","type":"array","maxItems":50,"items":{"type":"string","minLength":1,"maxLength":200}},"narrative":{"x-personal-data":true,"description":"Free text; stored verbatim and always rendered escaped.","type":"string","minLength":1,"maxLength":10000},"responder":{"x-personal-data":true,"description":"The first responder officer to call back.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","minLength":1,"maxLength":200},"phone":{"type":"string","pattern":"^\\+?[0-9][0-9 ()-]{5,24}$"},"email":{"type":"string","format":"email","maxLength":254}}},"consent":{"type":"object","additionalProperties":false,"required":["nrm"],"properties":{"nrm":{"description":"The adult consents to enter the NRM. Ignored for children, who are referred without consent.","type":"boolean"},"shareWith":{"description":"Partner kinds the person agreed their case may be shared with; nothing beyond these is alerted. Immigration enforcement is never a sharing partner for victim support.","type":"array","uniqueItems":true,"items":{"type":"string","enum":["police_borough","police_specialist","local_authority","ngo","housing_provider","missing_person_unit"]}}}},"accommodationNeed":{"$ref":"../common/accommodation-need.schema.json"}}};
-const schema78 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/accommodation-need.schema.json","title":"AccommodationNeed","description":"A potential victim needs a bed; the accommodation service turns it into a bed request.","type":"object","additionalProperties":false,"required":["urgency"],"properties":{"urgency":{"description":"tonight: before NRM entry or with nowhere safe to sleep; soon: within days; planned: move-on.","type":"string","enum":["tonight","soon","planned"]},"dependants":{"type":"integer","minimum":0,"maximum":20},"accessNeeds":{"type":"string","minLength":1,"maxLength":500},"notNearBoroughs":{"description":"Boroughs where the person must not be placed (near the exploiter).","type":"array","uniqueItems":true,"maxItems":33,"items":{"$ref":"gss-code.schema.json"}}}};
+exports.validateReferralSubmissionBody = validate330;
+const schema88 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/rest/referral-submission.schema.json","title":"ReferralSubmissionBody","description":"Body of POST /v1/referrals: a first responder refers a potential victim (field names follow IOM's HTCDS where one exists). An adult who does not consent to the NRM becomes an anonymous Duty to Notify record: the identifying fields are discarded, never stored. Anyone under 18, or whose age is disputed, is referred without consent and treated as a child. Unknown properties are rejected.","type":"object","additionalProperties":false,"required":["person","exploitationTypes","borough","responder","consent"],"properties":{"person":{"type":"object","additionalProperties":false,"required":["gender"],"properties":{"givenName":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":200},"familyName":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":200},"aliases":{"x-personal-data":true,"type":"array","maxItems":20,"items":{"type":"string","minLength":1,"maxLength":200}},"dateOfBirth":{"x-personal-data":true,"description":"ISO 8601 calendar date (YYYY-MM-DD); not in the future.","type":"string","format":"date"},"ageEstimateYears":{"description":"Estimated age in whole years when the date of birth is unknown.","type":"integer","minimum":0,"maximum":120},"ageDisputed":{"description":"True when the person may be under 18 but says otherwise, or the reverse; treated as a child.","type":"boolean"},"gender":{"$ref":"../common/gender.schema.json"},"nationality":{"x-personal-data":true,"description":"ISO 3166-1 alpha-2.","type":"string","pattern":"^[A-Z]{2}$"},"languages":{"type":"array","uniqueItems":true,"maxItems":10,"items":{"$ref":"../common/language-code.schema.json"}},"speaksEnglish":{"type":"boolean"}}},"exploitationTypes":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"../common/exploitation-type.schema.json"}},"borough":{"$ref":"../common/gss-code.schema.json"},"locations":{"description":"Places of exploitation or linked to the case; indexed for the known-victim check.","type":"array","maxItems":20,"items":{"type":"object","additionalProperties":false,"required":["postcode"],"properties":{"address":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":500},"postcode":{"$ref":"../common/uk-postcode.schema.json"},"borough":{"$ref":"../common/gss-code.schema.json"},"kind":{"type":"string","enum":["exploitation","residence","other"]}}}},"indicators":{"description":"Trafficking indicators observed (short phrases).","type":"array","maxItems":50,"items":{"type":"string","minLength":1,"maxLength":200}},"narrative":{"x-personal-data":true,"description":"Free text; stored verbatim and always rendered escaped.","type":"string","minLength":1,"maxLength":10000},"responder":{"x-personal-data":true,"description":"The first responder officer to call back.","type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","minLength":1,"maxLength":200},"phone":{"type":"string","pattern":"^\\+?[0-9][0-9 ()-]{5,24}$"},"email":{"type":"string","format":"email","maxLength":254}}},"consent":{"type":"object","additionalProperties":false,"required":["nrm"],"properties":{"nrm":{"description":"The adult consents to enter the NRM. Ignored for children, who are referred without consent.","type":"boolean"},"shareWith":{"description":"Partner kinds the person agreed their case may be shared with; nothing beyond these is alerted. Immigration enforcement is never a sharing partner for victim support.","type":"array","uniqueItems":true,"items":{"type":"string","enum":["police_borough","police_specialist","local_authority","ngo","housing_provider","missing_person_unit"]}}}},"accommodationNeed":{"$ref":"../common/accommodation-need.schema.json"}}};
+const schema89 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/common/accommodation-need.schema.json","title":"AccommodationNeed","description":"A potential victim needs a bed; the accommodation service turns it into a bed request.","type":"object","additionalProperties":false,"required":["urgency"],"properties":{"urgency":{"description":"tonight: before NRM entry or with nowhere safe to sleep; soon: within days; planned: move-on.","type":"string","enum":["tonight","soon","planned"]},"dependants":{"type":"integer","minimum":0,"maximum":20},"accessNeeds":{"type":"string","minLength":1,"maxLength":500},"notNearBoroughs":{"description":"Boroughs where the person must not be placed (near the exploiter).","type":"array","uniqueItems":true,"maxItems":33,"items":{"$ref":"gss-code.schema.json"}}}};
 
-function validate293(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate337(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/common/accommodation-need.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate293.evaluated;
+const evaluated0 = validate337.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11357,7 +13719,7 @@ vErrors.push(err2);
 errors++;
 }
 if(!(((data0 === "tonight") || (data0 === "soon")) || (data0 === "planned"))){
-const err3 = {instancePath:instancePath+"/urgency",schemaPath:"#/properties/urgency/enum",keyword:"enum",params:{allowedValues: schema78.properties.urgency.enum},message:"must be equal to one of the allowed values"};
+const err3 = {instancePath:instancePath+"/urgency",schemaPath:"#/properties/urgency/enum",keyword:"enum",params:{allowedValues: schema89.properties.urgency.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -11500,18 +13862,18 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate293.errors = vErrors;
+validate337.errors = vErrors;
 return errors === 0;
 }
-validate293.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate337.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const pattern13 = new RegExp("^[A-Z]{2}$", "u");
 
-function validate286(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate330(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/rest/referral-submission.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate286.evaluated;
+const evaluated0 = validate330.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11570,7 +13932,7 @@ vErrors.push(err4);
 errors++;
 }
 for(const key0 in data){
-if(!(func10.call(schema77.properties, key0))){
+if(!(func10.call(schema88.properties, key0))){
 const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err5];
@@ -11595,7 +13957,7 @@ vErrors.push(err6);
 errors++;
 }
 for(const key1 in data0){
-if(!(func10.call(schema77.properties.person.properties, key1))){
+if(!(func10.call(schema88.properties.person.properties, key1))){
 const err7 = {instancePath:instancePath+"/person",schemaPath:"#/properties/person/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err7];
@@ -11810,8 +14172,8 @@ errors++;
 }
 }
 if(data0.gender !== undefined){
-if(!(validate125(data0.gender, {instancePath:instancePath+"/person/gender",parentData:data0,parentDataProperty:"gender",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
+if(!(validate122(data0.gender, {instancePath:instancePath+"/person/gender",parentData:data0,parentDataProperty:"gender",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
 errors = vErrors.length;
 }
 }
@@ -11931,8 +14293,8 @@ errors++;
 }
 const len2 = data13.length;
 for(let i3=0; i3<len2; i3++){
-if(!(validate231(data13[i3], {instancePath:instancePath+"/exploitationTypes/" + i3,parentData:data13,parentDataProperty:i3,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate231.errors : vErrors.concat(validate231.errors);
+if(!(validate265(data13[i3], {instancePath:instancePath+"/exploitationTypes/" + i3,parentData:data13,parentDataProperty:i3,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
 errors = vErrors.length;
 }
 }
@@ -12049,8 +14411,8 @@ errors++;
 }
 }
 if(data17.postcode !== undefined){
-if(!(validate163(data17.postcode, {instancePath:instancePath+"/locations/" + i5+"/postcode",parentData:data17,parentDataProperty:"postcode",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
+if(!(validate145(data17.postcode, {instancePath:instancePath+"/locations/" + i5+"/postcode",parentData:data17,parentDataProperty:"postcode",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
 errors = vErrors.length;
 }
 }
@@ -12073,7 +14435,7 @@ vErrors.push(err41);
 errors++;
 }
 if(!(((data21 === "exploitation") || (data21 === "residence")) || (data21 === "other"))){
-const err42 = {instancePath:instancePath+"/locations/" + i5+"/kind",schemaPath:"#/properties/locations/items/properties/kind/enum",keyword:"enum",params:{allowedValues: schema77.properties.locations.items.properties.kind.enum},message:"must be equal to one of the allowed values"};
+const err42 = {instancePath:instancePath+"/locations/" + i5+"/kind",schemaPath:"#/properties/locations/items/properties/kind/enum",keyword:"enum",params:{allowedValues: schema88.properties.locations.items.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -12266,7 +14628,7 @@ errors++;
 if(data25.phone !== undefined){
 let data27 = data25.phone;
 if(typeof data27 === "string"){
-if(!pattern11.test(data27)){
+if(!pattern10.test(data27)){
 const err58 = {instancePath:instancePath+"/responder/phone",schemaPath:"#/properties/responder/properties/phone/pattern",keyword:"pattern",params:{pattern: "^\\+?[0-9][0-9 ()-]{5,24}$"},message:"must match pattern \""+"^\\+?[0-9][0-9 ()-]{5,24}$"+"\""};
 if(vErrors === null){
 vErrors = [err58];
@@ -12301,7 +14663,7 @@ vErrors.push(err60);
 }
 errors++;
 }
-if(!(formats8.test(data28))){
+if(!(formats12.test(data28))){
 const err61 = {instancePath:instancePath+"/responder/email",schemaPath:"#/properties/responder/properties/email/format",keyword:"format",params:{format: "email"},message:"must match format \""+"email"+"\""};
 if(vErrors === null){
 vErrors = [err61];
@@ -12389,7 +14751,7 @@ vErrors.push(err67);
 errors++;
 }
 if(!((((((data32 === "police_borough") || (data32 === "police_specialist")) || (data32 === "local_authority")) || (data32 === "ngo")) || (data32 === "housing_provider")) || (data32 === "missing_person_unit"))){
-const err68 = {instancePath:instancePath+"/consent/shareWith/" + i7,schemaPath:"#/properties/consent/properties/shareWith/items/enum",keyword:"enum",params:{allowedValues: schema77.properties.consent.properties.shareWith.items.enum},message:"must be equal to one of the allowed values"};
+const err68 = {instancePath:instancePath+"/consent/shareWith/" + i7,schemaPath:"#/properties/consent/properties/shareWith/items/enum",keyword:"enum",params:{allowedValues: schema88.properties.consent.properties.shareWith.items.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -12448,8 +14810,8 @@ errors++;
 }
 }
 if(data.accommodationNeed !== undefined){
-if(!(validate293(data.accommodationNeed, {instancePath:instancePath+"/accommodationNeed",parentData:data,parentDataProperty:"accommodationNeed",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate293.errors : vErrors.concat(validate293.errors);
+if(!(validate337(data.accommodationNeed, {instancePath:instancePath+"/accommodationNeed",parentData:data,parentDataProperty:"accommodationNeed",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate337.errors : vErrors.concat(validate337.errors);
 errors = vErrors.length;
 }
 }
@@ -12464,19 +14826,19 @@ vErrors.push(err72);
 }
 errors++;
 }
-validate286.errors = vErrors;
+validate330.errors = vErrors;
 return errors === 0;
 }
-validate286.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate330.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateReferralSubmitted = validate296;
-const schema79 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.referral.submitted.schema.json","title":"ReferralSubmitted","description":"A first responder referred a potential victim into the NRM, or filed an anonymous Duty to Notify report.","x-status":"provisional","type":"object","additionalProperties":false,"required":["referralId","submittedBy","submittedAt","mechanism","subject","exploitationTypes","borough"],"properties":{"referralId":{"$ref":"../common/uuid.schema.json"},"submittedBy":{"$ref":"../common/organisation-ref.schema.json"},"submittedAt":{"$ref":"../common/date-time.schema.json"},"mechanism":{"type":"string","enum":["nrm","duty_to_notify"],"description":"duty_to_notify reports are anonymous: they never carry 'personal'."},"subject":{"type":"object","additionalProperties":false,"required":["isChild","ageDisputed","gender"],"properties":{"isChild":{"type":"boolean"},"ageDisputed":{"type":"boolean"},"ageYears":{"type":"integer","minimum":0,"maximum":120,"description":"Age from the date of birth, or the estimate."},"gender":{"$ref":"../common/gender.schema.json"},"speaksEnglish":{"type":"boolean"}}},"exploitationTypes":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"../common/exploitation-type.schema.json"}},"borough":{"$ref":"../common/gss-code.schema.json"},"languages":{"type":"array","uniqueItems":true,"items":{"$ref":"../common/language-code.schema.json"}},"linkedLocations":{"type":"array","maxItems":20,"description":"Places linked to the case, used by the known-victim check. A Duty to Notify report carries postcodes only, never an address.","items":{"type":"object","additionalProperties":false,"required":["postcode"],"properties":{"postcode":{"$ref":"../common/uk-postcode.schema.json"},"address":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":500},"borough":{"$ref":"../common/gss-code.schema.json"},"kind":{"type":"string","enum":["exploitation","residence","other"]}}}},"personal":{"x-personal-data":true,"type":"object","additionalProperties":false,"properties":{"givenName":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":200},"familyName":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":200},"dateOfBirth":{"x-personal-data":true,"type":"string","format":"date"},"nationality":{"x-personal-data":true,"type":"string","pattern":"^[A-Z]{2}$","description":"ISO 3166-1 alpha-2."},"aliases":{"x-personal-data":true,"type":"array","maxItems":20,"items":{"type":"string","minLength":1,"maxLength":200}},"narrative":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":10000},"responder":{"x-personal-data":true,"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","minLength":1,"maxLength":200},"phone":{"type":"string","maxLength":30},"email":{"type":"string","maxLength":254}}}}},"indicators":{"type":"array","maxItems":50,"items":{"type":"string","minLength":1,"maxLength":200}},"consent":{"description":"What the person agreed to; for a child, nrm is true (children are referred without consent).","type":"object","additionalProperties":false,"required":["nrm","shareWith"],"properties":{"nrm":{"type":"boolean"},"shareWith":{"type":"array","uniqueItems":true,"items":{"type":"string","enum":["police_borough","police_specialist","local_authority","ngo","housing_provider","missing_person_unit"]}}}},"accommodationNeed":{"$ref":"../common/accommodation-need.schema.json"}},"if":{"type":"object","properties":{"mechanism":{"const":"duty_to_notify"}},"required":["mechanism"]},"then":{"not":{"required":["personal"]}}};
+exports.validateReferralSubmitted = validate340;
+const schema90 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/events/harbour.referral.submitted.schema.json","title":"ReferralSubmitted","description":"A first responder referred a potential victim into the NRM, or filed an anonymous Duty to Notify report.","x-status":"provisional","type":"object","additionalProperties":false,"required":["referralId","submittedBy","submittedAt","mechanism","subject","exploitationTypes","borough"],"properties":{"referralId":{"$ref":"../common/uuid.schema.json"},"submittedBy":{"$ref":"../common/organisation-ref.schema.json"},"submittedAt":{"$ref":"../common/date-time.schema.json"},"mechanism":{"type":"string","enum":["nrm","duty_to_notify"],"description":"duty_to_notify reports are anonymous: they never carry 'personal'."},"subject":{"type":"object","additionalProperties":false,"required":["isChild","ageDisputed","gender"],"properties":{"isChild":{"type":"boolean"},"ageDisputed":{"type":"boolean"},"ageYears":{"type":"integer","minimum":0,"maximum":120,"description":"Age from the date of birth, or the estimate."},"gender":{"$ref":"../common/gender.schema.json"},"speaksEnglish":{"type":"boolean"}}},"exploitationTypes":{"type":"array","minItems":1,"uniqueItems":true,"items":{"$ref":"../common/exploitation-type.schema.json"}},"borough":{"$ref":"../common/gss-code.schema.json"},"languages":{"type":"array","uniqueItems":true,"items":{"$ref":"../common/language-code.schema.json"}},"linkedLocations":{"type":"array","maxItems":20,"description":"Places linked to the case, used by the known-victim check. A Duty to Notify report carries postcodes only, never an address.","items":{"type":"object","additionalProperties":false,"required":["postcode"],"properties":{"postcode":{"$ref":"../common/uk-postcode.schema.json"},"address":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":500},"borough":{"$ref":"../common/gss-code.schema.json"},"kind":{"type":"string","enum":["exploitation","residence","other"]}}}},"personal":{"x-personal-data":true,"type":"object","additionalProperties":false,"properties":{"givenName":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":200},"familyName":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":200},"dateOfBirth":{"x-personal-data":true,"type":"string","format":"date"},"nationality":{"x-personal-data":true,"type":"string","pattern":"^[A-Z]{2}$","description":"ISO 3166-1 alpha-2."},"aliases":{"x-personal-data":true,"type":"array","maxItems":20,"items":{"type":"string","minLength":1,"maxLength":200}},"narrative":{"x-personal-data":true,"type":"string","minLength":1,"maxLength":10000},"responder":{"x-personal-data":true,"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","minLength":1,"maxLength":200},"phone":{"type":"string","maxLength":30},"email":{"type":"string","maxLength":254}}}}},"indicators":{"type":"array","maxItems":50,"items":{"type":"string","minLength":1,"maxLength":200}},"consent":{"description":"What the person agreed to; for a child, nrm is true (children are referred without consent).","type":"object","additionalProperties":false,"required":["nrm","shareWith"],"properties":{"nrm":{"type":"boolean"},"shareWith":{"type":"array","uniqueItems":true,"items":{"type":"string","enum":["police_borough","police_specialist","local_authority","ngo","housing_provider","missing_person_unit"]}}}},"accommodationNeed":{"$ref":"../common/accommodation-need.schema.json"}},"if":{"type":"object","properties":{"mechanism":{"const":"duty_to_notify"}},"required":["mechanism"]},"then":{"not":{"required":["personal"]}}};
 
-function validate296(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate340(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/events/harbour.referral.submitted.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate296.evaluated;
+const evaluated0 = validate340.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -12659,7 +15021,7 @@ vErrors.push(err12);
 errors++;
 }
 for(const key0 in data){
-if(!(func10.call(schema79.properties, key0))){
+if(!(func10.call(schema90.properties, key0))){
 const err13 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err13];
@@ -12677,8 +15039,8 @@ errors = vErrors.length;
 }
 }
 if(data.submittedBy !== undefined){
-if(!(validate119(data.submittedBy, {instancePath:instancePath+"/submittedBy",parentData:data,parentDataProperty:"submittedBy",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
+if(!(validate115(data.submittedBy, {instancePath:instancePath+"/submittedBy",parentData:data,parentDataProperty:"submittedBy",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
 errors = vErrors.length;
 }
 }
@@ -12701,7 +15063,7 @@ vErrors.push(err14);
 errors++;
 }
 if(!((data4 === "nrm") || (data4 === "duty_to_notify"))){
-const err15 = {instancePath:instancePath+"/mechanism",schemaPath:"#/properties/mechanism/enum",keyword:"enum",params:{allowedValues: schema79.properties.mechanism.enum},message:"must be equal to one of the allowed values"};
+const err15 = {instancePath:instancePath+"/mechanism",schemaPath:"#/properties/mechanism/enum",keyword:"enum",params:{allowedValues: schema90.properties.mechanism.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -12816,8 +15178,8 @@ errors++;
 }
 }
 if(data5.gender !== undefined){
-if(!(validate125(data5.gender, {instancePath:instancePath+"/subject/gender",parentData:data5,parentDataProperty:"gender",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
+if(!(validate122(data5.gender, {instancePath:instancePath+"/subject/gender",parentData:data5,parentDataProperty:"gender",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
 errors = vErrors.length;
 }
 }
@@ -12860,8 +15222,8 @@ errors++;
 }
 const len0 = data11.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate231(data11[i0], {instancePath:instancePath+"/exploitationTypes/" + i0,parentData:data11,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate231.errors : vErrors.concat(validate231.errors);
+if(!(validate265(data11[i0], {instancePath:instancePath+"/exploitationTypes/" + i0,parentData:data11,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
 errors = vErrors.length;
 }
 }
@@ -12985,8 +15347,8 @@ errors++;
 }
 }
 if(data17.postcode !== undefined){
-if(!(validate163(data17.postcode, {instancePath:instancePath+"/linkedLocations/" + i4+"/postcode",parentData:data17,parentDataProperty:"postcode",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
+if(!(validate145(data17.postcode, {instancePath:instancePath+"/linkedLocations/" + i4+"/postcode",parentData:data17,parentDataProperty:"postcode",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
 errors = vErrors.length;
 }
 }
@@ -13044,7 +15406,7 @@ vErrors.push(err38);
 errors++;
 }
 if(!(((data21 === "exploitation") || (data21 === "residence")) || (data21 === "other"))){
-const err39 = {instancePath:instancePath+"/linkedLocations/" + i4+"/kind",schemaPath:"#/properties/linkedLocations/items/properties/kind/enum",keyword:"enum",params:{allowedValues: schema79.properties.linkedLocations.items.properties.kind.enum},message:"must be equal to one of the allowed values"};
+const err39 = {instancePath:instancePath+"/linkedLocations/" + i4+"/kind",schemaPath:"#/properties/linkedLocations/items/properties/kind/enum",keyword:"enum",params:{allowedValues: schema90.properties.linkedLocations.items.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -13568,7 +15930,7 @@ vErrors.push(err81);
 errors++;
 }
 if(!((((((data39 === "police_borough") || (data39 === "police_specialist")) || (data39 === "local_authority")) || (data39 === "ngo")) || (data39 === "housing_provider")) || (data39 === "missing_person_unit"))){
-const err82 = {instancePath:instancePath+"/consent/shareWith/" + i7,schemaPath:"#/properties/consent/properties/shareWith/items/enum",keyword:"enum",params:{allowedValues: schema79.properties.consent.properties.shareWith.items.enum},message:"must be equal to one of the allowed values"};
+const err82 = {instancePath:instancePath+"/consent/shareWith/" + i7,schemaPath:"#/properties/consent/properties/shareWith/items/enum",keyword:"enum",params:{allowedValues: schema90.properties.consent.properties.shareWith.items.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -13627,8 +15989,8 @@ errors++;
 }
 }
 if(data.accommodationNeed !== undefined){
-if(!(validate293(data.accommodationNeed, {instancePath:instancePath+"/accommodationNeed",parentData:data,parentDataProperty:"accommodationNeed",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate293.errors : vErrors.concat(validate293.errors);
+if(!(validate337(data.accommodationNeed, {instancePath:instancePath+"/accommodationNeed",parentData:data,parentDataProperty:"accommodationNeed",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate337.errors : vErrors.concat(validate337.errors);
 errors = vErrors.length;
 }
 }
@@ -13643,19 +16005,19 @@ vErrors.push(err86);
 }
 errors++;
 }
-validate296.errors = vErrors;
+validate340.errors = vErrors;
 return errors === 0;
 }
-validate296.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate340.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.validateReturnHomeInterviewBody = validate307;
-const schema80 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/rest/return-home-interview.schema.json","title":"ReturnHomeInterviewBody","description":"Body of POST /v1/missing-episodes/{id}/return-home-interview: the local authority marks the return home interview done (or offered and declined), which stops its reminder.","type":"object","additionalProperties":false,"required":["outcome","completedAt"],"properties":{"outcome":{"type":"string","enum":["completed","declined"]},"completedAt":{"$ref":"../common/date-time.schema.json"}}};
+exports.validateReturnHomeInterviewBody = validate351;
+const schema91 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://harbour.example/schemas/rest/return-home-interview.schema.json","title":"ReturnHomeInterviewBody","description":"Body of POST /v1/missing-episodes/{id}/return-home-interview: the local authority marks the return home interview done (or offered and declined), which stops its reminder.","type":"object","additionalProperties":false,"required":["outcome","completedAt"],"properties":{"outcome":{"type":"string","enum":["completed","declined"]},"completedAt":{"$ref":"../common/date-time.schema.json"}}};
 
-function validate307(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate351(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://harbour.example/schemas/rest/return-home-interview.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate307.evaluated;
+const evaluated0 = validate351.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -13708,7 +16070,7 @@ vErrors.push(err3);
 errors++;
 }
 if(!((data0 === "completed") || (data0 === "declined"))){
-const err4 = {instancePath:instancePath+"/outcome",schemaPath:"#/properties/outcome/enum",keyword:"enum",params:{allowedValues: schema80.properties.outcome.enum},message:"must be equal to one of the allowed values"};
+const err4 = {instancePath:instancePath+"/outcome",schemaPath:"#/properties/outcome/enum",keyword:"enum",params:{allowedValues: schema91.properties.outcome.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -13735,10 +16097,10 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate307.errors = vErrors;
+validate351.errors = vErrors;
 return errors === 0;
 }
-validate307.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate351.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 exports.eventValidators = Object.freeze({
   "harbour.alert.acknowledged": exports.validateAlertAcknowledged,
@@ -13767,14 +16129,19 @@ exports.eventValidators = Object.freeze({
   "harbour.referral.submitted": exports.validateReferralSubmitted,
 });
 exports.restBodyValidators = Object.freeze({
+  "bed-request-withdrawal": exports.validateBedRequestWithdrawalBody,
+  "bed-request": exports.validateBedRequestBody,
   "missing-episode-found": exports.validateMissingEpisodeFoundBody,
   "missing-episode-regrade": exports.validateMissingEpisodeRegradeBody,
   "missing-episode-report": exports.validateMissingEpisodeReportBody,
   "missing-episode-update": exports.validateMissingEpisodeUpdateBody,
+  "offer-decision": exports.validateOfferDecisionBody,
   "operation-cancellation": exports.validateOperationCancellationBody,
   "operation-outcome": exports.validateOperationOutcomeBody,
   "operation-plan": exports.validateOperationPlanBody,
   "operation-update": exports.validateOperationUpdateBody,
+  "property-availability": exports.validatePropertyAvailabilityBody,
+  "property-registration": exports.validatePropertyRegistrationBody,
   "referral-decision": exports.validateReferralDecisionBody,
   "referral-submission": exports.validateReferralSubmissionBody,
   "return-home-interview": exports.validateReturnHomeInterviewBody,

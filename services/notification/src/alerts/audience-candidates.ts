@@ -12,7 +12,11 @@ export async function audienceCandidates(
   audience: Audience,
   manager: EntityManager,
 ): Promise<DirectoryEntry[]> {
-  const candidates = await directory.organisationsOfKinds(audience.roles, manager);
+  // A named-only audience reaches nobody its roles select: fetch just the named ones.
+  const candidates =
+    audience.namedOnly === true
+      ? []
+      : await directory.organisationsOfKinds(audience.roles, manager);
   const known = new Set(candidates.map((organisation) => organisation.id));
   // At most 20 ids (the contract's limit), so one lookup each is cheap.
   for (const id of audience.organisations ?? []) {

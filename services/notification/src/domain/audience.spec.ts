@@ -323,6 +323,34 @@ describe('resolveAudience', () => {
     });
   });
 
+  describe('namedOnly', () => {
+    it('reaches only the named organisations of the audience roles, whatever their borough', () => {
+      const provider = org({ kind: 'housing_provider', name: 'Safe house', boroughs: [CROYDON] });
+      const other = org({ kind: 'housing_provider', name: 'Other house', boroughs: [CAMDEN] });
+      const immigration = org({ kind: 'immigration', name: 'UKVI', boroughs: ['pan_london'] });
+      const offer = audience({
+        roles: ['housing_provider'],
+        boroughs: ['pan_london'],
+        organisations: [provider.id, immigration.id, provider.id],
+        namedOnly: true,
+      });
+      expect(resolveAudience(offer, [other, immigration, provider])).toEqual([
+        { organisation: provider, rule: 'organisation=named-only & role=housing_provider' },
+      ]);
+      expect(matchRule(offer, other)).toBeUndefined();
+      // A named organisation of a kind the roles do not allow is never reached.
+      expect(matchRule(offer, immigration)).toBeUndefined();
+      expect(matchRule(offer, provider)).toBe('organisation=named-only & role=housing_provider');
+    });
+
+    it('reaches nobody when it names nobody', () => {
+      const provider = org({ kind: 'housing_provider' });
+      expect(
+        resolveAudience(audience({ roles: ['housing_provider'], namedOnly: true }), [provider]),
+      ).toEqual([]);
+    });
+  });
+
   describe('coordinator fallback', () => {
     it('is needed when nobody is selected or named, and says what was asked for', () => {
       const croydonNgo = org({ kind: 'ngo', boroughs: [CROYDON], specialisms: ['labour'] });

@@ -70,6 +70,7 @@ export function resolveAudience(
   audience: Audience,
   organisations: readonly DirectoryOrganisation[],
 ): Recipient[] {
+  if (audience.namedOnly === true) return namedOnly(audience, organisations);
   const seen = new Set<string>();
   const selected: Recipient[] = [];
   for (const organisation of organisations) {
@@ -97,11 +98,36 @@ export function resolveAudience(
   return [...selected, ...named];
 }
 
+/** The rule of an organisation reached by a `namedOnly` audience. */
+export const NAMED_ONLY_RULE = 'organisation=named-only';
+
+/**
+ * A `namedOnly` audience (e.g. one housing provider's bed offer) reaches the organisations it
+ * names, in the order it names them, and only those whose kind is one of its roles: a wrong id
+ * from a bug upstream can never send an offer to, say, an immigration team. Boroughs and the
+ * other conditions select nobody else.
+ */
+function namedOnly(
+  audience: Audience,
+  organisations: readonly DirectoryOrganisation[],
+): Recipient[] {
+  const recipients: Recipient[] = [];
+  for (const id of new Set(audience.organisations ?? [])) {
+    const organisation = organisations.find((candidate) => candidate.id === id);
+    if (organisation === undefined || !audience.roles.includes(organisation.kind)) continue;
+    recipients.push({ organisation, rule: `${NAMED_ONLY_RULE} & role=${organisation.kind}` });
+  }
+  return recipients;
+}
+
 /** The rule by which `audience` reaches `organisation`, or undefined when it does not. */
 export function matchRule(
   audience: Audience,
   organisation: DirectoryOrganisation,
 ): string | undefined {
+  if (audience.namedOnly === true) {
+    return namedOnly(audience, [organisation])[0]?.rule;
+  }
   return (
     selectionRule(audience, organisation) ??
     (isNamed(audience, organisation) ? NAMED_ORGANISATION_RULE : undefined)
