@@ -45,6 +45,9 @@ const serviceEnv = {
   safeguarding: {
     DATA_ENCRYPTION_KEY: env.SAFEGUARDING_DATA_ENCRYPTION_KEY ?? dataKeyOf('safeguarding'),
   },
+  accommodation: {
+    DATA_ENCRYPTION_KEY: env.ACCOMMODATION_DATA_ENCRYPTION_KEY ?? dataKeyOf('accommodation'),
+  },
 };
 
 const services = [

@@ -29,6 +29,7 @@ export class HarbourStack {
   private readonly dataKeys: Partial<Record<ServiceName, string>> = {
     intake: randomBytes(32).toString('base64'),
     safeguarding: randomBytes(32).toString('base64'),
+    accommodation: randomBytes(32).toString('base64'),
   };
 
   /** `overrides` replace the stack's defaults (e.g. a shorter escalation minute). */
@@ -44,6 +45,7 @@ export class HarbourStack {
       NOTIFICATION_DB_SCHEMA: `${this.run}_notification`,
       SAFEGUARDING_KAFKA_GROUP: `${this.run}_safeguarding`,
       NOTIFICATION_KAFKA_GROUP: `${this.run}_notification`,
+      ACCOMMODATION_KAFKA_GROUP: `${this.run}_accommodation`,
       NOTIFICATION_QUEUE_PREFIX: this.run,
       NOTIFICATION_ACK_SECRET: `e2e-acknowledgement-secret-${this.run}`,
       // One escalation-policy minute lasts two seconds here: a 15-minute window is 30 seconds.
@@ -144,7 +146,11 @@ export class HarbourStack {
     const admin = kafka.admin();
     await admin.connect();
     try {
-      const groups = [env['SAFEGUARDING_KAFKA_GROUP'], env['NOTIFICATION_KAFKA_GROUP']];
+      const groups = [
+        env['SAFEGUARDING_KAFKA_GROUP'],
+        env['NOTIFICATION_KAFKA_GROUP'],
+        env['ACCOMMODATION_KAFKA_GROUP'],
+      ];
       await Promise.all(
         groups.map(async (groupId) => {
           // A member of the group (paused, so it reads nothing) commits each partition's end.
