@@ -1,4 +1,5 @@
 export { adjacentAuthorities, areAdjacent } from './adjacency';
+export { boroughCentroid, distanceKm, type LonLat } from './centroids';
 export { isLondonGss, type GssCode } from './gss-code';
 export {
   LONDON_AUTHORITIES,

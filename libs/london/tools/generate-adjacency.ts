@@ -1,12 +1,15 @@
-// Derives which London local authorities share a boundary from the London boroughs TopoJSON
-// shipped in the vega-datasets package, and writes src/generated/adjacency.json.
+// Derives the London reference data that comes from the borough boundaries shipped in the
+// vega-datasets package and writes it under src/generated/:
+//   adjacency.json   which local authorities share a boundary (from londonBoroughs.json)
+//   centroids.json   each authority's centroid, longitude and latitude (from londonCentroids.json)
 //
-//   node libs/london/tools/generate-adjacency.ts            regenerate the committed file
-//   node libs/london/tools/generate-adjacency.ts --check    exit 1 if the committed file is stale
+//   node libs/london/tools/generate-adjacency.ts            regenerate the committed files
+//   node libs/london/tools/generate-adjacency.ts --check    exit 1 if a committed file is stale
 //
-// --source <topojson> and --output <json> override the input and output files (used by tests).
-// Exit codes: 0 success, 1 the committed file differs from what would be generated,
-// 2 the source could not be turned into adjacency (unknown or missing borough, bad file, bad flag).
+// --source <topojson> and --output <json> override the adjacency input and output files,
+// --centroids-source <json> and --centroids-output <json> the centroid ones (used by tests).
+// Exit codes: 0 success, 1 a committed file differs from what would be generated, 2 a source
+// could not be used (unknown or missing borough, bad file, bad flag); nothing is written then.
 //
 // This file is deliberately CommonJS (type-only imports, modules fetched at runtime) so that Node
 // runs it as-is, without re-parsing it as an ES module and warning about the untyped package.json.
@@ -23,7 +26,13 @@ const { parseArgs } = process.getBuiltinModule('node:util');
 const requireHere = createRequire(__filename);
 const LIB_ROOT = path.resolve(__dirname, '..');
 const DEFAULT_OUTPUT = path.join(LIB_ROOT, 'src', 'generated', 'adjacency.json');
+const DEFAULT_CENTROIDS_OUTPUT = path.join(LIB_ROOT, 'src', 'generated', 'centroids.json');
+const GENERATED_BY = 'node libs/london/tools/generate-adjacency.ts';
 const SOURCE_OBJECT = 'boroughs';
+/** 5 decimal places of a degree is about 1 m: more would be noise from the simplified shapes. */
+const CENTROID_DECIMALS = 5;
+/** A generous box around Greater London; a centroid outside it means a damaged or wrong source. */
+const LONDON_BOUNDS = { minLon: -0.6, maxLon: 0.4, minLat: 51.2, maxLat: 51.8 } as const;
 
 /**
  * The dataset's feature ids mapped to ONS GSS codes. Spelled out so that a renamed, added or
@@ -93,13 +102,13 @@ function fail(message: string): never {
 }
 
 /** The vega-datasets package exports only its JS entry point, so find its data folder from there. */
-function defaultSourceFile(): string {
+function dataFolder(): string {
   let dir = path.dirname(requireHere.resolve('vega-datasets'));
   for (;;) {
     const manifest = path.join(dir, 'package.json');
     if (existsSync(manifest)) {
       const { name } = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown };
-      if (name === 'vega-datasets') return path.join(dir, 'data', 'londonBoroughs.json');
+      if (name === 'vega-datasets') return path.join(dir, 'data');
     }
     const parent = path.dirname(dir);
     if (parent === dir) fail('cannot find the vega-datasets package folder');
@@ -121,35 +130,42 @@ function boroughGeometries(sourceText: string, sourceFile: string): GeometryObje
   return boroughs.geometries;
 }
 
-interface SourceFeature {
-  readonly gss: string;
-  readonly featureId: string;
-}
-
-function matchFeatures(geometries: readonly GeometryObject[]): SourceFeature[] {
-  const features: SourceFeature[] = [];
-  const unmatched: string[] = [];
-  for (const [index, geometry] of geometries.entries()) {
-    const featureId =
-      geometry.id === undefined ? `(feature #${index} without id)` : String(geometry.id);
-    const gss = GSS_BY_FEATURE_ID.get(featureId);
-    if (gss === undefined) unmatched.push(featureId);
-    else features.push({ gss, featureId });
-  }
+/**
+ * GSS codes for the dataset's borough names, in the order given. Stops the run on a name with no
+ * mapping, a borough given twice or a borough missing, naming them.
+ */
+function gssCodesFor(names: readonly string[]): string[] {
+  const unmatched = names.filter((name) => !GSS_BY_FEATURE_ID.has(name));
   if (unmatched.length > 0) {
     fail(`features with no GSS code mapping: ${unmatched.map((id) => `"${id}"`).join(', ')}`);
   }
-  const codes = features.map(({ gss }) => gss);
+  const codes = names.map((name) => GSS_BY_FEATURE_ID.get(name) ?? '');
   const duplicated = codes.filter((gss, index) => codes.indexOf(gss) !== index);
   if (duplicated.length > 0) fail(`authorities appearing more than once: ${duplicated.join(', ')}`);
   const missing = [...GSS_BY_FEATURE_ID].filter(([, gss]) => !codes.includes(gss));
   if (missing.length > 0) {
     fail(`authorities absent from the source: ${missing.map(([id]) => id).join(', ')}`);
   }
-  return features;
+  return codes;
 }
 
-function buildDocument(sourceText: string, sourceFile: string): object {
+interface SourceFeature {
+  readonly gss: string;
+  readonly featureId: string;
+}
+
+function matchFeatures(geometries: readonly GeometryObject[]): SourceFeature[] {
+  const featureIds = geometries.map((geometry, index) =>
+    geometry.id === undefined ? `(feature #${index} without id)` : String(geometry.id),
+  );
+  const codes = gssCodesFor(featureIds);
+  return featureIds.map((featureId, index) => ({ gss: codes[index] ?? '', featureId }));
+}
+
+const byCode = <T>(map: Map<string, T>): Record<string, T> =>
+  Object.fromEntries([...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
+function buildAdjacencyDocument(sourceText: string, sourceFile: string): object {
   const { neighbors } = requireHere('topojson-client') as typeof TopojsonClient;
   const geometries = boroughGeometries(sourceText, sourceFile);
   const features = matchFeatures(geometries);
@@ -164,18 +180,77 @@ function buildDocument(sourceText: string, sourceFile: string): object {
     adjacency.set(gss, [...new Set(neighbours)].sort());
     featureIds.set(gss, featureId);
   }
-  const byCode = <T>(map: Map<string, T>): Record<string, T> =>
-    Object.fromEntries([...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-
   return {
     source: {
       ...SOURCE_DESCRIPTION,
       sha1: createHash('sha1').update(sourceText).digest('hex'),
     },
     method: METHOD,
-    generatedBy: 'node libs/london/tools/generate-adjacency.ts',
+    generatedBy: GENERATED_BY,
     featureIds: byCode(featureIds),
     adjacency: byCode(adjacency),
+  };
+}
+
+/** Provenance of the centroids, per vega-datasets' datapackage.json (same licence as the shapes). */
+const CENTROIDS_SOURCE_DESCRIPTION = {
+  ...SOURCE_DESCRIPTION,
+  dataset: 'London borough centroids, data/londonCentroids.json in the vega-datasets npm package',
+  derivedFrom:
+    'Calculated by vega-datasets with d3.geoCentroid from its data/londonBoroughs.json, the ' +
+    'London_Borough_Excluding_MHW boundaries from the Statistical GIS Boundary Files for London ' +
+    '(London Datastore, https://data.london.gov.uk/dataset/statistical-gis-boundary-files-london)',
+};
+
+const CENTROIDS_METHOD =
+  "Each authority's centroid as computed by vega-datasets (d3.geoCentroid of its boundary, " +
+  `excluding the Thames below mean high water), in WGS84 degrees rounded to ${CENTROID_DECIMALS} ` +
+  'decimal places. Distances between boroughs are measured between these points.';
+
+interface CentroidRow {
+  readonly name?: unknown;
+  readonly cx?: unknown;
+  readonly cy?: unknown;
+}
+
+function round(value: number): number {
+  const factor = 10 ** CENTROID_DECIMALS;
+  return Math.round(value * factor) / factor;
+}
+
+function buildCentroidsDocument(sourceText: string, sourceFile: string): object {
+  let rows: unknown;
+  try {
+    rows = JSON.parse(sourceText);
+  } catch {
+    fail(`${sourceFile} is not JSON`);
+  }
+  if (!Array.isArray(rows)) fail(`${sourceFile} is not a list of {name, cx, cy} rows`);
+  const table = rows as readonly CentroidRow[];
+  const names = table.map((row, index) =>
+    typeof row.name === 'string' ? row.name : `(row #${index} without name)`,
+  );
+  const codes = gssCodesFor(names);
+  const centroids = new Map<string, { lon: number; lat: number }>();
+  for (const [index, { cx, cy }] of table.entries()) {
+    const name = names[index] ?? '';
+    if (typeof cx !== 'number' || typeof cy !== 'number') {
+      fail(`${name} has no numeric cx (longitude) and cy (latitude)`);
+    }
+    const { minLon, maxLon, minLat, maxLat } = LONDON_BOUNDS;
+    if (!(cx >= minLon && cx <= maxLon && cy >= minLat && cy <= maxLat)) {
+      fail(`${name}'s centroid (${cx}, ${cy}) is not in London`);
+    }
+    centroids.set(codes[index] ?? '', { lon: round(cx), lat: round(cy) });
+  }
+  return {
+    source: {
+      ...CENTROIDS_SOURCE_DESCRIPTION,
+      sha1: createHash('sha1').update(sourceText).digest('hex'),
+    },
+    method: CENTROIDS_METHOD,
+    generatedBy: GENERATED_BY,
+    centroids: byCode(centroids),
   };
 }
 
@@ -186,20 +261,58 @@ async function render(document: object): Promise<string> {
   return prettier.format(JSON.stringify(document, null, 2), { ...options, parser: 'json' });
 }
 
-/** Codes whose neighbour lists differ, to make a drift report actionable. */
-function changedCodes(committedText: string, generatedText: string): string[] {
-  type AdjacencyFile = { adjacency?: Record<string, string[]> };
-  let committed: AdjacencyFile;
+/** Codes whose entry under `key` differs, to make a drift report actionable. */
+function changedCodes(committedText: string, generatedText: string, key: string): string[] {
+  type GeneratedFile = Record<string, Record<string, unknown> | undefined>;
+  let committed: GeneratedFile;
   try {
-    committed = JSON.parse(committedText) as AdjacencyFile;
+    committed = JSON.parse(committedText) as GeneratedFile;
   } catch {
     return ['(committed file is not JSON)'];
   }
-  const generated = (JSON.parse(generatedText) as AdjacencyFile).adjacency ?? {};
-  const codes = new Set([...Object.keys(committed.adjacency ?? {}), ...Object.keys(generated)]);
+  const before = committed[key] ?? {};
+  const after = (JSON.parse(generatedText) as GeneratedFile)[key] ?? {};
+  const codes = new Set([...Object.keys(before), ...Object.keys(after)]);
   return [...codes]
-    .filter((gss) => String(committed.adjacency?.[gss]) !== String(generated[gss]))
+    .filter((gss) => JSON.stringify(before[gss]) !== JSON.stringify(after[gss]))
     .sort();
+}
+
+interface GeneratedOutput {
+  readonly file: string;
+  readonly text: string;
+  /** The document's top-level key holding one entry per GSS code. */
+  readonly key: string;
+  /** What differs for the listed codes, e.g. "neighbour lists". */
+  readonly what: string;
+}
+
+/** Compares one output with the committed file; returns true when it is up to date. */
+function check({ file, text, key, what }: GeneratedOutput): boolean {
+  const shown = path.relative(process.cwd(), file);
+  const committed = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+  if (committed === text) {
+    process.stdout.write(`${shown} is up to date\n`);
+    return true;
+  }
+  const detail =
+    committed === undefined
+      ? 'the file does not exist'
+      : `${what} differ for: ${changedCodes(committed, text, key).join(', ') || '(header or formatting only)'}`;
+  process.stderr.write(
+    `${shown} is out of date (${detail}).\nRegenerate it with: ${GENERATED_BY}\n`,
+  );
+  return false;
+}
+
+function write({ file, text }: GeneratedOutput): void {
+  const shown = path.relative(process.cwd(), file);
+  if (existsSync(file) && readFileSync(file, 'utf8') === text) {
+    process.stdout.write(`${shown} unchanged\n`);
+  } else {
+    writeFileSync(file, text);
+    process.stdout.write(`wrote ${shown}\n`);
+  }
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -209,39 +322,39 @@ async function main(argv: string[]): Promise<number> {
       check: { type: 'boolean', default: false },
       source: { type: 'string' },
       output: { type: 'string' },
+      'centroids-source': { type: 'string' },
+      'centroids-output': { type: 'string' },
     },
     strict: true,
     allowPositionals: false,
   });
-  const sourceFile = values.source ?? defaultSourceFile();
-  const outputFile = values.output ?? DEFAULT_OUTPUT;
-  const shown = path.relative(process.cwd(), outputFile);
+  const sourceFile = values.source ?? path.join(dataFolder(), 'londonBoroughs.json');
+  const centroidsSourceFile =
+    values['centroids-source'] ?? path.join(dataFolder(), 'londonCentroids.json');
 
-  const generated = await render(buildDocument(readFileSync(sourceFile, 'utf8'), sourceFile));
-  const committed = existsSync(outputFile) ? readFileSync(outputFile, 'utf8') : undefined;
+  // Both documents are built before anything is written, so a bad source leaves no half-update.
+  const outputs: GeneratedOutput[] = [
+    {
+      file: values.output ?? DEFAULT_OUTPUT,
+      text: await render(buildAdjacencyDocument(readFileSync(sourceFile, 'utf8'), sourceFile)),
+      key: 'adjacency',
+      what: 'neighbour lists',
+    },
+    {
+      file: values['centroids-output'] ?? DEFAULT_CENTROIDS_OUTPUT,
+      text: await render(
+        buildCentroidsDocument(readFileSync(centroidsSourceFile, 'utf8'), centroidsSourceFile),
+      ),
+      key: 'centroids',
+      what: 'centroids',
+    },
+  ];
 
   if (values.check) {
-    if (committed === generated) {
-      process.stdout.write(`${shown} is up to date\n`);
-      return 0;
-    }
-    const detail =
-      committed === undefined
-        ? 'the file does not exist'
-        : `neighbour lists differ for: ${changedCodes(committed, generated).join(', ') || '(header or formatting only)'}`;
-    process.stderr.write(
-      `${shown} is out of date (${detail}).\n` +
-        'Regenerate it with: node libs/london/tools/generate-adjacency.ts\n',
-    );
-    return 1;
+    const upToDate = outputs.map(check);
+    return upToDate.every(Boolean) ? 0 : 1;
   }
-
-  if (committed === generated) {
-    process.stdout.write(`${shown} unchanged\n`);
-  } else {
-    writeFileSync(outputFile, generated);
-    process.stdout.write(`wrote ${shown}\n`);
-  }
+  outputs.forEach(write);
   return 0;
 }
 
