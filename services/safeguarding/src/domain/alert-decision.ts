@@ -18,6 +18,11 @@ export interface Audience {
   languages?: string[];
   /** Organisations named by id, reached in addition to the roles' selection (e.g. a planner). */
   organisations?: string[];
+  /**
+   * Only the named `organisations` are reached, and only those whose kind is one of `roles` (one
+   * provider's bed offer, one requester's answer): the other filters select nobody.
+   */
+  namedOnly?: boolean;
 }
 
 export interface SummaryLine {
