@@ -55,6 +55,12 @@ export const safeguardingConfigSpec = defineConfig({
     description:
       'Hours after an operation starts that neighbouring boroughs watch for displacement.',
   },
+  ACCOMMODATION_PUBLIC_URL: {
+    kind: 'url',
+    default: 'http://127.0.0.1:8082',
+    description:
+      'Base URL partners reach accommodation on; bed offer alerts tell providers to answer at <url>/v1/offers/<id>/decision and requesters to read <url>/v1/placements/<id>.',
+  },
   OPERATION_TIMER_POLL_MS: {
     kind: 'int',
     default: '1000',

@@ -17,6 +17,8 @@ import {
   type ReadinessCheck,
 } from '@harbour/platform';
 import type { DataSource } from 'typeorm';
+import { BedRequestAlertStore } from './accommodation/bed-request-alert-store';
+import { BedRequestHandler } from './accommodation/bed-request-handler';
 import { AlertPublisher, ALERT_REQUESTED } from './alerts/alert-publisher';
 import type { SafeguardingConfig } from './config';
 import { CheckKnownVictim, KnownVictimIndex } from './known-victims/known-victim-index';
@@ -24,6 +26,7 @@ import { LocationIndex } from './known-victims/location-index';
 import { CreateSafeguarding1764300000000 } from './migrations/1764300000000-create-safeguarding';
 import { CasesAndKnownVictimIndex1764800000000 } from './migrations/1764800000000-cases-and-known-victim-index';
 import { Operations1764900000000 } from './migrations/1764900000000-operations';
+import { BedRequestAlerts1765000000000 } from './migrations/1765000000000-bed-request-alerts';
 import { MissingEpisodeHandler } from './missing-episodes/missing-episode-handler';
 import { MissingEpisodeStore } from './missing-episodes/missing-episode-store';
 import { OperationAlerts, type OperationSettings } from './operations/operation-alerts';
@@ -50,6 +53,7 @@ export const SAFEGUARDING_MIGRATIONS = [
   CreateSafeguarding1764300000000,
   CasesAndKnownVictimIndex1764800000000,
   Operations1764900000000,
+  BedRequestAlerts1765000000000,
 ];
 
 /** The operation rules' settings, from configuration. */
@@ -63,8 +67,8 @@ export function operationSettingsOf(config: SafeguardingConfig): OperationSettin
 }
 
 /**
- * Opens the database, the outbox relay, the consumer of the intake topics and the poller of the
- * operation timers.
+ * Opens the database, the outbox relay, the consumer of the intake topics and accommodation's
+ * placement topic, and the poller of the operation timers.
  */
 export async function openSafeguardingRuntime(
   config: SafeguardingConfig,
@@ -89,10 +93,12 @@ export async function openSafeguardingRuntime(
   const missingEpisodeTopic = topicFor('harbour.missing-episode.reported');
   const referralTopic = topicFor('harbour.referral.submitted');
   const operationTopic = topicFor('harbour.operation.planned');
+  const placementTopic = topicFor('harbour.bed.offered');
   await ensureTopics(kafka, [
     missingEpisodeTopic,
     referralTopic,
     operationTopic,
+    placementTopic,
     topicFor(ALERT_REQUESTED),
   ]);
   const outbox = new Outbox({ schema, source: '/harbour/safeguarding', validator: validateEvent });
@@ -143,6 +149,12 @@ export async function openSafeguardingRuntime(
     operationSettings,
     log,
   );
+  const bedRequests = new BedRequestHandler(
+    new BedRequestAlertStore(schema),
+    alerts,
+    { accommodationPublicUrl: config.ACCOMMODATION_PUBLIC_URL },
+    log,
+  );
   // A database poller, not BullMQ: this service has no Redis (see the README).
   const poller = new ScheduledActionPoller({
     dataSource,
@@ -155,7 +167,7 @@ export async function openSafeguardingRuntime(
   const consumer = new EventConsumer({
     kafka,
     groupId: config.SAFEGUARDING_KAFKA_GROUP,
-    topics: [missingEpisodeTopic, referralTopic, operationTopic],
+    topics: [missingEpisodeTopic, referralTopic, operationTopic, placementTopic],
     dataSource,
     schema,
     validator: validateEvent,
@@ -179,6 +191,11 @@ export async function openSafeguardingRuntime(
       'harbour.operation.cancelled': (event, manager) => operations.onCancelled(event, manager),
       'harbour.operation.outcome-recorded': (event, manager) =>
         operations.onOutcomeRecorded(event, manager),
+      'harbour.bed.offered': (event, manager) => bedRequests.onOffered(event, manager),
+      'harbour.bed.offer-expired': (event, manager) => bedRequests.onOfferExpired(event, manager),
+      'harbour.placement.confirmed': (event, manager) =>
+        bedRequests.onPlacementConfirmed(event, manager),
+      'harbour.bed-request.unmatched': (event, manager) => bedRequests.onUnmatched(event, manager),
     },
     afterCommit: () => {
       void relay.kick();

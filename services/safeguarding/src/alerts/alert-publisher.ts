@@ -16,10 +16,13 @@ export const ALERT_STAGE_RELEASED = 'harbour.alert.stage-released';
 
 /** What led to an alert: the intake record and the event about it. */
 export interface AlertCause {
-  kind: 'missing_episode' | 'referral' | 'operation';
+  kind: 'missing_episode' | 'referral' | 'operation' | 'bed_request';
   id: string;
   eventId: string;
-  /** The organisation that raised the cause (an operation's planner): it may follow the alert. */
+  /**
+   * The organisation that raised the cause (an operation's planner, a bed request's requester): it
+   * may follow the alert.
+   */
   ownerOrganisationId?: string;
 }
 

@@ -32,6 +32,8 @@ export interface SafeguardingHarness {
   db: Client;
   /** Publishes an intake event of `type` on its topic, keyed by `key`. */
   publish<T>(type: EventType, data: T, key: string): Promise<HarbourEvent<T>>;
+  /** Publishes an event of `type` as another service would (e.g. `/harbour/accommodation`). */
+  publishFrom<T>(source: string, type: EventType, data: T, key: string): Promise<HarbourEvent<T>>;
   /** Sends already built events (e.g. the same one twice) on their type's topic. */
   send(events: HarbourEvent[], key: string): Promise<void>;
   /** Every alert-topic event (requested, stage released, cancelled) of alerts decided here about `causeId`. */
@@ -105,6 +107,16 @@ export async function startSafeguardingHarness(
     db,
     async publish<T>(type: EventType, data: T, key: string): Promise<HarbourEvent<T>> {
       const event = createEvent({ type, source: '/harbour/intake', subject: key, data });
+      await send([event], key);
+      return event;
+    },
+    async publishFrom<T>(
+      source: string,
+      type: EventType,
+      data: T,
+      key: string,
+    ): Promise<HarbourEvent<T>> {
+      const event = createEvent({ type, source, subject: key, data });
       await send([event], key);
       return event;
     },
