@@ -24,7 +24,7 @@ jest.setTimeout(120_000);
 const ACCOMMODATION = '/harbour/accommodation';
 const PUBLIC_URL = 'https://accommodation.test.example';
 const CROYDON = 'E09000008';
-/** A name that must never reach an alert: accommodation's events carry none, and neither may we. */
+/** A man in his thirties who speaks Albanian, needing an emergency bed before NRM entry. */
 const NEEDS: BedNeeds = {
   gender: 'male',
   ageGroup: 'adult',
