@@ -1,32 +1,64 @@
-import { topicFor } from '@harbour/contracts';
-import { createKafka, ensureTopics, kafkaReadiness } from '@harbour/messaging';
+import { topicFor, validateEvent } from '@harbour/contracts';
+import {
+  createKafka,
+  ensureTopics,
+  EventConsumer,
+  kafkaReadiness,
+  Outbox,
+  OutboxRelay,
+} from '@harbour/messaging';
 import {
   createLogger,
+  FieldCipher,
   type IdentityStore,
   openServiceDatabase,
   type Logger,
   postgresReadiness,
   type ReadinessCheck,
-  redisReadiness,
 } from '@harbour/platform';
-import { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import type { AccommodationConfig } from './config';
+import { IdempotentTransaction } from './http/idempotent-transaction';
+import { HoldTimerPoller } from './matching/hold-timer-poller';
+import { OfferRounds } from './matching/offer-rounds';
+import { PLACEMENT_TOPIC } from './matching/placement-event';
 import { CreateAccommodation1764300000000 } from './migrations/1764300000000-create-accommodation';
+import { CreateMatching1765000000000 } from './migrations/1765000000000-create-matching';
+import { DecideOffer } from './offers/decide-offer';
+import { OfferStore } from './offers/offer-store';
+import { PlacementStore } from './placements/placement-store';
+import { PropertyCommands } from './properties/property-commands';
+import { PropertyStore } from './properties/property-store';
+import { BedRequestHandler } from './requests/bed-request-handler';
+import { BedRequestStore } from './requests/bed-request-store';
 
+export const ACCOMMODATION_MIGRATIONS = [
+  CreateAccommodation1764300000000,
+  CreateMatching1765000000000,
+];
+
+/** Everything accommodation connects to and runs, opened before Nest starts, closed after it stops. */
 export interface AccommodationRuntime {
   config: AccommodationConfig;
   logger: Logger;
   dataSource: DataSource;
   identity: IdentityStore;
   readiness: ReadinessCheck[];
+  properties: PropertyStore;
+  requests: BedRequestStore;
+  offers: OfferStore;
+  placements: PlacementStore;
+  rounds: OfferRounds;
+  propertyCommands: PropertyCommands;
+  decideOffer: DecideOffer;
+  /** The hold and matching-window timers (tests call `tick()` instead of waiting a poll). */
+  timers: HoldTimerPoller;
   close(): Promise<void>;
 }
 
 /**
- * Connects to everything accommodation will need (its schema, Redis for hold timers, Kafka).
- * It does not consume bed requests yet: a consumer group that skipped them now would commit
- * past events the matching issue must still see.
+ * Opens the schema, the outbox relay, the consumer of intake's bed requests and the poller of
+ * the hold timers. No Redis: the timers are Postgres rows (see the README).
  */
 export async function openAccommodationRuntime(
   config: AccommodationConfig,
@@ -34,32 +66,104 @@ export async function openAccommodationRuntime(
 ): Promise<AccommodationRuntime> {
   const log = logger ?? createLogger({ service: 'accommodation', level: config.LOG_LEVEL });
   const schema = config.ACCOMMODATION_DB_SCHEMA;
+  const cipher = FieldCipher.fromBase64Key(config.DATA_ENCRYPTION_KEY);
   const database = await openServiceDatabase({
     service: 'accommodation',
     databaseUrl: config.DATABASE_URL,
     schema,
-    migrations: [CreateAccommodation1764300000000],
+    migrations: ACCOMMODATION_MIGRATIONS,
   });
   const { dataSource } = database;
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, lazyConnect: true });
-  await redis.connect();
   const kafka = createKafka({
     brokers: config.KAFKA_BROKERS,
     clientId: config.KAFKA_CLIENT_ID ?? 'harbour-accommodation',
     logger: log,
   });
-  await ensureTopics(kafka, [
-    topicFor('harbour.bed.offered'),
-    topicFor('harbour.bed-request.submitted'),
-  ]);
+  const bedRequestTopic = topicFor('harbour.bed-request.submitted');
+  await ensureTopics(kafka, [bedRequestTopic, PLACEMENT_TOPIC]);
+  const outbox = new Outbox({ schema, source: '/harbour/accommodation', validator: validateEvent });
+  const relay = new OutboxRelay({ dataSource, schema, kafka, logger: log });
+  await relay.start();
+
+  const properties = new PropertyStore(schema);
+  const requests = new BedRequestStore(schema, cipher);
+  const offers = new OfferStore(schema);
+  const placements = new PlacementStore(schema);
+  const rounds = new OfferRounds(
+    requests,
+    offers,
+    properties,
+    outbox,
+    {
+      fanout: config.ACCOMMODATION_OFFER_FANOUT,
+      holdMinutes: config.holdMinutes,
+      staleAfterHours: config.ACCOMMODATION_STALE_AFTER_HOURS,
+    },
+    log,
+  );
+  const transaction = new IdempotentTransaction(dataSource, relay, cipher, schema);
+  const locationBase = config.PUBLIC_BASE_URL?.replace(/\/$/, '') ?? '';
+  const handler = new BedRequestHandler(requests, offers, rounds, log);
+  const timers = new HoldTimerPoller({
+    dataSource,
+    requests,
+    offers,
+    rounds,
+    logger: log,
+    pollIntervalMs: config.ACCOMMODATION_TIMER_POLL_MS,
+    afterCommit: () => relay.kick(),
+  });
+  const consumer = new EventConsumer({
+    kafka,
+    groupId: config.ACCOMMODATION_KAFKA_GROUP,
+    topics: [bedRequestTopic],
+    dataSource,
+    schema,
+    validator: validateEvent,
+    logger: log,
+    fromBeginning: true,
+    handlers: {
+      'harbour.bed-request.submitted': (event, manager) => handler.onSubmitted(event, manager),
+      'harbour.bed-request.withdrawn': (event, manager) => handler.onWithdrawn(event, manager),
+    },
+    relay,
+  });
+  await consumer.start();
+  timers.start();
+
   return {
     config,
     logger: log,
     dataSource,
     identity: database.identity,
-    readiness: [postgresReadiness(dataSource), redisReadiness(redis), kafkaReadiness(kafka)],
+    readiness: [postgresReadiness(dataSource), kafkaReadiness(kafka)],
+    properties,
+    requests,
+    offers,
+    placements,
+    rounds,
+    propertyCommands: new PropertyCommands(
+      transaction,
+      properties,
+      config.ACCOMMODATION_STALE_AFTER_HOURS,
+      locationBase,
+    ),
+    decideOffer: new DecideOffer(
+      transaction,
+      requests,
+      offers,
+      properties,
+      placements,
+      rounds,
+      outbox,
+      log,
+      locationBase,
+    ),
+    timers,
     async close() {
-      redis.disconnect();
+      await timers.stop();
+      await consumer.stop();
+      await relay.stop();
       await database.close();
     },
   };

@@ -1,11 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { createLogger } from '@harbour/platform';
+import { createLogger, generateDataEncryptionKey } from '@harbour/platform';
 import {
   createTestSchema,
   testDatabaseUrl,
   testKafkaBrokers,
-  testRedisUrl,
   type TestSchema,
+  uniqueName,
 } from '@harbour/testing';
 import { Client } from 'pg';
 import { createAccommodationApp } from './bootstrap';
@@ -13,7 +14,7 @@ import { loadAccommodationConfig } from './config';
 
 jest.setTimeout(60_000);
 
-describe('accommodation: starts, owns its schema, reports health', () => {
+describe('accommodation: starts, owns its schema, reports health, consumes bed requests', () => {
   let schema: TestSchema;
   let app: INestApplication;
   let baseUrl: string;
@@ -23,9 +24,10 @@ describe('accommodation: starts, owns its schema, reports health', () => {
     const config = loadAccommodationConfig({
       ...process.env,
       DATABASE_URL: testDatabaseUrl(),
-      REDIS_URL: testRedisUrl(),
       KAFKA_BROKERS: testKafkaBrokers().join(','),
       ACCOMMODATION_DB_SCHEMA: schema.schema,
+      ACCOMMODATION_KAFKA_GROUP: uniqueName('accommodation'),
+      DATA_ENCRYPTION_KEY: generateDataEncryptionKey(),
     });
     app = await createAccommodationApp(
       config,
@@ -40,18 +42,18 @@ describe('accommodation: starts, owns its schema, reports health', () => {
     await schema.drop();
   });
 
-  it('is live and ready with Postgres, Redis and Kafka reachable', async () => {
+  it('is live and ready with Postgres and Kafka reachable (its timers need no Redis)', async () => {
     const health = await fetch(`${baseUrl}/health`);
     expect(await health.json()).toEqual({ status: 'ok', service: 'accommodation' });
     const ready = await fetch(`${baseUrl}/ready`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({
       status: 'ready',
-      checks: { postgres: 'up', redis: 'up', kafka: 'up' },
+      checks: { postgres: 'up', kafka: 'up' },
     });
   });
 
-  it('created its schema by migration, with the outbox and inbox', async () => {
+  it('created its schema by migration: properties, requests, offers, placements, outbox and inbox', async () => {
     const db = new Client({ connectionString: testDatabaseUrl() });
     await db.connect();
     try {
@@ -59,15 +61,32 @@ describe('accommodation: starts, owns its schema, reports health', () => {
         'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name',
         [schema.schema],
       );
-      expect(tables.rows.map((r) => r.table_name)).toEqual(['inbox', 'migrations', 'outbox']);
+      expect(tables.rows.map((r) => r.table_name)).toEqual([
+        'availability_change',
+        'bed_request',
+        'idempotency_record',
+        'inbox',
+        'migrations',
+        'offer',
+        'outbox',
+        'placement',
+        'property',
+      ]);
     } finally {
       await db.end();
     }
   });
 
   it('answers routes it does not have with a problem document, not an HTML page', async () => {
-    const response = await fetch(`${baseUrl}/v1/bed-requests`);
+    const response = await fetch(`${baseUrl}/v1/no-such-route`);
     expect(response.status).toBe(404);
     expect(response.headers.get('content-type')).toContain('application/problem+json');
+  });
+
+  it('asks for an API key on every partner route', async () => {
+    for (const path of ['/v1/properties', '/v1/offers', `/v1/bed-requests/${randomUUID()}`]) {
+      const response = await fetch(`${baseUrl}${path}`);
+      expect(response.status).toBe(401);
+    }
   });
 });

@@ -1,8 +1,22 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule } from '@harbour/platform';
 import type { AccommodationRuntime } from './accommodation-runtime';
+import { OffersController } from './offers/offers.controller';
+import { PlacementsController } from './placements/placements.controller';
+import { PropertiesController } from './properties/properties.controller';
+import { BedRequestsController } from './requests/bed-requests.controller';
+import {
+  ACCOMMODATION_DATA_SOURCE,
+  BED_REQUEST_READS,
+  OFFER_DECISIONS,
+  OFFER_STORE,
+  PLACEMENT_READS,
+  PROPERTY_COMMANDS,
+  PROPERTY_STORE,
+  STALE_AFTER_HOURS,
+} from './tokens';
 
-/** Accommodation starts, connects and reports health; matching arrives with its own issue. */
+/** Properties, offers, placements and bed requests over REST; the consumer and timers run in the runtime. */
 @Module({})
 export class AccommodationModule {
   static register(runtime: AccommodationRuntime): DynamicModule {
@@ -16,6 +30,34 @@ export class AccommodationModule {
           readiness: runtime.readiness,
           onShutdown: () => runtime.close(),
         }),
+      ],
+      controllers: [
+        PropertiesController,
+        OffersController,
+        PlacementsController,
+        BedRequestsController,
+      ],
+      providers: [
+        { provide: ACCOMMODATION_DATA_SOURCE, useValue: runtime.dataSource },
+        { provide: STALE_AFTER_HOURS, useValue: runtime.config.ACCOMMODATION_STALE_AFTER_HOURS },
+        { provide: PROPERTY_STORE, useValue: runtime.properties },
+        { provide: PROPERTY_COMMANDS, useValue: runtime.propertyCommands },
+        { provide: OFFER_STORE, useValue: runtime.offers },
+        { provide: OFFER_DECISIONS, useValue: runtime.decideOffer },
+        {
+          provide: PLACEMENT_READS,
+          useValue: { placements: runtime.placements, requests: runtime.requests },
+        },
+        {
+          provide: BED_REQUEST_READS,
+          useValue: {
+            requests: runtime.requests,
+            offers: runtime.offers,
+            placements: runtime.placements,
+            properties: runtime.properties,
+            rounds: runtime.rounds,
+          },
+        },
       ],
     };
   }

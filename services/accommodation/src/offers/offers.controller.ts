@@ -1,0 +1,40 @@
+import { Controller, Get, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { CurrentPrincipal, type Principal, RequireKinds, RequireRoles } from '@harbour/platform';
+import type { DataSource } from 'typeorm';
+import { type CommandExchange, Exchange, handleCommand } from '../http/command-http';
+import { ACCOMMODATION_DATA_SOURCE, OFFER_DECISIONS, OFFER_STORE } from '../tokens';
+import type { DecideOffer } from './decide-offer';
+import type { OfferStore } from './offer-store';
+import { providerOfferView, type ProviderOfferView } from './offer-view';
+
+@Controller('v1/offers')
+export class OffersController {
+  constructor(
+    @Inject(OFFER_DECISIONS) private readonly decide: DecideOffer,
+    @Inject(OFFER_STORE) private readonly offers: OfferStore,
+    @Inject(ACCOMMODATION_DATA_SOURCE) private readonly dataSource: DataSource,
+  ) {}
+
+  /** The provider's own offers, open ones first: needs, urgency and the hold, never names. */
+  @Get()
+  @RequireKinds('housing_provider')
+  @RequireRoles('respond', 'read', 'submit')
+  async list(@CurrentPrincipal() principal: Principal): Promise<{ offers: ProviderOfferView[] }> {
+    const now = new Date();
+    const offers = await this.offers.ofProvider(this.dataSource.manager, principal.organisationId);
+    return { offers: offers.map((offer) => providerOfferView(offer, now)) };
+  }
+
+  @Post(':id/decision')
+  @RequireKinds('housing_provider')
+  @RequireRoles('respond', 'submit')
+  decision(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Exchange() exchange: CommandExchange,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<unknown> {
+    return handleCommand(exchange, principal, 'offer-decision', (body, context) =>
+      this.decide.execute(id, body, context),
+    );
+  }
+}

@@ -1,0 +1,8 @@
+export const ACCOMMODATION_DATA_SOURCE = Symbol('ACCOMMODATION_DATA_SOURCE');
+export const STALE_AFTER_HOURS = Symbol('STALE_AFTER_HOURS');
+export const PROPERTY_STORE = Symbol('PROPERTY_STORE');
+export const PROPERTY_COMMANDS = Symbol('PROPERTY_COMMANDS');
+export const OFFER_STORE = Symbol('OFFER_STORE');
+export const OFFER_DECISIONS = Symbol('OFFER_DECISIONS');
+export const PLACEMENT_READS = Symbol('PLACEMENT_READS');
+export const BED_REQUEST_READS = Symbol('BED_REQUEST_READS');
