@@ -3,8 +3,10 @@ import type { FieldIssue, Ruling } from '../domain/field-issue';
 /** Why a command was refused; each maps to one HTTP problem (see `problemOf` in http/command-http.ts). */
 export type Rejection =
   | { kind: 'invalid'; issues: FieldIssue[] }
+  | { kind: 'forbidden'; message: string }
   | { kind: 'not_found'; message: string }
   | { kind: 'conflict'; message: string }
+  | { kind: 'unprocessable'; message: string }
   | { kind: 'idempotency_key_reused' };
 
 /**

@@ -1,6 +1,7 @@
 import { type RestBodies, type RestBodyName, validateRestBody } from '@harbour/contracts';
 import {
   ConflictProblem,
+  ForbiddenProblem,
   NotFoundProblem,
   type Principal,
   UnprocessableProblem,
@@ -65,10 +66,14 @@ function problemOf(rejection: Rejection): Error {
   switch (rejection.kind) {
     case 'invalid':
       return new ValidationProblem(rejection.issues);
+    case 'forbidden':
+      return new ForbiddenProblem(rejection.message);
     case 'not_found':
       return new NotFoundProblem(rejection.message);
     case 'conflict':
       return new ConflictProblem(rejection.message);
+    case 'unprocessable':
+      return new UnprocessableProblem(rejection.message);
     case 'idempotency_key_reused':
       return new UnprocessableProblem(
         'This Idempotency-Key was already used with a different request.',

@@ -6,7 +6,6 @@ import type {
   OperationUpdateBody,
 } from '@harbour/contracts';
 import type { Outbox } from '@harbour/messaging';
-import { ForbiddenProblem, UnprocessableProblem } from '@harbour/platform';
 import type { EntityManager } from 'typeorm';
 import { servesBorough } from '../access/borough-access';
 import { intakeEvent } from '../application/intake-event';
@@ -50,13 +49,17 @@ export class OperationProgress {
       const ruling = reviseOperation(operation, body, now);
       // Neither is a Ruling: nothing to change is 422, a borough the key does not serve 403.
       if (ruling.kind === 'unchanged') {
-        throw new UnprocessableProblem(
-          "Nothing changed: the update repeats the operation's current values.",
-        );
+        throw new RequestRejected({
+          kind: 'unprocessable',
+          message: "Nothing changed: the update repeats the operation's current values.",
+        });
       }
       const { plan, revision, changes } = acceptedChange(ruling);
       if (changes.includes('borough') && !servesBorough(context.principal, plan.borough)) {
-        throw new ForbiddenProblem(`Your organisation does not serve borough ${plan.borough}.`);
+        throw new RequestRejected({
+          kind: 'forbidden',
+          message: `Your organisation does not serve borough ${plan.borough}.`,
+        });
       }
       const details = operationDetails(plan);
       return {
