@@ -1,5 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule } from '@harbour/platform';
+import { BedRequestRepository } from './bed-requests/bed-request-repository';
+import { BedRequestsController } from './bed-requests/bed-requests.controller';
+import { RecordBedRequest } from './bed-requests/record-bed-request';
+import { SubmitBedRequest } from './bed-requests/submit-bed-request';
+import { WithdrawBedRequest } from './bed-requests/withdraw-bed-request';
+import type { BedRequestPolicy } from './domain/bed-request';
 import { IdempotencyRecords } from './idempotency/idempotency';
 import { IdempotentTransaction } from './idempotency/idempotent-transaction';
 import type { IntakeRuntime } from './intake-runtime';
@@ -16,6 +22,7 @@ import { ReferralRepository } from './referrals/referral-repository';
 import { ReferralsController } from './referrals/referrals.controller';
 import { SubmitReferral } from './referrals/submit-referral';
 import {
+  BED_REQUEST_REPOSITORY,
   INTAKE_DATA_SOURCE,
   MISSING_EPISODE_PROGRESS,
   MISSING_EPISODE_REPOSITORY,
@@ -25,7 +32,9 @@ import {
   RECORD_REFERRAL_DECISION,
   REFERRAL_REPOSITORY,
   REPORT_MISSING_EPISODE,
+  SUBMIT_BED_REQUEST,
   SUBMIT_REFERRAL,
+  WITHDRAW_BED_REQUEST,
 } from './tokens';
 
 @Module({})
@@ -35,6 +44,11 @@ export class IntakeModule {
     const episodes = new MissingEpisodeRepository(schema, runtime.cipher);
     const referrals = new ReferralRepository(schema, runtime.cipher);
     const operations = new OperationRepository(schema, runtime.cipher);
+    const bedRequests = new BedRequestRepository(schema, runtime.cipher);
+    const recordBedRequest = new RecordBedRequest(bedRequests, runtime.outbox);
+    const bedRequestPolicy: BedRequestPolicy = {
+      tonightWindowHours: runtime.config.BED_REQUEST_TONIGHT_WINDOW_HOURS,
+    };
     const transaction = new IdempotentTransaction(
       runtime.dataSource,
       runtime.relay,
@@ -52,7 +66,12 @@ export class IntakeModule {
           onShutdown: () => runtime.close(),
         }),
       ],
-      controllers: [MissingEpisodesController, ReferralsController, OperationsController],
+      controllers: [
+        MissingEpisodesController,
+        ReferralsController,
+        OperationsController,
+        BedRequestsController,
+      ],
       providers: [
         { provide: INTAKE_DATA_SOURCE, useValue: runtime.dataSource },
         { provide: MISSING_EPISODE_REPOSITORY, useValue: episodes },
@@ -69,7 +88,14 @@ export class IntakeModule {
         { provide: REFERRAL_REPOSITORY, useValue: referrals },
         {
           provide: SUBMIT_REFERRAL,
-          useValue: new SubmitReferral(transaction, referrals, runtime.outbox, locationBase),
+          useValue: new SubmitReferral(
+            transaction,
+            referrals,
+            runtime.outbox,
+            recordBedRequest,
+            bedRequestPolicy,
+            locationBase,
+          ),
         },
         {
           provide: RECORD_REFERRAL_DECISION,
@@ -92,6 +118,21 @@ export class IntakeModule {
         {
           provide: OPERATION_PROGRESS,
           useValue: new OperationProgress(transaction, operations, runtime.outbox, locationBase),
+        },
+        { provide: BED_REQUEST_REPOSITORY, useValue: bedRequests },
+        {
+          provide: SUBMIT_BED_REQUEST,
+          useValue: new SubmitBedRequest(
+            transaction,
+            recordBedRequest,
+            { find: (manager, id) => referrals.find(manager, id) },
+            bedRequestPolicy,
+            locationBase,
+          ),
+        },
+        {
+          provide: WITHDRAW_BED_REQUEST,
+          useValue: new WithdrawBedRequest(transaction, bedRequests, runtime.outbox, locationBase),
         },
       ],
     };

@@ -23,6 +23,12 @@ export const intakeConfigSpec = defineConfig({
     default: 'intake',
     description: 'Postgres schema the intake service owns.',
   },
+  BED_REQUEST_TONIGHT_WINDOW_HOURS: {
+    kind: 'int',
+    default: '6',
+    description:
+      'Hours matching may try to find a bed for a request needed tonight before the coordinator is told (1-24).',
+  },
   PUBLIC_BASE_URL: {
     kind: 'url',
     optional: true,
@@ -35,7 +41,15 @@ export type IntakeConfig = ReturnType<typeof loadIntakeConfig>;
 export function loadIntakeConfig(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(intakeConfigSpec, env);
   // Refused at start rather than at the first referral: a bad key would lose data.
-  const issues = dataEncryptionConfigIssues(config);
+  const issues = [...dataEncryptionConfigIssues(config)];
+  const window = config.BED_REQUEST_TONIGHT_WINDOW_HOURS;
+  if (window < 1 || window > 24) {
+    issues.push({
+      variable: 'BED_REQUEST_TONIGHT_WINDOW_HOURS',
+      reason: `${window} is not between 1 and 24`,
+      description: intakeConfigSpec.BED_REQUEST_TONIGHT_WINDOW_HOURS.description,
+    });
+  }
   if (issues.length > 0) throw new ConfigError(issues);
   return config;
 }

@@ -15,6 +15,7 @@ import { CreateIntake1764300000000 } from './migrations/1764300000000-create-int
 import { MissingEpisodeLifecycle1764400000000 } from './migrations/1764400000000-missing-episode-lifecycle';
 import { CreateReferrals1764500000000 } from './migrations/1764500000000-create-referrals';
 import { CreateOperations1764900000000 } from './migrations/1764900000000-create-operations';
+import { CreateBedRequests1765000000000 } from './migrations/1765000000000-create-bed-requests';
 import { INTAKE_TOPICS } from './intake-topics';
 
 /** Everything the intake service connects to, opened before Nest starts and closed after it stops. */
@@ -47,6 +48,7 @@ export async function openIntakeRuntime(
       MissingEpisodeLifecycle1764400000000,
       CreateReferrals1764500000000,
       CreateOperations1764900000000,
+      CreateBedRequests1765000000000,
     ],
   });
   const { dataSource } = database;

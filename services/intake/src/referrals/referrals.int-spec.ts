@@ -1,4 +1,4 @@
-import { addCalendarDays, addWorkingDays, londonDateOf } from '@harbour/london';
+import { addCalendarDays, addWorkingDays, LONDON_AUTHORITIES, londonDateOf } from '@harbour/london';
 import { uniqueName } from '@harbour/testing';
 import {
   CAMDEN,
@@ -59,6 +59,7 @@ describe('intake: referrals', () => {
     h = await IntakeHarness.start([
       'harbour.intake.referral.v1',
       'harbour.intake.missing-episode.v1',
+      'harbour.intake.bed-request.v1',
     ]);
     camdenPolice = await h.organisation('police_borough', [CAMDEN]);
     islingtonPolice = await h.organisation('police_borough', [ISLINGTON]);
@@ -97,6 +98,7 @@ describe('intake: referrals', () => {
       mechanism: 'nrm',
       isChild: false,
       location: `/v1/referrals/${body.referralId}`,
+      bedRequestId: expect.any(String) as unknown,
     });
     expect(response.headers.get('location')).toBe(`/v1/referrals/${body.referralId}`);
 
@@ -192,13 +194,14 @@ describe('intake: referrals', () => {
       camdenPolice.key,
     );
     expect(response.status).toBe(202);
-    const body = (await response.json()) as { referralId: string };
+    const body = (await response.json()) as { referralId: string; bedRequestId: string };
     expect(body).toEqual({
       referralId: body.referralId,
       status: 'accepted',
       mechanism: 'duty_to_notify',
       isChild: false,
       location: `/v1/referrals/${body.referralId}`,
+      bedRequestId: expect.any(String) as unknown,
       discarded: [
         '/person/givenName',
         '/person/familyName',
@@ -253,7 +256,11 @@ describe('intake: referrals', () => {
   });
 
   it('refuses bad submissions with a 400 naming the field, storing nothing', async () => {
-    const before = { referrals: await h.count('referral'), outbox: await h.outboxCount() };
+    const before = {
+      referrals: await h.count('referral'),
+      bedRequests: await h.count('bed_request'),
+      outbox: await h.outboxCount(),
+    };
     const { dateOfBirth: _dob, ...noDob } = adult().person;
     const cases: [string, unknown, string[]][] = [
       [
@@ -286,12 +293,23 @@ describe('intake: referrals', () => {
         ['/consent/shareWith/0'],
       ],
       ['no responder', { ...adult(), responder: undefined }, ['/responder']],
+      [
+        'an accommodation need ruling out every borough',
+        adult({
+          accommodationNeed: {
+            urgency: 'tonight',
+            notNearBoroughs: LONDON_AUTHORITIES.map((a) => a.gss),
+          },
+        }),
+        ['/accommodationNeed/notNearBoroughs'],
+      ],
     ];
     for (const [name, body, pointers] of cases) {
       const response = await h.post('/v1/referrals', body, camdenPolice.key);
       expect([name, await problemPointers(response)]).toEqual([name, pointers]);
     }
     expect(await h.count('referral')).toBe(before.referrals);
+    expect(await h.count('bed_request')).toBe(before.bedRequests);
     expect(await h.outboxCount()).toBe(before.outbox);
   });
 
@@ -520,7 +538,11 @@ describe('intake: referrals', () => {
   });
 
   it('replays the first answer for a repeated Idempotency-Key, even when sent concurrently', async () => {
-    const before = { referrals: await h.count('referral'), outbox: await h.outboxCount() };
+    const before = {
+      referrals: await h.count('referral'),
+      bedRequests: await h.count('bed_request'),
+      outbox: await h.outboxCount(),
+    };
     const key = uniqueName('referral');
     const responses = await Promise.all(
       [1, 2, 3].map(() =>
@@ -532,8 +554,10 @@ describe('intake: referrals', () => {
     expect(responses.filter((r) => r.headers.get('idempotent-replayed') === 'true')).toHaveLength(
       2,
     );
+    // One referral and the one bed request its accommodation need became, one event each.
     expect(await h.count('referral')).toBe(before.referrals + 1);
-    expect(await h.outboxCount()).toBe(before.outbox + 1);
+    expect(await h.count('bed_request')).toBe(before.bedRequests + 1);
+    expect(await h.outboxCount()).toBe(before.outbox + 2);
     const changed = await h.post(
       '/v1/referrals',
       adult({ borough: CAMDEN, indicators: ['other'] }),
@@ -544,6 +568,161 @@ describe('intake: referrals', () => {
     );
     expect(changed.status).toBe(422);
     expect(await h.count('referral')).toBe(before.referrals + 1);
+  });
+
+  describe('an accommodation need becomes a bed request', () => {
+    const DAY_MS = 24 * 3_600_000;
+    const NAMES = /Zorila|Quennell|Zoz|1994-03-17|Responder|script/;
+
+    async function referWithNeed(
+      body: unknown,
+    ): Promise<{ referralId: string; bedRequestId: string }> {
+      const response = await h.post('/v1/referrals', body, camdenPolice.key);
+      expect(response.status).toBe(202);
+      const answer = (await response.json()) as { referralId: string; bedRequestId?: string };
+      expect(answer.bedRequestId).toEqual(expect.any(String));
+      return { referralId: answer.referralId, bedRequestId: answer.bedRequestId! };
+    }
+
+    it('an NRM adult needing a bed tonight: the bed request carries the names, in the same transaction', async () => {
+      const before = await h.outboxCount();
+      const { referralId, bedRequestId } = await referWithNeed(
+        adult({
+          accommodationNeed: {
+            urgency: 'tonight',
+            dependants: 1,
+            accessNeeds: 'cannot use stairs',
+            notNearBoroughs: [ISLINGTON],
+          },
+        }),
+      );
+      expect(await h.outboxCount()).toBe(before + 2);
+      const event = await h.published('harbour.bed-request.submitted', bedRequestId);
+      const { neededBy, matchBy } = (
+        event.data as { urgency: { neededBy: string; matchBy: string } }
+      ).urgency;
+      expect(event.data).toEqual({
+        requestId: bedRequestId,
+        referralId,
+        submittedBy: {
+          organisationId: camdenPolice.organisationId,
+          organisationKind: 'police_borough',
+        },
+        submittedAt: neededBy,
+        borough: CAMDEN,
+        needs: {
+          gender: 'female',
+          ageGroup: 'adult',
+          ageYears: expect.any(Number) as unknown,
+          accompanyingChildren: 1,
+          languages: ['sq'],
+          // The referral's access needs are free text: not turned into structured needs.
+          accessNeeds: [],
+          supportLevel: 'emergency',
+          nrmStage: 'pre_nrm',
+          nrpf: false,
+        },
+        urgency: { kind: 'tonight', neededBy, matchBy },
+        exclusionZones: { boroughs: [ISLINGTON], around: [] },
+        person: { givenName: 'Zorila', familyName: 'Quennell', dateOfBirth: '1994-03-17' },
+      });
+      expect(Date.parse(matchBy) - Date.parse(neededBy)).toBe(6 * 3_600_000);
+      const referralEvent = await h.published('harbour.referral.submitted', referralId);
+      expect(referralEvent.data).toMatchObject({ submittedAt: neededBy });
+
+      const view = await h.get(`/v1/bed-requests/${bedRequestId}`, camdenPolice.key);
+      expect(view.status).toBe(200);
+      expect(await view.json()).toMatchObject({
+        requestId: bedRequestId,
+        referralId,
+        status: 'submitted',
+        person: { givenName: 'Zorila' },
+      });
+      expect((await h.get(`/v1/bed-requests/${bedRequestId}`, islingtonPolice.key)).status).toBe(
+        404,
+      );
+    });
+
+    it('a Duty to Notify record: a bed request with no name at all, not in the NRM', async () => {
+      const { bedRequestId } = await referWithNeed(adult({ consent: { nrm: false } }));
+      const event = await h.published('harbour.bed-request.submitted', bedRequestId);
+      expect(event.data).not.toHaveProperty('person');
+      expect(JSON.stringify(event.data)).not.toMatch(NAMES);
+      expect(event.data).toMatchObject({
+        needs: { nrmStage: 'not_in_nrm', supportLevel: 'emergency', ageGroup: 'adult' },
+      });
+      const row = await h.db.query<{ row: Record<string, unknown> }>(
+        `SELECT row_to_json(b) AS row FROM "${h.schema}".bed_request b WHERE id = $1`,
+        [bedRequestId],
+      );
+      expect(row.rows[0]!.row['person_encrypted']).toBeNull();
+      expect(JSON.stringify(row.rows[0]!.row)).not.toMatch(NAMES);
+    });
+
+    it.each([
+      [
+        'a 16-year-old needing a bed soon',
+        'soon',
+        16,
+        'child_16_17',
+        'within_days',
+        'safe_house',
+        3,
+        3,
+      ],
+      [
+        'a 12-year-old with a planned move',
+        'planned',
+        12,
+        'child_under_16',
+        'planned',
+        'move_on',
+        14,
+        13,
+      ],
+    ] as const)(
+      '%s',
+      async (_case, urgency, ageYears, ageGroup, kind, supportLevel, neededInDays, matchInDays) => {
+        const { bedRequestId } = await referWithNeed(
+          adult({
+            person: { gender: 'male', ageEstimateYears: ageYears, languages: ['vi'] },
+            accommodationNeed: { urgency, dependants: 12 },
+          }),
+        );
+        const event = await h.published('harbour.bed-request.submitted', bedRequestId);
+        const data = event.data as {
+          submittedAt: string;
+          urgency: { kind: string; neededBy: string; matchBy: string };
+        };
+        expect(event.data).toMatchObject({
+          needs: {
+            gender: 'male',
+            ageGroup,
+            ageYears,
+            accompanyingChildren: 10,
+            languages: ['vi'],
+            supportLevel,
+            nrmStage: 'pre_nrm',
+          },
+          urgency: { kind },
+        });
+        const submittedAt = Date.parse(data.submittedAt);
+        expect(Date.parse(data.urgency.neededBy) - submittedAt).toBe(neededInDays * DAY_MS);
+        expect(Date.parse(data.urgency.matchBy) - submittedAt).toBe(matchInDays * DAY_MS);
+      },
+    );
+
+    it('no accommodation need: no bed request', async () => {
+      const response = await h.post(
+        '/v1/referrals',
+        adult({ accommodationNeed: undefined }),
+        camdenPolice.key,
+      );
+      expect(response.status).toBe(202);
+      const answer = (await response.json()) as { referralId: string };
+      expect(answer).not.toHaveProperty('bedRequestId');
+      expect(await h.count('bed_request', 'referral_id = $1', [answer.referralId])).toBe(0);
+    });
   });
 
   describe('a missing-episode report linked to a referral', () => {

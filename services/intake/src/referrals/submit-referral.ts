@@ -4,6 +4,8 @@ import { londonDateOf } from '@harbour/london';
 import type { Outbox } from '@harbour/messaging';
 import { intakeEvent } from '../application/intake-event';
 import { acceptedChange } from '../application/request-rejected';
+import type { BedRequestPolicy } from '../domain/bed-request';
+import { bedRequestFromReferral } from '../domain/bed-request-from-referral';
 import { type Referral, submitReferral } from '../domain/referral';
 import type { StoredResponse } from '../idempotency/idempotency';
 import type {
@@ -11,6 +13,7 @@ import type {
   CommandResult,
   IdempotentTransaction,
 } from '../idempotency/idempotent-transaction';
+import type { RecordBedRequest } from '../bed-requests/record-bed-request';
 import type { ReferralRepository } from './referral-repository';
 
 export const REFERRAL_SUBMITTED = 'harbour.referral.submitted';
@@ -55,12 +58,18 @@ export function referralSubmittedPayload(referral: Referral): ReferralSubmitted 
   };
 }
 
-/** Records a referral (or Duty to Notify record) and its `submitted` event in one transaction. */
+/**
+ * Records a referral (or Duty to Notify record) and its `submitted` event in one transaction;
+ * an accommodation need also becomes a bed request (and its event) in that transaction, so the
+ * search for a bed starts without the first responder asking twice.
+ */
 export class SubmitReferral {
   constructor(
     private readonly transaction: IdempotentTransaction,
     private readonly referrals: ReferralRepository,
     private readonly outbox: Outbox,
+    private readonly bedRequests: RecordBedRequest,
+    private readonly bedRequestPolicy: BedRequestPolicy,
     private readonly locationBase: string,
   ) {}
 
@@ -69,11 +78,14 @@ export class SubmitReferral {
       const referral = acceptedChange(
         submitReferral(randomUUID(), body, by, now, londonDateOf(now)),
       );
+      const needed = bedRequestFromReferral(randomUUID(), referral, now, this.bedRequestPolicy);
+      const bedRequest = needed && acceptedChange(needed);
       await this.referrals.insert(manager, referral);
       await this.outbox.add(
         manager,
         intakeEvent(REFERRAL_SUBMITTED, referral.id, referralSubmittedPayload(referral)),
       );
+      if (bedRequest) await this.bedRequests.record(manager, bedRequest);
       const location = `${this.locationBase}/v1/referrals/${referral.id}`;
       // Field names only: the stored response (Idempotency-Key replays) holds nothing personal.
       const response: StoredResponse = {
@@ -85,6 +97,7 @@ export class SubmitReferral {
           isChild: referral.subject.isChild,
           location,
           ...(referral.mechanism === 'duty_to_notify' ? { discarded: referral.discarded } : {}),
+          ...(bedRequest ? { bedRequestId: bedRequest.id } : {}),
         },
         location,
       };

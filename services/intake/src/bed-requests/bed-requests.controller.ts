@@ -1,0 +1,81 @@
+import { Controller, Get, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import {
+  CurrentPrincipal,
+  NotFoundProblem,
+  type Principal,
+  RequireKinds,
+  RequireRoles,
+} from '@harbour/platform';
+import type { DataSource } from 'typeorm';
+import { requireServedBorough } from '../access/borough-access';
+import { BED_REQUESTER_KINDS } from '../domain/bed-request';
+import { type CommandExchange, Exchange, handleCommand } from '../http/command-http';
+import {
+  BED_REQUEST_REPOSITORY,
+  INTAKE_DATA_SOURCE,
+  SUBMIT_BED_REQUEST,
+  WITHDRAW_BED_REQUEST,
+} from '../tokens';
+import type { BedRequestRepository } from './bed-request-repository';
+import { bedRequestView, type BedRequestView, maySeeBedRequest } from './bed-request-view';
+import type { SubmitBedRequest } from './submit-bed-request';
+import type { WithdrawBedRequest } from './withdraw-bed-request';
+
+/** Thin HTTP layer: validate the body against its contract, authorise, run one command. */
+@Controller('v1/bed-requests')
+export class BedRequestsController {
+  constructor(
+    @Inject(SUBMIT_BED_REQUEST) private readonly submit: SubmitBedRequest,
+    @Inject(WITHDRAW_BED_REQUEST) private readonly withdraw: WithdrawBedRequest,
+    @Inject(BED_REQUEST_REPOSITORY) private readonly bedRequests: BedRequestRepository,
+    @Inject(INTAKE_DATA_SOURCE) private readonly dataSource: DataSource,
+  ) {}
+
+  @Post()
+  @RequireKinds(...BED_REQUESTER_KINDS)
+  @RequireRoles('submit')
+  create(
+    @Exchange() exchange: CommandExchange,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<unknown> {
+    return handleCommand(
+      exchange,
+      principal,
+      'bed-request',
+      (body, context) => this.submit.execute(body, context),
+      (body) => {
+        // Coordinators place across London, whatever boroughs their key lists.
+        if (principal.organisationKind !== 'coordinator') {
+          requireServedBorough(principal, body.borough);
+        }
+      },
+    );
+  }
+
+  @Get(':id')
+  @RequireRoles('submit', 'read')
+  async findOne(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<BedRequestView> {
+    const request = await this.bedRequests.find(this.dataSource.manager, id);
+    // Another organisation's request is reported as absent, not forbidden: no existence leak.
+    if (!request || !maySeeBedRequest(principal, request)) {
+      throw new NotFoundProblem('No such bed request.');
+    }
+    return bedRequestView(request, principal);
+  }
+
+  @Post(':id/withdrawal')
+  @RequireKinds(...BED_REQUESTER_KINDS)
+  @RequireRoles('submit')
+  withdrawal(
+    @Param('id', new ParseUUIDPipe()) requestId: string,
+    @Exchange() exchange: CommandExchange,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<unknown> {
+    return handleCommand(exchange, principal, 'bed-request-withdrawal', (body, context) =>
+      this.withdraw.execute(requestId, body, context),
+    );
+  }
+}

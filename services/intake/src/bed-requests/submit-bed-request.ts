@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import type { BedRequestBody } from '@harbour/contracts';
+import { londonDateOf } from '@harbour/london';
+import type { EntityManager } from 'typeorm';
+import { acceptedChange, RequestRejected } from '../application/request-rejected';
+import {
+  anonymousReferralIssues,
+  type BedRequestPolicy,
+  submitBedRequest,
+} from '../domain/bed-request';
+import type { ReferralMechanism } from '../domain/referral';
+import type { StoredResponse } from '../idempotency/idempotency';
+import type {
+  CommandContext,
+  CommandResult,
+  IdempotentTransaction,
+} from '../idempotency/idempotent-transaction';
+import { bedRequestAnswer, type RecordBedRequest } from './record-bed-request';
+
+/** Finds the referral a bed request names in referralId (inside the command's transaction). */
+export interface BedRequestReferralLookup {
+  find(
+    manager: EntityManager,
+    referralId: string,
+  ): Promise<{ id: string; mechanism: ReferralMechanism } | undefined>;
+}
+
+/**
+ * Records a bed request and its `submitted` event in one transaction. Who may ask, and for
+ * which borough, is checked before (bed-requests.controller.ts).
+ */
+export class SubmitBedRequest {
+  constructor(
+    private readonly transaction: IdempotentTransaction,
+    private readonly recorder: RecordBedRequest,
+    private readonly referrals: BedRequestReferralLookup,
+    private readonly policy: BedRequestPolicy,
+    private readonly locationBase: string,
+  ) {}
+
+  execute(body: BedRequestBody, context: CommandContext): Promise<CommandResult> {
+    return this.transaction.run(context, async (manager, { now, by }) => {
+      const request = acceptedChange(
+        submitBedRequest(randomUUID(), body, by, now, londonDateOf(now), this.policy),
+      );
+      if (body.referralId !== undefined) {
+        const referral = await this.referrals.find(manager, body.referralId);
+        if (!referral) {
+          throw new RequestRejected({
+            kind: 'invalid',
+            issues: [{ pointer: '/referralId', message: 'is not a referral known to Harbour' }],
+          });
+        }
+        const issues =
+          referral.mechanism === 'duty_to_notify' ? anonymousReferralIssues(body.person) : [];
+        if (issues.length > 0) throw new RequestRejected({ kind: 'invalid', issues });
+      }
+      await this.recorder.record(manager, request);
+      const location = `${this.locationBase}/v1/bed-requests/${request.id}`;
+      const response: StoredResponse = {
+        status: 202,
+        body: bedRequestAnswer(request, location),
+        location,
+      };
+      return response;
+    });
+  }
+}
