@@ -7,7 +7,7 @@
 export type AccessNeed = 'wheelchair' | 'step_free';
 
 /**
- * A potential victim needs a bed; the accommodation service turns it into a bed request.
+ * A potential victim needs a bed: intake records a bed request with the referral (harbour.bed-request.submitted with referralId), which the accommodation service matches.
  */
 export interface AccommodationNeed {
   /**
