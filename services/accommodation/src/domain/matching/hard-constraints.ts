@@ -1,4 +1,4 @@
-import type { BedNeeds, SupportLevel } from '@harbour/contracts';
+import type { BedNeeds, NrmStage, SupportLevel } from '@harbour/contracts';
 import type { BedCandidate } from './bed-candidate';
 import type { ZoneStanding } from './exclusion-zones';
 import { MISSING_ACCESS_WORDS, NRM_STAGE_WORDS, SUPPORT_LEVEL_WORDS, count } from './wording';
@@ -30,6 +30,25 @@ const ACCEPTABLE_SUPPORT: Readonly<Record<SupportLevel, readonly SupportLevel[]>
   move_on: ['move_on', 'dispersed'],
   dispersed: ['dispersed', 'move_on'],
 };
+
+const SUPPORT_LEVELS = Object.keys(ACCEPTABLE_SUPPORT) as SupportLevel[];
+
+/** Reasons written once at load: thousands of excluded properties share a handful of strings. */
+const SUPPORT_LEVEL_REASONS = Object.fromEntries(
+  SUPPORT_LEVELS.map((needed) => [
+    needed,
+    Object.fromEntries(
+      SUPPORT_LEVELS.map((offered) => [
+        offered,
+        `offers ${SUPPORT_LEVEL_WORDS[offered]}, not ${SUPPORT_LEVEL_WORDS[needed]}`,
+      ]),
+    ),
+  ]),
+) as Readonly<Record<SupportLevel, Readonly<Record<SupportLevel, string>>>>;
+
+const NRM_STAGE_REASONS = Object.fromEntries(
+  Object.entries(NRM_STAGE_WORDS).map(([stage, words]) => [stage, `does not take people ${words}`]),
+) as Readonly<Record<NrmStage, string>>;
 
 /**
  * Never a man in a women-only property, nor a woman in a men-only one; someone non-binary or of
@@ -124,9 +143,9 @@ export function constraintReason(
         .map((need) => MISSING_ACCESS_WORDS[need])
         .join(', ');
     case Constraint.supportLevel:
-      return `offers ${SUPPORT_LEVEL_WORDS[candidate.supportLevel]}, not ${SUPPORT_LEVEL_WORDS[needs.supportLevel]}`;
+      return SUPPORT_LEVEL_REASONS[needs.supportLevel][candidate.supportLevel];
     case Constraint.nrmStage:
-      return `does not take people ${NRM_STAGE_WORDS[needs.nrmStage]}`;
+      return NRM_STAGE_REASONS[needs.nrmStage];
     case Constraint.nrpf:
       return 'does not take people with no recourse to public funds (NRPF)';
     case Constraint.exclusionZone:

@@ -20,7 +20,9 @@ function byProviderThenProperty(a: BedCandidate, b: BedCandidate): number {
 /**
  * Splits the directory into the properties that may be offered, best first, and those that may
  * not, each with its reasons. Pure and deterministic: the same request, candidates and `now`
- * give the same outcome in the same order (ties by provider id, then property id).
+ * give the same ranking whatever the candidates' order (ties by provider id, then property id).
+ * Excluded properties keep the order they were given in (sorting thousands of them by id cost
+ * more than all the matching).
  *
  * Runs on every request against the whole directory, so zones are measured once per call and a
  * candidate that fails costs no allocation until its reasons are written.
@@ -58,6 +60,5 @@ export function matchBeds(
   ranked.forEach((bed, index) => {
     bed.rank = index + 1;
   });
-  excluded.sort((a, b) => byProviderThenProperty(a.candidate, b.candidate));
   return { ranked, excluded };
 }
