@@ -123,6 +123,19 @@ describe('explainNoMatch', () => {
     ]);
   });
 
+  it('counts the matching providers that often let offers expire, once each', () => {
+    const slow = { offers: 6, accepted: 1, declined: 0, expired: 5 };
+    const lines = explain(aRequest(), [
+      aCandidate({ providerOrganisationId: 'p-1', history: slow }),
+      aCandidate({ providerOrganisationId: 'p-1', history: slow }),
+      aCandidate({ providerOrganisationId: 'p-2', history: slow }),
+      aCandidate({ providerOrganisationId: 'p-3', history: { ...slow, expired: 2 } }),
+    ]);
+    expect(lines).toContain(
+      '2 matching providers let at least half of their offers expire unanswered',
+    );
+  });
+
   it('always gives between 1 and 20 lines of at most 300 characters (the unmatched event’s limits)', () => {
     const zones = { around: [{ postcode: 'E8 1DY', borough: BOROUGH.hackney, radiusKm: 50 }] };
     const crowd = Array.from({ length: 200 }, (_, index) =>

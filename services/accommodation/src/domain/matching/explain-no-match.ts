@@ -47,7 +47,8 @@ function nearMiss(constraint: Constraint, n: number, needs: BedNeeds): string {
     case Constraint.nrpf:
       return `${takes} not NRPF`;
     case Constraint.age:
-      return `${takes} not ${needs.ageGroup === 'child_16_17' ? '16–17-year-olds' : 'adults'}`;
+      if (needs.ageGroup === 'child_16_17') return `${takes} not 16–17-year-olds`;
+      return `${takes} not adults${needs.accompanyingChildren === 0 ? ' without children' : ''}`;
     case Constraint.children:
       return `${takes} not ${count(needs.accompanyingChildren, 'accompanying child', 'accompanying children')}`;
     case Constraint.access:
@@ -120,7 +121,7 @@ export function explainNoMatch(request: MatchRequest, outcome: MatchOutcome): st
     );
     if (unanswering.size > 0) {
       lines.push(
-        `${count(unanswering.size, 'matching provider lets', 'matching providers let')} at least half of its offers expire unanswered`,
+        `${count(unanswering.size, 'matching provider lets', 'matching providers let')} at least half of ${unanswering.size === 1 ? 'its' : 'their'} offers expire unanswered`,
       );
     }
   } else if (forGender === 0) {
