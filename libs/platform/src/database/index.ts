@@ -2,3 +2,4 @@ export * from './run-migrations-locked';
 export * from './schema-of';
 export * from './sql-identifier';
 export * from './service-database';
+export * from './query-rows';

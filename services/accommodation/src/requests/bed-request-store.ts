@@ -1,5 +1,5 @@
 import type { BedNeeds, BedUrgency, ExclusionZones, OrganisationRef } from '@harbour/contracts';
-import { type FieldCipher, quoteIdentifier } from '@harbour/platform';
+import { type FieldCipher, queryRows, quoteIdentifier } from '@harbour/platform';
 import type { EntityManager } from 'typeorm';
 import type { BedRequestState } from '../domain/offer-decision';
 
@@ -180,7 +180,8 @@ export class BedRequestStore {
 
   /** A timer that failed is retried after a back-off (2, 4, 8… s, at most 5 min), never blocking the rest. */
   async recordTimerFailure(manager: EntityManager, id: string, error: string): Promise<number> {
-    const rows = await manager.query<{ timer_attempts: number }[]>(
+    const rows = await queryRows<{ timer_attempts: number }>(
+      manager,
       `UPDATE ${this.schema}.bed_request
           SET timer_attempts = timer_attempts + 1,
               timer_last_error = left($2, 500),

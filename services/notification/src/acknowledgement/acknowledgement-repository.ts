@@ -1,7 +1,7 @@
 import { quoteIdentifier, schemaOf } from '@harbour/platform';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AlertState } from '../domain/alert-state';
-import { queryRows } from '../infrastructure/query-rows';
+import { queryRows } from '@harbour/platform';
 
 export type AcknowledgementVia = 'link' | 'api';
 

@@ -3,7 +3,7 @@ import { quoteIdentifier, schemaOf } from '@harbour/platform';
 import type { DataSource, EntityManager } from 'typeorm';
 import { acknowledgeBy } from '../domain/acknowledge-by';
 import type { AlertState } from '../domain/alert-state';
-import { queryRows } from '../infrastructure/query-rows';
+import { queryRows } from '@harbour/platform';
 
 /** An alert as recorded: the request, plus its state, deadline and how it ended (if it did). */
 export interface RecordedAlert {

@@ -4,7 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { DeliveryChannelKind } from '../delivery/delivery-repository';
 import type { AlertState } from '../domain/alert-state';
 import type { DeliveryPurpose, DeliveryStatus } from '../domain/delivery';
-import { queryRows } from '../infrastructure/query-rows';
+import { queryRows } from '@harbour/platform';
 import type { CauseRef } from './cause-ref';
 
 /** An alert of a cause, as its owner may see it: the title, never the summary lines. */

@@ -1,7 +1,7 @@
 import { quoteIdentifier, schemaOf } from '@harbour/platform';
 import type { DataSource } from 'typeorm';
 import type { WebhookSecrets } from '../delivery/deliver-alert';
-import { queryRows } from '../infrastructure/query-rows';
+import { queryRows } from '@harbour/platform';
 
 /**
  * Reads a webhook contact's signing secret at send time, so a rotated secret applies to the

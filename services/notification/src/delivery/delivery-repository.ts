@@ -7,7 +7,7 @@ import {
   type DeliveryStatus,
   deliveryMessageId,
 } from '../domain/delivery';
-import { queryRows } from '../infrastructure/query-rows';
+import { queryRows } from '@harbour/platform';
 import type { DeliveryRef } from './delivery-jobs';
 
 /** One message of one alert to one contact of one organisation. The row is the truth; queue jobs only point at it. */

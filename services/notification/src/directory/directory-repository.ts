@@ -8,7 +8,7 @@ import {
   type DutyHours,
   isAgeGroup,
 } from '../domain/audience';
-import { queryRows } from '../infrastructure/query-rows';
+import { queryRows } from '@harbour/platform';
 
 export interface NewDirectoryOrganisation {
   /** The organisation's id in the identity store. */

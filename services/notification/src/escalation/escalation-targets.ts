@@ -8,7 +8,7 @@ import {
   type EscalationStep,
   escalationLabel,
 } from '../domain/escalation-policy';
-import { queryRows } from '../infrastructure/query-rows';
+import { queryRows } from '@harbour/platform';
 
 /** One contact an escalation goes to, and why (the delivery's matched rule). */
 export interface EscalationTarget {

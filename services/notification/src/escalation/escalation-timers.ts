@@ -8,7 +8,7 @@ import {
   planEscalation,
   type PlannedTimer,
 } from '../domain/escalation-plan';
-import { queryRows } from '../infrastructure/query-rows';
+import { queryRows } from '@harbour/platform';
 
 export type EscalationTimerState = 'pending' | 'fired' | 'cancelled';
 

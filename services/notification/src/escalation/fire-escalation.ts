@@ -14,7 +14,7 @@ import {
   defaultEscalationPolicy,
   readEscalationPolicy,
 } from '../domain/escalation-policy';
-import { queryRows } from '../infrastructure/query-rows';
+import { queryRows } from '@harbour/platform';
 import type { EscalationTarget, EscalationTargets } from './escalation-targets';
 import type { EscalationTimer, EscalationTimers } from './escalation-timers';
 

@@ -1,7 +1,7 @@
 import { quoteIdentifier, schemaOf } from '@harbour/platform';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { DeliveryChannelKind } from '../delivery/delivery-repository';
-import { queryRows } from '../infrastructure/query-rows';
+import { queryRows } from '@harbour/platform';
 
 /** A contact the alert itself was addressed to, with its organisation's kind. */
 export interface AlertRecipient {

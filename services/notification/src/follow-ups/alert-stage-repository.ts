@@ -8,7 +8,7 @@ import type {
 import { quoteIdentifier, schemaOf } from '@harbour/platform';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { ReleasedStage } from '../domain/follow-up-stage';
-import { queryRows } from '../infrastructure/query-rows';
+import { queryRows } from '@harbour/platform';
 
 interface StageRow {
   id: string;

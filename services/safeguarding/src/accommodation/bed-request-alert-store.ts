@@ -1,4 +1,4 @@
-import { quoteIdentifier } from '@harbour/platform';
+import { queryRows, quoteIdentifier } from '@harbour/platform';
 import type { EntityManager } from 'typeorm';
 
 export interface NewOffer {
@@ -90,8 +90,8 @@ export class BedRequestAlertStore {
     reason: string,
     eventId: string,
   ): Promise<string[]> {
-    // TypeORM answers an UPDATE with a [rows, count] pair.
-    const [rows] = await manager.query<[{ alert_id: string | null }[], number]>(
+    const rows = await queryRows<{ alert_id: string | null }>(
+      manager,
       `UPDATE ${this.schema}.bed_offer_alert
           SET state = 'closed', close_reason = $2, closed_event_id = $3, closed_at = now()
         WHERE request_id = $1 AND state = 'live'

@@ -82,6 +82,18 @@ describe('scheduled action poller (real Postgres)', () => {
     });
   }
 
+  it('cancelPending says how many actions it cancelled', async () => {
+    const operationId = await operationWithActions(3, 60_000);
+    const cancelled = await database.dataSource.transaction((manager) =>
+      store.cancelPending(manager, operationId),
+    );
+    expect(cancelled).toBe(3);
+    const again = await database.dataSource.transaction((manager) =>
+      store.cancelPending(manager, operationId),
+    );
+    expect(again).toBe(0);
+  });
+
   it('three instances fire every due action exactly once', async () => {
     const operationId = await operationWithActions(30);
     const calls: string[] = [];
@@ -135,9 +147,17 @@ describe('scheduled action poller (real Postgres)', () => {
     expect(poisoned!.attempts).toBeGreaterThanOrEqual(1);
     expect(poisoned!.last_error).toBe('Error: cannot fire');
     expect(calls.filter((id) => id === poison!.id)).toHaveLength(poisoned!.attempts);
-    await database.dataSource.transaction(async (manager) => {
-      for (let i = 0; i < 5; i += 1) await store.recordFailure(manager, poison!.id, 'Error: x', 5);
+    // recordFailure says when it sets the action aside: only on the attempt that reaches the limit.
+    const setAsideAnswers = await database.dataSource.transaction(async (manager) => {
+      const answers: boolean[] = [];
+      for (let i = 0; i < 5; i += 1) {
+        answers.push(await store.recordFailure(manager, poison!.id, 'Error: x', 5));
+      }
+      return answers;
     });
+    const limitReachedAt = 5 - poisoned!.attempts - 1;
+    expect(setAsideAnswers.slice(0, limitReachedAt).every((a) => !a)).toBe(true);
+    expect(setAsideAnswers[limitReachedAt]).toBe(true);
     const [setAside] = await fired(failing);
     expect(setAside).toMatchObject({ fired_at: null, failed_at: expect.any(Date) as unknown });
     // Set aside: not claimed again even once its back-off has passed.

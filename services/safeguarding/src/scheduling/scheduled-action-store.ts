@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { quoteIdentifier } from '@harbour/platform';
+import { queryRows, quoteIdentifier } from '@harbour/platform';
 import type { EntityManager } from 'typeorm';
 
 export type ScheduledActionKind = 'operational_release' | 'displacement_watch';
@@ -90,7 +90,8 @@ export class ScheduledActionStore {
     filter: { kind?: ScheduledActionKind; alertIds?: readonly string[] } = {},
   ): Promise<number> {
     if (filter.alertIds !== undefined && filter.alertIds.length === 0) return 0;
-    const rows = await manager.query<{ id: string }[]>(
+    const rows = await queryRows<{ id: string }>(
+      manager,
       `UPDATE ${this.schema}.scheduled_action SET cancelled_at = now()
         WHERE operation_id = $1 AND fired_at IS NULL AND cancelled_at IS NULL AND failed_at IS NULL
           AND ($2::text IS NULL OR kind = $2)
@@ -142,7 +143,8 @@ export class ScheduledActionStore {
     error: string,
     maxAttempts: number,
   ): Promise<boolean> {
-    const rows = await manager.query<{ failed: boolean }[]>(
+    const rows = await queryRows<{ failed: boolean }>(
+      manager,
       `UPDATE ${this.schema}.scheduled_action
           SET attempts = attempts + 1,
               last_error = left($2, 500),
