@@ -152,7 +152,7 @@ describe('harbour CLI commands', () => {
     const second = await seedDemo(context, { keysFile });
     expect(second.organisations).toEqual({ created: 0, existing: 108 });
     expect(second.contacts).toEqual({ created: 0, existing: 108 });
-    expect(second.revokedKeys).toBe(4);
+    expect(second.revokedKeys).toBe(5);
     expect(await count(`"${notificationSchema.schema}".organisation`)).toBe(
       orgsBefore + 33 * 3 + 8 + 1,
     );
@@ -201,5 +201,8 @@ describe('harbour CLI commands', () => {
     expect(await context.identity.authenticate(firstKeys.keys.camdenPoliceSubmit.key)).toBeNull();
     expect(await context.identity.authenticate(firstKeys.keys.camdenCouncilSubmit.key)).toBeNull();
     expect(await context.identity.authenticate(firstKeys.keys.ukviSubmit.key)).toBeNull();
+    expect(
+      await context.identity.authenticate(secondKeys.keys.mensSafeHouseSubmit.key),
+    ).toMatchObject({ organisationKind: 'housing_provider', roles: ['submit'] });
   });
 });

@@ -385,6 +385,7 @@ export function buildProgram(options: ProgramOptions): Command {
           `  submit for ${keys.camdenPoliceSubmit.organisationName} (${keys.camdenPoliceSubmit.organisationId})`,
           `  submit for ${keys.camdenCouncilSubmit.organisationName} (${keys.camdenCouncilSubmit.organisationId})`,
           `  submit for ${keys.ukviSubmit.organisationName} (${keys.ukviSubmit.organisationId})`,
+          `  submit for ${keys.mensSafeHouseSubmit.organisationName} (${keys.mensSafeHouseSubmit.organisationId})`,
           `  admin for ${keys.coordinatorAdmin.organisationName} (${keys.coordinatorAdmin.organisationId})`,
         ].join('\n'),
       );

@@ -1,6 +1,7 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Role } from '@harbour/platform';
+import { PAN_LONDON } from '../domain/audience';
 import type { CliContext } from './cli-context';
 import {
   DEMO_COORDINATOR,
@@ -37,6 +38,8 @@ export interface DemoKeysFile {
     camdenCouncilSubmit: DemoKey;
     /** UKVI immigration enforcement (pan-London): plans welfare visits. */
     ukviSubmit: DemoKey;
+    /** The men's move-on house (housing provider): registers beds, answers bed offers. */
+    mensSafeHouseSubmit: DemoKey;
     /** The coordinator: reads who got which alert. */
     coordinatorAdmin: DemoKey;
   };
@@ -78,7 +81,14 @@ export async function seedDemo(
   const camdenCouncil = demoOrganisationId(CAMDEN, 'local_authority');
   let revokedKeys = 0;
   const ukvi = DEMO_UKVI.id;
-  for (const organisationId of [camdenPolice, camdenCouncil, ukvi, DEMO_COORDINATOR.id]) {
+  const mensSafeHouse = demoOrganisationId(`${PAN_LONDON}:mens-safe-house`, 'housing_provider');
+  for (const organisationId of [
+    camdenPolice,
+    camdenCouncil,
+    ukvi,
+    mensSafeHouse,
+    DEMO_COORDINATOR.id,
+  ]) {
     for (const key of await context.identity.listApiKeys(organisationId)) {
       if (key.label === DEMO_KEY_LABEL && key.revokedAt === null) {
         if (await context.identity.revokeApiKey(key.id)) revokedKeys += 1;
@@ -89,6 +99,7 @@ export async function seedDemo(
     camdenPoliceSubmit: await issueDemoKey(context, camdenPolice, ['submit']),
     camdenCouncilSubmit: await issueDemoKey(context, camdenCouncil, ['submit']),
     ukviSubmit: await issueDemoKey(context, ukvi, ['submit']),
+    mensSafeHouseSubmit: await issueDemoKey(context, mensSafeHouse, ['submit']),
     coordinatorAdmin: await issueDemoKey(context, DEMO_COORDINATOR.id, ['admin']),
   };
   const file: DemoKeysFile = {
