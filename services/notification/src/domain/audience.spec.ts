@@ -4,6 +4,7 @@ import {
   type DirectoryOrganisation,
   matchRule,
   NAMED_ORGANISATION_RULE,
+  type Recipient,
   resolveAudience,
 } from './audience';
 
@@ -33,10 +34,17 @@ function audience(partial: Partial<Audience> = {}): Audience {
 const names = (recipients: { organisation: { name: string } }[]): string[] =>
   recipients.map((r) => r.organisation.name);
 
+/** Routing alone: for an alert of a purpose every kind may receive, nobody is withheld. */
+function reach(wanted: Audience, organisations: readonly DirectoryOrganisation[]): Recipient[] {
+  const { recipients, withheld } = resolveAudience(wanted, organisations, 'safeguarding');
+  expect(withheld).toEqual([]);
+  return recipients;
+}
+
 describe('resolveAudience', () => {
   it('reaches the organisations of the audience role in the audience borough, saying why', () => {
     const camdenMpu = org({ kind: 'missing_person_unit', name: 'Camden MPU' });
-    const recipients = resolveAudience(audience(), [camdenMpu]);
+    const recipients = reach(audience(), [camdenMpu]);
     expect(recipients).toEqual([
       { organisation: camdenMpu, rule: 'role=missing_person_unit & borough=E09000007' },
     ]);
@@ -48,7 +56,7 @@ describe('resolveAudience', () => {
       org({ kind: 'police_borough', name: 'Camden SPoC' }),
       org({ kind: 'ngo', name: 'Camden NGO' }),
     ];
-    expect(names(resolveAudience(audience(), organisations))).toEqual(['Camden MPU']);
+    expect(names(reach(audience(), organisations))).toEqual(['Camden MPU']);
   });
 
   it('reaches every listed role, in the order the audience lists them', () => {
@@ -57,7 +65,7 @@ describe('resolveAudience', () => {
       org({ kind: 'missing_person_unit', name: 'Z Camden MPU' }),
       org({ kind: 'ngo', name: 'Camden NGO' }),
     ];
-    const recipients = resolveAudience(
+    const recipients = reach(
       audience({ roles: ['missing_person_unit', 'local_authority'] }),
       organisations,
     );
@@ -69,7 +77,7 @@ describe('resolveAudience', () => {
       org({ kind: 'missing_person_unit', name: 'Croydon MPU', boroughs: [CROYDON] }),
       org({ kind: 'missing_person_unit', name: 'Camden MPU', boroughs: [CAMDEN] }),
     ];
-    expect(names(resolveAudience(audience(), organisations))).toEqual(['Camden MPU']);
+    expect(names(reach(audience(), organisations))).toEqual(['Camden MPU']);
   });
 
   it('reaches an organisation serving pan_london for any borough, and says so', () => {
@@ -78,7 +86,7 @@ describe('resolveAudience', () => {
       name: 'Pan-London unit',
       boroughs: ['pan_london'],
     });
-    const [recipient] = resolveAudience(audience({ boroughs: [CROYDON] }), [panLondon]);
+    const [recipient] = reach(audience({ boroughs: [CROYDON] }), [panLondon]);
     expect(recipient?.organisation).toBe(panLondon);
     expect(recipient?.rule).toBe(
       'role=missing_person_unit & borough=E09000008 (serves pan_london)',
@@ -91,7 +99,7 @@ describe('resolveAudience', () => {
       org({ kind: 'coordinator', name: 'Camden coordinator', boroughs: [CAMDEN] }),
       org({ kind: 'ngo', name: 'An NGO', boroughs: [CAMDEN] }),
     ];
-    const recipients = resolveAudience(
+    const recipients = reach(
       audience({ roles: ['coordinator'], boroughs: ['pan_london'] }),
       organisations,
     );
@@ -108,7 +116,7 @@ describe('resolveAudience', () => {
       name: 'North Central MPU',
       boroughs: [CAMDEN, ISLINGTON],
     });
-    const recipients = resolveAudience(audience({ boroughs: [CAMDEN, ISLINGTON] }), [both]);
+    const recipients = reach(audience({ boroughs: [CAMDEN, ISLINGTON] }), [both]);
     expect(recipients).toHaveLength(1);
     expect(recipients[0]?.rule).toBe('role=missing_person_unit & borough=E09000007,E09000019');
   });
@@ -119,14 +127,14 @@ describe('resolveAudience', () => {
       name: 'Dual',
       boroughs: [CAMDEN, 'pan_london'],
     });
-    const recipients = resolveAudience(audience(), [dual]);
+    const recipients = reach(audience(), [dual]);
     expect(recipients).toHaveLength(1);
     expect(recipients[0]?.rule).toBe('role=missing_person_unit & borough=E09000007');
   });
 
   it('de-duplicates an organisation that appears twice among the candidates', () => {
     const mpu = org({ kind: 'missing_person_unit', name: 'Camden MPU' });
-    expect(resolveAudience(audience(), [mpu, { ...mpu }])).toHaveLength(1);
+    expect(reach(audience(), [mpu, { ...mpu }])).toHaveLength(1);
   });
 
   it('needs every specialism the audience names', () => {
@@ -135,7 +143,7 @@ describe('resolveAudience', () => {
       org({ kind: 'ngo', name: 'Only labour', specialisms: ['labour'] }),
       org({ kind: 'ngo', name: 'None' }),
     ];
-    const recipients = resolveAudience(
+    const recipients = reach(
       audience({ roles: ['ngo'], specialisms: ['sex_work', 'labour'] }),
       organisations,
     );
@@ -149,7 +157,7 @@ describe('resolveAudience', () => {
       org({ kind: 'ngo', name: 'Vietnamese', languages: ['vi'] }),
       org({ kind: 'ngo', name: 'English only', languages: ['en'] }),
     ];
-    const recipients = resolveAudience(
+    const recipients = reach(
       audience({ roles: ['ngo'], languages: ['ro', 'sq', 'vi'] }),
       organisations,
     );
@@ -165,22 +173,22 @@ describe('resolveAudience', () => {
     const adultNgo = org({ kind: 'ngo', name: 'Adult NGO', ageGroups: ['adult'] });
     const anyNgo = org({ kind: 'ngo', name: 'All ages NGO' });
     const all = [childNgo, adultNgo, anyNgo];
-    const child = resolveAudience(audience({ roles: ['ngo'], ageGroup: 'child' }), all);
+    const child = reach(audience({ roles: ['ngo'], ageGroup: 'child' }), all);
     expect(names(child)).toEqual(['All ages NGO', 'Child NGO']);
     expect(child.find((r) => r.organisation === childNgo)?.rule).toBe(
       'role=ngo & borough=E09000007 & age=child',
     );
-    expect(names(resolveAudience(audience({ roles: ['ngo'], ageGroup: 'adult' }), all))).toEqual([
+    expect(names(reach(audience({ roles: ['ngo'], ageGroup: 'adult' }), all))).toEqual([
       'Adult NGO',
       'All ages NGO',
     ]);
-    expect(resolveAudience(audience({ roles: ['ngo'], ageGroup: 'any' }), all)).toHaveLength(3);
+    expect(reach(audience({ roles: ['ngo'], ageGroup: 'any' }), all)).toHaveLength(3);
   });
 
   it('sets no specialism or language condition when the audience names none', () => {
     const plain = org({ kind: 'ngo', name: 'Plain' });
     expect(
-      names(resolveAudience(audience({ roles: ['ngo'], specialisms: [], languages: [] }), [plain])),
+      names(reach(audience({ roles: ['ngo'], specialisms: [], languages: [] }), [plain])),
     ).toEqual(['Plain']);
   });
 
@@ -189,8 +197,8 @@ describe('resolveAudience', () => {
       org({ kind: 'missing_person_unit', boroughs: [CROYDON] }),
       org({ kind: 'ngo', boroughs: [CAMDEN] }),
     ];
-    expect(resolveAudience(audience(), organisations)).toEqual([]);
-    expect(resolveAudience(audience(), [])).toEqual([]);
+    expect(reach(audience(), organisations)).toEqual([]);
+    expect(reach(audience(), [])).toEqual([]);
   });
 
   describe('anyOfSpecialisms', () => {
@@ -199,7 +207,7 @@ describe('resolveAudience', () => {
         org({ kind: 'ngo', name: 'Outreach', specialisms: ['outreach', 'women'] }),
         org({ kind: 'ngo', name: 'Labour', specialisms: ['labour'] }),
       ];
-      const recipients = resolveAudience(
+      const recipients = reach(
         audience({ roles: ['ngo'], anyOfSpecialisms: ['sexual', 'outreach', 'labour'] }),
         organisations,
       );
@@ -222,10 +230,7 @@ describe('resolveAudience', () => {
         org({ kind: 'ngo', name: 'Nothing' }),
       ];
       expect(
-        resolveAudience(
-          audience({ roles: ['ngo'], anyOfSpecialisms: ['sexual', 'labour'] }),
-          organisations,
-        ),
+        reach(audience({ roles: ['ngo'], anyOfSpecialisms: ['sexual', 'labour'] }), organisations),
       ).toEqual([]);
     });
 
@@ -235,7 +240,7 @@ describe('resolveAudience', () => {
         org({ kind: 'ngo', name: 'Sexual only', specialisms: ['sexual'] }),
         org({ kind: 'ngo', name: 'Women only', specialisms: ['women'] }),
       ];
-      const recipients = resolveAudience(
+      const recipients = reach(
         audience({
           roles: ['ngo'],
           specialisms: ['women'],
@@ -253,7 +258,7 @@ describe('resolveAudience', () => {
     it('reaches a named organisation in another borough, of another kind, with other specialisms', () => {
       const camdenNgo = org({ kind: 'ngo', name: 'Camden NGO', specialisms: ['sexual'] });
       const planner = org({ kind: 'police_specialist', name: 'Planner', boroughs: [CROYDON] });
-      const recipients = resolveAudience(
+      const recipients = reach(
         audience({ roles: ['ngo'], specialisms: ['sexual'], organisations: [planner.id] }),
         [planner, camdenNgo],
       );
@@ -278,7 +283,7 @@ describe('resolveAudience', () => {
         ageGroup: 'child',
         organisations: [planner.id],
       });
-      expect(resolveAudience(named, [planner])).toEqual([
+      expect(reach(named, [planner])).toEqual([
         { organisation: planner, rule: 'organisation=named' },
       ]);
       expect(matchRule(named, planner)).toBe('organisation=named');
@@ -288,16 +293,17 @@ describe('resolveAudience', () => {
       const ngo = org({ kind: 'ngo', name: 'Z Camden NGO' });
       const first = org({ kind: 'police_borough', name: 'B police', boroughs: [CROYDON] });
       const second = org({ kind: 'local_authority', name: 'A council', boroughs: [ISLINGTON] });
-      const recipients = resolveAudience(
-        audience({ roles: ['ngo'], organisations: [first.id, second.id] }),
-        [second, ngo, first],
-      );
+      const recipients = reach(audience({ roles: ['ngo'], organisations: [first.id, second.id] }), [
+        second,
+        ngo,
+        first,
+      ]);
       expect(names(recipients)).toEqual(['Z Camden NGO', 'B police', 'A council']);
     });
 
     it('lists a named organisation the roles also select once, with the roles’ rule', () => {
       const mpu = org({ kind: 'missing_person_unit', name: 'Camden MPU' });
-      const recipients = resolveAudience(audience({ organisations: [mpu.id] }), [mpu, { ...mpu }]);
+      const recipients = reach(audience({ organisations: [mpu.id] }), [mpu, { ...mpu }]);
       expect(recipients).toEqual([
         { organisation: mpu, rule: 'role=missing_person_unit & borough=E09000007' },
       ]);
@@ -309,12 +315,10 @@ describe('resolveAudience', () => {
     it('ignores a named id that is not in the directory', () => {
       const mpu = org({ kind: 'missing_person_unit', name: 'Camden MPU' });
       const unknown = '00000000-0000-4000-8000-999999999999';
-      expect(resolveAudience(audience({ organisations: [unknown] }), [mpu])).toEqual([
+      expect(reach(audience({ organisations: [unknown] }), [mpu])).toEqual([
         { organisation: mpu, rule: 'role=missing_person_unit & borough=E09000007' },
       ]);
-      expect(
-        resolveAudience(audience({ boroughs: [CROYDON], organisations: [unknown] }), [mpu]),
-      ).toEqual([]);
+      expect(reach(audience({ boroughs: [CROYDON], organisations: [unknown] }), [mpu])).toEqual([]);
     });
 
     it('does not reach an organisation that is neither selected nor named', () => {
@@ -334,7 +338,7 @@ describe('resolveAudience', () => {
         organisations: [provider.id, immigration.id, provider.id],
         namedOnly: true,
       });
-      expect(resolveAudience(offer, [other, immigration, provider])).toEqual([
+      expect(reach(offer, [other, immigration, provider])).toEqual([
         { organisation: provider, rule: 'organisation=named-only & role=housing_provider' },
       ]);
       expect(matchRule(offer, other)).toBeUndefined();
@@ -345,9 +349,9 @@ describe('resolveAudience', () => {
 
     it('reaches nobody when it names nobody', () => {
       const provider = org({ kind: 'housing_provider' });
-      expect(
-        resolveAudience(audience({ roles: ['housing_provider'], namedOnly: true }), [provider]),
-      ).toEqual([]);
+      expect(reach(audience({ roles: ['housing_provider'], namedOnly: true }), [provider])).toEqual(
+        [],
+      );
     });
   });
 
@@ -359,7 +363,7 @@ describe('resolveAudience', () => {
         specialisms: ['women'],
         anyOfSpecialisms: ['sexual', 'labour'],
       });
-      expect(resolveAudience(wanted, [croydonNgo])).toEqual([]);
+      expect(reach(wanted, [croydonNgo])).toEqual([]);
       expect(coordinatorFallbackRule(wanted)).toBe(
         'fallback=coordinator: no reachable partner for role=ngo & borough=E09000007 & specialism=women & specialism∈sexual,labour',
       );
@@ -373,11 +377,95 @@ describe('resolveAudience', () => {
       const planner = org({ kind: 'police_specialist', boroughs: [CROYDON] });
       const croydonNgo = org({ kind: 'ngo', boroughs: [CROYDON] });
       expect(
-        resolveAudience(audience({ roles: ['ngo'], organisations: [planner.id] }), [
-          croydonNgo,
-          planner,
-        ]),
+        reach(audience({ roles: ['ngo'], organisations: [planner.id] }), [croydonNgo, planner]),
       ).toEqual([{ organisation: planner, rule: 'organisation=named' }]);
     });
+  });
+});
+
+describe('resolveAudience: purpose-bound sharing', () => {
+  const ukvi = (): DirectoryOrganisation =>
+    org({ kind: 'immigration', name: 'UKVI London', boroughs: ['pan_london'] });
+
+  it('withholds a referral from an immigration team the roles select, saying so', () => {
+    const immigration = ukvi();
+    const ngo = org({ kind: 'ngo', name: 'Camden NGO' });
+    const wanted = audience({ roles: ['immigration', 'ngo'] });
+    const resolved = resolveAudience(wanted, [immigration, ngo], 'victim_support');
+    expect(resolved.recipients.map((r) => r.organisation)).toEqual([ngo]);
+    expect(resolved.withheld).toEqual([
+      {
+        organisation: immigration,
+        rule: 'role=immigration & borough=E09000007 (serves pan_london)',
+      },
+    ]);
+    // The same audience for an operation reaches both.
+    expect(
+      resolveAudience(wanted, [immigration, ngo], 'safeguarding').recipients.map(
+        (r) => r.organisation,
+      ),
+    ).toEqual([immigration, ngo]);
+  });
+
+  it('withholds it from an immigration team named by id, whatever the roles', () => {
+    const immigration = ukvi();
+    const ngo = org({ kind: 'ngo', name: 'Camden NGO' });
+    const resolved = resolveAudience(
+      audience({ roles: ['ngo'], organisations: [immigration.id] }),
+      [ngo, immigration],
+      'victim_support',
+    );
+    expect(names(resolved.recipients)).toEqual(['Camden NGO']);
+    expect(resolved.withheld).toEqual([
+      { organisation: immigration, rule: NAMED_ORGANISATION_RULE },
+    ]);
+  });
+
+  it('withholds it from a named-only immigration team even when the roles allow it', () => {
+    const immigration = ukvi();
+    const provider = org({ kind: 'housing_provider', name: 'Safe house' });
+    const resolved = resolveAudience(
+      audience({
+        roles: ['housing_provider', 'immigration'],
+        organisations: [immigration.id, provider.id],
+        namedOnly: true,
+      }),
+      [immigration, provider],
+      'victim_support',
+    );
+    expect(names(resolved.recipients)).toEqual(['Safe house']);
+    expect(names(resolved.withheld)).toEqual(['UKVI London']);
+  });
+
+  it('leaves nobody when immigration was all routing found: the caller falls back to the coordinator', () => {
+    const immigration = ukvi();
+    const resolved = resolveAudience(
+      audience({ roles: ['immigration'] }),
+      [immigration],
+      'victim_support',
+    );
+    expect(resolved.recipients).toEqual([]);
+    expect(names(resolved.withheld)).toEqual(['UKVI London']);
+  });
+
+  it('withholds nothing from the other kinds', () => {
+    const everyoneElse = (
+      [
+        'police_borough',
+        'police_specialist',
+        'local_authority',
+        'ngo',
+        'housing_provider',
+        'missing_person_unit',
+        'coordinator',
+      ] as const
+    ).map((kind) => org({ kind, name: kind }));
+    const resolved = resolveAudience(
+      audience({ roles: everyoneElse.map((o) => o.kind) }),
+      everyoneElse,
+      'victim_support',
+    );
+    expect(resolved.recipients).toHaveLength(everyoneElse.length);
+    expect(resolved.withheld).toEqual([]);
   });
 });

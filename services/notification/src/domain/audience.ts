@@ -1,4 +1,5 @@
 import type { AlertRequested, OrganisationKind } from '@harbour/contracts';
+import { partitionByPurpose, type Purpose } from './purpose';
 
 /** Serving every London borough; an audience of exactly this reaches partners of every borough. */
 export const PAN_LONDON = 'pan_london';
@@ -44,9 +45,38 @@ export interface Recipient {
 /** The rule of an organisation reached because the audience names it (`audience.organisations`). */
 export const NAMED_ORGANISATION_RULE = 'organisation=named';
 
+/** Who an audience reaches, and whom the alert's purpose keeps it from. */
+export interface ResolvedAudience {
+  /** The organisations that receive the alert, in routing order. */
+  recipients: Recipient[];
+  /**
+   * Organisations the routing chose (by role or by name) that may not receive information of
+   * the alert's purpose (`mayReceive`): they are told nothing, and recorded as withheld.
+   */
+  withheld: Recipient[];
+}
+
 /**
- * Resolves an alert's audience to the organisations that must receive it. An organisation is
- * selected by the roles when all hold:
+ * Resolves an alert's audience to the organisations that must receive it (`routeAudience`), then
+ * applies purpose-bound sharing: whoever routing chose — by role, by name, named-only — receives
+ * it only when `mayReceive(purpose, kind)`. The rest are `withheld`.
+ */
+export function resolveAudience(
+  audience: Audience,
+  organisations: readonly DirectoryOrganisation[],
+  purpose: Purpose,
+): ResolvedAudience {
+  const { allowed, withheld } = partitionByPurpose(
+    purpose,
+    routeAudience(audience, organisations),
+    (recipient) => recipient.organisation.kind,
+  );
+  return { recipients: allowed, withheld };
+}
+
+/**
+ * The organisations an audience's routing reaches, before purpose-bound sharing. An organisation
+ * is selected by the roles when all hold:
  * - its kind is one of the audience's roles;
  * - it serves one of the audience's boroughs, or serves `pan_london`, or the audience itself is
  *   `pan_london`;
@@ -66,7 +96,7 @@ export const NAMED_ORGANISATION_RULE = 'organisation=named';
  * already selected, in the order the audience names them. One both selected and named keeps the
  * roles' rule (it says more).
  */
-export function resolveAudience(
+function routeAudience(
   audience: Audience,
   organisations: readonly DirectoryOrganisation[],
 ): Recipient[] {
@@ -120,7 +150,11 @@ function namedOnly(
   return recipients;
 }
 
-/** The rule by which `audience` reaches `organisation`, or undefined when it does not. */
+/**
+ * The routing rule by which `audience` reaches `organisation`, or undefined when it does not.
+ * Routing only: whether the organisation may receive the alert's purpose is `resolveAudience`'s
+ * (and `mayReceive`'s) to say.
+ */
 export function matchRule(
   audience: Audience,
   organisation: DirectoryOrganisation,
