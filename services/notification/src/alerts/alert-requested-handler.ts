@@ -5,6 +5,7 @@ import type { EntityManager } from 'typeorm';
 import type { DirectoryRepository } from '../directory/directory-repository';
 import { coordinatorFallbackRule, type Recipient, resolveAudience } from '../domain/audience';
 import { contactsToAlert } from '../domain/duty-hours';
+import { partitionByPurpose, type Purpose, purposeOf, withheldNote } from '../domain/purpose';
 import type { DeliveryRepository, NewDelivery } from '../delivery/delivery-repository';
 import type { EscalationTimers } from '../escalation/escalation-timers';
 import type { AlertHandlerOptions } from './alert-handler-options';
@@ -22,6 +23,11 @@ export type AlertRequestedHandlerOptions = AlertHandlerOptions;
  * a redelivered event changes nothing, with the alert's escalation timer. Sending happens after
  * commit, through the queue. An alert that `supersedes` another replaces it in the same
  * transaction (`AlertSupersession`).
+ *
+ * Purpose-bound sharing: an organisation the routing chose that may not receive the alert's
+ * purpose (`mayReceive`: a referral or bed request never reaches immigration enforcement) gets no
+ * delivery; it is logged by id as withheld, and when nobody else is left the coordinator is
+ * alerted instead, its delivery's rule saying something was withheld.
  */
 export class AlertRequestedHandler {
   private readonly alerts: AlertRepository;
@@ -52,14 +58,24 @@ export class AlertRequestedHandler {
     // The escalation policy is snapshotted and its first timer armed with the alert itself.
     await this.escalation.planAndSchedule(manager, alert);
     const candidates = await audienceCandidates(this.directory, alert.audience, manager);
-    let recipients = resolveAudience(alert.audience, candidates);
+    const purpose = purposeOf(alert);
+    const resolved = resolveAudience(alert.audience, candidates, purpose);
+    this.logWithheld(alert.alertId, purpose, resolved.withheld);
+    let recipients = resolved.recipients;
     let deliveries = await this.deliveriesTo(alert, recipients, manager);
     if (deliveries.length === 0) {
       // Never silence: when no partner can be reached (neither selected nor named, or none with
-      // a contact), the coordinator is alerted instead.
-      const rule = coordinatorFallbackRule(alert.audience);
-      const coordinators = await this.directory.organisationsOfKinds(['coordinator'], manager);
-      recipients = coordinators.map((organisation) => ({ organisation, rule }));
+      // a contact, or none the purpose allows), the coordinator is alerted instead.
+      const rule =
+        resolved.withheld.length === 0
+          ? coordinatorFallbackRule(alert.audience)
+          : `${coordinatorFallbackRule(alert.audience)} & ${withheldNote(purpose)}`;
+      const coordinators = partitionByPurpose(
+        purpose,
+        await this.directory.organisationsOfKinds(['coordinator'], manager),
+        (organisation) => organisation.kind,
+      );
+      recipients = coordinators.allowed.map((organisation) => ({ organisation, rule }));
       deliveries = await this.deliveriesTo(alert, recipients, manager);
       // Audience and boroughs are routing data, never personal data.
       const routing = { roles: alert.audience.roles, boroughs: alert.audience.boroughs };
@@ -73,8 +89,29 @@ export class AlertRequestedHandler {
     // After its own deliveries: who the new alert reaches decides who hears of the old one.
     await this.supersession.supersede(manager, alert);
     this.logger.info(
-      { ...about, organisations: recipients.length, deliveries: deliveries.length },
+      {
+        ...about,
+        organisations: recipients.length,
+        deliveries: deliveries.length,
+        withheld: resolved.withheld.length,
+      },
       'alert recorded; deliveries pending',
+    );
+  }
+
+  /**
+   * Records, by id only, the organisations the purpose kept the alert from, so a coordinator
+   * reading the log sees it was withheld, not lost.
+   */
+  private logWithheld(alertId: string, purpose: Purpose, withheld: readonly Recipient[]): void {
+    if (withheld.length === 0) return;
+    this.logger.warn(
+      {
+        alertId,
+        purpose,
+        organisationIds: withheld.map((recipient) => recipient.organisation.id),
+      },
+      withheldNote(purpose),
     );
   }
 

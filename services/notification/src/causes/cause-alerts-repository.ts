@@ -4,6 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { DeliveryChannelKind } from '../delivery/delivery-repository';
 import type { AlertState } from '../domain/alert-state';
 import type { DeliveryPurpose, DeliveryStatus } from '../domain/delivery';
+import { mayReceive, RESPONSE_PURPOSE } from '../domain/purpose';
 import { queryRows } from '@harbour/platform';
 import type { CauseRef } from './cause-ref';
 
@@ -39,7 +40,10 @@ export interface CauseDeliveryRecord {
   createdAt: Date;
 }
 
-/** An organisation's acknowledgement of an alert, with the response it typed (if any). */
+/**
+ * An organisation's acknowledgement of an alert, with the response it typed (if any) — null too
+ * when the reader may not receive responses (purpose-bound sharing).
+ */
 export interface CauseAcknowledgementRecord {
   alertId: string;
   organisationId: string;
@@ -95,6 +99,11 @@ interface AcknowledgementRow {
  * The alerts of one cause with what became of them: released stages, the deliveries of the alert
  * and its escalations (follow-ups and end notices are the partners' business), and
  * acknowledgements. Read in one repeatable-read transaction, so the parts agree.
+ *
+ * Partners' responses are victim-support data (`RESPONSE_PURPOSE`): an owner whose kind may not
+ * receive them (`mayReceive`: immigration enforcement, e.g. UKVI that planned a welfare visit)
+ * sees who acknowledged and when, never what they said they can bring. The responses are left
+ * behind here, so no caller can pass them on by mistake.
  */
 export class CauseAlertsRepository {
   private readonly schema: string;
@@ -106,19 +115,39 @@ export class CauseAlertsRepository {
   /**
    * The cause's alerts, newest first — only those naming `ownerOrganisationId` as the cause's
    * owner when it is given — with their stages, deliveries and acknowledgements, oldest first.
+   * `null` is a coordinator's read: every alert, every response.
    */
   async ofCause(cause: CauseRef, ownerOrganisationId: string | null): Promise<CauseAlertRecords> {
     return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       const alerts = await this.alerts(manager, cause, ownerOrganisationId);
       if (alerts.length === 0) return { alerts, stages: [], deliveries: [], acknowledgements: [] };
       const ids = alerts.map((alert) => alert.id);
+      const acknowledgements = await this.acknowledgements(manager, ids);
+      const showResponses =
+        ownerOrganisationId === null || (await this.mayReadResponses(manager, ownerOrganisationId));
       return {
         alerts,
         stages: await this.stages(manager, ids),
         deliveries: await this.deliveries(manager, ids),
-        acknowledgements: await this.acknowledgements(manager, ids),
+        acknowledgements: showResponses
+          ? acknowledgements
+          : acknowledgements.map((ack) => ({ ...ack, response: null })),
       };
     });
+  }
+
+  /**
+   * Whether the owner may read partners' responses, by its kind in the directory. An owner the
+   * directory does not know has no kind the rule allows: it reads none.
+   */
+  private async mayReadResponses(manager: EntityManager, organisationId: string): Promise<boolean> {
+    const rows = await queryRows<{ kind: string }>(
+      manager,
+      `SELECT kind FROM ${this.schema}.organisation WHERE id = $1`,
+      [organisationId],
+    );
+    const kind = rows[0]?.kind;
+    return kind !== undefined && mayReceive(RESPONSE_PURPOSE, kind);
   }
 
   private async alerts(

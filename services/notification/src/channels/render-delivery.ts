@@ -5,6 +5,8 @@ import { renderAlertEndEmail } from '../domain/alert-end-email';
 import type { DeliveryPurpose } from '../domain/delivery';
 import { maySeeStage, noticeOnly } from '../domain/follow-up-disclosure';
 import type { ReleasedStage } from '../domain/follow-up-stage';
+import { mayReceive, purposeOf, withheldNote } from '../domain/purpose';
+import { ChannelSendError } from './channel-send-error';
 import { renderAlertEndWebhookPayload, renderAlertWebhookPayload } from './alert-webhook-payload';
 import type {
   ChannelKind,
@@ -32,7 +34,8 @@ export interface RenderOptions {
   stage?: ReleasedStage;
   /**
    * The recipient organisation's kind: one that may not see the alert's disclosure level is sent
-   * the notice only. (Follow-ups are filtered by kind when they are created.)
+   * the notice only (follow-ups are filtered by kind when they are created), and one that may not
+   * receive the alert's purpose is sent nothing at all.
    */
   recipientKind?: string;
   /** How the alert ended; required for `closure` and `supersession` deliveries. */
@@ -42,12 +45,22 @@ export interface RenderOptions {
 /**
  * One delivery of an alert, rendered for its channel from the cleared summary only: for a
  * follow-up, the released stage's summary replaces the original one entirely.
+ *
+ * The last gate of purpose-bound sharing: a delivery of any kind (the alert, an escalation, a
+ * follow-up, an end notice) to a recipient kind that may not receive the alert's purpose is never
+ * rendered — a permanent `ChannelSendError` saying `withheld: purpose …`, so the row fails with
+ * that reason in the delivery log. Recipients are chosen by the same rule; this catches a row
+ * written before it held, or by a path that forgot it.
  */
 export function renderDelivery(
   delivery: DeliveryToRender,
   request: AlertRequested,
   options: RenderOptions = {},
 ): OutgoingDelivery {
+  const purpose = purposeOf(request);
+  if (options.recipientKind !== undefined && !mayReceive(purpose, options.recipientKind)) {
+    throw new ChannelSendError(withheldNote(purpose), true);
+  }
   if (isEndPurpose(delivery.purpose)) return renderEnd(delivery, request, options);
   const update = delivery.purpose === 'follow_up' ? options.stage : undefined;
   if (delivery.purpose === 'follow_up' && update === undefined) {

@@ -3,6 +3,7 @@ import { quoteIdentifier, schemaOf } from '@harbour/platform';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { DirectoryRepository } from '../directory/directory-repository';
 import { type Audience, resolveAudience } from '../domain/audience';
+import { partitionByPurpose, type Purpose, withheldNote } from '../domain/purpose';
 import {
   type EscalationLevel,
   type EscalationStep,
@@ -24,6 +25,11 @@ export interface ResolvedEscalation {
   targets: EscalationTarget[];
   /** The level reached nobody, so the coordinators were escalated to instead. */
   fallback: boolean;
+  /**
+   * Organisations the level chose that may not receive the alert's purpose (`mayReceive`): no
+   * contact of theirs is among `targets`. Ids only, for the log.
+   */
+  withheldOrganisationIds: string[];
 }
 
 interface ContactRow {
@@ -37,8 +43,11 @@ interface ContactRow {
 /**
  * Resolves an escalation level to contacts: the out-of-hours contacts of the organisations the
  * alert went to (`outOfHours`), and every contact of the organisations of `roles` serving
- * `boroughs` (default: the alert's boroughs), matched like an audience. A level that reaches
- * nobody goes to the coordinators instead: an escalation is never silent.
+ * `boroughs` (default: the alert's boroughs), matched like an audience. Whatever the level says,
+ * only organisations that may receive the alert's purpose are targets (purpose-bound sharing: a
+ * referral's escalation never reaches immigration enforcement); the others are reported as
+ * withheld. A level that reaches nobody goes to the coordinators instead: an escalation is never
+ * silent.
  */
 export class EscalationTargets {
   private readonly contacts: string;
@@ -57,15 +66,16 @@ export class EscalationTargets {
 
   async resolve(
     manager: EntityManager,
-    alert: { id: string; audience: Audience },
+    alert: { id: string; audience: Audience; purpose: Purpose },
     level: EscalationLevel,
     step: EscalationStep,
   ): Promise<ResolvedEscalation> {
     const label = escalationLabel(step);
-    const targets: EscalationTarget[] = [];
+    const chosen: EscalationTarget[] = [];
+    const withheld = new Set<string>();
     if (level.outOfHours === true) {
       const rows = await this.outOfHoursContacts(manager, alert.id);
-      targets.push(
+      chosen.push(
         ...rows.map((row) =>
           target(row, `${label}: out-of-hours contact of an alerted organisation`),
         ),
@@ -75,23 +85,40 @@ export class EscalationTargets {
     if (roles.length > 0) {
       const audience: Audience = { roles, boroughs: level.boroughs ?? alert.audience.boroughs };
       const candidates = await this.directory.organisationsOfKinds(roles, manager);
-      const recipients = resolveAudience(audience, candidates);
-      const rules = new Map(recipients.map((r) => [r.organisation.id, r.rule]));
+      const resolved = resolveAudience(audience, candidates, alert.purpose);
+      for (const recipient of resolved.withheld) withheld.add(recipient.organisation.id);
+      const rules = new Map(resolved.recipients.map((r) => [r.organisation.id, r.rule]));
       const rows = await this.contactsOf(manager, [...rules.keys()]);
-      targets.push(
+      chosen.push(
         ...rows.map((row) => target(row, `${label}: ${rules.get(row.organisation_id) ?? ''}`)),
       );
     }
-    const once = uniqueContacts(targets);
-    if (once.length > 0) return { targets: once, fallback: false };
-
-    const coordinators = await this.directory.organisationsOfKinds(['coordinator'], manager);
+    // The out-of-hours contacts too: an organisation alerted before the rule held stays unreached.
+    const allowed = partitionByPurpose(alert.purpose, chosen, (t) => t.organisationKind);
+    for (const t of allowed.withheld) withheld.add(t.organisationId);
+    const withheldOrganisationIds = [...withheld];
+    const once = uniqueContacts(allowed.allowed);
+    if (once.length > 0) return { targets: once, fallback: false, withheldOrganisationIds };
+    const coordinators = partitionByPurpose(
+      alert.purpose,
+      await this.directory.organisationsOfKinds(['coordinator'], manager),
+      (organisation) => organisation.kind,
+    );
     const rows = await this.contactsOf(
       manager,
-      coordinators.map((organisation) => organisation.id),
+      coordinators.allowed.map((organisation) => organisation.id),
     );
-    const rule = `${label}: fallback=coordinator: the level reached nobody`;
-    return { targets: rows.map((row) => target(row, rule)), fallback: true };
+    const fallback = `${label}: fallback=coordinator: the level reached nobody`;
+    // The coordinator sees from the rule that the level chose someone the purpose kept it from.
+    const rule =
+      withheldOrganisationIds.length === 0
+        ? fallback
+        : `${fallback} & ${withheldNote(alert.purpose)}`;
+    return {
+      targets: rows.map((row) => target(row, rule)),
+      fallback: true,
+      withheldOrganisationIds,
+    };
   }
 
   private outOfHoursContacts(manager: EntityManager, alertId: string): Promise<ContactRow[]> {

@@ -6,6 +6,7 @@ import { quoteIdentifier, schemaOf, type Logger } from '@harbour/platform';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AlertState } from '../domain/alert-state';
 import { PAN_LONDON } from '../domain/audience';
+import { purposeOf, withheldNote } from '../domain/purpose';
 import { deliveryMessageId } from '../domain/delivery';
 import { type EscalationClock, nextTimer } from '../domain/escalation-plan';
 import {
@@ -42,6 +43,7 @@ export interface FireEscalationOptions {
 
 interface AlertStateRow {
   state: AlertState;
+  cause: AlertRequested['cause'];
   acknowledged_at: Date | null;
   escalation_policy: unknown;
   audience: AlertRequested['audience'];
@@ -54,8 +56,9 @@ interface AlertStateRow {
  * fired; a concurrent worker or sweep claims nothing), and unless a human acknowledged the alert
  * or it was closed or superseded (then the timer ends cancelled), add one escalation delivery per target
  * contact, record `harbour.alert.escalated`, and insert the next timer. Only acknowledgement
- * stops it: deliveries being sent or accepted do not. After commit the deliveries, the event and
- * the next timer are handed on at once.
+ * stops it: deliveries being sent or accepted do not. Targets are limited to organisations that
+ * may receive the alert's purpose (`EscalationTargets`). After commit the deliveries, the event
+ * and the next timer are handed on at once.
  */
 export class FireEscalation {
   private readonly alerts: string;
@@ -110,7 +113,8 @@ export class FireEscalation {
   ): Promise<AlertStateRow | undefined> {
     const rows = await queryRows<AlertStateRow>(
       manager,
-      `SELECT state, acknowledged_at, escalation_policy, audience, severity, acknowledge_within_minutes
+      `SELECT state, cause, acknowledged_at, escalation_policy, audience, severity,
+              acknowledge_within_minutes
          FROM ${this.alerts}
         WHERE id = (SELECT alert_id FROM ${this.timerTable} WHERE id = $1)
           FOR SHARE`,
@@ -138,12 +142,26 @@ export class FireEscalation {
       return this.cancel(manager, timer, 'outside the policy');
     }
 
-    const { targets, fallback } = await this.options.targets.resolve(
+    const purpose = purposeOf(alert);
+    const { targets, fallback, withheldOrganisationIds } = await this.options.targets.resolve(
       manager,
-      { id: timer.alertId, audience: alert.audience },
+      { id: timer.alertId, audience: alert.audience, purpose },
       level,
       timer,
     );
+    if (withheldOrganisationIds.length > 0) {
+      // Ids only: a coordinator reading the log sees the level was withheld, not lost.
+      this.options.logger.warn(
+        {
+          alertId: timer.alertId,
+          level: timer.level + 1,
+          round: timer.loop,
+          purpose,
+          organisationIds: withheldOrganisationIds,
+        },
+        withheldNote(purpose),
+      );
+    }
     const deliveries = await this.addDeliveries(manager, timer, targets);
     if (targets.length === 0) {
       this.options.logger.error(

@@ -1,7 +1,7 @@
-import { quoteIdentifier, schemaOf } from '@harbour/platform';
+import { type Logger, queryRows, quoteIdentifier, schemaOf } from '@harbour/platform';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { DeliveryChannelKind } from '../delivery/delivery-repository';
-import { queryRows } from '@harbour/platform';
+import { partitionByPurpose, purposeOf, withheldNote } from '../domain/purpose';
 
 /** A contact the alert itself was addressed to, with its organisation's kind. */
 export interface AlertRecipient {
@@ -15,6 +15,8 @@ export interface AlertRecipient {
 }
 
 interface RecipientRow {
+  /** The alert's `cause.kind`, which decides its purpose. */
+  cause_kind: string;
   organisation_id: string;
   organisation_kind: string;
   contact_id: string;
@@ -23,15 +25,25 @@ interface RecipientRow {
   matched_rule: string;
 }
 
-/** Who an alert went to, read from its deliveries. */
+/**
+ * Who an alert went to, read from its deliveries — the recipients of its follow-ups and end
+ * notices. Only those that may receive the alert's purpose (`mayReceive`) are returned: a contact
+ * alerted before purpose-bound sharing held (or by a bug) hears nothing more of a referral. Such
+ * a contact is logged by id as withheld when a logger is given.
+ */
 export class AlertRecipients {
   private readonly deliveries: string;
   private readonly organisations: string;
+  private readonly alerts: string;
 
-  constructor(dataSource: DataSource) {
+  constructor(
+    dataSource: DataSource,
+    private readonly logger?: Logger,
+  ) {
     const schema = quoteIdentifier(schemaOf(dataSource) ?? 'public');
     this.deliveries = `${schema}.delivery`;
     this.organisations = `${schema}.organisation`;
+    this.alerts = `${schema}.alert`;
   }
 
   /**
@@ -42,14 +54,16 @@ export class AlertRecipients {
   async of(alertId: string, manager: EntityManager): Promise<AlertRecipient[]> {
     const rows = await queryRows<RecipientRow>(
       manager,
-      `SELECT d.organisation_id, o.kind AS organisation_kind, d.contact_id, d.channel, d.address,
-              d.matched_rule
-         FROM ${this.deliveries} d JOIN ${this.organisations} o ON o.id = d.organisation_id
+      `SELECT a.cause->>'kind' AS cause_kind, d.organisation_id, o.kind AS organisation_kind,
+              d.contact_id, d.channel, d.address, d.matched_rule
+         FROM ${this.deliveries} d
+         JOIN ${this.organisations} o ON o.id = d.organisation_id
+         JOIN ${this.alerts} a ON a.id = d.alert_id
         WHERE d.alert_id = $1 AND d.purpose = 'alert'
         ORDER BY d.created_at, d.id`,
       [alertId],
     );
-    return rows.map(toRecipient);
+    return this.purposeBound(alertId, rows);
   }
 
   /**
@@ -60,18 +74,22 @@ export class AlertRecipients {
   async reached(alertId: string, manager: EntityManager): Promise<AlertRecipient[]> {
     const rows = await queryRows<RecipientRow>(
       manager,
-      `SELECT organisation_id, organisation_kind, contact_id, channel, address, matched_rule
+      `SELECT cause_kind, organisation_id, organisation_kind, contact_id, channel, address,
+              matched_rule
          FROM (SELECT DISTINCT ON (d.contact_id)
-                      d.organisation_id, o.kind AS organisation_kind, d.contact_id, d.channel,
-                      d.address, d.matched_rule, d.created_at, d.id
-                 FROM ${this.deliveries} d JOIN ${this.organisations} o ON o.id = d.organisation_id
+                      a.cause->>'kind' AS cause_kind, d.organisation_id,
+                      o.kind AS organisation_kind, d.contact_id, d.channel, d.address,
+                      d.matched_rule, d.created_at, d.id
+                 FROM ${this.deliveries} d
+                 JOIN ${this.organisations} o ON o.id = d.organisation_id
+                 JOIN ${this.alerts} a ON a.id = d.alert_id
                 WHERE d.alert_id = $1 AND d.purpose IN ('alert', 'escalation')
                   AND d.status <> 'failed'
                 ORDER BY d.contact_id, d.created_at, d.id) first
         ORDER BY created_at, id`,
       [alertId],
     );
-    return rows.map(toRecipient);
+    return this.purposeBound(alertId, rows);
   }
 
   /** The organisations any of these alerts was addressed to (their `alert` deliveries). */
@@ -87,6 +105,26 @@ export class AlertRecipients {
       [[...alertIds]],
     );
     return new Set(rows.map((row) => row.organisation_id));
+  }
+
+  /** The rows whose organisation may receive the alert's purpose; the others logged as withheld. */
+  private purposeBound(alertId: string, rows: readonly RecipientRow[]): AlertRecipient[] {
+    const [first] = rows;
+    if (first === undefined) return [];
+    // Every row is of the one alert, so of one purpose.
+    const purpose = purposeOf({ cause: { kind: first.cause_kind } });
+    const { allowed, withheld } = partitionByPurpose(purpose, rows, (row) => row.organisation_kind);
+    if (withheld.length > 0) {
+      this.logger?.warn(
+        {
+          alertId,
+          purpose,
+          organisationIds: [...new Set(withheld.map((row) => row.organisation_id))],
+        },
+        withheldNote(purpose),
+      );
+    }
+    return allowed.map(toRecipient);
   }
 }
 

@@ -1,5 +1,10 @@
 import type { AlertRequested } from '@harbour/contracts';
-import { renderDelivery, type DeliveryToRender } from '../channels/render-delivery';
+import { ChannelSendError } from '../channels/channel-send-error';
+import {
+  renderDelivery,
+  type DeliveryToRender,
+  type RenderOptions,
+} from '../channels/render-delivery';
 import type { ReleasedStage } from '../domain/follow-up-stage';
 
 const ALERT_ID = '3f0c2a8e-1b4d-4c6e-9f20-7a5b8c9d0e1f';
@@ -121,5 +126,51 @@ describe('an alert at a level the recipient may not see', () => {
     const outgoing = renderDelivery(original('alert'), operational, { recipientKind: 'ngo' });
     if (outgoing.channel !== 'email') throw new Error('expected e-mail');
     expect(outgoing.content.text).toContain('12 Example Road');
+  });
+});
+
+describe('rendering for a recipient the alert’s purpose excludes', () => {
+  const referral: AlertRequested = {
+    ...request,
+    cause: { ...request.cause, kind: 'referral' },
+    summary: {
+      title: 'Referral — Camden — support needed',
+      lines: [{ label: 'Support', value: 'safe house, Albanian interpreter' }],
+    },
+  };
+  const end = { kind: 'closed', at: new Date('2025-11-29T09:00:00Z'), reason: 'Placed.' } as const;
+  const deliveries: [DeliveryToRender, RenderOptions][] = [
+    [{ ...followUp('email'), purpose: 'alert' }, {}],
+    [{ ...followUp('email'), purpose: 'escalation', escalationLevel: 1 }, {}],
+    [followUp('email'), { stage }],
+    [{ ...followUp('email'), purpose: 'closure' }, { end }],
+    [{ ...followUp('webhook'), purpose: 'alert' }, { secret: 'whsec_x' }],
+  ];
+
+  it('renders nothing of a referral for immigration enforcement, whatever the delivery', () => {
+    for (const [delivery, options] of deliveries) {
+      let thrown: unknown;
+      try {
+        renderDelivery(delivery, referral, { ...options, recipientKind: 'immigration' });
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(ChannelSendError);
+      expect(thrown).toMatchObject({
+        message: 'withheld: purpose victim_support',
+        permanent: true,
+      });
+    }
+  });
+
+  it('renders the same deliveries for a partner the purpose allows, and an operation for immigration', () => {
+    for (const [delivery, options] of deliveries) {
+      expect(() =>
+        renderDelivery(delivery, referral, { ...options, recipientKind: 'ngo' }),
+      ).not.toThrow();
+      expect(() =>
+        renderDelivery(delivery, request, { ...options, recipientKind: 'immigration' }),
+      ).not.toThrow();
+    }
   });
 });

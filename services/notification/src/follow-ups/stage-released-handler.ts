@@ -22,9 +22,10 @@ export interface StageReleasedHandlerOptions {
 /**
  * `harbour.alert.stage-released` → the released stage and one pending `follow_up` delivery per
  * contact the alert went to whose organisation kind may see that level and, when the stage names
- * `roles`, is one of them — in the consumer's transaction (with its inbox row). A stage released
- * twice, or its event redelivered, adds nothing. An alert that was closed or superseded gets no
- * follow-ups. A stage for an alert not recorded yet throws `AlertNotYetKnownError`: the consumer
+ * `roles`, is one of them, and that may receive the alert's purpose (`AlertRecipients`: never
+ * immigration enforcement for a referral) — in the consumer's transaction (with its inbox row).
+ * A stage released twice, or its event redelivered, adds nothing. An alert that was closed or
+ * superseded gets no follow-ups. A stage for an alert not recorded yet throws `AlertNotYetKnownError`: the consumer
  * retries it, then dead-letters it for a replay.
  */
 export class StageReleasedHandler {
@@ -33,7 +34,7 @@ export class StageReleasedHandler {
 
   constructor(private readonly options: StageReleasedHandlerOptions) {
     this.stages = new AlertStageRepository(options.dataSource);
-    this.recipients = new AlertRecipients(options.dataSource);
+    this.recipients = new AlertRecipients(options.dataSource, options.logger);
   }
 
   async onStageReleased(event: HarbourEvent, manager: EntityManager): Promise<void> {
