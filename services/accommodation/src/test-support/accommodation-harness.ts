@@ -276,11 +276,23 @@ export class AccommodationHarness {
     return event;
   }
 
-  /** Placement-topic events about a request, once at least `count` of `type` have arrived. */
+  /**
+   * Placement-topic events this instance published about a request, once at least `count` of
+   * `type` have arrived. Other accommodation instances on the shared broker (an e2e stack's) also
+   * consume this test's bed requests and answer on the same topic — e.g. "no matching vacancy",
+   * having none of this test's properties — so only events from this schema's outbox count.
+   */
   async events(type: EventType, requestId: string, count = 1): Promise<HarbourEvent[]> {
     const events = await expectEventually(
-      () => {
-        const matches = this.seen.filter((e) => e.type === type && e.subject === requestId);
+      async () => {
+        const own = await this.db.query<{ id: string }>(
+          `SELECT id FROM "${this.schema}".outbox WHERE subject = $1 AND type = $2`,
+          [requestId, type],
+        );
+        const ownIds = new Set(own.rows.map((r) => r.id));
+        const matches = this.seen.filter(
+          (e) => e.type === type && e.subject === requestId && ownIds.has(e.id),
+        );
         if (matches.length < count) {
           throw new Error(`${matches.length} of ${count} ${type} for ${requestId} so far`);
         }
