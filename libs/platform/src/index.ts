@@ -9,3 +9,4 @@ export * from './auth';
 export * from './http';
 export * from './tokens';
 export * from './crypto';
+export * from './audit';

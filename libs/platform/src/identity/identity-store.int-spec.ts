@@ -1,5 +1,6 @@
 import { assertTestDatabase, testDatabaseUrl, uniqueName } from '@harbour/testing';
 import type { DataSource } from 'typeorm';
+import { systemActor } from '../audit/audit-entry';
 import { runMigrationsLocked } from '../database/run-migrations-locked';
 import { createIdentityDataSource } from './identity-data-source';
 import { IdentityStore } from './identity-store';
@@ -37,12 +38,21 @@ describe('IdentityStore against Postgres', () => {
     const applied = await dataSource.query<{ name: string }[]>(
       `SELECT name FROM "${schema}".migrations ORDER BY id`,
     );
-    expect(applied.map((row) => row.name)).toEqual(['CreateIdentityStore1764316800000']);
+    expect(applied.map((row) => row.name)).toEqual([
+      'CreateIdentityStore1764316800000',
+      'IdentityAuditLog1765100000000',
+    ]);
     const tables = await dataSource.query<{ table_name: string }[]>(
       `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1`,
       [schema],
     );
-    expect(tables.map((row) => row.table_name)).toEqual(['api_key', 'migrations', 'organisation']);
+    expect(tables.map((row) => row.table_name)).toEqual([
+      'api_key',
+      'audit_chain_head',
+      'audit_log',
+      'migrations',
+      'organisation',
+    ]);
 
     // A later start finds nothing to do.
     await runMigrationsLocked(dataSource, lockName);
@@ -189,5 +199,62 @@ describe('IdentityStore against Postgres', () => {
     await expect(
       store.issueApiKey({ organisationId: organisation.id, roles: [], label: 'x' }),
     ).rejects.toThrow('at least one role');
+  });
+
+  it('audits every key issued and revoked, with who asked, and nothing for a refused change', async () => {
+    const organisation = await store.createOrganisation(
+      { name: 'Southwark MASH', kind: 'local_authority', boroughs: ['E09000028'] },
+      { actor: systemActor('cli'), reason: 'harbour org add' },
+    );
+    const coordinator = {
+      type: 'api_key' as const,
+      organisationId: '9d2c1a4e-7b3f-4e8a-a1c2-3d4e5f6a7b8c',
+      organisationKind: 'coordinator',
+      keyId: '1e2d3c4b-5a69-4788-9a0b-c1d2e3f4a5b6',
+    };
+    const issued = await store.issueApiKey(
+      { organisationId: organisation.id, roles: ['read', 'read', 'submit'], label: 'case system' },
+      { actor: coordinator, reason: 'harbour key issue' },
+    );
+    expect(await store.revokeApiKey(issued.keyId, { actor: coordinator, reason: 'leaked' })).toBe(
+      true,
+    );
+    // Refused changes leave no entry: an unknown organisation, an already revoked key.
+    const before = (await store.audit.page({ limit: 100 })).entries.length;
+    await expect(
+      store.issueApiKey({
+        organisationId: '00000000-0000-4000-8000-000000000000',
+        roles: ['read'],
+        label: 'x',
+      }),
+    ).rejects.toThrow();
+    expect(await store.revokeApiKey(issued.keyId)).toBe(false);
+    const { entries } = await store.audit.page({ limit: 100 });
+    expect(entries).toHaveLength(before);
+
+    const ofThisTest = entries.filter(
+      (e) => e.resource.id === organisation.id || e.resource.id === issued.keyId,
+    );
+    expect(
+      ofThisTest.map((e) => [e.action, e.resource.kind, e.actor.type, e.reason]).reverse(),
+    ).toEqual([
+      ['identity.organisation.added', 'organisation', 'system', 'harbour org add'],
+      ['key.issued', 'api_key', 'api_key', 'harbour key issue'],
+      ['key.revoked', 'api_key', 'api_key', 'leaked'],
+    ]);
+    expect(ofThisTest[1]?.details).toEqual({
+      organisationId: organisation.id,
+      prefix: issued.prefix,
+      roles: ['read', 'submit'],
+      expiresAt: null,
+    });
+    expect(ofThisTest[0]?.actor).toEqual(coordinator);
+    // No secret, no hash of it, no name in the log.
+    const secret = issued.key.slice(`hbr_${issued.prefix}_`.length);
+    const text = JSON.stringify(entries);
+    expect(text).not.toContain(secret);
+    expect(text).not.toContain('Southwark MASH');
+
+    expect(await store.audit.verify()).toMatchObject({ intact: true });
   });
 });

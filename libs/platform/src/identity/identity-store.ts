@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { type AuditActor, systemActor } from '../audit/audit-entry';
+import { AuditLog } from '../audit/audit-log';
+import { queryRows } from '../database/query-rows';
 import { schemaOf } from '../database/schema-of';
 import { quoteIdentifier } from '../database/sql-identifier';
 import { generateApiKey, parseApiKey, secretMatches } from './api-key-format';
@@ -26,6 +29,21 @@ export interface NewOrganisation {
   kind: OrganisationKind;
   boroughs: string[];
 }
+
+/**
+ * Who asked for a change and why, for the identity store's audit chain. Without it the entry
+ * names the identity store itself (tests, harnesses): every real caller says who it is.
+ */
+export interface IdentityChangeAudit {
+  actor: AuditActor;
+  /** e.g. `harbour key issue`, `directory import`. */
+  reason: string;
+}
+
+const UNATTRIBUTED: IdentityChangeAudit = {
+  actor: systemActor('identity-store'),
+  reason: 'identity store call',
+};
 
 export interface NewApiKey {
   organisationId: string;
@@ -103,14 +121,20 @@ const API_KEY_COLUMNS =
 export class IdentityStore {
   private readonly organisationTable: string;
   private readonly apiKeyTable: string;
+  /** Keys issued and revoked, organisations added: each in the transaction of its change. */
+  readonly audit: AuditLog;
 
   constructor(private readonly dataSource: DataSource) {
     const schema = quoteIdentifier(schemaOf(dataSource) ?? 'public');
     this.organisationTable = `${schema}.organisation`;
     this.apiKeyTable = `${schema}.api_key`;
+    this.audit = new AuditLog(dataSource);
   }
 
-  async createOrganisation(input: NewOrganisation): Promise<Organisation> {
+  async createOrganisation(
+    input: NewOrganisation,
+    audit: IdentityChangeAudit = UNATTRIBUTED,
+  ): Promise<Organisation> {
     // Checked at run time too: keys are also issued from scripts and CLIs with untyped input.
     const kind: string = input.kind;
     if (!isOrganisationKind(kind)) throw new Error(`unknown organisation kind "${kind}"`);
@@ -118,13 +142,23 @@ export class IdentityStore {
     if (badBorough !== undefined) {
       throw new Error(`"${badBorough}" is neither a London GSS code (E09…) nor "pan_london"`);
     }
-    const rows = await this.query<OrganisationRow>(
-      `INSERT INTO ${this.organisationTable} (id, name, kind, boroughs)
-       VALUES ($1, $2, $3, $4)
-       RETURNING id, name, kind, boroughs, created_at`,
-      [input.id ?? randomUUID(), input.name, input.kind, input.boroughs],
-    );
-    return toOrganisation(single(rows));
+    return this.dataSource.transaction(async (manager) => {
+      const rows = await queryRows<OrganisationRow>(
+        manager,
+        `INSERT INTO ${this.organisationTable} (id, name, kind, boroughs)
+         VALUES ($1, $2, $3, $4)
+         RETURNING id, name, kind, boroughs, created_at`,
+        [input.id ?? randomUUID(), input.name, input.kind, input.boroughs],
+      );
+      const organisation = toOrganisation(single(rows));
+      await this.audit.append(manager, {
+        ...audit,
+        action: 'identity.organisation.added',
+        resource: { kind: 'organisation', id: organisation.id },
+        details: { organisationKind: organisation.kind, boroughs: organisation.boroughs },
+      });
+      return organisation;
+    });
   }
 
   async findOrganisation(id: string): Promise<Organisation | null> {
@@ -137,26 +171,45 @@ export class IdentityStore {
     return row === undefined ? null : toOrganisation(row);
   }
 
-  async issueApiKey(input: NewApiKey): Promise<IssuedApiKey> {
+  async issueApiKey(
+    input: NewApiKey,
+    audit: IdentityChangeAudit = UNATTRIBUTED,
+  ): Promise<IssuedApiKey> {
     if (input.roles.length === 0) throw new Error('an API key needs at least one role');
     const badRole = (input.roles as readonly string[]).find((role) => !isRole(role));
     if (badRole !== undefined) throw new Error(`unknown role "${badRole}"`);
     const generated = generateApiKey();
     const keyId = randomUUID();
-    await this.query(
-      `INSERT INTO ${this.apiKeyTable}
-         (id, prefix, secret_hash, organisation_id, roles, label, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [
-        keyId,
-        generated.prefix,
-        generated.secretHash,
-        input.organisationId,
-        [...new Set(input.roles)],
-        input.label,
-        input.expiresAt ?? null,
-      ],
-    );
+    const roles = [...new Set(input.roles)];
+    await this.dataSource.transaction(async (manager) => {
+      await queryRows(
+        manager,
+        `INSERT INTO ${this.apiKeyTable}
+           (id, prefix, secret_hash, organisation_id, roles, label, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [
+          keyId,
+          generated.prefix,
+          generated.secretHash,
+          input.organisationId,
+          roles,
+          input.label,
+          input.expiresAt ?? null,
+        ],
+      );
+      // The prefix is public (it is how a leaked key is traced); the secret and its hash are not.
+      await this.audit.append(manager, {
+        ...audit,
+        action: 'key.issued',
+        resource: { kind: 'api_key', id: keyId },
+        details: {
+          organisationId: input.organisationId,
+          prefix: generated.prefix,
+          roles,
+          expiresAt: input.expiresAt?.toISOString() ?? null,
+        },
+      });
+    });
     return { key: generated.key, keyId, prefix: generated.prefix };
   }
 
@@ -201,15 +254,26 @@ export class IdentityStore {
   }
 
   /** Revokes a key at once. True if it was active; false if unknown or already revoked. */
-  async revokeApiKey(keyId: string): Promise<boolean> {
+  async revokeApiKey(keyId: string, audit: IdentityChangeAudit = UNATTRIBUTED): Promise<boolean> {
     if (!UUID.test(keyId)) return false;
-    const rows = await this.query<{ id: string }>(
-      `UPDATE ${this.apiKeyTable} SET revoked_at = now()
-        WHERE id = $1 AND revoked_at IS NULL
-        RETURNING id`,
-      [keyId],
-    );
-    return rows.length > 0;
+    return this.dataSource.transaction(async (manager: EntityManager) => {
+      const rows = await queryRows<{ id: string; organisation_id: string }>(
+        manager,
+        `UPDATE ${this.apiKeyTable} SET revoked_at = now()
+          WHERE id = $1 AND revoked_at IS NULL
+          RETURNING id, organisation_id`,
+        [keyId],
+      );
+      const revoked = rows[0];
+      if (revoked === undefined) return false;
+      await this.audit.append(manager, {
+        ...audit,
+        action: 'key.revoked',
+        resource: { kind: 'api_key', id: keyId },
+        details: { organisationId: revoked.organisation_id },
+      });
+      return true;
+    });
   }
 
   /** Every key of an organisation, newest first, without secrets. */

@@ -1,4 +1,8 @@
 import { CreateIdentityStore1764316800000 } from './1764316800000-create-identity-store';
+import { IdentityAuditLog1765100000000 } from './1765100000000-identity-audit-log';
 
 /** Every identity-store migration, oldest first. Append; never edit one that has shipped. */
-export const IDENTITY_MIGRATIONS = [CreateIdentityStore1764316800000];
+export const IDENTITY_MIGRATIONS = [
+  CreateIdentityStore1764316800000,
+  IdentityAuditLog1765100000000,
+];
