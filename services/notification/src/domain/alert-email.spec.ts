@@ -53,6 +53,24 @@ describe('renderAlertEmail', () => {
     expect(renderAlertEmail(alert()).subject).not.toContain('ESCALATION');
   });
 
+  it('names no area for a named-only alert (one provider’s bed offer)', () => {
+    const offer = renderAlertEmail(
+      alert({
+        audience: {
+          roles: ['housing_provider'],
+          boroughs: ['pan_london'],
+          organisations: [CAUSE_ID],
+          namedOnly: true,
+        },
+        summary: { title: 'Bed needed tonight — man, 30s', lines: [] },
+      }),
+    );
+    expect(offer.subject).toBe(
+      '[CRITICAL] Bed needed tonight — man, 30s — acknowledge within 15 min',
+    );
+    expect(everything(offer)).not.toContain('London boroughs');
+  });
+
   it('does not repeat the borough when the title already names it', () => {
     const email = renderAlertEmail(
       alert({ summary: { title: 'Missing child with trafficking marker — Camden', lines: [] } }),

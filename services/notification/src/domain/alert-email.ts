@@ -62,7 +62,7 @@ export function renderAlertEmail(
   }));
   const facts: EmailFact[] = [
     { label: 'Severity', value: alert.severity },
-    { label: 'Borough', value: borough },
+    ...(alert.audience.namedOnly === true ? [] : [{ label: 'Borough', value: borough }]),
     { label: 'Acknowledge by', value: deadline },
     { label: 'Alert reference', value: alert.alertId },
     ...(released === undefined
@@ -77,7 +77,9 @@ export function renderAlertEmail(
   const subjectParts = [
     `${escalation === undefined ? '' : `[${escalation}] `}[${severity}] ${title}`,
   ];
-  if (!title.includes(borough)) subjectParts.push(borough);
+  // A named-only alert (one provider's bed offer) is not about an area: its boroughs select
+  // nobody, so naming them ("all London boroughs") would only mislead.
+  if (alert.audience.namedOnly !== true && !title.includes(borough)) subjectParts.push(borough);
   subjectParts.push(
     released === undefined ? `acknowledge within ${window}` : `${released.level} details released`,
   );
