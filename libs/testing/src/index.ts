@@ -4,3 +4,4 @@ export * from './smtp-inbox';
 export * from './test-schema';
 export * from './free-port';
 export * from './maildev-process';
+export * from './hostile';
