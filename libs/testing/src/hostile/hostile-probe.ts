@@ -158,29 +158,11 @@ export function holdsUnstorableText(body: string): boolean {
 }
 
 /**
- * Known issue: text Postgres cannot store (U+0000 in text or jsonb, an unpaired surrogate in
- * jsonb) is valid JSON and passes the contracts, then fails the INSERT: a 500 instead of a 400.
+ * The issues every Harbour service has today, each pinned by an `it.failing` test: none. (Text
+ * Postgres cannot store and form bodies on JSON routes were the first two; the HTTP layer now
+ * refuses both with a 4xx.)
  */
-export const UNSTORABLE_TEXT_500: KnownIssue = {
-  name: 'NUL or lone surrogate in free text → 500 (Postgres cannot store it)',
-  matches: (finding, hostile) =>
-    finding.problem === 'server error' && holdsUnstorableText(hostile.body),
-};
-
-/**
- * Known issue: the form parser every service registers (for the e-mailed acknowledgement page)
- * also feeds the JSON API, so a form-encoded body whose fields are all strings is taken as if
- * it were JSON. It should be a 415.
- */
-export const FORM_BODY_ACCEPTED: KnownIssue = {
-  name: 'application/x-www-form-urlencoded body taken as JSON (should be 415)',
-  matches: (finding, hostile) =>
-    finding.problem === 'accepted a body the contract forbids' &&
-    hostile.contentType.startsWith('application/x-www-form-urlencoded'),
-};
-
-/** The issues every Harbour service has today (each pinned by an `it.failing` test). */
-export const KNOWN_ISSUES: readonly KnownIssue[] = [UNSTORABLE_TEXT_500, FORM_BODY_ACCEPTED];
+export const KNOWN_ISSUES: readonly KnownIssue[] = [];
 
 export interface HostileRunOptions {
   /** Cases to generate (HOSTILE_RUNS overrides it, e.g. for a longer soak). */

@@ -291,10 +291,10 @@ describe('intake: hostile input on every command endpoint', () => {
     },
   );
 
-  // Known bug, to be fixed outside this suite: valid JSON text Postgres cannot store (U+0000 in
-  // text or jsonb, an unpaired surrogate in jsonb) passes the contract and fails the INSERT into
-  // the outbox (libs/messaging outbox.ts) — a 500. It should be a 400 naming the field.
-  it.failing('free text with U+0000 or a lone surrogate is a 400, not a 500', async () => {
+  // Valid JSON text Postgres cannot store (U+0000 in text or jsonb, an unpaired surrogate in
+  // jsonb) once passed the contract and failed the INSERT into the outbox — a 500. The JSON
+  // parser now refuses it (libs/platform body-guards.ts).
+  it('free text with U+0000 or a lone surrogate is a 400, not a 500', async () => {
     const before = await tableCounts(h.db, h.schema);
     const cases: [string, unknown][] = [
       ['/v1/missing-episodes', { ...episodeReport(), circumstances: 'left at 9\u0000pm' }],
@@ -310,7 +310,7 @@ describe('intake: hostile input on every command endpoint', () => {
 
   // Known bug, to be fixed outside this suite: the form parser registered for the e-mailed
   // acknowledgement page (libs/platform configure-http-app.ts) also feeds the JSON API.
-  it.failing('a form-encoded body is refused (415), not taken as JSON', async () => {
+  it('a form-encoded body is refused (415), not taken as JSON', async () => {
     const before = await tableCounts(h.db, h.schema);
     const response = await fetch(`${h.baseUrl}/v1/operations/${ids.operation}/cancellation`, {
       method: 'POST',
