@@ -12,7 +12,8 @@ const BEARER = /^Bearer +(\S+) *$/i;
 /**
  * Global guard: every route needs `Authorization: Bearer <key>` unless marked `@Public()`.
  * Missing, malformed, unknown, revoked and expired keys all get the same 401, so a caller learns
- * nothing about which keys exist. `@RequireKinds` / `@RequireRoles` then give 403 when unmet.
+ * nothing about which keys exist. The route's kinds and roles — set by `@Authorize(action)` from
+ * the authorization matrix — then give 403 when unmet.
  * Fails closed: a non-HTTP context is refused unless public.
  */
 @Injectable()

@@ -11,11 +11,14 @@ export const REQUIRED_ROLES = 'harbour:required-roles';
 /** Lets a route (or every route of a controller) be called without an API key. */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_ROUTE, true);
 
-/** 403 unless the caller's organisation is one of these kinds. */
+/**
+ * 403 unless the caller's organisation is one of these kinds. Service routes use `@Authorize`
+ * instead, which sets this from the authorization matrix; the route tests refuse anything else.
+ */
 export const RequireKinds = (...kinds: OrganisationKind[]): MethodDecorator & ClassDecorator =>
   SetMetadata(REQUIRED_KINDS, kinds);
 
-/** 403 unless the caller's key has at least one of these roles. */
+/** 403 unless the caller's key has at least one of these roles (as above: prefer `@Authorize`). */
 export const RequireRoles = (...roles: Role[]): MethodDecorator & ClassDecorator =>
   SetMetadata(REQUIRED_ROLES, roles);
 

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { CurrentPrincipal, type Principal, RequireKinds, RequireRoles } from '@harbour/platform';
+import { Authorize, CurrentPrincipal, type Principal } from '@harbour/platform';
 import type { DataSource } from 'typeorm';
 import { type CommandExchange, Exchange, handleCommand } from '../http/command-http';
 import { ACCOMMODATION_DATA_SOURCE, OFFER_DECISIONS, OFFER_STORE } from '../tokens';
@@ -17,8 +17,7 @@ export class OffersController {
 
   /** The provider's own offers, open ones first: needs, urgency and the hold, never names. */
   @Get()
-  @RequireKinds('housing_provider')
-  @RequireRoles('respond', 'read', 'submit')
+  @Authorize('accommodation.offer.list')
   async list(@CurrentPrincipal() principal: Principal): Promise<{ offers: ProviderOfferView[] }> {
     const now = new Date();
     const offers = await this.offers.ofProvider(this.dataSource.manager, principal.organisationId);
@@ -26,8 +25,7 @@ export class OffersController {
   }
 
   @Post(':id/decision')
-  @RequireKinds('housing_provider')
-  @RequireRoles('respond', 'submit')
+  @Authorize('accommodation.offer.decide')
   decision(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Exchange() exchange: CommandExchange,

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param, ParseUUIDPipe } from '@nestjs/common';
-import { CurrentPrincipal, NotFoundProblem, type Principal, RequireRoles } from '@harbour/platform';
+import { Authorize, CurrentPrincipal, NotFoundProblem, type Principal } from '@harbour/platform';
 import type { DataSource } from 'typeorm';
 import type { PropertyStore } from '../properties/property-store';
 import type { BedRequestStore } from '../requests/bed-request-store';
@@ -26,7 +26,7 @@ export class PlacementsController {
    * property) or a coordinator (no names); anyone else 404.
    */
   @Get(':id')
-  @RequireRoles('submit', 'read', 'respond')
+  @Authorize('accommodation.placement.read')
   async findOne(
     @Param('id', new ParseUUIDPipe()) id: string,
     @CurrentPrincipal() principal: Principal,

@@ -1,11 +1,5 @@
 import { Controller, Get, Inject, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
-import {
-  CurrentPrincipal,
-  NotFoundProblem,
-  type Principal,
-  RequireKinds,
-  RequireRoles,
-} from '@harbour/platform';
+import { Authorize, CurrentPrincipal, NotFoundProblem, type Principal } from '@harbour/platform';
 import type { DataSource } from 'typeorm';
 import { type CommandExchange, Exchange, handleCommand } from '../http/command-http';
 import {
@@ -28,8 +22,7 @@ export class PropertiesController {
   ) {}
 
   @Post()
-  @RequireKinds('housing_provider')
-  @RequireRoles('submit')
+  @Authorize('accommodation.property.register')
   register(
     @Exchange() exchange: CommandExchange,
     @CurrentPrincipal() principal: Principal,
@@ -41,8 +34,7 @@ export class PropertiesController {
 
   /** A provider's own properties; a coordinator's view of the whole directory. */
   @Get()
-  @RequireKinds('housing_provider', 'coordinator')
-  @RequireRoles('submit', 'read', 'respond')
+  @Authorize('accommodation.property.list')
   async list(@CurrentPrincipal() principal: Principal): Promise<{ properties: PropertyView[] }> {
     const now = new Date();
     const properties = await this.properties.list(
@@ -53,8 +45,7 @@ export class PropertiesController {
   }
 
   @Get(':id')
-  @RequireKinds('housing_provider', 'coordinator')
-  @RequireRoles('submit', 'read', 'respond')
+  @Authorize('accommodation.property.read')
   async findOne(
     @Param('id', new ParseUUIDPipe()) id: string,
     @CurrentPrincipal() principal: Principal,
@@ -72,8 +63,7 @@ export class PropertiesController {
   }
 
   @Put(':id/availability')
-  @RequireKinds('housing_provider')
-  @RequireRoles('submit', 'respond')
+  @Authorize('accommodation.property.availability')
   setAvailability(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Exchange() exchange: CommandExchange,

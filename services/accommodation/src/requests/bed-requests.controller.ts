@@ -1,11 +1,5 @@
 import { Controller, Get, Inject, Param, ParseUUIDPipe } from '@nestjs/common';
-import {
-  CurrentPrincipal,
-  NotFoundProblem,
-  type Principal,
-  RequireKinds,
-  RequireRoles,
-} from '@harbour/platform';
+import { Authorize, CurrentPrincipal, NotFoundProblem, type Principal } from '@harbour/platform';
 import type { DataSource } from 'typeorm';
 import type { OfferRounds } from '../matching/offer-rounds';
 import type { OfferStore } from '../offers/offer-store';
@@ -37,7 +31,7 @@ export class BedRequestsController {
 
   /** Where matching stands: the requesting organisation or a coordinator; no names. */
   @Get(':id')
-  @RequireRoles('submit', 'read')
+  @Authorize('accommodation.bed-request.read')
   async findOne(
     @Param('id', new ParseUUIDPipe()) id: string,
     @CurrentPrincipal() principal: Principal,
@@ -65,8 +59,7 @@ export class BedRequestsController {
    * property ranked or excluded with its reasons, and what became of the offers already made.
    */
   @Get(':id/matching')
-  @RequireKinds('coordinator')
-  @RequireRoles('submit', 'read')
+  @Authorize('accommodation.bed-request.matching')
   async matching(@Param('id', new ParseUUIDPipe()) id: string): Promise<MatchingView> {
     const manager = this.dataSource.manager;
     const request = await this.reads.requests.find(manager, id);

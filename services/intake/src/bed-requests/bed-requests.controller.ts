@@ -1,14 +1,7 @@
 import { Controller, Get, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import {
-  CurrentPrincipal,
-  NotFoundProblem,
-  type Principal,
-  RequireKinds,
-  RequireRoles,
-} from '@harbour/platform';
+import { Authorize, CurrentPrincipal, NotFoundProblem, type Principal } from '@harbour/platform';
 import type { DataSource } from 'typeorm';
 import { requireServedBorough } from '../access/borough-access';
-import { BED_REQUESTER_KINDS } from '../domain/bed-request';
 import { type CommandExchange, Exchange, handleCommand } from '../http/command-http';
 import {
   BED_REQUEST_REPOSITORY,
@@ -32,8 +25,7 @@ export class BedRequestsController {
   ) {}
 
   @Post()
-  @RequireKinds(...BED_REQUESTER_KINDS)
-  @RequireRoles('submit')
+  @Authorize('intake.bed-request.submit')
   create(
     @Exchange() exchange: CommandExchange,
     @CurrentPrincipal() principal: Principal,
@@ -53,7 +45,7 @@ export class BedRequestsController {
   }
 
   @Get(':id')
-  @RequireRoles('submit', 'read')
+  @Authorize('intake.bed-request.read')
   async findOne(
     @Param('id', new ParseUUIDPipe()) id: string,
     @CurrentPrincipal() principal: Principal,
@@ -67,8 +59,7 @@ export class BedRequestsController {
   }
 
   @Post(':id/withdrawal')
-  @RequireKinds(...BED_REQUESTER_KINDS)
-  @RequireRoles('submit')
+  @Authorize('intake.bed-request.withdraw')
   withdrawal(
     @Param('id', new ParseUUIDPipe()) requestId: string,
     @Exchange() exchange: CommandExchange,

@@ -1,11 +1,10 @@
 import { Controller, Get, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { londonDateOf } from '@harbour/london';
 import {
+  Authorize,
   CurrentPrincipal,
   NotFoundProblem,
   type Principal,
-  RequireKinds,
-  RequireRoles,
   ValidationProblem,
 } from '@harbour/platform';
 import type { DataSource } from 'typeorm';
@@ -18,7 +17,7 @@ import {
   MISSING_EPISODE_REPOSITORY,
   REPORT_MISSING_EPISODE,
 } from '../tokens';
-import { mayActOnEpisode, REPORTING_KINDS } from './episode-access';
+import { mayActOnEpisode } from './episode-access';
 import type { MissingEpisodeProgress } from './missing-episode-progress';
 import type { MissingEpisodeRepository, MissingEpisodeView } from './missing-episode-repository';
 import type { ReportMissingEpisode } from './report-missing-episode';
@@ -34,8 +33,7 @@ export class MissingEpisodesController {
   ) {}
 
   @Post()
-  @RequireKinds(...REPORTING_KINDS)
-  @RequireRoles('submit')
+  @Authorize('intake.missing-episode.report')
   create(
     @Exchange() exchange: CommandExchange,
     @CurrentPrincipal() principal: Principal,
@@ -55,7 +53,7 @@ export class MissingEpisodesController {
   }
 
   @Get(':id')
-  @RequireRoles('submit', 'read')
+  @Authorize('intake.missing-episode.read')
   async findOne(
     @Param('id', new ParseUUIDPipe()) id: string,
     @CurrentPrincipal() principal: Principal,
@@ -75,8 +73,7 @@ export class MissingEpisodesController {
   }
 
   @Post(':id/risk-grades')
-  @RequireKinds(...REPORTING_KINDS, 'coordinator')
-  @RequireRoles('submit')
+  @Authorize('intake.missing-episode.regrade')
   regrade(
     @Param('id', new ParseUUIDPipe()) episodeId: string,
     @Exchange() exchange: CommandExchange,
@@ -88,8 +85,7 @@ export class MissingEpisodesController {
   }
 
   @Post(':id/updates')
-  @RequireKinds(...REPORTING_KINDS, 'coordinator')
-  @RequireRoles('submit')
+  @Authorize('intake.missing-episode.update')
   update(
     @Param('id', new ParseUUIDPipe()) episodeId: string,
     @Exchange() exchange: CommandExchange,
@@ -101,8 +97,7 @@ export class MissingEpisodesController {
   }
 
   @Post(':id/found')
-  @RequireKinds(...REPORTING_KINDS, 'coordinator')
-  @RequireRoles('submit')
+  @Authorize('intake.missing-episode.found')
   found(
     @Param('id', new ParseUUIDPipe()) episodeId: string,
     @Exchange() exchange: CommandExchange,
@@ -114,8 +109,7 @@ export class MissingEpisodesController {
   }
 
   @Post(':id/return-home-interview')
-  @RequireKinds('local_authority', 'coordinator')
-  @RequireRoles('submit')
+  @Authorize('intake.missing-episode.return-home-interview')
   returnHomeInterview(
     @Param('id', new ParseUUIDPipe()) episodeId: string,
     @Exchange() exchange: CommandExchange,

@@ -1,15 +1,14 @@
 import { Controller, Get, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import {
+  Authorize,
   CurrentPrincipal,
   ForbiddenProblem,
   NotFoundProblem,
   type Principal,
-  RequireKinds,
-  RequireRoles,
 } from '@harbour/platform';
 import type { DataSource } from 'typeorm';
 import { requireServedBorough } from '../access/borough-access';
-import { PLANNER_KINDS, planningRefusal } from '../domain/operation';
+import { planningRefusal } from '../domain/operation';
 import { type CommandExchange, Exchange, handleCommand } from '../http/command-http';
 import {
   INTAKE_DATA_SOURCE,
@@ -33,8 +32,7 @@ export class OperationsController {
   ) {}
 
   @Post()
-  @RequireKinds(...PLANNER_KINDS)
-  @RequireRoles('submit')
+  @Authorize('intake.operation.plan')
   create(
     @Exchange() exchange: CommandExchange,
     @CurrentPrincipal() principal: Principal,
@@ -53,7 +51,7 @@ export class OperationsController {
   }
 
   @Get(':id')
-  @RequireRoles('submit', 'read')
+  @Authorize('intake.operation.read')
   async findOne(
     @Param('id', new ParseUUIDPipe()) id: string,
     @CurrentPrincipal() principal: Principal,
@@ -67,8 +65,7 @@ export class OperationsController {
   }
 
   @Post(':id/updates')
-  @RequireKinds(...PLANNER_KINDS)
-  @RequireRoles('submit')
+  @Authorize('intake.operation.update')
   update(
     @Param('id', new ParseUUIDPipe()) operationId: string,
     @Exchange() exchange: CommandExchange,
@@ -80,8 +77,7 @@ export class OperationsController {
   }
 
   @Post(':id/cancellation')
-  @RequireKinds(...PLANNER_KINDS)
-  @RequireRoles('submit')
+  @Authorize('intake.operation.cancel')
   cancel(
     @Param('id', new ParseUUIDPipe()) operationId: string,
     @Exchange() exchange: CommandExchange,
@@ -93,8 +89,7 @@ export class OperationsController {
   }
 
   @Post(':id/outcome')
-  @RequireKinds(...PLANNER_KINDS)
-  @RequireRoles('submit')
+  @Authorize('intake.operation.outcome')
   recordOutcome(
     @Param('id', new ParseUUIDPipe()) operationId: string,
     @Exchange() exchange: CommandExchange,

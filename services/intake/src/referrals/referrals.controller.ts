@@ -1,12 +1,5 @@
 import { Controller, Get, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import {
-  CurrentPrincipal,
-  NotFoundProblem,
-  type OrganisationKind,
-  type Principal,
-  RequireKinds,
-  RequireRoles,
-} from '@harbour/platform';
+import { Authorize, CurrentPrincipal, NotFoundProblem, type Principal } from '@harbour/platform';
 import type { DataSource } from 'typeorm';
 import { requireServedBorough } from '../access/borough-access';
 import { type CommandExchange, Exchange, handleCommand } from '../http/command-http';
@@ -21,15 +14,6 @@ import type { ReferralRepository } from './referral-repository';
 import { mayHandleReferral, referralView, type ReferralView } from './referral-view';
 import type { SubmitReferral } from './submit-referral';
 
-/** First responders: the organisations that may refer a potential victim of modern slavery. */
-export const FIRST_RESPONDER_KINDS = [
-  'police_borough',
-  'police_specialist',
-  'immigration',
-  'local_authority',
-  'ngo',
-] as const satisfies readonly OrganisationKind[];
-
 @Controller('v1/referrals')
 export class ReferralsController {
   constructor(
@@ -40,8 +24,7 @@ export class ReferralsController {
   ) {}
 
   @Post()
-  @RequireKinds(...FIRST_RESPONDER_KINDS)
-  @RequireRoles('submit')
+  @Authorize('intake.referral.submit')
   create(
     @Exchange() exchange: CommandExchange,
     @CurrentPrincipal() principal: Principal,
@@ -58,7 +41,7 @@ export class ReferralsController {
   }
 
   @Get(':id')
-  @RequireRoles('submit', 'read')
+  @Authorize('intake.referral.read')
   async findOne(
     @Param('id', new ParseUUIDPipe()) id: string,
     @CurrentPrincipal() principal: Principal,
@@ -72,8 +55,7 @@ export class ReferralsController {
   }
 
   @Post(':id/decisions')
-  @RequireKinds(...FIRST_RESPONDER_KINDS, 'coordinator')
-  @RequireRoles('submit')
+  @Authorize('intake.referral.decide')
   decide(
     @Param('id', new ParseUUIDPipe()) referralId: string,
     @Exchange() exchange: CommandExchange,

@@ -10,11 +10,11 @@ import {
   Res,
 } from '@nestjs/common';
 import {
+  Authorize,
   ConflictProblem,
   CurrentPrincipal,
   NotFoundProblem,
   type Principal,
-  RequireRoles,
   ValidationProblem,
 } from '@harbour/platform';
 import type { Response } from 'express';
@@ -53,7 +53,7 @@ export class AlertAcknowledgementsController {
 
   /** 201 with the new acknowledgement, or 200 with the organisation's earlier one. */
   @Post(':alertId/acknowledgements')
-  @RequireRoles('respond')
+  @Authorize('notification.alert.acknowledge')
   async acknowledge(
     @Param('alertId', new ParseUUIDPipe()) alertId: string,
     @Body() body: unknown,
@@ -84,7 +84,7 @@ export class AlertAcknowledgementsController {
   }
 
   @Get(':alertId/acknowledgements')
-  @RequireRoles('read', 'respond', 'admin')
+  @Authorize('notification.alert.acknowledgements')
   async list(
     @Param('alertId', new ParseUUIDPipe()) alertId: string,
     @CurrentPrincipal() principal: Principal,

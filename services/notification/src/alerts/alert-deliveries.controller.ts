@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param, ParseUUIDPipe } from '@nestjs/common';
-import { NotFoundProblem, RequireKinds, RequireRoles } from '@harbour/platform';
+import { Authorize, NotFoundProblem } from '@harbour/platform';
 import type { DataSource } from 'typeorm';
 import type { DeliveryRepository } from '../delivery/delivery-repository';
 import type { AlertState } from '../domain/alert-state';
@@ -77,15 +77,13 @@ export class AlertDeliveriesController {
   }
 
   @Get(':alertId')
-  @RequireKinds('coordinator')
-  @RequireRoles('admin')
+  @Authorize('notification.alert.status')
   async status(@Param('alertId', new ParseUUIDPipe()) alertId: string): Promise<AlertStatusView> {
     return this.statusOf(await this.recorded(alertId));
   }
 
   @Get(':alertId/deliveries')
-  @RequireKinds('coordinator')
-  @RequireRoles('admin')
+  @Authorize('notification.alert.deliveries')
   async list(@Param('alertId', new ParseUUIDPipe()) alertId: string): Promise<AlertDeliveriesView> {
     const alert = await this.recorded(alertId);
     const deliveries = await this.deliveries.viewsOfAlert(alertId);

@@ -1,9 +1,9 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
 import {
+  Authorize,
   CurrentPrincipal,
   NotFoundProblem,
   type Principal,
-  RequireRoles,
   ValidationProblem,
 } from '@harbour/platform';
 import { CAUSE_ALERTS_REPOSITORY } from '../tokens';
@@ -27,7 +27,7 @@ export class CauseAlertsController {
   ) {}
 
   @Get(':kind/:id/alerts')
-  @RequireRoles('submit', 'read', 'admin')
+  @Authorize('notification.cause.alerts')
   async list(
     @Param('kind') kind: string,
     @Param('id') id: string,

@@ -1,11 +1,5 @@
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
-import {
-  CurrentPrincipal,
-  type Principal,
-  RequireKinds,
-  RequireRoles,
-  ValidationProblem,
-} from '@harbour/platform';
+import { Authorize, CurrentPrincipal, type Principal, ValidationProblem } from '@harbour/platform';
 import { readKnownVictimQuery } from '../domain/known-victim-query';
 import { CHECK_KNOWN_VICTIM } from '../tokens';
 import type { CheckKnownVictim, KnownVictimCheckResult } from './known-victim-index';
@@ -19,9 +13,8 @@ export class KnownVictimChecksController {
   constructor(@Inject(CHECK_KNOWN_VICTIM) private readonly checks: CheckKnownVictim) {}
 
   @Post()
+  @Authorize('safeguarding.known-victim.check')
   @HttpCode(200)
-  @RequireKinds('police_borough', 'police_specialist', 'immigration', 'coordinator')
-  @RequireRoles('submit', 'read')
   async check(
     @Body() body: unknown,
     @CurrentPrincipal() principal: Principal,
