@@ -26,6 +26,7 @@ import {
   freePort,
   type InboxMessage,
   SmtpInbox,
+  startGroupAtTopicEnd,
   uniqueName,
 } from '@harbour/testing';
 import { Redis } from 'ioredis';
@@ -176,14 +177,7 @@ async function main(): Promise<void> {
 
     // The service's new consumer group would read the alert topic from its beginning (every
     // earlier run's alerts); start it at the end instead, so only this run's alerts count.
-    const ends = await admin.fetchTopicOffsets(ALERT_TOPIC).catch(() => []);
-    if (ends.length > 0) {
-      await admin.setOffsets({
-        groupId,
-        topic: ALERT_TOPIC,
-        partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })),
-      });
-    }
+    await startGroupAtTopicEnd(admin, groupId, ALERT_TOPIC);
     cleanups.push(['consumer group', () => admin.deleteGroups([groupId])]);
     cleanups.push(['queues', () => deleteRedisKeys(`${run}:*`)]);
 

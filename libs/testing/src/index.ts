@@ -5,3 +5,4 @@ export * from './test-schema';
 export * from './free-port';
 export * from './maildev-process';
 export * from './hostile';
+export * from './kafka-group';

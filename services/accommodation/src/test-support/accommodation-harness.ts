@@ -28,12 +28,13 @@ import {
 import {
   createTestSchema,
   expectEventually,
+  startGroupAtTopicEnd,
   testDatabaseUrl,
   testKafkaBrokers,
   type TestSchema,
   uniqueName,
 } from '@harbour/testing';
-import type { Admin, Consumer, Producer } from 'kafkajs';
+import type { Consumer, Producer } from 'kafkajs';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { openAccommodationRuntime, type AccommodationRuntime } from '../accommodation-runtime';
@@ -128,7 +129,7 @@ export class AccommodationHarness {
     const admin = kafka.admin();
     await admin.connect();
     try {
-      await startGroupAtTheEnd(admin, groupId, requestTopic);
+      await startGroupAtTopicEnd(admin, groupId, requestTopic);
     } finally {
       await admin.disconnect();
     }
@@ -359,18 +360,4 @@ export class AccommodationHarness {
       [requestId],
     );
   }
-}
-
-/** A new group's committed offsets at the topic's end: it reads only what is published later. */
-async function startGroupAtTheEnd(admin: Admin, groupId: string, topic: string): Promise<void> {
-  const ends = await expectEventually(() => admin.fetchTopicOffsets(topic), {
-    timeoutMs: 30_000,
-    intervalMs: 200,
-    description: `the end offsets of ${topic}`,
-  });
-  await admin.setOffsets({
-    groupId,
-    topic,
-    partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })),
-  });
 }

@@ -16,6 +16,7 @@ import {
   type KnownIssue,
   probeHostile,
   spentKeys,
+  startGroupAtTopicEnd,
   tableCounts,
   testDatabaseUrl,
   testKafkaBrokers,
@@ -172,12 +173,7 @@ async function startGroupAtTheEnd(groupId: string): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const ends = await admin.fetchTopicOffsets(topic);
-    await admin.setOffsets({
-      groupId,
-      topic,
-      partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })),
-    });
+    await startGroupAtTopicEnd(admin, groupId, topic);
   } finally {
     await admin.disconnect();
   }
