@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule } from '@harbour/platform';
 import { AlertDeliveriesController } from './alerts/alert-deliveries.controller';
+import { AuditController } from './audit/audit.controller';
 import {
   ACKNOWLEDGEMENT_CONTROLLERS,
   acknowledgementProviders,
@@ -11,6 +12,7 @@ import type { NotificationRuntime } from './notification-runtime';
 import { DirectoryController } from './directory/directory.controller';
 import {
   ALERT_REPOSITORY,
+  AUDIT_LOGS,
   CAUSE_ALERTS_REPOSITORY,
   DELIVERY_REPOSITORY,
   DIRECTORY_STORES,
@@ -35,12 +37,14 @@ export class NotificationModule {
         AlertDeliveriesController,
         CauseAlertsController,
         DirectoryController,
+        AuditController,
         ...ACKNOWLEDGEMENT_CONTROLLERS,
       ],
       providers: [
         { provide: NOTIFICATION_DATA_SOURCE, useValue: runtime.dataSource },
         { provide: ALERT_REPOSITORY, useValue: runtime.alerts },
         { provide: DELIVERY_REPOSITORY, useValue: runtime.deliveries },
+        { provide: AUDIT_LOGS, useValue: runtime.audit },
         {
           provide: CAUSE_ALERTS_REPOSITORY,
           useValue: new CauseAlertsRepository(runtime.dataSource),

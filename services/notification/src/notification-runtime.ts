@@ -16,6 +16,7 @@ import {
   type ReadinessCheck,
 } from '@harbour/platform';
 import type { DataSource } from 'typeorm';
+import type { AuditChains } from './audit/audit-chains';
 import { AlertRepository } from './alerts/alert-repository';
 import { alertEventHandlers, cancelsEscalation } from './alerts/alert-event-handlers';
 import { ALERT_REQUESTED } from './alerts/alert-requested-handler';
@@ -55,6 +56,8 @@ export interface NotificationRuntime {
   acknowledgements: Acknowledgements;
   /** Escalation timers (`escalation.timers.planAndSchedule` in the alert's transaction). */
   escalation: Escalation;
+  /** Notification's audit chain and the identity store's, as coordinators read them. */
+  audit: AuditChains;
   close(): Promise<void>;
 }
 
@@ -199,6 +202,7 @@ export async function openNotificationRuntime(
     readiness: [postgresReadiness(dataSource), delivery.readiness, kafkaReadiness(kafka)],
     acknowledgements,
     escalation,
+    audit: { notification: directory.audit, identity: database.identity.audit },
     close: () => (closing ??= close()),
   };
 }

@@ -141,6 +141,7 @@ export class AcknowledgeAlert {
         actor: `api-key:${input.keyId}`,
         response: input.response,
         tokenId: null,
+        keyId: input.keyId,
       });
       return { kind: 'created', acknowledgement };
     });
@@ -204,6 +205,8 @@ export class AcknowledgeAlert {
       actor: string;
       response: string | null;
       tokenId: string | null;
+      /** The API key used (API acknowledgements). */
+      keyId?: string;
     },
   ): Promise<Acknowledgement> {
     const { repository, outbox, logger } = this.options;
@@ -219,6 +222,19 @@ export class AcknowledgeAlert {
         response: input.response,
         tokenId: input.tokenId,
         acknowledgedAt,
+      },
+      manager,
+    );
+    // Who acknowledged, in the audit log: the key, or the delivery whose link was used (its
+    // contact), never the address or the response.
+    await repository.audit(
+      {
+        acknowledgementId: id,
+        alertId: input.alert.id,
+        organisationId: input.organisationId,
+        via: input.via,
+        deliveryId: input.deliveryId,
+        keyId: input.keyId ?? null,
       },
       manager,
     );

@@ -1,4 +1,4 @@
-import { quoteIdentifier, schemaOf } from '@harbour/platform';
+import { type AuditActor, AuditLog, quoteIdentifier, schemaOf } from '@harbour/platform';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AlertState } from '../domain/alert-state';
 import { queryRows } from '@harbour/platform';
@@ -60,12 +60,57 @@ interface AlertRow {
   closure_reason: string | null;
 }
 
+/** What the audit log keeps of an acknowledgement: ids, and how it came. */
+export interface AcknowledgementAudit {
+  acknowledgementId: string;
+  alertId: string;
+  organisationId: string;
+  via: AcknowledgementVia;
+  /** The delivery whose link was used (link acknowledgements). */
+  deliveryId: string | null;
+  /** The API key used (API acknowledgements). */
+  keyId: string | null;
+}
+
 /** SQL for acknowledgements; every method runs in the caller's transaction when given one. */
 export class AcknowledgementRepository {
   private readonly schema: string;
+  private readonly auditLog: AuditLog;
 
   constructor(private readonly dataSource: DataSource) {
     this.schema = quoteIdentifier(schemaOf(dataSource) ?? 'public');
+    this.auditLog = new AuditLog(dataSource);
+  }
+
+  /** Appends the acknowledgement to the audit log, in `manager`'s transaction (the one inserting it). */
+  async audit(acknowledgement: AcknowledgementAudit, manager: EntityManager): Promise<void> {
+    const [organisation] = await queryRows<{ kind: string }>(
+      manager,
+      `SELECT kind FROM ${this.schema}.organisation WHERE id = $1`,
+      [acknowledgement.organisationId],
+    );
+    const organisationKind = organisation?.kind ?? 'unknown';
+    const { organisationId, deliveryId, keyId } = acknowledgement;
+    let actor: AuditActor;
+    if (acknowledgement.via === 'link' && deliveryId !== null) {
+      actor = { type: 'link', organisationId, organisationKind, deliveryId };
+    } else if (acknowledgement.via === 'api' && keyId !== null) {
+      actor = { type: 'api_key', organisationId, organisationKind, keyId };
+    } else {
+      throw new Error(`an acknowledgement via ${acknowledgement.via} needs its delivery or key`);
+    }
+    await this.auditLog.append(manager, {
+      actor,
+      action: 'acknowledgement',
+      resource: { kind: 'alert', id: acknowledgement.alertId },
+      reason: acknowledgement.via === 'link' ? 'acknowledgement link' : 'acknowledgement API',
+      details: {
+        acknowledgementId: acknowledgement.acknowledgementId,
+        organisationId,
+        via: acknowledgement.via,
+        deliveryId,
+      },
+    });
   }
 
   /** The alert, locked until the transaction ends, so acknowledgements of it never race. */

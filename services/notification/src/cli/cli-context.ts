@@ -1,5 +1,5 @@
-import { type IdentityStore, openServiceDatabase } from '@harbour/platform';
-import { DirectoryRepository } from '../directory/directory-repository';
+import { type IdentityStore, openServiceDatabase, systemActor } from '@harbour/platform';
+import { type DirectoryChangeAudit, DirectoryRepository } from '../directory/directory-repository';
 import { NOTIFICATION_MIGRATIONS } from '../migrations';
 
 export interface CliContextOptions {
@@ -15,6 +15,14 @@ export interface CliContext {
   identity: IdentityStore;
   directory: DirectoryRepository;
   close(): Promise<void>;
+}
+
+/**
+ * How the audit log names a change made at the command line: by the CLI (it has no API key)
+ * and the command that made it.
+ */
+export function cliAudit(command: string): DirectoryChangeAudit {
+  return { actor: systemActor('cli'), reason: `harbour ${command}` };
 }
 
 /** Connects to both stores, bringing their schemas up to date first (as the services would). */

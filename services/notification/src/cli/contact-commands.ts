@@ -2,7 +2,7 @@ import { generateWebhookSecret, webhookSecretProblem } from '../channels/webhook
 import { webhookUrlProblem } from '../channels/webhook-url';
 import type { Contact } from '../directory/directory-repository';
 import { parseEmail, parseUuid } from './cli-arguments';
-import type { CliContext } from './cli-context';
+import { type CliContext, cliAudit } from './cli-context';
 import { CliError } from './cli-error';
 
 export interface AddContactInput {
@@ -47,24 +47,33 @@ export async function addContact(
     );
   }
   const label = input.label?.trim() ?? '';
+  const audit = cliAudit('contact add');
   if (webhook === undefined) {
-    const added = await context.directory.addContact({
-      organisationId,
-      channel: 'email',
-      address: email ?? '',
-      label,
-      outOfHours: input.outOfHours ?? false,
-    });
+    const added = await context.directory.addContact(
+      {
+        organisationId,
+        channel: 'email',
+        address: email ?? '',
+        label,
+        outOfHours: input.outOfHours ?? false,
+      },
+      undefined,
+      audit,
+    );
     return { contact: added.value, created: added.created };
   }
-  const added = await context.directory.addContact({
-    organisationId,
-    channel: 'webhook',
-    address: webhook.url,
-    secret: webhook.secret,
-    label,
-    outOfHours: input.outOfHours ?? false,
-  });
+  const added = await context.directory.addContact(
+    {
+      organisationId,
+      channel: 'webhook',
+      address: webhook.url,
+      secret: webhook.secret,
+      label,
+      outOfHours: input.outOfHours ?? false,
+    },
+    undefined,
+    audit,
+  );
   return {
     contact: added.value,
     created: added.created,

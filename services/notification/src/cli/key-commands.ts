@@ -1,6 +1,6 @@
 import type { ApiKeySummary, IssuedApiKey } from '@harbour/platform';
 import { parsePositiveInt, parseRoles, parseUuid } from './cli-arguments';
-import type { CliContext } from './cli-context';
+import { type CliContext, cliAudit } from './cli-context';
 import { CliError } from './cli-error';
 
 export interface IssueKeyInput {
@@ -32,12 +32,15 @@ export async function issueKey(
   const organisation = await context.identity.findOrganisation(organisationId);
   if (organisation === null) throw new CliError(`unknown organisation ${organisationId}`);
   const expiresAt = days === undefined ? null : new Date(now.getTime() + days * DAY_MS);
-  const issued = await context.identity.issueApiKey({
-    organisationId,
-    roles,
-    label: input.label?.trim() || 'issued with the harbour CLI',
-    ...(expiresAt === null ? {} : { expiresAt }),
-  });
+  const issued = await context.identity.issueApiKey(
+    {
+      organisationId,
+      roles,
+      label: input.label?.trim() || 'issued with the harbour CLI',
+      ...(expiresAt === null ? {} : { expiresAt }),
+    },
+    cliAudit('key issue'),
+  );
   return { ...issued, organisationName: organisation.name, expiresAt };
 }
 
@@ -54,7 +57,7 @@ export async function listKeys(
 
 export async function revokeKey(context: CliContext, keyIdInput: string): Promise<void> {
   const keyId = parseUuid(keyIdInput, 'key id');
-  if (!(await context.identity.revokeApiKey(keyId))) {
+  if (!(await context.identity.revokeApiKey(keyId, cliAudit('key revoke')))) {
     throw new CliError(`no active key ${keyId} (unknown, or already revoked)`);
   }
 }

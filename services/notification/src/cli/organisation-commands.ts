@@ -10,7 +10,7 @@ import {
   parseSpecialisms,
   parseUuid,
 } from './cli-arguments';
-import type { CliContext } from './cli-context';
+import { type CliContext, cliAudit } from './cli-context';
 import { CliError } from './cli-error';
 
 export interface AddOrganisationInput {
@@ -54,17 +54,15 @@ export async function addOrganisation(
     throw new CliError(`organisation ${id} already exists as "${known.name}" (${known.kind})`);
   }
   const identityCreated = known === null;
-  if (identityCreated) await context.identity.createOrganisation({ id, name, kind, boroughs });
-  const entry = await context.directory.addOrganisation({
-    id,
-    name,
-    kind,
-    boroughs,
-    specialisms,
-    languages,
-    ageGroups,
-    dutyHours,
-  });
+  const audit = cliAudit('org add');
+  if (identityCreated) {
+    await context.identity.createOrganisation({ id, name, kind, boroughs }, audit);
+  }
+  const entry = await context.directory.addOrganisation(
+    { id, name, kind, boroughs, specialisms, languages, ageGroups, dutyHours },
+    undefined,
+    audit,
+  );
   return { organisation: entry.value, created: identityCreated || entry.created };
 }
 

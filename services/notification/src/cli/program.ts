@@ -7,9 +7,10 @@ import {
   loadConfig,
   type Logger,
 } from '@harbour/platform';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { exportDirectory, importDirectory } from '../directory/directory-transfer';
-import { type CliContext, openCliContext } from './cli-context';
+import { exportAudit, verifyAudit } from './audit-commands';
+import { type CliContext, cliAudit, openCliContext } from './cli-context';
 import { CliError } from './cli-error';
 import { addContact } from './contact-commands';
 import { listDeadLetters, replayDeadLetters } from './dlq-commands';
@@ -81,7 +82,7 @@ export function buildProgram(options: ProgramOptions): Command {
 
   const program = new Command('harbour')
     .description(
-      'Administer Harbour: partner organisations, contacts, API keys, dead letters, demo data.',
+      'Administer Harbour: partner organisations, contacts, API keys, dead letters, the audit log, demo data.',
     )
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({
@@ -352,7 +353,9 @@ export function buildProgram(options: ProgramOptions): Command {
           `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`,
         );
       }
-      const outcome = await withContext((context) => importDirectory(context, document));
+      const outcome = await withContext((context) =>
+        importDirectory(context, document, cliAudit('directory import')),
+      );
       if (!outcome.ok) {
         throw new CliError(
           [`${file}: nothing imported, ${outcome.issues.length} problem(s):`]
@@ -364,6 +367,60 @@ export function buildProgram(options: ProgramOptions): Command {
         `Organisations: ${outcome.organisations.created} created, ${outcome.organisations.unchanged} unchanged. ` +
           `Contacts: ${outcome.contacts.created} created, ${outcome.contacts.unchanged} unchanged.`,
       );
+    });
+
+  const audit = program
+    .command('audit')
+    .description('The audit logs: disclosures, acknowledgements, keys and directory changes.');
+  audit
+    .command('verify')
+    .description(
+      'Walk the audit chains; exit 0 when intact (printing each head), 2 naming the first broken entry.',
+    )
+    .option('--chain <name>', 'notification, identity or all', 'all')
+    .option(
+      '--anchor <chain:seq:hash>',
+      'a head printed by an earlier verify, which must still be there unchanged; repeat for more',
+      collect,
+    )
+    .action(async (opts: { chain: string; anchor?: string[] }) => {
+      const verified = await withContext((context) =>
+        verifyAudit(context, { chain: opts.chain, anchors: opts.anchor ?? [] }),
+      );
+      for (const chain of verified) {
+        io.out(
+          `${chain.chain}: intact, ${chain.entries} entries, head ${chain.chain}:${chain.head.seq}:${chain.head.hash}`,
+        );
+      }
+    });
+  audit
+    .command('export')
+    .description('Print one chain as NDJSON, oldest first, with the hashes that link it.')
+    .option('--chain <name>', 'notification or identity', 'notification')
+    .option('--from <iso>', 'entries at or after this date-time')
+    .option('--to <iso>', 'entries before this date-time')
+    .option('--out <file>', 'write to this file instead of standard output')
+    .action(async (opts: { chain: string; from?: string; to?: string; out?: string }) => {
+      const file = opts.out === undefined ? undefined : openSync(opts.out, 'w', 0o600);
+      try {
+        const count = await withContext((context) =>
+          exportAudit(
+            context,
+            {
+              chain: opts.chain,
+              ...(opts.from === undefined ? {} : { from: opts.from }),
+              ...(opts.to === undefined ? {} : { to: opts.to }),
+            },
+            (line) => {
+              if (file === undefined) io.out(line);
+              else writeSync(file, `${line}\n`);
+            },
+          ),
+        );
+        if (opts.out !== undefined) io.err(`${count} entries written to ${opts.out}`);
+      } finally {
+        if (file !== undefined) closeSync(file);
+      }
     });
 
   program

@@ -2,7 +2,7 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Role } from '@harbour/platform';
 import { PAN_LONDON } from '../domain/audience';
-import type { CliContext } from './cli-context';
+import { type CliContext, cliAudit } from './cli-context';
 import {
   DEMO_COORDINATOR,
   DEMO_UKVI,
@@ -10,6 +10,8 @@ import {
   demoOrganisationId,
   type DemoOrganisation,
 } from './demo-directory';
+
+const SEED_AUDIT = cliAudit('seed demo');
 
 /** Where `harbour seed demo` writes the demo API keys unless told otherwise. */
 export const DEFAULT_KEYS_FILE = '.run/demo-keys.json';
@@ -68,12 +70,11 @@ export async function seedDemo(
   for (const demo of demoDirectory()) {
     const created = await ensureOrganisation(context, demo);
     organisations[created ? 'created' : 'existing'] += 1;
-    const contact = await context.directory.addContact({
-      organisationId: demo.id,
-      channel: 'email',
-      address: demo.email,
-      label: 'demo inbox',
-    });
+    const contact = await context.directory.addContact(
+      { organisationId: demo.id, channel: 'email', address: demo.email, label: 'demo inbox' },
+      undefined,
+      SEED_AUDIT,
+    );
     contacts[contact.created ? 'created' : 'existing'] += 1;
   }
 
@@ -91,7 +92,7 @@ export async function seedDemo(
   ]) {
     for (const key of await context.identity.listApiKeys(organisationId)) {
       if (key.label === DEMO_KEY_LABEL && key.revokedAt === null) {
-        if (await context.identity.revokeApiKey(key.id)) revokedKeys += 1;
+        if (await context.identity.revokeApiKey(key.id, SEED_AUDIT)) revokedKeys += 1;
       }
     }
   }
@@ -117,23 +118,25 @@ export async function seedDemo(
 async function ensureOrganisation(context: CliContext, demo: DemoOrganisation): Promise<boolean> {
   let created = false;
   if ((await context.identity.findOrganisation(demo.id)) === null) {
-    await context.identity.createOrganisation({
+    await context.identity.createOrganisation(
+      { id: demo.id, name: demo.name, kind: demo.kind, boroughs: demo.boroughs },
+      SEED_AUDIT,
+    );
+    created = true;
+  }
+  const entry = await context.directory.addOrganisation(
+    {
       id: demo.id,
       name: demo.name,
       kind: demo.kind,
       boroughs: demo.boroughs,
-    });
-    created = true;
-  }
-  const entry = await context.directory.addOrganisation({
-    id: demo.id,
-    name: demo.name,
-    kind: demo.kind,
-    boroughs: demo.boroughs,
-    specialisms: demo.specialisms ?? [],
-    languages: demo.languages ?? [],
-    ageGroups: demo.ageGroups ?? [],
-  });
+      specialisms: demo.specialisms ?? [],
+      languages: demo.languages ?? [],
+      ageGroups: demo.ageGroups ?? [],
+    },
+    undefined,
+    SEED_AUDIT,
+  );
   return created || entry.created;
 }
 
@@ -144,11 +147,10 @@ async function issueDemoKey(
 ): Promise<DemoKey> {
   const organisation = await context.identity.findOrganisation(organisationId);
   if (organisation === null) throw new Error(`demo organisation ${organisationId} is missing`);
-  const issued = await context.identity.issueApiKey({
-    organisationId,
-    roles,
-    label: DEMO_KEY_LABEL,
-  });
+  const issued = await context.identity.issueApiKey(
+    { organisationId, roles, label: DEMO_KEY_LABEL },
+    SEED_AUDIT,
+  );
   return {
     organisationId,
     organisationName: organisation.name,

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { quoteIdentifier, schemaOf } from '@harbour/platform';
+import {
+  AuditLog,
+  quoteIdentifier,
+  schemaOf,
+  systemActor,
+  withinTransaction,
+} from '@harbour/platform';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   type DeliveryEventKind,
@@ -8,6 +14,7 @@ import {
   deliveryMessageId,
 } from '../domain/delivery';
 import { queryRows } from '@harbour/platform';
+import { disclosedLevel, disclosureAction } from '../audit/disclosed-level';
 import type { DeliveryRef } from './delivery-jobs';
 
 /** One message of one alert to one contact of one organisation. The row is the truth; queue jobs only point at it. */
@@ -116,12 +123,16 @@ export class DeliveryRepository {
   private readonly table: string;
   private readonly organisations: string;
   private readonly events: string;
+  private readonly alerts: string;
+  private readonly audit: AuditLog;
 
   constructor(private readonly dataSource: DataSource) {
     const schema = quoteIdentifier(schemaOf(dataSource) ?? 'public');
     this.table = `${schema}.delivery`;
     this.organisations = `${schema}.organisation`;
     this.events = `${schema}.delivery_event`;
+    this.alerts = `${schema}.alert`;
+    this.audit = new AuditLog(dataSource);
   }
 
   /**
@@ -267,8 +278,10 @@ export class DeliveryRepository {
   }
 
   /**
-   * Pending → sent, with what the channel answered, logged as `sent` in the same statement.
-   * False if it was not pending (a concurrent attempt got there first).
+   * Pending → sent, with what the channel answered, logged as `sent` in the same statement; a
+   * delivery that carried more than the notice (operational or personal details) is recorded in
+   * the audit log in the same transaction. False if it was not pending (a concurrent attempt
+   * got there first).
    */
   async markSent(
     deliveryId: string,
@@ -276,16 +289,72 @@ export class DeliveryRepository {
     manager: EntityManager,
     providerResponse: string | null = null,
   ): Promise<boolean> {
-    const rows = await queryRows<{ delivery_id: string }>(
+    return withinTransaction(manager, async (transaction) => {
+      const rows = await queryRows<{ delivery_id: string }>(
+        transaction,
+        this.changeAndLog(
+          `status = 'sent', sent_at = $2, last_error = NULL, provider_response = $3`,
+          'sent',
+          '$3',
+        ),
+        [deliveryId, sentAt, providerResponse === null ? null : truncate(providerResponse)],
+      );
+      if (rows.length === 0) return false;
+      await this.auditDisclosure(deliveryId, transaction);
+      return true;
+    });
+  }
+
+  /** Records who was sent what level of an alert, under which rule: ids only, never the address. */
+  private async auditDisclosure(deliveryId: string, manager: EntityManager): Promise<void> {
+    const [sent] = await queryRows<{
+      alert_id: string;
+      organisation_id: string;
+      contact_id: string;
+      channel: string;
+      purpose: DeliveryPurpose;
+      stage: string | null;
+      stage_id: string | null;
+      escalation_level: number | null;
+      matched_rule: string;
+      alert_level: string;
+      recipient_kind: string;
+    }>(
       manager,
-      this.changeAndLog(
-        `status = 'sent', sent_at = $2, last_error = NULL, provider_response = $3`,
-        'sent',
-        '$3',
-      ),
-      [deliveryId, sentAt, providerResponse === null ? null : truncate(providerResponse)],
+      `SELECT d.alert_id, d.organisation_id, d.contact_id, d.channel, d.purpose, d.stage,
+              d.stage_id, d.escalation_level, d.matched_rule,
+              a.disclosure_level AS alert_level, o.kind AS recipient_kind
+         FROM ${this.table} d
+         JOIN ${this.alerts} a ON a.id = d.alert_id
+         JOIN ${this.organisations} o ON o.id = d.organisation_id
+        WHERE d.id = $1`,
+      [deliveryId],
     );
-    return rows.length > 0;
+    if (sent === undefined) throw new Error(`delivery ${deliveryId} vanished while being sent`);
+    const level = disclosedLevel({
+      purpose: sent.purpose,
+      stage: sent.stage,
+      alertLevel: sent.alert_level,
+      recipientKind: sent.recipient_kind,
+    });
+    const action = disclosureAction(level);
+    if (action === null) return;
+    await this.audit.append(manager, {
+      actor: systemActor('notification'),
+      action,
+      resource: { kind: 'alert', id: sent.alert_id },
+      reason: sent.matched_rule,
+      details: {
+        deliveryId,
+        organisationId: sent.organisation_id,
+        organisationKind: sent.recipient_kind,
+        contactId: sent.contact_id,
+        channel: sent.channel,
+        purpose: sent.purpose,
+        stageId: sent.stage_id,
+        escalationLevel: sent.escalation_level,
+      },
+    });
   }
 
   /** Pending → failed, for good, logged as `failed` with the reason. False if it was not pending. */

@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { OrganisationKind } from '@harbour/contracts';
-import { isOrganisationKind, quoteIdentifier, schemaOf } from '@harbour/platform';
+import {
+  type AuditActor,
+  AuditLog,
+  isOrganisationKind,
+  quoteIdentifier,
+  schemaOf,
+  systemActor,
+  withinTransaction,
+} from '@harbour/platform';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   type AgeGroup,
@@ -52,6 +60,19 @@ export interface NewContact {
   outOfHours?: boolean;
 }
 
+/** Who changed the directory and why, for the audit log. */
+export interface DirectoryChangeAudit {
+  actor: AuditActor;
+  /** e.g. `harbour org add`, `directory import`. */
+  reason: string;
+}
+
+/** For callers that do not say (tests, harnesses): the service itself. */
+const UNATTRIBUTED: DirectoryChangeAudit = {
+  actor: systemActor('notification'),
+  reason: 'directory call',
+};
+
 /** The outcome of an insert that is allowed to find the row already there (seeding, re-runs). */
 export interface Upserted<T> {
   value: T;
@@ -92,17 +113,34 @@ const CONTACT_COLUMNS = 'id, organisation_id, channel, address, label, out_of_ho
 export class DirectoryRepository {
   private readonly organisations: string;
   private readonly contacts: string;
+  /** Every organisation and contact added, each in the transaction that adds it. */
+  readonly audit: AuditLog;
 
   constructor(private readonly dataSource: DataSource) {
     const schema = quoteIdentifier(schemaOf(dataSource) ?? 'public');
     this.organisations = `${schema}.organisation`;
     this.contacts = `${schema}.contact`;
+    this.audit = new AuditLog(dataSource);
   }
 
-  /** Adds the organisation, or finds it unchanged when one with its id is already there. */
+  /**
+   * Adds the organisation, or finds it unchanged when one with its id is already there. An
+   * organisation added is audited (ids, kind and boroughs) in the same transaction.
+   */
   async addOrganisation(
     input: NewDirectoryOrganisation,
     manager: EntityManager = this.dataSource.manager,
+    audit: DirectoryChangeAudit = UNATTRIBUTED,
+  ): Promise<Upserted<DirectoryEntry>> {
+    return withinTransaction(manager, (transaction) =>
+      this.insertOrganisation(input, transaction, audit),
+    );
+  }
+
+  private async insertOrganisation(
+    input: NewDirectoryOrganisation,
+    manager: EntityManager,
+    audit: DirectoryChangeAudit,
   ): Promise<Upserted<DirectoryEntry>> {
     const inserted = await queryRows<OrganisationRow>(
       manager,
@@ -123,7 +161,16 @@ export class DirectoryRepository {
       ],
     );
     const row = inserted[0];
-    if (row !== undefined) return { value: toOrganisation(row), created: true };
+    if (row !== undefined) {
+      const added = toOrganisation(row);
+      await this.audit.append(manager, {
+        ...audit,
+        action: 'directory.organisation.added',
+        resource: { kind: 'organisation', id: added.id },
+        details: { organisationKind: added.kind, boroughs: added.boroughs },
+      });
+      return { value: added, created: true };
+    }
     const existing = await this.findOrganisation(input.id, manager);
     if (existing === null) throw new Error(`organisation ${input.id} vanished while being added`);
     return { value: existing, created: false };
@@ -167,10 +214,24 @@ export class DirectoryRepository {
     return rows.map(toOrganisation);
   }
 
-  /** Adds a contact, or finds the same (organisation, channel, address) already there. */
+  /**
+   * Adds a contact, or finds the same (organisation, channel, address) already there. A contact
+   * added is audited by id and channel (never its address or secret) in the same transaction.
+   */
   async addContact(
     input: NewContact,
     manager: EntityManager = this.dataSource.manager,
+    audit: DirectoryChangeAudit = UNATTRIBUTED,
+  ): Promise<Upserted<Contact>> {
+    return withinTransaction(manager, (transaction) =>
+      this.insertContact(input, transaction, audit),
+    );
+  }
+
+  private async insertContact(
+    input: NewContact,
+    manager: EntityManager,
+    audit: DirectoryChangeAudit,
   ): Promise<Upserted<Contact>> {
     const address = input.address.trim();
     const inserted = await queryRows<ContactRow>(
@@ -190,7 +251,21 @@ export class DirectoryRepository {
       ],
     );
     const row = inserted[0];
-    if (row !== undefined) return { value: toContact(row), created: true };
+    if (row !== undefined) {
+      const added = toContact(row);
+      await this.audit.append(manager, {
+        ...audit,
+        // A webhook sends alerts to a partner's system: its own action, so it can be reviewed.
+        action: added.channel === 'webhook' ? 'directory.webhook.added' : 'directory.contact.added',
+        resource: { kind: 'contact', id: added.id },
+        details: {
+          organisationId: added.organisationId,
+          channel: added.channel,
+          outOfHours: added.outOfHours,
+        },
+      });
+      return { value: added, created: true };
+    }
     const existing = await queryRows<ContactRow>(
       manager,
       `SELECT ${CONTACT_COLUMNS} FROM ${this.contacts}
@@ -200,6 +275,32 @@ export class DirectoryRepository {
     const found = existing[0];
     if (found === undefined) throw new Error('contact vanished while being added');
     return { value: toContact(found), created: false };
+  }
+
+  /**
+   * Records that a directory import ran and what it changed (counts; each organisation and
+   * contact it added has its own entry already).
+   */
+  async auditImport(
+    counts: {
+      organisations: { created: number; unchanged: number };
+      contacts: { created: number; unchanged: number };
+    },
+    audit: DirectoryChangeAudit,
+  ): Promise<void> {
+    await withinTransaction(this.dataSource.manager, (manager) =>
+      this.audit.append(manager, {
+        ...audit,
+        action: 'directory.import',
+        resource: { kind: 'directory', id: 'partner-directory' },
+        details: {
+          organisationsCreated: counts.organisations.created,
+          organisationsUnchanged: counts.organisations.unchanged,
+          contactsCreated: counts.contacts.created,
+          contactsUnchanged: counts.contacts.unchanged,
+        },
+      }),
+    );
   }
 
   /** The contacts of these organisations, oldest first. */

@@ -1,5 +1,5 @@
-import type { IdentityStore } from '@harbour/platform';
-import type { DirectoryRepository } from './directory-repository';
+import { type IdentityStore, systemActor } from '@harbour/platform';
+import type { DirectoryChangeAudit, DirectoryRepository } from './directory-repository';
 import {
   fromOpenReferral,
   type ImportIssue,
@@ -27,14 +27,22 @@ export type ImportOutcome =
     }
   | { ok: false; issues: ImportIssue[] };
 
+/** An import nobody attributed: callers with a principal pass `auditActorOf(principal)`. */
+const IMPORT_BY_SERVICE: DirectoryChangeAudit = {
+  actor: systemActor('notification'),
+  reason: 'directory import',
+};
+
 /**
  * Imports an Open Referral–shaped document. It is checked whole first: with any problem nothing
  * is written. Each write is idempotent (same ids), so re-importing the same document changes
- * nothing and a run cut short is completed by running it again.
+ * nothing and a run cut short is completed by running it again. Every organisation and contact
+ * added is audited with `audit`'s actor, and the import itself with its counts.
  */
 export async function importDirectory(
   stores: DirectoryStores,
   document: unknown,
+  audit: DirectoryChangeAudit = IMPORT_BY_SERVICE,
 ): Promise<ImportOutcome> {
   const parsed = fromOpenReferral(document);
   if (!parsed.ok) return parsed;
@@ -57,35 +65,42 @@ export async function importDirectory(
   for (const o of parsed.organisations) {
     const known = await stores.identity.findOrganisation(o.id);
     if (known === null) {
-      await stores.identity.createOrganisation({
+      await stores.identity.createOrganisation(
+        { id: o.id, name: o.name, kind: o.kind, boroughs: o.boroughs },
+        audit,
+      );
+    }
+    const entry = await stores.directory.addOrganisation(
+      {
         id: o.id,
         name: o.name,
         kind: o.kind,
         boroughs: o.boroughs,
-      });
-    }
-    const entry = await stores.directory.addOrganisation({
-      id: o.id,
-      name: o.name,
-      kind: o.kind,
-      boroughs: o.boroughs,
-      specialisms: o.specialisms,
-      languages: o.languages,
-      ageGroups: o.ageGroups,
-      dutyHours: o.dutyHours,
-    });
+        specialisms: o.specialisms,
+        languages: o.languages,
+        ageGroups: o.ageGroups,
+        dutyHours: o.dutyHours,
+      },
+      undefined,
+      audit,
+    );
     counts.organisations[known === null || entry.created ? 'created' : 'unchanged'] += 1;
     for (const c of o.contacts) {
-      const added = await stores.directory.addContact({
-        organisationId: o.id,
-        channel: c.channel,
-        address: c.address,
-        label: c.label,
-        outOfHours: c.outOfHours,
-        ...(c.secret ? { secret: c.secret } : {}),
-      });
+      const added = await stores.directory.addContact(
+        {
+          organisationId: o.id,
+          channel: c.channel,
+          address: c.address,
+          label: c.label,
+          outOfHours: c.outOfHours,
+          ...(c.secret ? { secret: c.secret } : {}),
+        },
+        undefined,
+        audit,
+      );
       counts.contacts[added.created ? 'created' : 'unchanged'] += 1;
     }
   }
+  await stores.directory.auditImport(counts, audit);
   return { ok: true, ...counts };
 }

@@ -3,6 +3,7 @@ import { PartnerNotification1764500000000 } from './1764500000000-partner-notifi
 import { AlertStages1764600000000 } from './1764600000000-alert-stages';
 import { AlertClosure1764700000000 } from './1764700000000-alert-closure';
 import { AlertCauseOwner1764900000000 } from './1764900000000-alert-cause-owner';
+import { AuditLog1765100000000 } from './1765100000000-audit-log';
 
 /** Every notification migration, oldest first. Append; never edit one that has shipped. */
 export const NOTIFICATION_MIGRATIONS = [
@@ -11,4 +12,5 @@ export const NOTIFICATION_MIGRATIONS = [
   AlertStages1764600000000,
   AlertClosure1764700000000,
   AlertCauseOwner1764900000000,
+  AuditLog1765100000000,
 ];
