@@ -141,22 +141,6 @@ export interface KnownIssue {
   matches(finding: HostileFinding, hostile: HostileCase): boolean;
 }
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/** True when some string in the JSON text holds U+0000 or a surrogate without its partner. */
-export function holdsUnstorableText(body: string): boolean {
-  const unstorable = (value: unknown): boolean => {
-    if (typeof value === 'string') return value.includes('\u0000') || LONE_SURROGATE.test(value);
-    if (typeof value !== 'object' || value === null) return false;
-    return Object.entries(value).some(([key, item]) => unstorable(key) || unstorable(item));
-  };
-  try {
-    return unstorable(JSON.parse(body));
-  } catch {
-    return false;
-  }
-}
-
 /**
  * The issues every Harbour service has today, each pinned by an `it.failing` test: none. (Text
  * Postgres cannot store and form bodies on JSON routes were the first two; the HTTP layer now

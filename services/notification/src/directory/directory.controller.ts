@@ -1,5 +1,11 @@
 import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
-import { Authorize, ValidationProblem } from '@harbour/platform';
+import {
+  auditActorOf,
+  Authorize,
+  CurrentPrincipal,
+  type Principal,
+  ValidationProblem,
+} from '@harbour/platform';
 import { DIRECTORY_STORES } from '../tokens';
 import { type DirectoryStores, exportDirectory, importDirectory } from './directory-transfer';
 import type { OpenReferralDocument } from './open-referral';
@@ -20,8 +26,15 @@ export class DirectoryController {
   @Post('import')
   @Authorize('notification.directory.import')
   @HttpCode(200)
-  async import(@Body() document: unknown): Promise<unknown> {
-    const outcome = await importDirectory(this.stores, document);
+  async import(
+    @Body() document: unknown,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<unknown> {
+    // The audit trail names the administrator's key, not the service, as who changed the directory.
+    const outcome = await importDirectory(this.stores, document, {
+      actor: auditActorOf(principal),
+      reason: 'POST /v1/directory/import',
+    });
     if (!outcome.ok) throw new ValidationProblem(outcome.issues);
     return { organisations: outcome.organisations, contacts: outcome.contacts };
   }

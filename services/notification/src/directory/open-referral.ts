@@ -129,7 +129,10 @@ const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
-const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+/** Longest message of an issue: a refusal must not quote a huge bad value back in full. */
+const MAX_ISSUE_MESSAGE = 200;
+const shortened = (message: string): string =>
+  message.length <= MAX_ISSUE_MESSAGE ? message : `${message.slice(0, MAX_ISSUE_MESSAGE)}…`;
 const asString = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 /**
@@ -143,9 +146,18 @@ export function fromOpenReferral(document: unknown): ImportParse {
       return parse();
     } catch (error) {
       if (!(error instanceof CliError)) throw error;
-      issues.push({ pointer, message: error.message });
+      issues.push({ pointer, message: shortened(error.message) });
       return undefined;
     }
+  };
+  // A list that is absent is empty (contacts must be there, even if empty); one of another type
+  // is a mistake, not an empty list (a partner imported with `contacts: "duty@…"` would be
+  // reachable by nobody).
+  const listAt = (pointer: string, value: unknown, required = false): unknown[] => {
+    if (value === undefined && !required) return [];
+    if (Array.isArray(value)) return value;
+    issues.push({ pointer, message: 'must be an array' });
+    return [];
   };
   if (!isRecord(document) || !Array.isArray(document.organizations)) {
     return { ok: false, issues: [{ pointer: '/organizations', message: 'must be an array' }] };
@@ -164,7 +176,7 @@ export function fromOpenReferral(document: unknown): ImportParse {
     if (id !== undefined) seen.add(id);
     const name = at(`${p}/name`, () => parseName(asString(raw.name), 'name'));
     const kind = at(`${p}/x_harbour_kind`, () => parseKind(asString(raw.x_harbour_kind)));
-    const services = asArray(raw.services);
+    const services = listAt(`${p}/services`, raw.services);
     if (services.length !== 1 || !isRecord(services[0])) {
       issues.push({
         pointer: `${p}/services`,
@@ -176,17 +188,25 @@ export function fromOpenReferral(document: unknown): ImportParse {
     const sp = `${p}/services/0`;
     const boroughs = at(`${sp}/service_areas`, () =>
       parseBoroughs(
-        asArray(service.service_areas).map((a) => (isRecord(a) ? asString(a.extent) : '')),
+        listAt(`${sp}/service_areas`, service.service_areas).map((a) =>
+          isRecord(a) ? asString(a.extent) : '',
+        ),
       ),
     );
     const languages = at(`${sp}/languages`, () =>
-      parseLanguages(asArray(service.languages).map((l) => (isRecord(l) ? asString(l.code) : ''))),
+      parseLanguages(
+        listAt(`${sp}/languages`, service.languages).map((l) =>
+          isRecord(l) ? asString(l.code) : '',
+        ),
+      ),
     );
     const specialisms = at(`${sp}/x_harbour_specialisms`, () =>
-      parseSpecialisms(asArray(service.x_harbour_specialisms).map(asString)),
+      parseSpecialisms(
+        listAt(`${sp}/x_harbour_specialisms`, service.x_harbour_specialisms).map(asString),
+      ),
     );
     const ageGroups: AgeGroup[] = [];
-    asArray(service.x_harbour_age_groups).forEach((g, j) => {
+    listAt(`${sp}/x_harbour_age_groups`, service.x_harbour_age_groups).forEach((g, j) => {
       if (typeof g === 'string' && isAgeGroup(g)) ageGroups.push(g);
       else
         issues.push({
@@ -200,7 +220,7 @@ export function fromOpenReferral(document: unknown): ImportParse {
       issues,
     );
     const contacts: ImportedOrganisation['contacts'] = [];
-    asArray(service.contacts).forEach((c, j) => {
+    listAt(`${sp}/contacts`, service.contacts, true).forEach((c, j) => {
       const cp = `${sp}/contacts/${j}`;
       if (!isRecord(c)) {
         issues.push({ pointer: cp, message: 'must be an object' });

@@ -11,9 +11,7 @@ import {
   HostileTally,
   hostileBodies,
   type JsonSchema,
-  holdsUnstorableText,
   KNOWN_ISSUES,
-  type KnownIssue,
   probeHostile,
   spentKeys,
   startGroupAtTopicEnd,
@@ -98,39 +96,6 @@ const DIRECTORY_DOCUMENT: JsonSchema = {
       },
     },
   },
-};
-
-/**
- * Known issue, pinned below: the importer reads a service's list fields through a helper that
- * turns anything but an array into an empty list, so `contacts: null` imports a partner nobody
- * can reach, and `languages: "sq"` one with no languages — with a 200.
- */
-const DIRECTORY_TAKES_WRONG_LISTS: KnownIssue = {
-  name: 'directory import treats a non-array service list (contacts, languages, …) as empty',
-  matches: (finding, hostile) =>
-    finding.problem === 'accepted a body the contract forbids' &&
-    /^\/organizations\/0\/services\/0\/(contacts|languages|service_areas|x_harbour_specialisms|x_harbour_age_groups)(\/0)?$/.test(
-      hostile.pointer,
-    ),
-};
-
-/**
- * Known issue, pinned below: the import is not one transaction. A contact Postgres cannot store
- * (U+0000 in its name) fails after its organisation was written: a 500, and a partner is left
- * in the directory (and the identity store) with no contact.
- */
-const DIRECTORY_IMPORT_NOT_ATOMIC: KnownIssue = {
-  name: 'directory import half-done on a 500 (organisation stored without its contact)',
-  matches: (finding, hostile) =>
-    finding.status === 500 &&
-    finding.problem.startsWith('refused yet stored') &&
-    holdsUnstorableText(hostile.body),
-};
-
-/** Known issue, pinned below: an unknown kind or a bad id is quoted whole in the 400. */
-const DIRECTORY_ECHOES_INPUT: KnownIssue = {
-  name: 'directory import quotes a huge bad value back in its 400',
-  matches: (finding) => finding.problem.startsWith('refusal echoes the input'),
 };
 
 const directoryDocument = () => {
@@ -497,19 +462,14 @@ describe('notification: hostile input on acknowledgements, acknowledgement links
       {
         numRuns: RUNS,
         tally,
-        knownIssues: [
-          ...KNOWN_ISSUES,
-          DIRECTORY_TAKES_WRONG_LISTS,
-          DIRECTORY_ECHOES_INPUT,
-          DIRECTORY_IMPORT_NOT_ATOMIC,
-        ],
+        knownIssues: KNOWN_ISSUES,
       },
     );
   });
 
-  // Known bugs, to be fixed in the directory import (open-referral.ts): a list field of the wrong
-  // type reads as empty, and a bad value is quoted whole in the refusal.
-  it.failing('a directory document with wrong-typed lists is refused whole', async () => {
+  // Once bugs of the directory import (open-referral.ts): a list field of the wrong type read as
+  // empty, and a bad value was quoted whole in the refusal.
+  it('a directory document with wrong-typed lists is refused whole', async () => {
     const before = await tableCounts(db, schema.schema, ['organisation', 'contact']);
     const service = (overrides: Record<string, unknown>) => {
       const document = directoryDocument();
@@ -550,7 +510,7 @@ describe('notification: hostile input on acknowledgements, acknowledgement links
     expect(response.status).toBe(400);
   });
 
-  it.failing('a directory refusal does not quote a 100 kB value back', async () => {
+  it('a directory refusal does not quote a 100 kB value back', async () => {
     const document = directoryDocument();
     document.organizations[0]!.x_harbour_kind = `<script>${'A'.repeat(100_000)}`;
     const response = await fetch(`${baseUrl}/v1/directory/import`, {
