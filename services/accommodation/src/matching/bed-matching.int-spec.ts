@@ -424,9 +424,7 @@ describe('accommodation: properties, offers, answers and placements (real Postgr
       expect(data).toMatchObject({ reason: 'no_matching_vacancy', offersMade: 0 });
       expect(data.explanation.length).toBeGreaterThan(1);
       expect(JSON.stringify(data)).not.toContain(request.person!.familyName!);
-      expect(
-        h.seen.filter((e) => e.type === 'harbour.bed.offered' && e.subject === request.requestId),
-      ).toEqual([]);
+      expect(await h.publishedSoFar('harbour.bed.offered', request.requestId)).toEqual([]);
     });
 
     it('a lapsed hold cannot be accepted (409) even before the timer ran; the timer then expires it and asks the next provider', async () => {
@@ -455,9 +453,7 @@ describe('accommodation: properties, offers, answers and placements (real Postgr
       // Exactly once: another pass finds nothing due.
       await h.runtime.timers.tick();
       expect(
-        h.seen.filter(
-          (e) => e.type === 'harbour.bed-request.unmatched' && e.subject === request.requestId,
-        ),
+        await h.publishedSoFar('harbour.bed-request.unmatched', request.requestId),
       ).toHaveLength(1);
     });
 

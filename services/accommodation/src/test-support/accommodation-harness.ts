@@ -277,6 +277,16 @@ export class AccommodationHarness {
     return event;
   }
 
+  /** Placement-topic events about a request seen so far that this instance published (no wait). */
+  async publishedSoFar(type: EventType, requestId: string): Promise<HarbourEvent[]> {
+    const own = await this.db.query<{ id: string }>(
+      `SELECT id FROM "${this.schema}".outbox WHERE subject = $1 AND type = $2`,
+      [requestId, type],
+    );
+    const ownIds = new Set(own.rows.map((r) => r.id));
+    return this.seen.filter((e) => e.type === type && e.subject === requestId && ownIds.has(e.id));
+  }
+
   /**
    * Placement-topic events this instance published about a request, once at least `count` of
    * `type` have arrived. Other accommodation instances on the shared broker (an e2e stack's) also
