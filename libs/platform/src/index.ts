@@ -10,3 +10,4 @@ export * from './http';
 export * from './tokens';
 export * from './crypto';
 export * from './audit';
+export * from './commands';

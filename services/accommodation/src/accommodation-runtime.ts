@@ -9,16 +9,18 @@ import {
 } from '@harbour/messaging';
 import {
   createLogger,
+  encryptedResponseColumn,
   FieldCipher,
+  IdempotencyRecords,
+  IdempotentTransaction,
   type IdentityStore,
-  openServiceDatabase,
   type Logger,
+  openServiceDatabase,
   postgresReadiness,
   type ReadinessCheck,
 } from '@harbour/platform';
 import type { DataSource } from 'typeorm';
 import type { AccommodationConfig } from './config';
-import { IdempotentTransaction } from './http/idempotent-transaction';
 import { HoldTimerPoller } from './matching/hold-timer-poller';
 import { OfferRounds } from './matching/offer-rounds';
 import { PLACEMENT_TOPIC } from './matching/placement-event';
@@ -101,7 +103,12 @@ export async function openAccommodationRuntime(
     },
     log,
   );
-  const transaction = new IdempotentTransaction(dataSource, relay, cipher, schema);
+  // Stored replies are encrypted: an acceptance's answer carries the person's names.
+  const transaction = new IdempotentTransaction(
+    dataSource,
+    relay,
+    new IdempotencyRecords(schema, encryptedResponseColumn(cipher, 'idempotency_record.response')),
+  );
   const locationBase = config.PUBLIC_BASE_URL?.replace(/\/$/, '') ?? '';
   const handler = new BedRequestHandler(requests, offers, rounds, log);
   const timers = new HoldTimerPoller({

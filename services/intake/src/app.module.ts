@@ -1,13 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { PlatformModule } from '@harbour/platform';
+import { IdempotencyRecords, IdempotentTransaction, PlatformModule } from '@harbour/platform';
 import { BedRequestRepository } from './bed-requests/bed-request-repository';
 import { BedRequestsController } from './bed-requests/bed-requests.controller';
 import { RecordBedRequest } from './bed-requests/record-bed-request';
 import { SubmitBedRequest } from './bed-requests/submit-bed-request';
 import { WithdrawBedRequest } from './bed-requests/withdraw-bed-request';
 import type { BedRequestPolicy } from './domain/bed-request';
-import { IdempotencyRecords } from './idempotency/idempotency';
-import { IdempotentTransaction } from './idempotency/idempotent-transaction';
 import type { IntakeRuntime } from './intake-runtime';
 import { MissingEpisodeProgress } from './missing-episodes/missing-episode-progress';
 import { MissingEpisodeRepository } from './missing-episodes/missing-episode-repository';

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { OfferDecisionBody } from '@harbour/contracts';
 import type { Logger, Outbox } from '@harbour/messaging';
+import {
+  type CommandContext,
+  type CommandResult,
+  type IdempotentTransaction,
+  RequestRejected,
+  type StoredResponse,
+} from '@harbour/platform';
 import type { EntityManager } from 'typeorm';
 import { decisionRefusal } from '../domain/offer-decision';
-import type {
-  CommandContext,
-  CommandResult,
-  IdempotentTransaction,
-  StoredResponse,
-} from '../http/idempotent-transaction';
-import { RequestRejected } from '../http/request-rejected';
 import type { OfferRounds } from '../matching/offer-rounds';
 import { placementEvent } from '../matching/placement-event';
 import { placementView } from '../placements/placement-view';
@@ -42,7 +42,7 @@ export class DecideOffer {
     context: CommandContext,
   ): Promise<CommandResult> {
     const providerId = context.principal.organisationId;
-    return this.transaction.run(context, async (manager, now) => {
+    return this.transaction.run(context, async (manager, { now }) => {
       const sent = await this.offers.find(manager, offerId);
       // An offer sent to another provider is reported as absent, not forbidden.
       if (sent === undefined || sent.providerOrganisationId !== providerId) {

@@ -1,7 +1,13 @@
 import { Controller, Get, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { Authorize, CurrentPrincipal, type Principal } from '@harbour/platform';
+import {
+  Authorize,
+  type CommandExchange,
+  CurrentPrincipal,
+  Exchange,
+  handleCommand,
+  type Principal,
+} from '@harbour/platform';
 import type { DataSource } from 'typeorm';
-import { type CommandExchange, Exchange, handleCommand } from '../http/command-http';
 import { ACCOMMODATION_DATA_SOURCE, OFFER_DECISIONS, OFFER_STORE } from '../tokens';
 import type { DecideOffer } from './decide-offer';
 import type { OfferStore } from './offer-store';

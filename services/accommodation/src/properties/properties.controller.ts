@@ -1,7 +1,14 @@
 import { Controller, Get, Inject, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
-import { Authorize, CurrentPrincipal, NotFoundProblem, type Principal } from '@harbour/platform';
+import {
+  Authorize,
+  type CommandExchange,
+  CurrentPrincipal,
+  Exchange,
+  handleCommand,
+  NotFoundProblem,
+  type Principal,
+} from '@harbour/platform';
 import type { DataSource } from 'typeorm';
-import { type CommandExchange, Exchange, handleCommand } from '../http/command-http';
 import {
   ACCOMMODATION_DATA_SOURCE,
   PROPERTY_COMMANDS,

@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { PropertyAvailabilityBody, PropertyRegistrationBody } from '@harbour/contracts';
 import {
+  type CommandContext,
+  type CommandResult,
+  type IdempotentTransaction,
+  RequestRejected,
+} from '@harbour/platform';
+import {
   availabilityIssues,
   normaliseDistrict,
   propertyRegistrationIssues,
 } from '../domain/property';
-import type {
-  CommandContext,
-  CommandResult,
-  IdempotentTransaction,
-} from '../http/idempotent-transaction';
-import { RequestRejected } from '../http/request-rejected';
 import type { PropertyStore } from './property-store';
 import { propertyView } from './property-view';
 
@@ -27,7 +27,7 @@ export class PropertyCommands {
     const issues = propertyRegistrationIssues(body);
     if (issues.length > 0) throw new RequestRejected({ kind: 'invalid', issues });
     const { principal } = context;
-    return this.transaction.run(context, async (manager, now) => {
+    return this.transaction.run(context, async (manager, { now }) => {
       const id = randomUUID();
       await this.properties.insert(
         manager,
@@ -78,7 +78,7 @@ export class PropertyCommands {
     context: CommandContext,
   ): Promise<CommandResult> {
     const { principal } = context;
-    return this.transaction.run(context, async (manager, now) => {
+    return this.transaction.run(context, async (manager, { now }) => {
       const property = await this.properties.find(manager, propertyId, 'for_update');
       if (property === undefined || property.providerOrganisationId !== principal.organisationId) {
         throw new RequestRejected({ kind: 'not_found', message: 'No such property.' });

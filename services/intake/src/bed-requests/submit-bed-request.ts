@@ -1,20 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { BedRequestBody } from '@harbour/contracts';
 import { londonDateOf } from '@harbour/london';
+import {
+  type CommandContext,
+  type CommandResult,
+  type IdempotentTransaction,
+  RequestRejected,
+  type StoredResponse,
+} from '@harbour/platform';
 import type { EntityManager } from 'typeorm';
-import { acceptedChange, RequestRejected } from '../application/request-rejected';
+import { acceptedChange } from '../application/accepted-change';
 import {
   anonymousReferralIssues,
   type BedRequestPolicy,
   submitBedRequest,
 } from '../domain/bed-request';
 import type { ReferralMechanism } from '../domain/referral';
-import type { StoredResponse } from '../idempotency/idempotency';
-import type {
-  CommandContext,
-  CommandResult,
-  IdempotentTransaction,
-} from '../idempotency/idempotent-transaction';
 import { bedRequestAnswer, type RecordBedRequest } from './record-bed-request';
 
 /** Finds the referral a bed request names in referralId (inside the command's transaction). */

@@ -1,14 +1,15 @@
 import type { BedRequestWithdrawalBody } from '@harbour/contracts';
 import type { Outbox } from '@harbour/messaging';
+import {
+  type CommandContext,
+  type CommandResult,
+  type IdempotentTransaction,
+  RequestRejected,
+  type StoredResponse,
+} from '@harbour/platform';
+import { acceptedChange } from '../application/accepted-change';
 import { intakeEvent } from '../application/intake-event';
-import { acceptedChange, RequestRejected } from '../application/request-rejected';
 import { withdrawBedRequest } from '../domain/bed-request-withdrawal';
-import type { StoredResponse } from '../idempotency/idempotency';
-import type {
-  CommandContext,
-  CommandResult,
-  IdempotentTransaction,
-} from '../idempotency/idempotent-transaction';
 import type { BedRequestRepository } from './bed-request-repository';
 import { isRequester } from './bed-request-view';
 

@@ -9,9 +9,16 @@ import {
   type ReturnHomeInterviewBody,
 } from '@harbour/contracts';
 import type { Outbox } from '@harbour/messaging';
+import {
+  type CommandContext,
+  type CommandResult,
+  type IdempotentTransaction,
+  RequestRejected,
+  type StoredResponse,
+} from '@harbour/platform';
 import type { EntityManager } from 'typeorm';
+import { acceptedChange } from '../application/accepted-change';
 import { intakeEvent } from '../application/intake-event';
-import { acceptedChange, RequestRejected } from '../application/request-rejected';
 import type { Ruling } from '../domain/field-issue';
 import {
   recordFound,
@@ -19,12 +26,6 @@ import {
   recordUpdate,
   regradeRisk,
 } from '../domain/missing-episode-lifecycle';
-import type { StoredResponse } from '../idempotency/idempotency';
-import type {
-  CommandContext,
-  CommandResult,
-  IdempotentTransaction,
-} from '../idempotency/idempotent-transaction';
 import { mayActOnEpisode } from './episode-access';
 import type {
   EpisodeRecord,

@@ -2,7 +2,10 @@ import { Controller, Get, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/com
 import { londonDateOf } from '@harbour/london';
 import {
   Authorize,
+  type CommandExchange,
   CurrentPrincipal,
+  Exchange,
+  handleCommand,
   NotFoundProblem,
   type Principal,
   ValidationProblem,
@@ -10,7 +13,6 @@ import {
 import type { DataSource } from 'typeorm';
 import { requireServedBorough } from '../access/borough-access';
 import { reportIssues } from '../domain/missing-episode';
-import { type CommandExchange, Exchange, handleCommand } from '../http/command-http';
 import {
   INTAKE_DATA_SOURCE,
   MISSING_EPISODE_PROGRESS,

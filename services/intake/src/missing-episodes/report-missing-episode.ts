@@ -1,21 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { type MissingEpisodeReported } from '@harbour/contracts';
 import type { Outbox } from '@harbour/messaging';
+import {
+  type CommandContext,
+  type CommandResult,
+  type IdempotentTransaction,
+  RequestRejected,
+  type StoredResponse,
+} from '@harbour/platform';
 import type { EntityManager } from 'typeorm';
 import { intakeEvent } from '../application/intake-event';
-import { RequestRejected } from '../application/request-rejected';
 import {
   type LinkedReferral,
   type MissingEpisode,
   type MissingEpisodeReportInput,
   recordMissingEpisode,
 } from '../domain/missing-episode';
-import type { StoredResponse } from '../idempotency/idempotency';
-import type {
-  CommandContext,
-  CommandResult,
-  IdempotentTransaction,
-} from '../idempotency/idempotent-transaction';
 import type { MissingEpisodeRepository } from './missing-episode-repository';
 
 export const MISSING_EPISODE_REPORTED = 'harbour.missing-episode.reported';

@@ -6,20 +6,21 @@ import type {
   OperationUpdateBody,
 } from '@harbour/contracts';
 import type { Outbox } from '@harbour/messaging';
+import {
+  type CommandContext,
+  type CommandResult,
+  type CommandStamp,
+  type IdempotentTransaction,
+  RequestRejected,
+  type StoredResponse,
+} from '@harbour/platform';
 import type { EntityManager } from 'typeorm';
 import { servesBorough } from '../access/borough-access';
+import { acceptedChange } from '../application/accepted-change';
 import { intakeEvent } from '../application/intake-event';
-import { acceptedChange, RequestRejected } from '../application/request-rejected';
 import { operationDetails } from '../domain/operation';
 import { cancelOperation, recordOutcome } from '../domain/operation-lifecycle';
 import { reviseOperation } from '../domain/operation-update';
-import type { StoredResponse } from '../idempotency/idempotency';
-import type {
-  CommandContext,
-  CommandResult,
-  CommandStamp,
-  IdempotentTransaction,
-} from '../idempotency/idempotent-transaction';
 import type { OperationRecord, OperationRepository } from './operation-repository';
 import { isPlanner } from './operation-view';
 import { redactWelfareSummary } from './welfare-redaction';

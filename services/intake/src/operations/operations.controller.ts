@@ -1,15 +1,17 @@
 import { Controller, Get, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import {
   Authorize,
+  type CommandExchange,
   CurrentPrincipal,
+  Exchange,
   ForbiddenProblem,
+  handleCommand,
   NotFoundProblem,
   type Principal,
 } from '@harbour/platform';
 import type { DataSource } from 'typeorm';
 import { requireServedBorough } from '../access/borough-access';
 import { planningRefusal } from '../domain/operation';
-import { type CommandExchange, Exchange, handleCommand } from '../http/command-http';
 import {
   INTAKE_DATA_SOURCE,
   OPERATION_PROGRESS,

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { OperationPlanBody, OperationPlanned } from '@harbour/contracts';
 import type { Outbox } from '@harbour/messaging';
-import { intakeEvent } from '../application/intake-event';
-import { acceptedChange } from '../application/request-rejected';
-import { type Operation, operationDetails, planOperation } from '../domain/operation';
-import type { StoredResponse } from '../idempotency/idempotency';
 import type {
   CommandContext,
   CommandResult,
   IdempotentTransaction,
-} from '../idempotency/idempotent-transaction';
+  StoredResponse,
+} from '@harbour/platform';
+import { acceptedChange } from '../application/accepted-change';
+import { intakeEvent } from '../application/intake-event';
+import { type Operation, operationDetails, planOperation } from '../domain/operation';
 import type { OperationRepository } from './operation-repository';
 
 export const OPERATION_PLANNED = 'harbour.operation.planned';

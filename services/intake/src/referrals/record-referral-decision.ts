@@ -1,15 +1,16 @@
 import type { ReferralDecisionBody, ReferralDecisionRecorded } from '@harbour/contracts';
 import { londonDateOf } from '@harbour/london';
 import type { Outbox } from '@harbour/messaging';
+import {
+  type CommandContext,
+  type CommandResult,
+  type IdempotentTransaction,
+  RequestRejected,
+  type StoredResponse,
+} from '@harbour/platform';
+import { acceptedChange } from '../application/accepted-change';
 import { intakeEvent } from '../application/intake-event';
-import { acceptedChange, RequestRejected } from '../application/request-rejected';
 import { decide } from '../domain/referral-decision';
-import type { StoredResponse } from '../idempotency/idempotency';
-import type {
-  CommandContext,
-  CommandResult,
-  IdempotentTransaction,
-} from '../idempotency/idempotent-transaction';
 import type { RecordedNrmDecision, ReferralRepository } from './referral-repository';
 import { decisionView, mayHandleReferral, referralView } from './referral-view';
 

@@ -1,8 +1,15 @@
 import { Controller, Get, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { Authorize, CurrentPrincipal, NotFoundProblem, type Principal } from '@harbour/platform';
+import {
+  Authorize,
+  type CommandExchange,
+  CurrentPrincipal,
+  Exchange,
+  handleCommand,
+  NotFoundProblem,
+  type Principal,
+} from '@harbour/platform';
 import type { DataSource } from 'typeorm';
 import { requireServedBorough } from '../access/borough-access';
-import { type CommandExchange, Exchange, handleCommand } from '../http/command-http';
 import {
   INTAKE_DATA_SOURCE,
   RECORD_REFERRAL_DECISION,

@@ -2,17 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { type ReferralSubmissionBody, type ReferralSubmitted } from '@harbour/contracts';
 import { londonDateOf } from '@harbour/london';
 import type { Outbox } from '@harbour/messaging';
-import { intakeEvent } from '../application/intake-event';
-import { acceptedChange } from '../application/request-rejected';
-import type { BedRequestPolicy } from '../domain/bed-request';
-import { bedRequestFromReferral } from '../domain/bed-request-from-referral';
-import { type Referral, submitReferral } from '../domain/referral';
-import type { StoredResponse } from '../idempotency/idempotency';
 import type {
   CommandContext,
   CommandResult,
   IdempotentTransaction,
-} from '../idempotency/idempotent-transaction';
+  StoredResponse,
+} from '@harbour/platform';
+import { acceptedChange } from '../application/accepted-change';
+import { intakeEvent } from '../application/intake-event';
+import type { BedRequestPolicy } from '../domain/bed-request';
+import { bedRequestFromReferral } from '../domain/bed-request-from-referral';
+import { type Referral, submitReferral } from '../domain/referral';
 import type { RecordBedRequest } from '../bed-requests/record-bed-request';
 import type { ReferralRepository } from './referral-repository';
 

@@ -1,4 +1,4 @@
-import { isValidIdempotencyKey, requestHash } from './idempotency';
+import { isValidIdempotencyKey, requestHash } from './idempotency-key';
 
 describe('Idempotency-Key', () => {
   it('accepts 1-255 visible ASCII characters only', () => {

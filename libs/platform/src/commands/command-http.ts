@@ -1,21 +1,17 @@
 import { type RestBodies, type RestBodyName, validateRestBody } from '@harbour/contracts';
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { Principal } from '../identity/principal';
 import {
   ConflictProblem,
   ForbiddenProblem,
   NotFoundProblem,
-  type Principal,
   UnprocessableProblem,
   ValidationProblem,
-} from '@harbour/platform';
-import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { Request, Response } from 'express';
-import { RequestRejected, type Rejection } from '../application/request-rejected';
-import { isValidIdempotencyKey, requestHash } from '../idempotency/idempotency';
-import type {
-  CommandContext,
-  CommandResult,
-  RequestIdempotency,
-} from '../idempotency/idempotent-transaction';
+} from '../problems/problem-exceptions';
+import { isValidIdempotencyKey, type RequestIdempotency, requestHash } from './idempotency-key';
+import type { CommandContext, CommandResult } from './idempotent-transaction';
+import { RequestRejected, type Rejection } from './request-rejected';
 
 /** What a command endpoint takes from the HTTP exchange: the raw body, its key, req and res. */
 export interface CommandExchange {
@@ -42,7 +38,7 @@ export const Exchange = createParamDecorator(
   },
 );
 
-/** The request's Idempotency-Key (optional on every intake POST), checked and bound to the body. */
+/** The request's Idempotency-Key (optional on every command), checked and bound to the body. */
 export function idempotencyOf(exchange: CommandExchange): RequestIdempotency | undefined {
   const { idempotencyKey, req, body } = exchange;
   if (idempotencyKey === undefined) return undefined;

@@ -1,10 +1,12 @@
-import type { FieldIssue } from '../domain/property';
+import type { ValidationIssue } from '../problems/problem-exceptions';
 
 /** Why a command was refused; each maps to one HTTP problem (see `problemOf` in command-http.ts). */
 export type Rejection =
-  | { kind: 'invalid'; issues: FieldIssue[] }
+  | { kind: 'invalid'; issues: ValidationIssue[] }
+  | { kind: 'forbidden'; message: string }
   | { kind: 'not_found'; message: string }
   | { kind: 'conflict'; message: string }
+  | { kind: 'unprocessable'; message: string }
   | { kind: 'idempotency_key_reused' };
 
 /**

@@ -1,15 +1,11 @@
 import type { OrganisationRef } from '@harbour/contracts';
 import { type Kickable, withOutbox } from '@harbour/messaging';
-import type { Principal } from '@harbour/platform';
 import type { DataSource, EntityManager } from 'typeorm';
-import { RequestRejected } from '../application/request-rejected';
-import type { IdempotencyRecords, StoredResponse } from './idempotency';
-
-/** The caller's Idempotency-Key and the hash of the request it was sent with. */
-export interface RequestIdempotency {
-  key: string;
-  hash: string;
-}
+import type { Principal } from '../identity/principal';
+import type { RequestIdempotency } from './idempotency-key';
+import type { IdempotencyRecords } from './idempotency-records';
+import { RequestRejected } from './request-rejected';
+import type { StoredResponse } from './stored-response';
 
 /** Who runs a command, under which Idempotency-Key, and when (now, unless the caller fixed it). */
 export interface CommandContext {
@@ -53,12 +49,7 @@ export class IdempotentTransaction {
     };
     return withOutbox(this.dataSource, this.relay, async (manager) => {
       if (idempotency) {
-        const claim = await this.records.claim(
-          manager,
-          organisationId,
-          idempotency.key,
-          idempotency.hash,
-        );
+        const claim = await this.records.claim(manager, organisationId, idempotency);
         if (claim.kind === 'mismatch') {
           throw new RequestRejected({ kind: 'idempotency_key_reused' });
         }
