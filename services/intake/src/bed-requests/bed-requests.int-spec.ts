@@ -386,6 +386,29 @@ describe('intake: bed requests', () => {
       expect(view).toMatchObject({ referralId });
     });
 
+    it("another organisation's referral is answered like an unknown id, named or not", async () => {
+      const unknown = await h.post(
+        '/v1/bed-requests',
+        bedRequest({ referralId: '00000000-0000-4000-8000-000000000002' }),
+        camdenPolice.key,
+      );
+      const unknownAnswer = await unknown.json();
+      const before = await h.count('bed_request');
+      for (const nrm of [true, false]) {
+        const referralId = await refer(nrm);
+        // Islington police ask from their own borough (the borough check comes first), naming
+        // the referral Camden police made.
+        const response = await h.post(
+          '/v1/bed-requests',
+          bedRequest({ referralId, borough: ISLINGTON }),
+          islingtonPolice.key,
+        );
+        expect(response.status).toBe(400);
+        expect(await response.json()).toEqual(unknownAnswer);
+      }
+      expect(await h.count('bed_request')).toBe(before);
+    });
+
     it('a Duty to Notify record: no names may be linked to it', async () => {
       const referralId = await refer(false);
       const before = await h.count('bed_request');

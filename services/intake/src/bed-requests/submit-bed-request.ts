@@ -23,8 +23,13 @@ export interface BedRequestReferralLookup {
   find(
     manager: EntityManager,
     referralId: string,
-  ): Promise<{ id: string; mechanism: ReferralMechanism } | undefined>;
+  ): Promise<
+    | { id: string; mechanism: ReferralMechanism; submittedBy: { organisationId: string } }
+    | undefined
+  >;
 }
+
+const UNKNOWN_REFERRAL = 'is not a referral known to Harbour';
 
 /**
  * Records a bed request and its `submitted` event in one transaction. Who may ask, and for
@@ -45,11 +50,20 @@ export class SubmitBedRequest {
         submitBedRequest(randomUUID(), body, by, now, londonDateOf(now), this.policy),
       );
       if (body.referralId !== undefined) {
-        const referral = await this.referrals.find(manager, body.referralId);
+        const found = await this.referrals.find(manager, body.referralId);
+        // Only the referring organisation (or a coordinator) may link a bed request to a
+        // referral; anyone else is told exactly what a made-up id gets, so the answer reveals
+        // neither that the referral exists nor that it is a Duty to Notify record.
+        const referral =
+          found !== undefined &&
+          (by.organisationKind === 'coordinator' ||
+            found.submittedBy.organisationId === by.organisationId)
+            ? found
+            : undefined;
         if (!referral) {
           throw new RequestRejected({
             kind: 'invalid',
-            issues: [{ pointer: '/referralId', message: 'is not a referral known to Harbour' }],
+            issues: [{ pointer: '/referralId', message: UNKNOWN_REFERRAL }],
           });
         }
         const issues =
