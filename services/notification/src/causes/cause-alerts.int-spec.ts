@@ -1,15 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { type INestApplication, Module, type NestApplicationOptions } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import type { INestApplication } from '@nestjs/common';
 import type { AlertRequested, AlertStageReleased, OrganisationKind } from '@harbour/contracts';
 import { createEvent, createKafka, type HarbourEvent } from '@harbour/messaging';
 import {
-  configureHttpApp,
   createLogger,
   type IdentityStore,
   openServiceDatabase,
-  PlatformModule,
-  type Role,
   type ServiceDatabase,
 } from '@harbour/platform';
 import {
@@ -23,11 +19,6 @@ import {
   uniqueName,
 } from '@harbour/testing';
 import type { DataSource } from 'typeorm';
-import {
-  ACKNOWLEDGEMENT_CONTROLLERS,
-  acknowledgementProviders,
-  openAcknowledgements,
-} from '../acknowledgement/open-acknowledgements';
 import { AlertRepository } from '../alerts/alert-repository';
 import { alertEventHandlers } from '../alerts/alert-event-handlers';
 import { ALERT_REQUESTED } from '../alerts/alert-requested-handler';
@@ -38,16 +29,16 @@ import { EscalationTimers } from '../escalation/escalation-timers';
 import { ALERT_STAGE_RELEASED } from '../follow-ups/stage-released-handler';
 import { NOTIFICATION_MIGRATIONS } from '../migrations';
 import {
+  addTestPartner,
   deleteQueueKeys,
   NO_RELAY,
   notificationTestOutbox,
+  startCauseAlertsApp,
   startTestEventTopic,
   type TestEventTopic,
+  type TestPartner,
   testDeliveryConfig,
 } from '../test-support/notification-test-harness';
-import { CAUSE_ALERTS_REPOSITORY } from '../tokens';
-import { CauseAlertsController } from './cause-alerts.controller';
-import { CauseAlertsRepository } from './cause-alerts-repository';
 import type { CauseAlertsView } from './cause-alerts-view';
 
 jest.setTimeout(120_000);
@@ -57,11 +48,7 @@ const CROYDON = 'E09000008';
 const RESPONSE = '2 caseworkers, 1 Albanian interpreter, 3 female beds';
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
-interface Partner {
-  id: string;
-  email: string;
-  key(role: Role): Promise<string>;
-}
+type Partner = TestPartner;
 
 /**
  * A planned operation's alert, as safeguarding would raise it: to NGOs of any of several
@@ -105,44 +92,13 @@ describe('the cause owner’s view of its alerts and partners’ responses', () 
     const directory = new DirectoryRepository(dataSource);
     const outbox = notificationTestOutbox(schema);
 
-    /** An organisation in the identity store and the directory, with one e-mail contact. */
-    const partner = async (
+    const partner = (
       name: string,
       kind: OrganisationKind,
       boroughs: string[],
       specialisms: string[] = [],
-    ): Promise<Partner> => {
-      const organisation = await identity.createOrganisation({
-        name: `${name} ${run}`,
-        kind,
-        boroughs,
-      });
-      await directory.addOrganisation({
-        id: organisation.id,
-        name: organisation.name,
-        kind,
-        boroughs,
-        specialisms,
-      });
-      const email = `${name.toLowerCase().replace(/\W+/g, '.')}.${run}@test.harbour.localhost`;
-      await directory.addContact({
-        organisationId: organisation.id,
-        channel: 'email',
-        address: email,
-      });
-      return {
-        id: organisation.id,
-        email,
-        key: async (role) =>
-          (
-            await identity.issueApiKey({
-              organisationId: organisation.id,
-              roles: [role],
-              label: run,
-            })
-          ).key,
-      };
-    };
+    ): Promise<Partner> =>
+      addTestPartner({ identity, directory, run }, { name, kind, boroughs, specialisms });
     // The planner is in Croydon and no NGO: only being named reaches it.
     planner = await partner('Croydon Modern Slavery Unit', 'police_specialist', [CROYDON]);
     outreach = await partner('Camden Outreach', 'ngo', [CAMDEN], ['outreach', 'women']);
@@ -189,34 +145,13 @@ describe('the cause owner’s view of its alerts and partners’ responses', () 
       afterCommit: () => pipeline.dispatcher.kick(),
     });
 
-    const acknowledgements = openAcknowledgements({
-      config: {
-        NOTIFICATION_ACK_SECRET: 'cause-alerts-test-secret-0123456789-abcdefghij',
-        NOTIFICATION_PUBLIC_URL: 'http://127.0.0.1:8083',
-        NOTIFICATION_ACK_GRACE_MINUTES: 60,
-      },
+    ({ app, baseUrl } = await startCauseAlertsApp({
+      service: 'cause-alerts-test',
       dataSource,
+      identity,
       outbox,
-      relay: NO_RELAY,
       logger,
-    });
-    @Module({
-      imports: [
-        PlatformModule.forRoot({ service: 'cause-alerts-test', logger, identity, readiness: [] }),
-      ],
-      controllers: [CauseAlertsController, ...ACKNOWLEDGEMENT_CONTROLLERS],
-      providers: [
-        { provide: CAUSE_ALERTS_REPOSITORY, useValue: new CauseAlertsRepository(dataSource) },
-        ...acknowledgementProviders(acknowledgements),
-      ],
-    })
-    class CauseAlertsTestModule {}
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
-    const options: NestApplicationOptions = { bufferLogs: true };
-    app = await NestFactory.create(CauseAlertsTestModule, options);
-    configureHttpApp(app, { logger });
-    await app.listen(0, '127.0.0.1');
-    baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    }));
   });
 
   afterAll(async () => {

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { type INestApplication, Module, type NestApplicationOptions } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import type { INestApplication } from '@nestjs/common';
 import type {
   AlertCancelled,
   AlertRequested,
@@ -10,12 +9,9 @@ import type {
 } from '@harbour/contracts';
 import { createEvent, createKafka, type HarbourEvent } from '@harbour/messaging';
 import {
-  configureHttpApp,
   createLogger,
   type IdentityStore,
   openServiceDatabase,
-  PlatformModule,
-  type Role,
   type ServiceDatabase,
 } from '@harbour/platform';
 import {
@@ -28,17 +24,10 @@ import {
   uniqueName,
 } from '@harbour/testing';
 import type { DataSource } from 'typeorm';
-import {
-  ACKNOWLEDGEMENT_CONTROLLERS,
-  acknowledgementProviders,
-  openAcknowledgements,
-} from '../acknowledgement/open-acknowledgements';
 import { ALERT_CANCELLED } from '../alerts/alert-cancelled-handler';
 import { alertEventHandlers, cancelsEscalation } from '../alerts/alert-event-handlers';
 import { AlertRepository } from '../alerts/alert-repository';
 import { ALERT_REQUESTED } from '../alerts/alert-requested-handler';
-import { CauseAlertsController } from '../causes/cause-alerts.controller';
-import { CauseAlertsRepository } from '../causes/cause-alerts-repository';
 import type { CauseAlertsView } from '../causes/cause-alerts-view';
 import { type DeliveryPipeline, startDeliveryPipeline } from '../delivery/delivery-pipeline';
 import { DeliveryRepository } from '../delivery/delivery-repository';
@@ -47,15 +36,17 @@ import type { Escalation } from '../escalation/start-escalation';
 import { ALERT_STAGE_RELEASED } from '../follow-ups/stage-released-handler';
 import { NOTIFICATION_MIGRATIONS } from '../migrations';
 import {
+  addTestPartner,
   deleteQueueKeys,
   NO_RELAY,
   notificationTestOutbox,
   startTestEscalation,
+  startCauseAlertsApp,
   startTestEventTopic,
   type TestEventTopic,
+  type TestPartner,
   testDeliveryConfig,
 } from '../test-support/notification-test-harness';
-import { CAUSE_ALERTS_REPOSITORY } from '../tokens';
 
 jest.setTimeout(180_000);
 
@@ -65,12 +56,7 @@ const RESPONSE = '2 caseworkers, 1 Albanian interpreter, 3 female beds';
 /** A policy minute lasts a quarter of a second here. */
 const MINUTE_MS = 250;
 
-interface Partner {
-  id: string;
-  /** Its duty inbox. */
-  email: string;
-  key(role: Role): Promise<string>;
-}
+type Partner = TestPartner;
 
 interface DeliveryRow {
   organisation_id: string;
@@ -146,38 +132,8 @@ describe('purpose-bound sharing: victim-support data never reaches immigration e
         [id, outOfHours],
       );
     };
-    /** An organisation in the identity store and the directory, with a duty e-mail contact. */
-    const partner = async (
-      name: string,
-      kind: OrganisationKind,
-      boroughs: string[],
-    ): Promise<Partner> => {
-      const organisation = await identity.createOrganisation({
-        name: `${name} ${run}`,
-        kind,
-        boroughs,
-      });
-      await directory.addOrganisation({
-        id: organisation.id,
-        name: organisation.name,
-        kind,
-        boroughs,
-      });
-      const email = address(name.toLowerCase().replace(/\W+/g, '.'));
-      await addContact(organisation.id, email);
-      return {
-        id: organisation.id,
-        email,
-        key: async (role) =>
-          (
-            await identity.issueApiKey({
-              organisationId: organisation.id,
-              roles: [role],
-              label: run,
-            })
-          ).key,
-      };
-    };
+    const partner = (name: string, kind: OrganisationKind, boroughs: string[]): Promise<Partner> =>
+      addTestPartner({ identity, directory, run }, { name, kind, boroughs });
     // Immigration enforcement, pan-London, with a duty and an out-of-hours inbox.
     ukvi = await partner('UKVI London', 'immigration', ['pan_london']);
     ukviOutOfHours = address('ukvi.out.of.hours');
@@ -232,34 +188,13 @@ describe('purpose-bound sharing: victim-support data never reaches immigration e
       },
     });
 
-    const acknowledgements = openAcknowledgements({
-      config: {
-        NOTIFICATION_ACK_SECRET: 'purpose-bound-test-secret-0123456789-abcdefghij',
-        NOTIFICATION_PUBLIC_URL: 'http://127.0.0.1:8083',
-        NOTIFICATION_ACK_GRACE_MINUTES: 60,
-      },
+    ({ app, baseUrl } = await startCauseAlertsApp({
+      service: 'purpose-bound-test',
       dataSource,
+      identity,
       outbox,
-      relay: NO_RELAY,
       logger,
-    });
-    @Module({
-      imports: [
-        PlatformModule.forRoot({ service: 'purpose-bound-test', logger, identity, readiness: [] }),
-      ],
-      controllers: [CauseAlertsController, ...ACKNOWLEDGEMENT_CONTROLLERS],
-      providers: [
-        { provide: CAUSE_ALERTS_REPOSITORY, useValue: new CauseAlertsRepository(dataSource) },
-        ...acknowledgementProviders(acknowledgements),
-      ],
-    })
-    class PurposeBoundTestModule {}
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
-    const options: NestApplicationOptions = { bufferLogs: true };
-    app = await NestFactory.create(PurposeBoundTestModule, options);
-    configureHttpApp(app, { logger });
-    await app.listen(0, '127.0.0.1');
-    baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    }));
   });
 
   afterAll(async () => {

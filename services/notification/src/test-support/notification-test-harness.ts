@@ -17,11 +17,29 @@ import {
   type TestSchema,
   uniqueName,
 } from '@harbour/testing';
+import { type INestApplication, Module, type NestApplicationOptions } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import {
+  configureHttpApp,
+  type IdentityStore,
+  type Logger,
+  PlatformModule,
+  type Role,
+} from '@harbour/platform';
 import { Redis } from 'ioredis';
+import type { DataSource } from 'typeorm';
 import { type Admin, type Kafka, Partitioners, type Producer } from 'kafkajs';
+import {
+  ACKNOWLEDGEMENT_CONTROLLERS,
+  acknowledgementProviders,
+  openAcknowledgements,
+} from '../acknowledgement/open-acknowledgements';
+import { CauseAlertsController } from '../causes/cause-alerts.controller';
+import { CauseAlertsRepository } from '../causes/cause-alerts-repository';
 import type { DeliveryPipelineConfig } from '../delivery/delivery-pipeline';
 import type { DirectoryRepository } from '../directory/directory-repository';
 import { escalationQueueName } from '../escalation/escalation-jobs';
+import { CAUSE_ALERTS_REPOSITORY } from '../tokens';
 import {
   type Escalation,
   type EscalationOptions,
@@ -114,6 +132,87 @@ export async function addOrganisationWithEmail(
   ).value;
   await directory.addContact({ organisationId: id, channel: 'email', address: organisation.email });
   return id;
+}
+
+/** A partner organisation set up by a test, with its duty inbox and a way to issue it keys. */
+export interface TestPartner {
+  id: string;
+  /** Its duty inbox. */
+  email: string;
+  key(role: Role): Promise<string>;
+}
+
+/**
+ * An organisation in the identity store and the directory, with one e-mail contact; `run` makes
+ * its name and address unique to the test run.
+ */
+export async function addTestPartner(
+  stores: { identity: IdentityStore; directory: DirectoryRepository; run: string },
+  partner: { name: string; kind: OrganisationKind; boroughs: string[]; specialisms?: string[] },
+): Promise<TestPartner> {
+  const { identity, directory, run } = stores;
+  const { kind, boroughs } = partner;
+  const organisation = await identity.createOrganisation({
+    name: `${partner.name} ${run}`,
+    kind,
+    boroughs,
+  });
+  await directory.addOrganisation({
+    id: organisation.id,
+    name: organisation.name,
+    kind,
+    boroughs,
+    ...(partner.specialisms !== undefined ? { specialisms: partner.specialisms } : {}),
+  });
+  const email = `${partner.name.toLowerCase().replace(/\W+/g, '.')}.${run}@test.harbour.localhost`;
+  await directory.addContact({ organisationId: organisation.id, channel: 'email', address: email });
+  return {
+    id: organisation.id,
+    email,
+    key: async (role) =>
+      (await identity.issueApiKey({ organisationId: organisation.id, roles: [role], label: run }))
+        .key,
+  };
+}
+
+/**
+ * The HTTP side a cause's owner and its recipients use — `GET /v1/causes/{kind}/{id}/alerts` and
+ * the acknowledgement API and links — behind the real API-key guard, listening on a free port.
+ */
+export async function startCauseAlertsApp(options: {
+  service: string;
+  dataSource: DataSource;
+  identity: IdentityStore;
+  outbox: Outbox;
+  logger: Logger;
+}): Promise<{ app: INestApplication; baseUrl: string }> {
+  const { service, dataSource, identity, outbox, logger } = options;
+  const acknowledgements = openAcknowledgements({
+    config: {
+      NOTIFICATION_ACK_SECRET: `${service}-secret-0123456789-abcdefghijklmnop`,
+      NOTIFICATION_PUBLIC_URL: 'http://127.0.0.1:8083',
+      NOTIFICATION_ACK_GRACE_MINUTES: 60,
+    },
+    dataSource,
+    outbox,
+    relay: NO_RELAY,
+    logger,
+  });
+  @Module({
+    imports: [PlatformModule.forRoot({ service, logger, identity, readiness: [] })],
+    controllers: [CauseAlertsController, ...ACKNOWLEDGEMENT_CONTROLLERS],
+    providers: [
+      { provide: CAUSE_ALERTS_REPOSITORY, useValue: new CauseAlertsRepository(dataSource) },
+      ...acknowledgementProviders(acknowledgements),
+    ],
+  })
+  class CauseAlertsTestModule {}
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
+  const appOptions: NestApplicationOptions = { bufferLogs: true };
+  const app = await NestFactory.create(CauseAlertsTestModule, appOptions);
+  configureHttpApp(app, { logger });
+  await app.listen(0, '127.0.0.1');
+  return { app, baseUrl: (await app.getUrl()).replace('[::1]', '127.0.0.1') };
 }
 
 /** Where a batch of published events landed: its partition and the offset of the last one. */
