@@ -257,4 +257,150 @@ describe('IdentityStore against Postgres', () => {
 
     expect(await store.audit.verify()).toMatchObject({ intact: true });
   });
+  describe('rotation', () => {
+    /** A clock the test moves; a second store on the same tables reads it. */
+    let clock = new Date();
+    let timed: IdentityStore;
+    const HOUR = 3_600_000;
+
+    beforeAll(() => {
+      timed = new IdentityStore(dataSource, { now: () => clock });
+    });
+
+    beforeEach(() => {
+      clock = new Date();
+    });
+
+    async function organisationWithKey(expiresAt?: Date) {
+      const organisation = await timed.createOrganisation({
+        name: uniqueName('Islington SPoC'),
+        kind: 'police_borough',
+        boroughs: ['E09000019'],
+      });
+      const old = await timed.issueApiKey({
+        organisationId: organisation.id,
+        roles: ['submit', 'read'],
+        label: 'crime system',
+        ...(expiresAt === undefined ? {} : { expiresAt }),
+      });
+      return { organisation, old };
+    }
+
+    it('issues a new key with the same organisation, roles and label; both work during the overlap, only the new one after', async () => {
+      const { organisation, old } = await organisationWithKey();
+      const rotated = await timed.rotateApiKey(old.keyId, { overlapHours: 2 });
+      if (rotated === null) throw new Error('rotation refused');
+      expect(rotated.key).not.toBe(old.key);
+      expect(rotated.replacedKeyId).toBe(old.keyId);
+      expect(rotated.replacedKeyExpiresAt).toEqual(new Date(clock.getTime() + 2 * HOUR));
+      expect(rotated.expiresAt).toBeNull();
+      const keys = await timed.listApiKeys(organisation.id);
+      expect(keys.find((k) => k.id === rotated.keyId)).toMatchObject({
+        roles: ['submit', 'read'],
+        label: 'crime system',
+        expiresAt: null,
+        revokedAt: null,
+      });
+
+      clock = new Date(clock.getTime() + 2 * HOUR - 1000);
+      expect(await timed.authenticate(old.key)).toMatchObject({ keyId: old.keyId });
+      expect(await timed.authenticate(rotated.key)).toMatchObject({
+        keyId: rotated.keyId,
+        organisationId: organisation.id,
+        roles: ['submit', 'read'],
+      });
+
+      clock = new Date(clock.getTime() + 1000);
+      expect(await timed.authenticate(old.key)).toBeNull();
+      expect(await timed.authenticate(rotated.key)).toMatchObject({ keyId: rotated.keyId });
+      // Nothing is left to hand over from an expired key.
+      expect(await timed.rotateApiKey(old.keyId)).toBeNull();
+    });
+
+    it('defaults to a 24-hour overlap, never lengthens a key about to expire, and keeps the key lifetime', async () => {
+      const { old } = await organisationWithKey();
+      const rotated = await timed.rotateApiKey(old.keyId);
+      expect(rotated?.replacedKeyExpiresAt).toEqual(new Date(clock.getTime() + 24 * HOUR));
+
+      const issuedAt = clock;
+      const { old: shortLived } = await organisationWithKey(new Date(issuedAt.getTime() + HOUR));
+      clock = new Date(issuedAt.getTime() + 10 * 60_000);
+      const handedOver = await timed.rotateApiKey(shortLived.keyId, { overlapHours: 24 });
+      expect(handedOver?.replacedKeyExpiresAt).toEqual(new Date(issuedAt.getTime() + HOUR));
+      // The replacement gets the old key's one-hour lifetime from now (give or take the
+      // database's rounding of created_at to the microsecond).
+      const lifetime = (handedOver?.expiresAt?.getTime() ?? 0) - clock.getTime();
+      expect(Math.abs(lifetime - HOUR)).toBeLessThan(60_000);
+    });
+
+    it('revocation during the overlap is still immediate', async () => {
+      const { old } = await organisationWithKey();
+      const rotated = await timed.rotateApiKey(old.keyId, { overlapHours: 24 });
+      if (rotated === null) throw new Error('rotation refused');
+      expect(await timed.revokeApiKey(old.keyId)).toBe(true);
+      expect(await timed.authenticate(old.key)).toBeNull();
+      expect(await timed.authenticate(rotated.key)).not.toBeNull();
+      expect(await timed.revokeApiKey(rotated.keyId)).toBe(true);
+      expect(await timed.authenticate(rotated.key)).toBeNull();
+    });
+
+    it('refuses revoked, unknown and malformed keys and overlaps out of bounds, auditing nothing', async () => {
+      const { old } = await organisationWithKey();
+      await timed.revokeApiKey(old.keyId);
+      const before = (await timed.audit.page({ limit: 1 })).entries[0]?.seq;
+      expect(await timed.rotateApiKey(old.keyId)).toBeNull();
+      expect(await timed.rotateApiKey('00000000-0000-4000-8000-000000000000')).toBeNull();
+      expect(await timed.rotateApiKey('not-a-uuid')).toBeNull();
+      const { old: live } = await organisationWithKey();
+      const afterSetUp = (await timed.audit.page({ limit: 1 })).entries[0]?.seq;
+      await expect(timed.rotateApiKey(live.keyId, { overlapHours: 169 })).rejects.toThrow(
+        'between 0 and 168 hours',
+      );
+      await expect(timed.rotateApiKey(live.keyId, { overlapHours: -1 })).rejects.toThrow(
+        RangeError,
+      );
+      expect((await timed.audit.page({ limit: 1 })).entries[0]?.seq).toBe(afterSetUp);
+      expect(afterSetUp).toBeGreaterThan(before ?? 0);
+      expect(await timed.authenticate(live.key)).not.toBeNull();
+    });
+
+    it('audits the new key as issued and the old one as rotated, with who asked', async () => {
+      const { organisation, old } = await organisationWithKey();
+      const rotated = await timed.rotateApiKey(
+        old.keyId,
+        { overlapHours: 6 },
+        { actor: systemActor('cli'), reason: 'harbour key rotate' },
+      );
+      if (rotated === null) throw new Error('rotation refused');
+      const { entries } = await timed.audit.page({ limit: 20 });
+      const issued = entries.find(
+        (e) => e.action === 'key.issued' && e.resource.id === rotated.keyId,
+      );
+      const handedOver = entries.find(
+        (e) => e.action === 'key.rotated' && e.resource.id === old.keyId,
+      );
+      expect(issued).toMatchObject({
+        actor: { type: 'system', component: 'cli' },
+        reason: 'harbour key rotate',
+        details: {
+          organisationId: organisation.id,
+          prefix: rotated.prefix,
+          roles: ['submit', 'read'],
+          expiresAt: null,
+          rotatedFrom: old.keyId,
+        },
+      });
+      expect(handedOver).toMatchObject({
+        reason: 'harbour key rotate',
+        details: {
+          organisationId: organisation.id,
+          replacedBy: rotated.keyId,
+          overlapHours: 6,
+          expiresAt: rotated.replacedKeyExpiresAt.toISOString(),
+        },
+      });
+      expect(JSON.stringify(entries)).not.toContain(rotated.key.slice(17));
+      expect(await timed.audit.verify()).toMatchObject({ intact: true });
+    });
+  });
 });

@@ -60,6 +60,34 @@ export interface IssuedApiKey {
   prefix: string;
 }
 
+/** How long a rotated key keeps working beside its replacement, unless the caller says. */
+export const DEFAULT_ROTATION_OVERLAP_HOURS = 24;
+/**
+ * The longest overlap allowed: a rotation is meant to retire a key soon (a suspected leak, a
+ * staff change), and a week is enough to redeploy any partner's system.
+ */
+export const MAX_ROTATION_OVERLAP_HOURS = 168;
+
+export interface RotateApiKeyOptions {
+  /** Hours the old key keeps working; 0 to 168, default 24. Never extends the old key's expiry. */
+  overlapHours?: number;
+}
+
+/** A rotation's outcome: the new key (shown once) and until when the old one still works. */
+export interface RotatedApiKey extends IssuedApiKey {
+  /** The key that was rotated. */
+  replacedKeyId: string;
+  /** When the old key stops working (the end of the overlap, or its own earlier expiry). */
+  replacedKeyExpiresAt: Date;
+  /** The new key's expiry: as long a lifetime as the old key was issued with, or none. */
+  expiresAt: Date | null;
+}
+
+export interface IdentityStoreOptions {
+  /** The clock keys' expiry is judged by (tests move it); default the system clock. */
+  now?: () => Date;
+}
+
 /** A key as listed to administrators: everything but the secret. */
 export interface ApiKeySummary {
   id: string;
@@ -79,6 +107,14 @@ interface OrganisationRow {
   kind: string;
   boroughs: string[];
   created_at: Date;
+}
+
+interface RotatedKeyRow {
+  organisation_id: string;
+  roles: string[];
+  label: string;
+  created_at: Date;
+  expires_at: Date | null;
 }
 
 interface ApiKeyRow {
@@ -106,6 +142,8 @@ interface CredentialRow {
   boroughs: string[];
 }
 
+const HOUR_MS = 60 * 60 * 1000;
+
 /** Recording every single use would turn each authenticated read into a write. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
@@ -123,12 +161,17 @@ export class IdentityStore {
   private readonly apiKeyTable: string;
   /** Keys issued and revoked, organisations added: each in the transaction of its change. */
   readonly audit: AuditLog;
+  private readonly now: () => Date;
 
-  constructor(private readonly dataSource: DataSource) {
+  constructor(
+    private readonly dataSource: DataSource,
+    options: IdentityStoreOptions = {},
+  ) {
     const schema = quoteIdentifier(schemaOf(dataSource) ?? 'public');
     this.organisationTable = `${schema}.organisation`;
     this.apiKeyTable = `${schema}.api_key`;
     this.audit = new AuditLog(dataSource);
+    this.now = options.now ?? (() => new Date());
   }
 
   async createOrganisation(
@@ -178,37 +221,119 @@ export class IdentityStore {
     if (input.roles.length === 0) throw new Error('an API key needs at least one role');
     const badRole = (input.roles as readonly string[]).find((role) => !isRole(role));
     if (badRole !== undefined) throw new Error(`unknown role "${badRole}"`);
+    return this.dataSource.transaction((manager) => this.insertApiKey(manager, input, audit, {}));
+  }
+
+  /**
+   * Replaces a key without an outage: a new key for the same organisation, roles and label
+   * (shown once), while the old one keeps working for the overlap and then expires, so its
+   * holder can deploy the new key at leisure. Both steps are audited (`key.issued` for the new
+   * key, `key.rotated` for the old) in one transaction. Null when the key is unknown, revoked
+   * or already expired: there is nothing to hand over from. Revoke instead to stop a key at once.
+   */
+  async rotateApiKey(
+    keyId: string,
+    options: RotateApiKeyOptions = {},
+    audit: IdentityChangeAudit = UNATTRIBUTED,
+  ): Promise<RotatedApiKey | null> {
+    const overlapHours = options.overlapHours ?? DEFAULT_ROTATION_OVERLAP_HOURS;
+    if (
+      !Number.isFinite(overlapHours) ||
+      overlapHours < 0 ||
+      overlapHours > MAX_ROTATION_OVERLAP_HOURS
+    ) {
+      throw new RangeError(`the overlap must be between 0 and ${MAX_ROTATION_OVERLAP_HOURS} hours`);
+    }
+    if (!UUID.test(keyId)) return null;
+    const now = this.now();
+    return this.dataSource.transaction(async (manager) => {
+      // Locked, so two rotations of one key cannot both hand it over.
+      const rows = await queryRows<RotatedKeyRow>(
+        manager,
+        `SELECT organisation_id, roles, label, created_at, expires_at FROM ${this.apiKeyTable}
+          WHERE id = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)
+          FOR UPDATE`,
+        [keyId, now],
+      );
+      const old = rows[0];
+      if (old === undefined) return null;
+      const roles = old.roles.filter(isRole);
+      // The replacement lives as long as the old key was issued for: a policy of 90-day keys
+      // stays a policy of 90-day keys.
+      const expiresAt =
+        old.expires_at === null
+          ? null
+          : new Date(now.getTime() + (old.expires_at.getTime() - old.created_at.getTime()));
+      const issued = await this.insertApiKey(
+        manager,
+        {
+          organisationId: old.organisation_id,
+          roles,
+          label: old.label,
+          ...(expiresAt === null ? {} : { expiresAt }),
+        },
+        audit,
+        { rotatedFrom: keyId },
+      );
+      // The overlap never lengthens the old key's life.
+      const overlapEnd = new Date(now.getTime() + overlapHours * HOUR_MS);
+      const replacedKeyExpiresAt =
+        old.expires_at !== null && old.expires_at < overlapEnd ? old.expires_at : overlapEnd;
+      await queryRows(manager, `UPDATE ${this.apiKeyTable} SET expires_at = $2 WHERE id = $1`, [
+        keyId,
+        replacedKeyExpiresAt,
+      ]);
+      await this.audit.append(manager, {
+        ...audit,
+        action: 'key.rotated',
+        resource: { kind: 'api_key', id: keyId },
+        details: {
+          organisationId: old.organisation_id,
+          replacedBy: issued.keyId,
+          overlapHours,
+          expiresAt: replacedKeyExpiresAt.toISOString(),
+        },
+      });
+      return { ...issued, replacedKeyId: keyId, replacedKeyExpiresAt, expiresAt };
+    });
+  }
+
+  private async insertApiKey(
+    manager: EntityManager,
+    input: NewApiKey,
+    audit: IdentityChangeAudit,
+    extraDetails: Record<string, string>,
+  ): Promise<IssuedApiKey> {
     const generated = generateApiKey();
     const keyId = randomUUID();
     const roles = [...new Set(input.roles)];
-    await this.dataSource.transaction(async (manager) => {
-      await queryRows(
-        manager,
-        `INSERT INTO ${this.apiKeyTable}
-           (id, prefix, secret_hash, organisation_id, roles, label, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [
-          keyId,
-          generated.prefix,
-          generated.secretHash,
-          input.organisationId,
-          roles,
-          input.label,
-          input.expiresAt ?? null,
-        ],
-      );
-      // The prefix is public (it is how a leaked key is traced); the secret and its hash are not.
-      await this.audit.append(manager, {
-        ...audit,
-        action: 'key.issued',
-        resource: { kind: 'api_key', id: keyId },
-        details: {
-          organisationId: input.organisationId,
-          prefix: generated.prefix,
-          roles,
-          expiresAt: input.expiresAt?.toISOString() ?? null,
-        },
-      });
+    await queryRows(
+      manager,
+      `INSERT INTO ${this.apiKeyTable}
+         (id, prefix, secret_hash, organisation_id, roles, label, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [
+        keyId,
+        generated.prefix,
+        generated.secretHash,
+        input.organisationId,
+        roles,
+        input.label,
+        input.expiresAt ?? null,
+      ],
+    );
+    // The prefix is public (it is how a leaked key is traced); the secret and its hash are not.
+    await this.audit.append(manager, {
+      ...audit,
+      action: 'key.issued',
+      resource: { kind: 'api_key', id: keyId },
+      details: {
+        organisationId: input.organisationId,
+        prefix: generated.prefix,
+        roles,
+        expiresAt: input.expiresAt?.toISOString() ?? null,
+        ...extraDetails,
+      },
     });
     return { key: generated.key, keyId, prefix: generated.prefix };
   }
@@ -231,7 +356,7 @@ export class IdentityStore {
     );
     const row = rows[0];
     if (row === undefined || !secretMatches(parts.secret, row.secret_hash)) return null;
-    const now = Date.now();
+    const now = this.now().getTime();
     if (row.revoked_at !== null) return null;
     if (row.expires_at !== null && row.expires_at.getTime() <= now) return null;
     if (!isOrganisationKind(row.organisation_kind)) return null;

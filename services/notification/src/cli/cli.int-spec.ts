@@ -7,7 +7,7 @@ import { type CliContext, openCliContext } from './cli-context';
 import { CliError } from './cli-error';
 import { addContact } from './contact-commands';
 import { demoDirectory, demoOrganisationId } from './demo-directory';
-import { issueKey, listKeys, revokeKey } from './key-commands';
+import { issueKey, listKeys, revokeKey, rotateKey } from './key-commands';
 import { addOrganisation, listOrganisations } from './organisation-commands';
 import { type DemoKeysFile, seedDemo } from './seed-demo';
 
@@ -78,6 +78,44 @@ describe('harbour CLI commands', () => {
     await revokeKey(context, issued.keyId);
     expect(await context.identity.authenticate(issued.key)).toBeNull();
     await expect(revokeKey(context, issued.keyId)).rejects.toThrow(CliError);
+  });
+
+  it('rotates a key: a new one with the same roles, the old one working until the overlap ends', async () => {
+    const { organisation } = await addOrganisation(context, {
+      name: 'Barnet SPoC',
+      kind: 'police_borough',
+      boroughs: ['E09000003'],
+    });
+    const old = await issueKey(context, {
+      organisationId: organisation.id,
+      roles: ['submit'],
+      label: 'crime system',
+    });
+    const before = Date.now();
+    const rotated = await rotateKey(context, old.keyId, '0.5');
+    expect(rotated.replacedKeyExpiresAt.getTime()).toBeGreaterThanOrEqual(before + 1_800_000);
+    expect(rotated.replacedKeyExpiresAt.getTime()).toBeLessThanOrEqual(Date.now() + 1_800_000);
+    expect(await context.identity.authenticate(old.key)).toMatchObject({ keyId: old.keyId });
+    expect(await context.identity.authenticate(rotated.key)).toMatchObject({
+      organisationId: organisation.id,
+      roles: ['submit'],
+    });
+    const listed = await listKeys(context, organisation.id);
+    expect(listed.map((k) => [k.id, k.label])).toEqual(
+      expect.arrayContaining([
+        [old.keyId, 'crime system'],
+        [rotated.keyId, 'crime system'],
+      ]),
+    );
+    // An overlap of 0 stops the old key now, as the rotation commits.
+    const again = await rotateKey(context, rotated.keyId, '0');
+    expect(await context.identity.authenticate(rotated.key)).toBeNull();
+    expect(await context.identity.authenticate(again.key)).not.toBeNull();
+
+    await expect(rotateKey(context, rotated.keyId)).rejects.toThrow(/no active key/);
+    await expect(rotateKey(context, again.keyId, '169')).rejects.toThrow(/0 to 168/);
+    await expect(rotateKey(context, again.keyId, '-1')).rejects.toThrow(/0 to 168/);
+    await expect(rotateKey(context, again.keyId, 'soon')).rejects.toThrow(CliError);
   });
 
   it('adds an organisation with a given id only once', async () => {

@@ -1,4 +1,9 @@
-import type { ApiKeySummary, IssuedApiKey } from '@harbour/platform';
+import {
+  type ApiKeySummary,
+  type IssuedApiKey,
+  MAX_ROTATION_OVERLAP_HOURS,
+  type RotatedApiKey,
+} from '@harbour/platform';
 import { parsePositiveInt, parseRoles, parseUuid } from './cli-arguments';
 import { type CliContext, cliAudit } from './cli-context';
 import { CliError } from './cli-error';
@@ -60,4 +65,38 @@ export async function revokeKey(context: CliContext, keyIdInput: string): Promis
   if (!(await context.identity.revokeApiKey(keyId, cliAudit('key revoke')))) {
     throw new CliError(`no active key ${keyId} (unknown, or already revoked)`);
   }
+}
+
+const DECIMAL = /^\d+(\.\d+)?$/;
+
+/**
+ * Rotates a key: a new one for the same organisation, roles and label, printed once, while the
+ * old one keeps working for `--overlap-hours` (default 24) so its holder can switch without an
+ * outage. Revoke the old key instead when it must stop at once (a leak).
+ */
+export async function rotateKey(
+  context: CliContext,
+  keyIdInput: string,
+  overlapHoursInput?: string,
+): Promise<RotatedApiKey> {
+  const keyId = parseUuid(keyIdInput, 'key id');
+  let overlapHours: number | undefined;
+  if (overlapHoursInput !== undefined) {
+    const trimmed = overlapHoursInput.trim();
+    overlapHours = Number(trimmed);
+    if (!DECIMAL.test(trimmed) || overlapHours > MAX_ROTATION_OVERLAP_HOURS) {
+      throw new CliError(
+        `--overlap-hours must be a number of hours from 0 to ${MAX_ROTATION_OVERLAP_HOURS}`,
+      );
+    }
+  }
+  const rotated = await context.identity.rotateApiKey(
+    keyId,
+    overlapHours === undefined ? {} : { overlapHours },
+    cliAudit('key rotate'),
+  );
+  if (rotated === null) {
+    throw new CliError(`no active key ${keyId} (unknown, revoked or expired): issue a new one`);
+  }
+  return rotated;
 }

@@ -14,7 +14,7 @@ import { type CliContext, cliAudit, openCliContext } from './cli-context';
 import { CliError } from './cli-error';
 import { addContact } from './contact-commands';
 import { listDeadLetters, replayDeadLetters } from './dlq-commands';
-import { issueKey, listKeys, revokeKey } from './key-commands';
+import { issueKey, listKeys, revokeKey, rotateKey } from './key-commands';
 import { addOrganisation, listOrganisations } from './organisation-commands';
 import { DEFAULT_KEYS_FILE, seedDemo } from './seed-demo';
 
@@ -214,7 +214,7 @@ export function buildProgram(options: ProgramOptions): Command {
       },
     );
 
-  const key = program.command('key').description('API keys.');
+  const key = program.command('key').alias('keys').description('API keys.');
   key
     .command('issue')
     .description('Issue an API key for an organisation; prints the key once.')
@@ -267,6 +267,26 @@ export function buildProgram(options: ProgramOptions): Command {
           ]),
         ),
       );
+    });
+  key
+    .command('rotate')
+    .description(
+      'Issue a replacement key (same organisation, roles and label; printed once) and let the old one work until the overlap ends.',
+    )
+    .argument('<keyId>', 'the key id (from "harbour key list")')
+    .option(
+      '--overlap-hours <n>',
+      'how long the old key keeps working, 0 to 168 (default 24); never longer than it had',
+    )
+    .action(async (keyId: string, opts: { overlapHours?: string }) => {
+      const rotated = await withContext((context) => rotateKey(context, keyId, opts.overlapHours));
+      io.err(
+        `Key ${rotated.keyId} replaces ${rotated.replacedKeyId}, which stops working at ` +
+          rotated.replacedKeyExpiresAt.toISOString() +
+          (rotated.expiresAt ? `; the new key expires ${rotated.expiresAt.toISOString()}` : '') +
+          '. The new key is shown only now and is not stored: keep it safe.',
+      );
+      io.out(rotated.key);
     });
   key
     .command('revoke')
