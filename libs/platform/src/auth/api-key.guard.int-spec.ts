@@ -13,6 +13,7 @@ import { createIdentityDataSource } from '../identity/identity-data-source';
 import { IdentityStore } from '../identity/identity-store';
 import type { Principal } from '../identity/principal';
 import { createLogger } from '../logging/create-logger';
+import { TokenBucketRateLimiter } from './api-rate-limit';
 import { CurrentPrincipal, RequireKinds, RequireRoles } from './auth-decorators';
 
 @Controller('v1/operations')
@@ -170,5 +171,71 @@ describe('ApiKeyGuard with the real identity store', () => {
     expect(closed).toBe(0);
     await closing.close();
     expect(closed).toBe(1);
+  });
+  it('limits each key on its own: the request past the burst is 429 with Retry-After, until the bucket refills', async () => {
+    let clock = 1_000_000;
+    // 60 a minute is one a second; a burst of 3.
+    const limiter = new TokenBucketRateLimiter({ perMinute: 60, burst: 3 }, { now: () => clock });
+    const identity = new IdentityStore(dataSource);
+    const organisation = await identity.createOrganisation({
+      name: 'Rate limited NGO',
+      kind: 'ngo',
+      boroughs: ['pan_london'],
+    });
+    const issue = () =>
+      identity.issueApiKey({ organisationId: organisation.id, roles: ['read'], label: 'loop' });
+    const [busy, other] = [await issue(), await issue()];
+    const logger = createLogger({ service: 'limited', destination: new PassThrough() });
+
+    @Module({
+      imports: [
+        PlatformModule.forRoot({
+          service: 'limited',
+          logger,
+          identity,
+          readiness: [],
+          rateLimit: limiter,
+        }),
+      ],
+      controllers: [OperationsController],
+    })
+    class LimitedModule {}
+
+    const limited = await NestFactory.create(LimitedModule, quietNest());
+    configureHttpApp(limited, { logger });
+    await limited.listen(0, '127.0.0.1');
+    try {
+      const url = `${await limited.getUrl()}/v1/operations`;
+      const call = (key: string) => fetch(url, { headers: { authorization: `Bearer ${key}` } });
+      for (let i = 0; i < 3; i += 1) expect((await call(busy.key)).status).toBe(200);
+
+      const refused = await call(busy.key);
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get('retry-after')).toBe('1');
+      expect(refused.headers.get('content-type')).toContain('application/problem+json');
+      expect(await refused.json()).toMatchObject({
+        type: 'https://harbour.example/problems/too-many-requests',
+        status: 429,
+      });
+      // Public routes are neither counted nor refused.
+      expect((await fetch(`${await limited.getUrl()}/health`)).status).toBe(200);
+
+      // Another key of the same organisation has its own bucket.
+      expect((await call(other.key)).status).toBe(200);
+      // A wrong secret is 401, never 429: it spends nobody's allowance.
+      expect((await call(`${busy.key.slice(0, 17)}${'A'.repeat(43)}`)).status).toBe(401);
+
+      clock += 999;
+      expect((await call(busy.key)).status).toBe(429);
+      clock += 1;
+      expect((await call(busy.key)).status).toBe(200);
+      expect((await call(busy.key)).status).toBe(429);
+      // A long pause refills to the burst, never beyond it.
+      clock += 60_000;
+      for (let i = 0; i < 3; i += 1) expect((await call(busy.key)).status).toBe(200);
+      expect((await call(busy.key)).status).toBe(429);
+    } finally {
+      await limited.close();
+    }
   });
 });

@@ -1,9 +1,16 @@
-import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import {
+  type CanActivate,
+  type ExecutionContext,
+  Inject,
+  Injectable,
+  Optional,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { IdentityStore } from '../identity/identity-store';
 import type { OrganisationKind, Role } from '../identity/organisation-kind';
 import { ForbiddenProblem, UnauthorizedProblem } from '../problems/problem-exceptions';
 import { IDENTITY_STORE } from '../tokens';
+import { API_RATE_LIMITER, type ApiRateLimiter, TooManyRequestsProblem } from './api-rate-limit';
 import { PUBLIC_ROUTE, REQUIRED_KINDS, REQUIRED_ROLES } from './auth-decorators';
 import type { AuthenticatedRequest } from './authenticated-request';
 
@@ -14,6 +21,10 @@ const BEARER = /^Bearer +(\S+) *$/i;
  * Missing, malformed, unknown, revoked and expired keys all get the same 401, so a caller learns
  * nothing about which keys exist. The route's kinds and roles — set by `@Authorize(action)` from
  * the authorization matrix — then give 403 when unmet.
+ * Between the two, each key's requests are counted (`PlatformModule` provides the limiter): over
+ * its limit a key gets 429 with `Retry-After` on every route, whatever it asked for. Counting
+ * after authentication means the bucket is the key's id, so nobody can spend another
+ * organisation's allowance by sending its prefix with a wrong secret.
  * Fails closed: a non-HTTP context is refused unless public.
  */
 @Injectable()
@@ -21,6 +32,10 @@ export class ApiKeyGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     @Inject(IDENTITY_STORE) private readonly identity: Pick<IdentityStore, 'authenticate'>,
+    /** Absent only where the guard is built by hand to read its decisions (route tests). */
+    @Optional()
+    @Inject(API_RATE_LIMITER)
+    private readonly rateLimiter?: ApiRateLimiter,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -35,6 +50,8 @@ export class ApiKeyGuard implements CanActivate {
     const principal = key === undefined ? null : await this.identity.authenticate(key);
     if (principal === null) throw new UnauthorizedProblem();
     request.principal = principal;
+    const verdict = this.rateLimiter?.take(principal.keyId);
+    if (verdict?.allowed === false) throw new TooManyRequestsProblem(verdict.retryAfterSeconds);
 
     const kinds = this.reflector.getAllAndOverride<OrganisationKind[] | undefined>(
       REQUIRED_KINDS,

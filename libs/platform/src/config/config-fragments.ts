@@ -51,7 +51,10 @@ export const smtpConfig = defineConfig({
   },
 });
 
-/** PORT and HOST of a service's HTTP API; each service passes its own default port. */
+/**
+ * PORT and HOST of a service's HTTP API (each service passes its own default port), and the
+ * per-API-key rate limit `PlatformModule` applies to it.
+ */
 export function httpConfig(defaultPort: number) {
   return defineConfig({
     PORT: {
@@ -63,6 +66,17 @@ export function httpConfig(defaultPort: number) {
       kind: 'string',
       default: '127.0.0.1',
       description: 'Interface the HTTP API listens on (0.0.0.0 in containers).',
+    },
+    API_RATE_LIMIT_PER_MINUTE: {
+      kind: 'int',
+      default: '1200',
+      description:
+        'Requests one API key may make per minute, sustained, on each instance (429 with Retry-After beyond).',
+    },
+    API_RATE_LIMIT_BURST: {
+      kind: 'int',
+      default: '1200',
+      description: 'Requests one API key may make at once after a quiet spell (its bucket size).',
     },
   });
 }

@@ -7,6 +7,13 @@ import {
 } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ApiKeyGuard } from '../auth/api-key.guard';
+import {
+  API_RATE_LIMITER,
+  type ApiRateLimiter,
+  type ApiRateLimitSettings,
+  DEFAULT_API_RATE_LIMIT,
+  TokenBucketRateLimiter,
+} from '../auth/api-rate-limit';
 import { HealthModule } from '../health/health.module';
 import type { ReadinessCheck } from '../health/readiness-check';
 import type { IdentityStore } from '../identity/identity-store';
@@ -21,6 +28,11 @@ export interface PlatformModuleOptions {
   identity: IdentityStore;
   /** Dependencies `GET /ready` checks. */
   readiness: ReadinessCheck[];
+  /**
+   * Requests per API key (`apiRateLimitOf(config)`); default `DEFAULT_API_RATE_LIMIT`. A test
+   * may pass its own limiter (e.g. on a clock it moves).
+   */
+  rateLimit?: ApiRateLimitSettings | ApiRateLimiter;
   /**
    * Runs once the HTTP server has stopped taking requests during shutdown: close consumers,
    * relays and pools here.
@@ -42,8 +54,9 @@ class PlatformShutdown implements OnApplicationShutdown {
 
 /**
  * What every Harbour HTTP service shares: problem-details errors for every exception, API-key
- * authentication on every route not marked `@Public()`, `/health` and `/ready`, and the logger
- * and identity store under `HARBOUR_LOGGER` / `IDENTITY_STORE` for injection anywhere.
+ * authentication on every route not marked `@Public()` with a rate limit per key, `/health` and
+ * `/ready`, and the logger and identity store under `HARBOUR_LOGGER` / `IDENTITY_STORE` for
+ * injection anywhere.
  */
 @Module({})
 export class PlatformModule {
@@ -58,9 +71,15 @@ export class PlatformModule {
         { provide: HARBOUR_LOGGER, useValue: options.logger },
         { provide: IDENTITY_STORE, useValue: options.identity },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: API_RATE_LIMITER, useValue: rateLimiterOf(options.rateLimit) },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
       ],
       exports: [HARBOUR_LOGGER, IDENTITY_STORE],
     };
   }
+}
+
+function rateLimiterOf(setting: ApiRateLimitSettings | ApiRateLimiter | undefined): ApiRateLimiter {
+  if (setting === undefined) return new TokenBucketRateLimiter(DEFAULT_API_RATE_LIMIT);
+  return 'take' in setting ? setting : new TokenBucketRateLimiter(setting);
 }
