@@ -26,6 +26,7 @@ import { OfferRounds } from './matching/offer-rounds';
 import { PLACEMENT_TOPIC } from './matching/placement-event';
 import { CreateAccommodation1764300000000 } from './migrations/1764300000000-create-accommodation';
 import { CreateMatching1765000000000 } from './migrations/1765000000000-create-matching';
+import { AccommodationAuditLog1765250000000 } from './migrations/1765250000000-accommodation-audit-log';
 import { DecideOffer } from './offers/decide-offer';
 import { OfferStore } from './offers/offer-store';
 import { PlacementStore } from './placements/placement-store';
@@ -37,6 +38,7 @@ import { BedRequestStore } from './requests/bed-request-store';
 export const ACCOMMODATION_MIGRATIONS = [
   CreateAccommodation1764300000000,
   CreateMatching1765000000000,
+  AccommodationAuditLog1765250000000,
 ];
 
 /** Everything accommodation connects to and runs, opened before Nest starts, closed after it stops. */

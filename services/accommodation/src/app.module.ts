@@ -1,15 +1,18 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { PlatformModule } from '@harbour/platform';
+import { AuditLog, PersonalDataReads, PlatformModule } from '@harbour/platform';
 import type { AccommodationRuntime } from './accommodation-runtime';
+import { AccommodationAuditController } from './audit/accommodation-audit.controller';
 import { OffersController } from './offers/offers.controller';
 import { PlacementsController } from './placements/placements.controller';
 import { PropertiesController } from './properties/properties.controller';
 import { BedRequestsController } from './requests/bed-requests.controller';
 import {
   ACCOMMODATION_DATA_SOURCE,
+  AUDIT_LOGS,
   BED_REQUEST_READS,
   OFFER_DECISIONS,
   OFFER_STORE,
+  PERSONAL_DATA_READS,
   PLACEMENT_READS,
   PROPERTY_COMMANDS,
   PROPERTY_STORE,
@@ -20,6 +23,7 @@ import {
 @Module({})
 export class AccommodationModule {
   static register(runtime: AccommodationRuntime): DynamicModule {
+    const audit = new AuditLog(runtime.dataSource);
     return {
       module: AccommodationModule,
       imports: [
@@ -36,9 +40,15 @@ export class AccommodationModule {
         OffersController,
         PlacementsController,
         BedRequestsController,
+        AccommodationAuditController,
       ],
       providers: [
         { provide: ACCOMMODATION_DATA_SOURCE, useValue: runtime.dataSource },
+        { provide: AUDIT_LOGS, useValue: { accommodation: audit } },
+        {
+          provide: PERSONAL_DATA_READS,
+          useValue: new PersonalDataReads(runtime.dataSource, audit),
+        },
         { provide: STALE_AFTER_HOURS, useValue: runtime.config.ACCOMMODATION_STALE_AFTER_HOURS },
         { provide: PROPERTY_STORE, useValue: runtime.properties },
         { provide: PROPERTY_COMMANDS, useValue: runtime.propertyCommands },

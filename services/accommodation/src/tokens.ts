@@ -6,3 +6,5 @@ export const OFFER_STORE = Symbol('OFFER_STORE');
 export const OFFER_DECISIONS = Symbol('OFFER_DECISIONS');
 export const PLACEMENT_READS = Symbol('PLACEMENT_READS');
 export const BED_REQUEST_READS = Symbol('BED_REQUEST_READS');
+export const AUDIT_LOGS = Symbol('AUDIT_LOGS');
+export const PERSONAL_DATA_READS = Symbol('PERSONAL_DATA_READS');

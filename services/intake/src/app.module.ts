@@ -1,5 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { IdempotencyRecords, IdempotentTransaction, PlatformModule } from '@harbour/platform';
+import {
+  AuditLog,
+  IdempotencyRecords,
+  IdempotentTransaction,
+  PersonalDataReads,
+  PlatformModule,
+} from '@harbour/platform';
+import { IntakeAuditController } from './audit/intake-audit.controller';
 import { BedRequestRepository } from './bed-requests/bed-request-repository';
 import { BedRequestsController } from './bed-requests/bed-requests.controller';
 import { RecordBedRequest } from './bed-requests/record-bed-request';
@@ -20,12 +27,14 @@ import { ReferralRepository } from './referrals/referral-repository';
 import { ReferralsController } from './referrals/referrals.controller';
 import { SubmitReferral } from './referrals/submit-referral';
 import {
+  AUDIT_LOGS,
   BED_REQUEST_REPOSITORY,
   INTAKE_DATA_SOURCE,
   MISSING_EPISODE_PROGRESS,
   MISSING_EPISODE_REPOSITORY,
   OPERATION_PROGRESS,
   OPERATION_REPOSITORY,
+  PERSONAL_DATA_READS,
   PLAN_OPERATION,
   RECORD_REFERRAL_DECISION,
   REFERRAL_REPOSITORY,
@@ -52,6 +61,7 @@ export class IntakeModule {
       runtime.relay,
       new IdempotencyRecords(schema),
     );
+    const audit = new AuditLog(runtime.dataSource);
     const locationBase = runtime.config.PUBLIC_BASE_URL?.replace(/\/$/, '') ?? '';
     return {
       module: IntakeModule,
@@ -69,9 +79,15 @@ export class IntakeModule {
         ReferralsController,
         OperationsController,
         BedRequestsController,
+        IntakeAuditController,
       ],
       providers: [
         { provide: INTAKE_DATA_SOURCE, useValue: runtime.dataSource },
+        { provide: AUDIT_LOGS, useValue: { intake: audit } },
+        {
+          provide: PERSONAL_DATA_READS,
+          useValue: new PersonalDataReads(runtime.dataSource, audit),
+        },
         { provide: MISSING_EPISODE_REPOSITORY, useValue: episodes },
         {
           provide: REPORT_MISSING_EPISODE,

@@ -16,6 +16,7 @@ import { MissingEpisodeLifecycle1764400000000 } from './migrations/1764400000000
 import { CreateReferrals1764500000000 } from './migrations/1764500000000-create-referrals';
 import { CreateOperations1764900000000 } from './migrations/1764900000000-create-operations';
 import { CreateBedRequests1765000000000 } from './migrations/1765000000000-create-bed-requests';
+import { IntakeAuditLog1765250000000 } from './migrations/1765250000000-intake-audit-log';
 import { INTAKE_TOPICS } from './intake-topics';
 
 /** Everything the intake service connects to, opened before Nest starts and closed after it stops. */
@@ -49,6 +50,7 @@ export async function openIntakeRuntime(
       CreateReferrals1764500000000,
       CreateOperations1764900000000,
       CreateBedRequests1765000000000,
+      IntakeAuditLog1765250000000,
     ],
   });
   const { dataSource } = database;

@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { PlatformModule } from '@harbour/platform';
+import { PersonalDataReads, PlatformModule } from '@harbour/platform';
 import { AlertDeliveriesController } from './alerts/alert-deliveries.controller';
 import { AuditController } from './audit/audit.controller';
 import {
@@ -17,6 +17,7 @@ import {
   DELIVERY_REPOSITORY,
   DIRECTORY_STORES,
   NOTIFICATION_DATA_SOURCE,
+  PERSONAL_DATA_READS,
 } from './tokens';
 
 @Module({})
@@ -45,6 +46,10 @@ export class NotificationModule {
         { provide: ALERT_REPOSITORY, useValue: runtime.alerts },
         { provide: DELIVERY_REPOSITORY, useValue: runtime.deliveries },
         { provide: AUDIT_LOGS, useValue: runtime.audit },
+        {
+          provide: PERSONAL_DATA_READS,
+          useValue: new PersonalDataReads(runtime.dataSource, runtime.audit.notification),
+        },
         {
           provide: CAUSE_ALERTS_REPOSITORY,
           useValue: new CauseAlertsRepository(runtime.dataSource),

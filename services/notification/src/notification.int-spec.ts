@@ -383,6 +383,22 @@ describe('notification: alert requested → e-mail delivered', () => {
           },
         ],
       });
+
+      // The answer named contacts' addresses: each such read is in the audit chain, the
+      // field's name and the reader's key, never the address.
+      const reads = await dataSource.query<{ actor: { type: string }; details: unknown }[]>(
+        `SELECT actor, details FROM "${schema.schema}".audit_log
+          WHERE action = 'personal_data.read' AND resource_kind = 'alert' AND resource_id = $1`,
+        [alert.alertId],
+      );
+      expect(reads.length).toBeGreaterThanOrEqual(1);
+      for (const read of reads) {
+        expect(read).toEqual({
+          actor: expect.objectContaining({ type: 'api_key' }) as unknown,
+          details: { fields: ['deliveries.address'] },
+        });
+      }
+      expect(JSON.stringify(reads)).not.toContain(camdenAddress);
     });
 
     it('is closed to everyone else', async () => {

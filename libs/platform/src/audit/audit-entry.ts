@@ -2,13 +2,15 @@ import type { Principal } from '../identity/principal';
 import type { JsonValue } from './canonical-json';
 
 /**
- * What is audited. Disclosures are deliveries sent above `notice`; directory and identity
+ * What is audited. Disclosures are deliveries sent above `notice`; reads of personal data are
+ * API answers that carried it (which fields, never their values); directory and identity
  * changes are recorded where they are made (the notification directory, the identity store).
  */
 export const AUDIT_ACTIONS = [
   'disclosure.operational',
   'disclosure.personal',
   'acknowledgement',
+  'personal_data.read',
   'key.issued',
   'key.revoked',
   'identity.organisation.added',
@@ -16,6 +18,7 @@ export const AUDIT_ACTIONS = [
   'directory.contact.added',
   'directory.webhook.added',
   'directory.import',
+  'retention.purge',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

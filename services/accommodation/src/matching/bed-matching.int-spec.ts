@@ -338,6 +338,21 @@ describe('accommodation: properties, offers, answers and placements (real Postgr
       expect(forCoordinator).not.toHaveProperty('person');
       expect((await h.request('GET', path, loser.key)).status).toBe(404);
 
+      // Only the provider's read carried the names, and only it is in the audit chain: who,
+      // which placement, which field — never the names themselves.
+      const reads = await h.db.query<{ actor: { organisationId: string }; details: unknown }>(
+        `SELECT actor, details FROM "${h.schema}".audit_log
+          WHERE action = 'personal_data.read' AND resource_kind = 'placement'
+            AND resource_id = $1`,
+        [placement.placementId],
+      );
+      expect(reads.rows).toEqual([
+        {
+          actor: expect.objectContaining({ organisationId: winner.organisationId }) as unknown,
+          details: { fields: ['person'] },
+        },
+      ]);
+
       const view = await json<{ state: string; offers: { state: string }[]; placement: unknown }>(
         await h.request('GET', `/v1/bed-requests/${request.requestId}`, requester.key),
         200,

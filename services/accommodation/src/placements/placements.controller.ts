@@ -1,9 +1,21 @@
 import { Controller, Get, Inject, Param, ParseUUIDPipe } from '@nestjs/common';
-import { Authorize, CurrentPrincipal, NotFoundProblem, type Principal } from '@harbour/platform';
+import {
+  Authorize,
+  CurrentPrincipal,
+  NotFoundProblem,
+  type PersonalDataReads,
+  personalFieldsOf,
+  type Principal,
+} from '@harbour/platform';
 import type { DataSource } from 'typeorm';
 import type { PropertyStore } from '../properties/property-store';
 import type { BedRequestStore } from '../requests/bed-request-store';
-import { ACCOMMODATION_DATA_SOURCE, PLACEMENT_READS, PROPERTY_STORE } from '../tokens';
+import {
+  ACCOMMODATION_DATA_SOURCE,
+  PERSONAL_DATA_READS,
+  PLACEMENT_READS,
+  PROPERTY_STORE,
+} from '../tokens';
 import type { PlacementStore } from './placement-store';
 import { type PlacementReader, placementView, type PlacementView } from './placement-view';
 
@@ -19,6 +31,7 @@ export class PlacementsController {
     @Inject(PLACEMENT_READS) private readonly reads: PlacementReads,
     @Inject(PROPERTY_STORE) private readonly properties: PropertyStore,
     @Inject(ACCOMMODATION_DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(PERSONAL_DATA_READS) private readonly personalDataReads: PersonalDataReads,
   ) {}
 
   /**
@@ -52,7 +65,13 @@ export class PlacementsController {
     if (reader === undefined) throw new NotFoundProblem('No such placement.');
     const names =
       reader === 'provider' ? await this.reads.requests.names(manager, request.id) : undefined;
-    return placementView(placement, property, request, reader, names);
+    const view = placementView(placement, property, request, reader, names);
+    await this.personalDataReads.record(principal, {
+      resource: { kind: 'placement', id },
+      fields: personalFieldsOf(view, ['person']),
+      route: 'GET /v1/placements/:id',
+    });
+    return view;
   }
 }
 

@@ -6,6 +6,8 @@ import {
   Exchange,
   handleCommand,
   NotFoundProblem,
+  type PersonalDataReads,
+  personalFieldsOf,
   type Principal,
 } from '@harbour/platform';
 import type { DataSource } from 'typeorm';
@@ -13,6 +15,7 @@ import { requireServedBorough } from '../access/borough-access';
 import {
   BED_REQUEST_REPOSITORY,
   INTAKE_DATA_SOURCE,
+  PERSONAL_DATA_READS,
   SUBMIT_BED_REQUEST,
   WITHDRAW_BED_REQUEST,
 } from '../tokens';
@@ -29,6 +32,7 @@ export class BedRequestsController {
     @Inject(WITHDRAW_BED_REQUEST) private readonly withdraw: WithdrawBedRequest,
     @Inject(BED_REQUEST_REPOSITORY) private readonly bedRequests: BedRequestRepository,
     @Inject(INTAKE_DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(PERSONAL_DATA_READS) private readonly reads: PersonalDataReads,
   ) {}
 
   @Post()
@@ -62,7 +66,13 @@ export class BedRequestsController {
     if (!request || !maySeeBedRequest(principal, request)) {
       throw new NotFoundProblem('No such bed request.');
     }
-    return bedRequestView(request, principal);
+    const view = bedRequestView(request, principal);
+    await this.reads.record(principal, {
+      resource: { kind: 'bed_request', id },
+      fields: personalFieldsOf(view, ['person']),
+      route: 'GET /v1/bed-requests/:id',
+    });
+    return view;
   }
 
   @Post(':id/withdrawal')

@@ -7,6 +7,8 @@ import {
   ForbiddenProblem,
   handleCommand,
   NotFoundProblem,
+  type PersonalDataReads,
+  personalFieldsOf,
   type Principal,
 } from '@harbour/platform';
 import type { DataSource } from 'typeorm';
@@ -16,6 +18,7 @@ import {
   INTAKE_DATA_SOURCE,
   OPERATION_PROGRESS,
   OPERATION_REPOSITORY,
+  PERSONAL_DATA_READS,
   PLAN_OPERATION,
 } from '../tokens';
 import type { OperationProgress } from './operation-progress';
@@ -31,6 +34,7 @@ export class OperationsController {
     @Inject(OPERATION_PROGRESS) private readonly progress: OperationProgress,
     @Inject(OPERATION_REPOSITORY) private readonly operations: OperationRepository,
     @Inject(INTAKE_DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(PERSONAL_DATA_READS) private readonly reads: PersonalDataReads,
   ) {}
 
   @Post()
@@ -63,7 +67,13 @@ export class OperationsController {
     if (!operation || !maySeeOperation(principal, operation)) {
       throw new NotFoundProblem('No such operation.');
     }
-    return operationView(operation, principal);
+    const view = operationView(operation, principal);
+    await this.reads.record(principal, {
+      resource: { kind: 'operation', id },
+      fields: personalFieldsOf(view, ['address', 'leadContact', 'cancellation']),
+      route: 'GET /v1/operations/:id',
+    });
+    return view;
   }
 
   @Post(':id/updates')

@@ -1,10 +1,21 @@
 import { Controller, Get, Inject, Param, ParseUUIDPipe } from '@nestjs/common';
-import { Authorize, NotFoundProblem } from '@harbour/platform';
+import {
+  Authorize,
+  CurrentPrincipal,
+  NotFoundProblem,
+  type PersonalDataReads,
+  type Principal,
+} from '@harbour/platform';
 import type { DataSource } from 'typeorm';
 import type { DeliveryRepository } from '../delivery/delivery-repository';
 import type { AlertState } from '../domain/alert-state';
 import { EscalationTimers } from '../escalation/escalation-timers';
-import { ALERT_REPOSITORY, DELIVERY_REPOSITORY, NOTIFICATION_DATA_SOURCE } from '../tokens';
+import {
+  ALERT_REPOSITORY,
+  DELIVERY_REPOSITORY,
+  NOTIFICATION_DATA_SOURCE,
+  PERSONAL_DATA_READS,
+} from '../tokens';
 import type { AlertRepository, RecordedAlert } from './alert-repository';
 
 /** Where an alert stands: open, acknowledged, superseded or closed, and its escalation timers. */
@@ -71,6 +82,7 @@ export class AlertDeliveriesController {
     @Inject(ALERT_REPOSITORY) private readonly alerts: AlertRepository,
     @Inject(DELIVERY_REPOSITORY) private readonly deliveries: DeliveryRepository,
     @Inject(NOTIFICATION_DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(PERSONAL_DATA_READS) private readonly reads: PersonalDataReads,
   ) {
     // Read only here: the clock that plans timers does not matter.
     this.timers = new EscalationTimers(dataSource);
@@ -84,10 +96,19 @@ export class AlertDeliveriesController {
 
   @Get(':alertId/deliveries')
   @Authorize('notification.alert.deliveries')
-  async list(@Param('alertId', new ParseUUIDPipe()) alertId: string): Promise<AlertDeliveriesView> {
+  async list(
+    @Param('alertId', new ParseUUIDPipe()) alertId: string,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<AlertDeliveriesView> {
     const alert = await this.recorded(alertId);
     const deliveries = await this.deliveries.viewsOfAlert(alertId);
     const log = await this.deliveries.eventsOfAlert(alertId);
+    // Contacts' addresses are people's work e-mail addresses: their disclosure is recorded.
+    await this.reads.record(principal, {
+      resource: { kind: 'alert', id: alertId },
+      fields: deliveries.length > 0 ? ['deliveries.address'] : [],
+      route: 'GET /v1/alerts/:alertId/deliveries',
+    });
     return {
       ...(await this.statusOf(alert)),
       deliveries: deliveries.map((d) => ({

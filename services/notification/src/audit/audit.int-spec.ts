@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import type { AlertRequested, DisclosureLevel, OrganisationKind } from '@harbour/contracts';
 import {
   type AuditEntry,
+  type AuditEntryView,
   configureHttpApp,
   createLogger,
   openServiceDatabase,
@@ -36,7 +37,6 @@ import { NOTIFICATION_MIGRATIONS } from '../migrations';
 import { NO_RELAY, notificationTestOutbox } from '../test-support/notification-test-harness';
 import { AUDIT_LOGS } from '../tokens';
 import { AuditController } from './audit.controller';
-import type { AuditEntryView } from './audit-view';
 
 jest.setTimeout(90_000);
 

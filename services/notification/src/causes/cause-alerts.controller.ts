@@ -3,10 +3,11 @@ import {
   Authorize,
   CurrentPrincipal,
   NotFoundProblem,
+  type PersonalDataReads,
   type Principal,
   ValidationProblem,
 } from '@harbour/platform';
-import { CAUSE_ALERTS_REPOSITORY } from '../tokens';
+import { CAUSE_ALERTS_REPOSITORY, PERSONAL_DATA_READS } from '../tokens';
 import { causeAlertsReader } from './cause-alerts-access';
 import type { CauseAlertsRepository } from './cause-alerts-repository';
 import { type CauseAlertsView, causeAlertsView } from './cause-alerts-view';
@@ -24,6 +25,7 @@ const NOT_FOUND = 'No alerts of this cause for your organisation.';
 export class CauseAlertsController {
   constructor(
     @Inject(CAUSE_ALERTS_REPOSITORY) private readonly causeAlerts: CauseAlertsRepository,
+    @Inject(PERSONAL_DATA_READS) private readonly reads: PersonalDataReads,
   ) {}
 
   @Get(':kind/:id/alerts')
@@ -42,6 +44,14 @@ export class CauseAlertsController {
       reader.all ? null : reader.ownerOrganisationId,
     );
     if (records.alerts.length === 0) throw new NotFoundProblem(NOT_FOUND);
-    return causeAlertsView(read.cause, records);
+    const view = causeAlertsView(read.cause, records);
+    // Partners' free-text answers may name people: their disclosure is recorded.
+    const answered = view.alerts.some((a) => a.recipients.some((r) => r.response !== undefined));
+    await this.reads.record(principal, {
+      resource: { kind: read.cause.kind, id: read.cause.id },
+      fields: answered ? ['recipients.response'] : [],
+      route: 'GET /v1/causes/:kind/:id/alerts',
+    });
+    return view;
   }
 }

@@ -78,6 +78,7 @@ describe('the cause owner’s view of its alerts and partners’ responses', () 
   let camdenMpu: Partner;
   let otherPolice: Partner;
   let coordinatorAdminKey: string;
+  let coordinatorOrganisationId: string;
 
   beforeAll(async () => {
     schema = await createTestSchema('cause_alerts');
@@ -112,6 +113,7 @@ describe('the cause owner’s view of its alerts and partners’ responses', () 
       kind: 'coordinator',
       boroughs: ['pan_london'],
     });
+    coordinatorOrganisationId = coordinator.id;
     coordinatorAdminKey = (
       await identity.issueApiKey({ organisationId: coordinator.id, roles: ['admin'], label: run })
     ).key;
@@ -369,6 +371,23 @@ describe('the cause owner’s view of its alerts and partners’ responses', () 
       404,
     );
     expect((await causeAlerts('operation', randomUUID(), coordinatorAdminKey)).status).toBe(404);
+
+    // Each answered read carried a partner's free text: three reads (the planner's submit key,
+    // the coordinator, the planner's read key), each in the audit chain by its organisation —
+    // the field's name, never the text. Refused reads recorded nothing.
+    const reads = await dataSource.query<{ actor: { organisationId: string }; details: unknown }[]>(
+      `SELECT actor, details FROM "${schema.schema}".audit_log
+        WHERE action = 'personal_data.read' AND resource_kind = 'operation' AND resource_id = $1
+        ORDER BY seq`,
+      [operationId],
+    );
+    expect(reads.map((r) => r.actor.organisationId).sort()).toEqual(
+      [planner.id, planner.id, coordinatorOrganisationId].sort(),
+    );
+    expect(
+      reads.every((r) => JSON.stringify(r.details) === '{"fields":["recipients.response"]}'),
+    ).toBe(true);
+    expect(JSON.stringify(reads)).not.toContain(RESPONSE);
   });
 
   it('refuses an unknown cause kind or an id that is not a UUID', async () => {

@@ -23,6 +23,7 @@ import {
   configureHttpApp,
   type IdentityStore,
   type Logger,
+  PersonalDataReads,
   PlatformModule,
   type Role,
 } from '@harbour/platform';
@@ -39,7 +40,7 @@ import { CauseAlertsRepository } from '../causes/cause-alerts-repository';
 import type { DeliveryPipelineConfig } from '../delivery/delivery-pipeline';
 import type { DirectoryRepository } from '../directory/directory-repository';
 import { escalationQueueName } from '../escalation/escalation-jobs';
-import { CAUSE_ALERTS_REPOSITORY } from '../tokens';
+import { CAUSE_ALERTS_REPOSITORY, PERSONAL_DATA_READS } from '../tokens';
 import {
   type Escalation,
   type EscalationOptions,
@@ -203,6 +204,7 @@ export async function startCauseAlertsApp(options: {
     controllers: [CauseAlertsController, ...ACKNOWLEDGEMENT_CONTROLLERS],
     providers: [
       { provide: CAUSE_ALERTS_REPOSITORY, useValue: new CauseAlertsRepository(dataSource) },
+      { provide: PERSONAL_DATA_READS, useValue: new PersonalDataReads(dataSource) },
       ...acknowledgementProviders(acknowledgements),
     ],
   })

@@ -1,7 +1,10 @@
-import { readAuditQuery } from './audit-query';
+import { readAuditQuery as readQuery } from './audit-query';
+
+const CHAINS = ['notification', 'identity'] as const;
+const readAuditQuery = (query: Record<string, unknown>) => readQuery(query, CHAINS);
 
 describe('the audit query string', () => {
-  it('defaults to the newest 50 entries of the notification chain', () => {
+  it('defaults to the newest 50 entries of the first chain', () => {
     expect(readAuditQuery({})).toEqual({
       ok: true,
       query: { chain: 'notification', filter: {}, limit: 50 },

@@ -1,14 +1,10 @@
-import {
-  AUDIT_ACTIONS,
-  type AuditFilter,
-  isAuditAction,
-  type ValidationIssue,
-} from '@harbour/platform';
-import { AUDIT_CHAIN_NAMES, type AuditChainName } from './audit-chains';
+import type { ValidationIssue } from '../../problems/problem-exceptions';
+import { AUDIT_ACTIONS, isAuditAction } from '../audit-entry';
+import type { AuditFilter } from '../audit-log';
 
 /** What `GET /v1/audit` and its export were asked for. */
-export interface AuditQuery {
-  chain: AuditChainName;
+export interface AuditQuery<Chain extends string = string> {
+  chain: Chain;
   filter: AuditFilter;
   /** Only entries older than this seq (a page's `next`). */
   before?: number;
@@ -23,14 +19,15 @@ const PARAMETERS = ['chain', 'from', 'to', 'action', 'resource', 'before', 'limi
 const RESOURCE = /^([a-z_]{1,40})(?::([A-Za-z0-9_.-]{1,100}))?$/;
 
 /**
- * Reads the query string: `chain` (notification, the default, or identity), `from` and `to`
+ * Reads the query string: `chain` (one of `chains`, the first by default), `from` and `to`
  * (ISO 8601 date-times, `to` exclusive), `action` (one action, or a family ending in `.` such as
  * `key.`), `resource` (`kind` or `kind:id`), `before` (a page cursor) and `limit` (1–500).
  * Anything else, and any value given twice, is a 400 naming the parameter.
  */
-export function readAuditQuery(
+export function readAuditQuery<Chain extends string>(
   query: Readonly<Record<string, unknown>>,
-): { ok: true; query: AuditQuery } | { ok: false; issues: ValidationIssue[] } {
+  chains: readonly [Chain, ...Chain[]],
+): { ok: true; query: AuditQuery<Chain> } | { ok: false; issues: ValidationIssue[] } {
   const issues: ValidationIssue[] = [];
   const issue = (name: string, message: string): void => {
     issues.push({ pointer: `query:${name}`, message });
@@ -50,9 +47,9 @@ export function readAuditQuery(
     return value;
   };
 
-  const chainText = text('chain') ?? 'notification';
-  const chain = AUDIT_CHAIN_NAMES.find((name) => name === chainText);
-  if (chain === undefined) issue('chain', `must be one of ${AUDIT_CHAIN_NAMES.join(', ')}`);
+  const chainText = text('chain') ?? chains[0];
+  const chain = chains.find((name) => name === chainText);
+  if (chain === undefined) issue('chain', `must be one of ${chains.join(', ')}`);
 
   const filter: AuditFilter = {};
   for (const name of ['from', 'to'] as const) {

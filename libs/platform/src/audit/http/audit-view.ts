@@ -1,4 +1,4 @@
-import type { AuditActor, AuditDetails, AuditEntry, AuditResource } from '@harbour/platform';
+import type { AuditActor, AuditDetails, AuditEntry, AuditResource } from '../audit-entry';
 
 /** An entry as the API and the export show it: the stored fields, the time as ISO 8601. */
 export interface AuditEntryView {

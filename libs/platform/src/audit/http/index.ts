@@ -1,0 +1,3 @@
+export * from './audit-controller';
+export * from './audit-query';
+export * from './audit-view';
