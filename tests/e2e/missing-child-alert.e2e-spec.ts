@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { SmtpInbox, testDatabaseUrl } from '@harbour/testing';
 import { HarbourStack } from '../support/harbour-stack';
+import { expectNothingLeaked, scanForPersonalData } from '../support/leak-scan';
+import { PersonalDataMarkers } from '../support/personal-data-markers';
 
 /**
  * The walking skeleton, across all four services as real processes: a child with a trafficking
@@ -36,8 +38,34 @@ describe('missing trafficked child → missing-person unit email', () => {
   const camdenMpu = `mpu-camden-${stack.run}@e2e.harbour.localhost`.replace(/_/g, '-');
   const islingtonMpu = `mpu-islington-${stack.run}@e2e.harbour.localhost`.replace(/_/g, '-');
   const coordinatorDuty = `duty-${stack.run}@e2e.harbour.localhost`.replace(/_/g, '-');
-  // A marker value: it must reach the intake record and never an email or a log line.
-  const markerName = `Marker${stack.run.replace(/[^a-z0-9]/g, '')}`;
+  // Marker values in every personal field: they must reach the intake record and never an alert
+  // e-mail, a log line, a span or a dead letter.
+  const markers = new PersonalDataMarkers();
+  const markerName = markers.name('given name');
+  const child = {
+    ...(example.child as object),
+    givenName: markerName,
+    familyName: markers.name('family name'),
+    dateOfBirth: markers.dateOfBirth('date of birth', 15),
+    subjectReference: markers.text('subject reference'),
+  };
+  const markedReport = (lastSeenAt: string) => ({
+    ...example,
+    child,
+    lastSeenAt,
+    lastSeenLocation: { description: markers.text('last seen place', ' by the bus stop') },
+    circumstances: markers.text('circumstances', ' did not return after school'),
+    reportingOfficer: {
+      name: markers.name('reporting officer'),
+      phone: markers.phone('officer phone'),
+    },
+    philomenaProfile: {
+      description: markers.text('profile', ' red coat'),
+      associates: [markers.text('associate')],
+      places: [markers.text('place')],
+      photoReference: `case-system://camden/photos/${markers.text('photo reference')}`,
+    },
+  });
   let policeKey = '';
 
   beforeAll(async () => {
@@ -120,11 +148,7 @@ describe('missing trafficked child → missing-person unit email', () => {
     });
 
   it('delivers one critical email to the borough missing-person unit, and only to it', async () => {
-    const report = {
-      ...example,
-      child: { ...(example.child as object), givenName: markerName },
-      lastSeenAt: new Date(Date.now() - 3_600_000).toISOString(),
-    };
+    const report = markedReport(new Date(Date.now() - 3_600_000).toISOString());
     // The caller's trace continues through intake, Kafka and safeguarding (W3C traceparent).
     const traceId = randomBytes(16).toString('hex');
     const traceparent = `00-${traceId}-${randomBytes(8).toString('hex')}-01`;
@@ -208,10 +232,9 @@ describe('missing trafficked child → missing-person unit email', () => {
     );
   };
   const reportEpisode = async (): Promise<string> => {
-    const response = await post(
-      { ...example, lastSeenAt: new Date(Date.now() - 600_000).toISOString() },
-      { 'idempotency-key': `e2e-${stack.run}-${Math.random()}` },
-    );
+    const response = await post(markedReport(new Date(Date.now() - 600_000).toISOString()), {
+      'idempotency-key': `e2e-${stack.run}-${Math.random()}`,
+    });
     expect(response.status).toBe(202);
     return ((await response.json()) as { episodeId: string }).episodeId;
   };
@@ -226,6 +249,8 @@ describe('missing trafficked child → missing-person unit email', () => {
     const email = await episodeEmail(camdenMpu, episodeId, /^\[CRITICAL\]/);
     const link = /Acknowledge: (\S+)/.exec(email.text ?? '')?.[1];
     expect(link).toMatch(new RegExp(`^${stack.url('notification')}/ack/`));
+    // The token is the permission to acknowledge: the scan looks for it everywhere too.
+    markers.register('acknowledgement token', link!.split('/ack/')[1]!);
     // Opening the link changes nothing (mail scanners open links); the button does.
     const page = await fetch(link!);
     expect(page.status).toBe(200);
@@ -304,5 +329,14 @@ describe('missing trafficked child → missing-person unit email', () => {
     expect(missing.status).toBe(401);
     const wrong = await post(example, { authorization: 'Bearer hbr_notakey_notasecret' });
     expect(wrong.status).toBe(401);
+  });
+
+  // Last: the stack stops (flushing its last spans) and everything it wrote is scanned.
+  it('leaves no marker in any log line, span or dead letter, and no acknowledgement token in a span', async () => {
+    await stack.stop();
+    const scan = await scanForPersonalData(stack, markers, 'missing child alert');
+    expectNothingLeaked(scan);
+    // The acknowledgement link was opened and used: its spans exist and show the path redacted.
+    expect(scan.acknowledgementSpans).toBeGreaterThan(0);
   });
 });

@@ -3,10 +3,18 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { topics } from '@harbour/contracts';
-import { createKafka, ensureTopics } from '@harbour/messaging';
+import {
+  createKafka,
+  DLQ_HEADERS,
+  dlqTopicOf,
+  ensureTopics,
+  headersAsText,
+  type KafkaClient,
+} from '@harbour/messaging';
 import { createLogger } from '@harbour/platform';
 import { expectEventually, freePort, testDatabaseUrl, uniqueName } from '@harbour/testing';
 import { Client } from 'pg';
+import { OtlpTraceSink } from './otlp-trace-sink';
 
 // Any number is fine as long as only HarbourStack takes it.
 const ONE_STACK_AT_A_TIME = 4_817_203;
@@ -14,6 +22,21 @@ const ONE_STACK_AT_A_TIME = 4_817_203;
 const root = join(__dirname, '..', '..');
 export const SERVICE_NAMES = ['intake', 'safeguarding', 'accommodation', 'notification'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+/** The `service.name` each service reports in its spans (set by the stack, see `start`). */
+export const traceServiceName = (name: ServiceName): string => `harbour-${name}`;
+
+/** A message this run's consumers dead-lettered, as it sits on the dead-letter topic. */
+export interface DeadLetter {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  /** Every header as text: the original CloudEvents attributes and the `harbour-dlq-*` ones. */
+  headers: Record<string, string>;
+  /** The original event body, byte for byte (kept so the message can be replayed). */
+  value: string | null;
+}
 
 /**
  * The four built services as real processes (what `npm start` runs), each on a free port with
@@ -25,6 +48,11 @@ export class HarbourStack {
   private readonly children: ChildProcess[] = [];
   private lock: Client | undefined;
   private readonly output = new Map<ServiceName, string[]>();
+  /** Every span the services export (they run with `OTEL_EXPORTER_OTLP_ENDPOINT` set to it). */
+  readonly traces = new OtlpTraceSink();
+  /** Where each dead-letter partition ended when the stack started: later entries are this run's. */
+  private readonly deadLetterStart = new Map<string, { partition: number; offset: string }[]>();
+  private stopped: Promise<number[]> | undefined;
   /** Each service that keeps personal data has its own key (`DATA_ENCRYPTION_KEY`). */
   private readonly dataKeys: Partial<Record<ServiceName, string>> = {
     intake: randomBytes(32).toString('base64'),
@@ -79,6 +107,7 @@ export class HarbourStack {
     await this.takeTheStackLock();
     for (const name of SERVICE_NAMES) this.ports[name] = await freePort();
     await this.startGroupsAtTheEnd();
+    await this.traces.start();
     for (const name of SERVICE_NAMES) {
       const child = spawn(
         process.execPath,
@@ -89,6 +118,9 @@ export class HarbourStack {
             PORT: String(this.ports[name]),
             ...(this.dataKeys[name] ? { DATA_ENCRYPTION_KEY: this.dataKeys[name] } : {}),
             NOTIFICATION_PUBLIC_URL: this.url('notification'),
+            // Every span goes to this run's sink, so a test can read what traces carry.
+            OTEL_EXPORTER_OTLP_ENDPOINT: this.traces.endpoint,
+            OTEL_SERVICE_NAME: traceServiceName(name),
           },
           stdio: ['ignore', 'pipe', 'pipe'],
         },
@@ -133,19 +165,34 @@ export class HarbourStack {
    * all of that history, delivering other tests' alerts to this run's directory. This run's
    * groups start where the topics end now, as a deployment that has caught up would.
    */
-  private async startGroupsAtTheEnd(): Promise<void> {
-    const env = this.env;
-    const kafka = createKafka({
-      brokers: (env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(','),
-      clientId: `${this.run}-setup`,
-      logger: createLogger({ service: 'e2e-setup', level: 'silent' }),
+  private kafka(purpose: string): KafkaClient {
+    return createKafka({
+      brokers: (this.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(','),
+      clientId: `${this.run}-${purpose}`,
+      logger: createLogger({ service: `e2e-${purpose}`, level: 'silent' }),
       logLevel: 'nothing',
     });
+  }
+
+  private async startGroupsAtTheEnd(): Promise<void> {
+    const env = this.env;
+    const kafka = this.kafka('setup');
     const all: string[] = Object.values(topics);
     await ensureTopics(kafka, all);
     const admin = kafka.admin();
     await admin.connect();
     try {
+      for (const topic of all.map(dlqTopicOf)) {
+        const ends = await expectEventually(() => admin.fetchTopicOffsets(topic), {
+          timeoutMs: 30_000,
+          intervalMs: 200,
+          description: `the end offsets of ${topic}`,
+        });
+        this.deadLetterStart.set(
+          topic,
+          ends.map((p) => ({ partition: p.partition, offset: p.high })),
+        );
+      }
       const groups = [
         env['SAFEGUARDING_KAFKA_GROUP'],
         env['NOTIFICATION_KAFKA_GROUP'],
@@ -224,6 +271,94 @@ export class HarbourStack {
     );
   }
 
+  /**
+   * Every message this run's consumers dead-lettered since the stack started (other test runs on
+   * the shared broker dead-letter too: an entry is this run's when its `harbour-dlq-consumer`
+   * header names one of this run's consumer groups).
+   */
+  async deadLetters(): Promise<DeadLetter[]> {
+    const kafka = this.kafka('dead-letters');
+    const admin = kafka.admin();
+    await admin.connect();
+    const wanted = new Map<string, Map<number, { from: bigint; last: bigint }>>();
+    const groupId = `${this.run}-dead-letter-reader`;
+    try {
+      for (const [topic, start] of this.deadLetterStart) {
+        const ends = await admin.fetchTopicOffsets(topic);
+        for (const { partition, offset } of start) {
+          const end = BigInt(ends.find((e) => e.partition === partition)?.high ?? offset);
+          if (end <= BigInt(offset)) continue;
+          const partitions = wanted.get(topic) ?? new Map<number, { from: bigint; last: bigint }>();
+          partitions.set(partition, { from: BigInt(offset), last: end - 1n });
+          wanted.set(topic, partitions);
+        }
+      }
+      // A fresh group that starts exactly where each partition stood when the stack started.
+      for (const [topic, partitions] of wanted) {
+        await admin.setOffsets({
+          groupId,
+          topic,
+          partitions: [...partitions].map(([partition, { from }]) => ({
+            partition,
+            offset: String(from),
+          })),
+        });
+      }
+    } finally {
+      await admin.disconnect();
+    }
+    if (wanted.size === 0) return [];
+    const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 500 });
+    const letters: DeadLetter[] = [];
+    const remaining = new Set(
+      [...wanted].flatMap(([topic, partitions]) =>
+        [...partitions.keys()].map((p) => `${topic}/${p}`),
+      ),
+    );
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [...wanted.keys()] });
+      await consumer.run({
+        autoCommit: false,
+        eachMessage: ({ topic, partition, message }) => {
+          const range = wanted.get(topic)?.get(partition);
+          const offset = BigInt(message.offset);
+          if (!range || offset < range.from || offset > range.last) return Promise.resolve();
+          const headers = headersAsText(message.headers);
+          if ((headers[DLQ_HEADERS.consumer] ?? '').startsWith(`${this.run}_`)) {
+            letters.push({
+              topic,
+              partition,
+              offset: message.offset,
+              key: message.key?.toString('utf8') ?? null,
+              headers,
+              value: message.value?.toString('utf8') ?? null,
+            });
+          }
+          if (offset === range.last) remaining.delete(`${topic}/${partition}`);
+          return Promise.resolve();
+        },
+      });
+      await expectEventually(
+        () => {
+          if (remaining.size > 0) throw new Error(`still reading ${[...remaining].join(', ')}`);
+        },
+        {
+          timeoutMs: 30_000,
+          intervalMs: 100,
+          description: 'the dead-letter topics read to the end',
+        },
+      );
+    } finally {
+      await consumer.disconnect();
+      const cleanup = kafka.admin();
+      await cleanup.connect();
+      await cleanup.deleteGroups([groupId]).catch(() => undefined);
+      await cleanup.disconnect();
+    }
+    return letters;
+  }
+
   logs(name: ServiceName): string {
     return (this.output.get(name) ?? []).join('');
   }
@@ -236,8 +371,16 @@ export class HarbourStack {
    * SIGTERM each service and wait: they must shut down gracefully on their own. With
    * `HARBOUR_E2E_LOG_DIR` set, each service's output is kept there for reading after a failure.
    */
-  async stop(): Promise<number[]> {
+  stop(): Promise<number[]> {
+    // Idempotent: a story's last test stops the stack to scan everything, afterAll stops it too.
+    this.stopped ??= this.stopOnce();
+    return this.stopped;
+  }
+
+  private async stopOnce(): Promise<number[]> {
     const codes = await this.terminate();
+    // The services flushed their last spans on the way out; nothing more will arrive.
+    await this.traces.close();
     // Ending the session releases the advisory lock.
     await this.lock?.end();
     const logDir = process.env['HARBOUR_E2E_LOG_DIR'];
