@@ -1,1 +1,3 @@
+export * from './data-keys';
 export * from './field-cipher';
+export * from './reencryption';
