@@ -11,3 +11,4 @@ export * from './tokens';
 export * from './crypto';
 export * from './audit';
 export * from './commands';
+export * from './retention';
