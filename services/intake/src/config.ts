@@ -7,9 +7,11 @@ import {
   httpConfig,
   kafkaConfig,
   loadConfig,
+  loadRetentionSettings,
   loggingConfig,
   telemetryConfig,
 } from '@harbour/platform';
+import { INTAKE_RETENTION_POLICY } from './retention/intake-retention-policy';
 
 export const intakeConfigSpec = defineConfig({
   ...databaseConfig,
@@ -50,6 +52,9 @@ export function loadIntakeConfig(env: NodeJS.ProcessEnv = process.env) {
       description: intakeConfigSpec.BED_REQUEST_TONIGHT_WINDOW_HOURS.description,
     });
   }
+  // Retention periods per record kind (RETENTION_*_DAYS): docs/retention.md.
+  const retention = loadRetentionSettings(INTAKE_RETENTION_POLICY, env);
+  issues.push(...retention.issues);
   if (issues.length > 0) throw new ConfigError(issues);
-  return config;
+  return { ...config, retention: retention.settings };
 }
