@@ -1,7 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { expectEventually, type InboxMessage, SmtpInbox, testDatabaseUrl } from '@harbour/testing';
 import { HarbourStack } from '../support/harbour-stack';
+import { expectNothingLeaked, scanForPersonalData } from '../support/leak-scan';
+import { PersonalDataMarkers } from '../support/personal-data-markers';
 
 /**
  * The user's story "a housing provider receiving a bed request", across the four services as
@@ -45,9 +46,13 @@ describe('a man needs a bed tonight, away from Newham', () => {
   const stack = new HarbourStack();
   const inbox = new SmtpInbox();
   const mailbox = (name: string) => `${name}-${stack.run}@e2e.harbour.localhost`.replace(/_/g, '-');
-  const token = `Mk${randomBytes(6).toString('hex')}`;
-  const givenName = `Given${token}`;
-  const familyName = `Family${token}`;
+  // Marker values in every personal field: his name reaches the accepting provider in the API
+  // answer only, never an e-mail, a log line, a span or a dead letter.
+  const markers = new PersonalDataMarkers();
+  const { token } = markers;
+  const givenName = markers.name('given name');
+  const familyName = markers.name('family name');
+  const dateOfBirth = markers.dateOfBirth('date of birth', 34);
   const men = { genderServed: 'male', ages: ['adult'], supportLevel: 'emergency' };
   const base = {
     nrmStages: ['pre_nrm', 'recovery_period'],
@@ -217,7 +222,7 @@ describe('a man needs a bed tonight, away from Newham', () => {
   it('offers a bed to the three men’s houses outside the zone, and to nobody else', async () => {
     const postedAt = Date.now();
     const response = await call('intake', 'POST', '/v1/bed-requests', police.key, {
-      person: { givenName, familyName, gender: 'male', ageYears: 34 },
+      person: { givenName, familyName, dateOfBirth, gender: 'male', ageYears: 34 },
       accompanyingChildren: 0,
       languages: ['sq'],
       accessNeeds: [],
@@ -325,5 +330,11 @@ describe('a man needs a bed tonight, away from Newham', () => {
     expect(reached.has(providers.towerHamlets!.email)).toBe(false);
     for (const email of everything) expect(JSON.stringify(email)).not.toContain(token);
     expect(stack.allLogs()).not.toContain(token);
+  });
+
+  // Last: the stack stops (flushing its last spans) and everything it wrote is scanned.
+  it('leaves no marker in any log line, span or dead letter', async () => {
+    await stack.stop();
+    expectNothingLeaked(await scanForPersonalData(stack, markers, 'bed request'));
   });
 });

@@ -1,6 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import { topics } from '@harbour/contracts';
+import { createKafka, DLQ_HEADERS, toKafkaMessage } from '@harbour/messaging';
+import { createLogger } from '@harbour/platform';
 import { expectEventually, type InboxMessage, SmtpInbox, testDatabaseUrl } from '@harbour/testing';
-import { HarbourStack } from '../support/harbour-stack';
+import { type DeadLetter, HarbourStack } from '../support/harbour-stack';
+import { expectNothingLeaked, scanForPersonalData } from '../support/leak-scan';
+import { PersonalDataMarkers } from '../support/personal-data-markers';
 
 /**
  * The user's story "a missing-person unit getting a trafficked-child escalation", across the four
@@ -33,13 +39,6 @@ function alertIdOf(email: InboxMessage): string {
   return match[1];
 }
 
-function dateYearsAgo(years: number, extraDays: number): string {
-  const date = new Date();
-  date.setUTCFullYear(date.getUTCFullYear() - years);
-  date.setUTCDate(date.getUTCDate() - extraDays);
-  return date.toISOString().slice(0, 10);
-}
-
 describe('a trafficked child goes missing: alert, escalation, found, return home interview', () => {
   // One policy minute lasts one second here: the 15-minute window is 15 seconds.
   const stack = new HarbourStack({
@@ -54,13 +53,13 @@ describe('a trafficked child goes missing: alert, escalation, found, return home
     ngo: mailbox('child-ngo'),
     coordinator: mailbox('hub'),
   };
-  // Marker values: they may reach police as the Philomena profile, never an e-mail to anyone
-  // else and never a log line.
-  const token = stack.run.replace(/[^a-z0-9]/g, '');
-  const givenName = `Given${token}`;
-  const familyName = `Family${token}`;
-  const profileText = `Profile${token} red coat, small scar above the left eye`;
-  const dateOfBirth = dateYearsAgo(16, 40);
+  // Marker values in every personal field: they may reach police as the Philomena profile, never
+  // an e-mail to anyone else, a log line, a span or a dead letter's headers.
+  const markers = new PersonalDataMarkers();
+  const givenName = markers.name('given name');
+  const familyName = markers.name('family name');
+  const profileText = markers.text('profile', ' red coat, small scar above the left eye');
+  const dateOfBirth = markers.dateOfBirth('date of birth', 16);
   const keys = { specialist: '', police: '', localAuthority: '' };
 
   const db = new Client({ connectionString: testDatabaseUrl() });
@@ -119,6 +118,7 @@ describe('a trafficked child goes missing: alert, escalation, found, return home
       person: {
         givenName,
         familyName,
+        aliases: [markers.name('alias')],
         dateOfBirth,
         gender: 'female',
         nationality: 'AL',
@@ -127,10 +127,21 @@ describe('a trafficked child goes missing: alert, escalation, found, return home
       },
       exploitationTypes: ['criminal', 'sexual'],
       borough: CAMDEN,
-      locations: [{ postcode: 'nw1 8aa', borough: CAMDEN, kind: 'exploitation' }],
-      indicators: ['found working in a cannabis grow'],
-      narrative: '<script>alert(1)</script> found during a welfare check',
-      responder: { name: 'DC e2e', phone: '+44 20 7946 0000' },
+      locations: [
+        {
+          postcode: 'nw1 8aa',
+          address: markers.text('referral address', ' Flat 2, Example Street'),
+          borough: CAMDEN,
+          kind: 'exploitation',
+        },
+      ],
+      indicators: [markers.text('indicator', ' found working in a cannabis grow')],
+      narrative: `<script>alert(1)</script> ${markers.text('narrative', ' found during a welfare check')}`,
+      responder: {
+        name: markers.name('responder'),
+        phone: markers.phone('responder phone'),
+        email: markers.email('responder email'),
+      },
       // A child is referred without consent; sharing with her council and NGOs is recorded.
       consent: { nrm: false, shareWith: ['local_authority', 'ngo'] },
     });
@@ -154,12 +165,20 @@ describe('a trafficked child goes missing: alert, escalation, found, return home
       borough: CAMDEN,
       riskGrade: 'medium',
       lastSeenAt: new Date(Date.now() - 2 * 3_600_000).toISOString(),
-      lastSeenLocation: { postcode: 'NW1 8AA', description: 'outside the station' },
+      lastSeenLocation: {
+        postcode: 'NW1 8AA',
+        description: markers.text('last seen place', ' outside the station'),
+      },
+      circumstances: markers.text('circumstances', ' did not come back from college'),
+      reportingOfficer: {
+        name: markers.name('reporting officer'),
+        phone: markers.phone('officer phone'),
+      },
       philomenaProfile: {
         description: profileText,
-        associates: ['an older male known as "Boss"'],
-        places: ['the chicken shop on the high road'],
-        photoReference: 'case-system://camden/photos/e2e',
+        associates: [markers.text('associate', ' an older male known as "Boss"')],
+        places: [markers.text('place', ' the chicken shop on the high road')],
+        photoReference: `case-system://camden/photos/${markers.text('photo reference')}`,
       },
     });
     expect(reported.status).toBe(202);
@@ -245,6 +264,7 @@ describe('a trafficked child goes missing: alert, escalation, found, return home
       foundAt: foundAt.toISOString(),
       foundInBorough: CAMDEN,
       returnedTo: 'care_placement',
+      note: markers.text('found note', ' found at a friend’s flat'),
     });
     expect(found.status).toBeLessThan(300);
 
@@ -319,11 +339,109 @@ describe('a trafficked child goes missing: alert, escalation, found, return home
     expect(stillPending.rows).toHaveLength(0);
   });
 
-  it('keeps names and the profile out of every log line', () => {
-    const logs = stack.allLogs();
-    expect(logs).not.toContain(givenName);
-    expect(logs).not.toContain(familyName);
-    expect(logs).not.toContain(profileText);
-    expect(logs).not.toContain(dateOfBirth);
+  /** What this story published for its consumers to dead-letter, by reason. */
+  const poison = { invalidPayload: '', invalidEnvelope: '' };
+
+  it('dead-letters a referral event its consumer cannot accept, with the error in headers', async () => {
+    // A newer intake would publish a referral with a field this safeguarding does not know yet
+    // (schema skew); the consumer must dead-letter it rather than act on it. Its body carries
+    // the referral's personal data exactly as a real referral event does.
+    const referralId = randomUUID();
+    const payload = {
+      referralId,
+      submittedBy: { organisationId: randomUUID(), organisationKind: 'police_specialist' },
+      submittedAt: new Date().toISOString(),
+      mechanism: 'nrm',
+      subject: { isChild: true, ageDisputed: false, ageYears: 16, gender: 'female' },
+      exploitationTypes: ['criminal'],
+      borough: CAMDEN,
+      linkedLocations: [{ postcode: 'NW1 8AA', address: markers.text('dead-letter address') }],
+      personal: {
+        givenName,
+        familyName,
+        dateOfBirth,
+        // Not in the v1 schema: the reason the consumer refuses the event.
+        nickname: markers.name('dead-letter nickname'),
+        narrative: markers.text('dead-letter narrative', ' seen with older men'),
+      },
+    };
+    const valid = toKafkaMessage(
+      {
+        id: randomUUID(),
+        source: '/harbour/intake',
+        type: 'harbour.referral.submitted',
+        specversion: '1.0',
+        time: new Date().toISOString(),
+        datacontenttype: 'application/json',
+        subject: referralId,
+        data: payload,
+      },
+      referralId,
+    );
+    // And a message that is not an event at all: its body is text with personal data in it
+    // (a JSON parser's error message would quote it).
+    const notJson = markers.text('raw body', ' is not JSON');
+    poison.invalidPayload = valid.value;
+    poison.invalidEnvelope = notJson;
+    const kafka = createKafka({
+      brokers: (stack.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(','),
+      clientId: `${stack.run}-poison`,
+      logger: createLogger({ service: 'e2e-poison', level: 'silent' }),
+      logLevel: 'nothing',
+    });
+    const producer = kafka.producer();
+    await producer.connect();
+    try {
+      await producer.send({
+        topic: topics.referral,
+        acks: -1,
+        messages: [
+          valid,
+          {
+            key: referralId,
+            value: notJson,
+            headers: { ...valid.headers, ce_id: randomUUID() },
+          },
+        ],
+      });
+    } finally {
+      await producer.disconnect();
+    }
+
+    const ours = (letters: DeadLetter[], reason: string) =>
+      letters.find(
+        (l) =>
+          l.key === referralId &&
+          l.headers[DLQ_HEADERS.reason] === reason &&
+          l.headers[DLQ_HEADERS.consumer] === `${stack.run}_safeguarding`,
+      );
+    const [refused, unreadable] = await expectEventually(
+      async () => {
+        const letters = await stack.deadLetters();
+        const both = [ours(letters, 'invalid-payload'), ours(letters, 'invalid-envelope')];
+        if (!both[0] || !both[1]) throw new Error('not dead-lettered yet');
+        return both as [DeadLetter, DeadLetter];
+      },
+      { timeoutMs: 60_000, intervalMs: 500, description: 'the two dead letters' },
+    );
+    // The error names the field and the problem, never a value; the body is the original event.
+    expect(refused.headers[DLQ_HEADERS.error]).toBe(
+      '/personal/nickname: is not an allowed property',
+    );
+    expect(refused.value).toBe(poison.invalidPayload);
+    expect(unreadable.headers[DLQ_HEADERS.error]).toBe('value is not JSON');
+    expect(unreadable.value).toBe(poison.invalidEnvelope);
+  });
+
+  // Last: the stack stops (flushing its last spans) and everything it wrote is scanned.
+  it('leaves no marker in any log line, span or dead letter header', async () => {
+    await stack.stop();
+    const scan = await scanForPersonalData(stack, markers, 'trafficked child story');
+    expectNothingLeaked(scan);
+    // The story's own dead letters were scanned; their bodies are the original events, which
+    // carry personal data by design (docs/security.md, "Logs, traces and dead letters").
+    expect(scan.deadLetters.map((l) => l.value)).toEqual(
+      expect.arrayContaining([poison.invalidEnvelope, poison.invalidPayload]) as unknown,
+    );
   });
 });
