@@ -1,12 +1,19 @@
 import { DLQ_HEADERS } from '@harbour/messaging';
 import {
   type DeadLetter,
-  type HarbourStack,
   SERVICE_NAMES,
   type ServiceName,
   traceServiceName,
 } from './harbour-stack';
+import type { OtlpTraceSink } from './otlp-trace-sink';
 import type { MarkerFinding, PersonalDataMarkers } from './personal-data-markers';
+
+/** What a scan reads: a `HarbourStack` (or, in the scan's own test, a stand-in). */
+export interface ScanSource {
+  logs(service: ServiceName): string;
+  readonly traces: Pick<OtlpTraceSink, 'spans' | 'resources' | 'refused' | 'spansByService'>;
+  deadLetters(): Promise<DeadLetter[]>;
+}
 
 /** What one scenario's scan looked at, and what it found. */
 export interface LeakScan {
@@ -45,7 +52,7 @@ const ACK_PATH = /\/ack\/([^/?#\s]*)/;
  * the way out, so nothing is left unscanned. Prints one summary line for the scenario.
  */
 export async function scanForPersonalData(
-  stack: HarbourStack,
+  stack: ScanSource,
   markers: PersonalDataMarkers,
   scenario: string,
 ): Promise<LeakScan> {
