@@ -10,9 +10,11 @@ import {
   httpConfig,
   kafkaConfig,
   loadConfig,
+  loadRetentionSettings,
   loggingConfig,
   telemetryConfig,
 } from '@harbour/platform';
+import { SAFEGUARDING_RETENTION_POLICY } from './retention/safeguarding-retention-policy';
 
 export const safeguardingConfigSpec = defineConfig({
   ...databaseConfig,
@@ -120,10 +122,17 @@ export type SafeguardingConfig = ReturnType<typeof loadSafeguardingConfig>;
  */
 export function loadSafeguardingConfig(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(safeguardingConfigSpec, env);
-  const issues = [...dataEncryptionConfigIssues(config), ...operationConfigIssues(config)];
+  // Retention periods per record kind (RETENTION_*_DAYS): docs/retention.md.
+  const retention = loadRetentionSettings(SAFEGUARDING_RETENTION_POLICY, env);
+  const issues = [
+    ...dataEncryptionConfigIssues(config),
+    ...operationConfigIssues(config),
+    ...retention.issues,
+  ];
   if (issues.length > 0) throw new ConfigError(issues);
   return {
     ...config,
     OPERATION_VETTED_KINDS: config.OPERATION_VETTED_KINDS.filter(isOrganisationKind),
+    retention: retention.settings,
   };
 }

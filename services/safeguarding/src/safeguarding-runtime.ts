@@ -15,6 +15,7 @@ import {
   type Logger,
   postgresReadiness,
   type ReadinessCheck,
+  RetentionPurge,
 } from '@harbour/platform';
 import type { DataSource } from 'typeorm';
 import { BedRequestAlertStore } from './accommodation/bed-request-alert-store';
@@ -27,6 +28,7 @@ import { CreateSafeguarding1764300000000 } from './migrations/1764300000000-crea
 import { CasesAndKnownVictimIndex1764800000000 } from './migrations/1764800000000-cases-and-known-victim-index';
 import { Operations1764900000000 } from './migrations/1764900000000-operations';
 import { BedRequestAlerts1765000000000 } from './migrations/1765000000000-bed-request-alerts';
+import { SafeguardingRetention1765300000000 } from './migrations/1765300000000-safeguarding-retention';
 import { MissingEpisodeHandler } from './missing-episodes/missing-episode-handler';
 import { MissingEpisodeStore } from './missing-episodes/missing-episode-store';
 import { OperationAlerts, type OperationSettings } from './operations/operation-alerts';
@@ -36,6 +38,7 @@ import { OperationTimers } from './operations/operation-timers';
 import { PersonKeys } from './people/person-keys';
 import { ReferralCaseStore } from './referrals/referral-case-store';
 import { ReferralHandler } from './referrals/referral-handler';
+import { SAFEGUARDING_RETENTION_POLICY } from './retention/safeguarding-retention-policy';
 import { ScheduledActionPoller } from './scheduling/scheduled-action-poller';
 import { ScheduledActionStore } from './scheduling/scheduled-action-store';
 
@@ -54,6 +57,7 @@ export const SAFEGUARDING_MIGRATIONS = [
   CasesAndKnownVictimIndex1764800000000,
   Operations1764900000000,
   BedRequestAlerts1765000000000,
+  SafeguardingRetention1765300000000,
 ];
 
 /** The operation rules' settings, from configuration. */
@@ -205,6 +209,14 @@ export async function openSafeguardingRuntime(
   });
   await consumer.start();
   poller.start();
+  // Purges what the retention policy says is due, on its timer (docs/retention.md).
+  const retention = new RetentionPurge({
+    dataSource,
+    policy: SAFEGUARDING_RETENTION_POLICY,
+    settings: config.retention,
+    logger: log,
+  });
+  retention.start();
 
   return {
     config,
@@ -214,6 +226,7 @@ export async function openSafeguardingRuntime(
     readiness: [postgresReadiness(dataSource), kafkaReadiness(kafka)],
     checkKnownVictim: new CheckKnownVictim(schema, dataSource, knownVictims),
     async close() {
+      await retention.stop();
       await poller.stop();
       await consumer.stop();
       await relay.stop();
