@@ -307,15 +307,21 @@ describe('missing trafficked child → missing-person unit email', () => {
   });
 
   it('rejects bad input with a problem naming each invalid field', async () => {
+    // A refused report still carries personal data: the refusal, its log line and its spans
+    // must not repeat it (the final scan checks the latter two).
+    const refusedName = markers.name('refused report name');
     const response = await post({
-      ...example,
+      ...markedReport(new Date(Date.now() - 60_000).toISOString()),
+      child: { ...child, givenName: refusedName },
       borough: 'E09999999',
       riskGrade: undefined,
-      colour: 'red',
+      colour: markers.text('refused report field'),
     });
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toContain('application/problem+json');
-    const problem = (await response.json()) as { errors: { pointer: string }[] };
+    const text = await response.text();
+    expect(markers.foundIn(text)).toEqual([]);
+    const problem = JSON.parse(text) as { errors: { pointer: string }[] };
     const pointers = problem.errors.map((e) => e.pointer).sort();
     expect(pointers).toEqual(['/borough', '/colour', '/riskGrade']);
   });

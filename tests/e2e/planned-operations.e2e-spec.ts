@@ -1,7 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { expectEventually, type InboxMessage, SmtpInbox, testDatabaseUrl } from '@harbour/testing';
 import { HarbourStack } from '../support/harbour-stack';
+import { expectNothingLeaked, scanForPersonalData } from '../support/leak-scan';
+import { PersonalDataMarkers } from '../support/personal-data-markers';
 
 /**
  * The user's stories "UKVI posting a planned welfare visit" and "an NGO receiving a pre-raid
@@ -66,8 +67,10 @@ describe('planned operations: staged pre-enforcement alerts, displacement watch,
     hackneyOutreach: mailbox('hackney-outreach'),
   };
   const ours = new Set(Object.values(to));
-  // Marker values: an address and a lead contact that must never appear in a notice.
-  const token = `Mk${randomBytes(6).toString('hex')}`;
+  // Marker values in every personal or operational field (addresses, lead contacts, names,
+  // outcome notes): never in a notice, a log line, a span or a dead letter.
+  const markers = new PersonalDataMarkers();
+  const { token } = markers;
   const keys = { ukvi: '', newhamPolice: '', ukviRead: '', sexWorkNgo: '' };
 
   const db = new Client({ connectionString: testDatabaseUrl() });
@@ -213,8 +216,8 @@ describe('planned operations: staged pre-enforcement alerts, displacement watch,
   const welfareVisit = { operationId: '', plannedStart: '' };
 
   describe('1. UKVI plans a welfare visit in Westminster', () => {
-    const addressLine = `Flat ${token}, 4 Example Mews`;
-    const leadName = `Officer${token}`;
+    const addressLine = `Flat ${markers.text('welfare visit address')}, 4 Example Mews`;
+    const leadName = markers.name('welfare visit lead');
     let operationId = '';
     let plannedStart = '';
 
@@ -230,7 +233,7 @@ describe('planned operations: staged pre-enforcement alerts, displacement watch,
         expectedPeople: { total: 2, women: 2 },
         exploitationTypes: ['domestic_servitude'],
         vulnerablePeopleLikely: true,
-        leadContact: { name: leadName, phone: '+44 20 7946 0101' },
+        leadContact: { name: leadName, phone: markers.phone('welfare visit lead phone') },
       });
       expect(planned.status).toBe(202);
       operationId = ((await planned.json()) as { operationId: string }).operationId;
@@ -288,7 +291,7 @@ describe('planned operations: staged pre-enforcement alerts, displacement watch,
 
   describe('2. Police plan a brothel raid in Newham', () => {
     const postcode = 'E15 1AA';
-    const addressLine = `${token} Marker Road`;
+    const addressLine = `${markers.text('raid address')} Marker Road`;
     let operationId = '';
     let plannedStart = '';
 
@@ -296,8 +299,8 @@ describe('planned operations: staged pre-enforcement alerts, displacement watch,
       // A potential victim was referred earlier with this postcode as a place of exploitation.
       const referral = await post('/v1/referrals', keys.newhamPolice, {
         person: {
-          givenName: `Given${token}`,
-          familyName: `Family${token}`,
+          givenName: markers.name('referral given name'),
+          familyName: markers.name('referral family name'),
           gender: 'female',
           ageEstimateYears: 24,
         },
@@ -310,7 +313,7 @@ describe('planned operations: staged pre-enforcement alerts, displacement watch,
             kind: 'exploitation',
           },
         ],
-        responder: { name: 'DC e2e' },
+        responder: { name: markers.name('referral responder') },
         consent: { nrm: true, shareWith: ['police_specialist'] },
       });
       expect(referral.status).toBe(202);
@@ -331,7 +334,7 @@ describe('planned operations: staged pre-enforcement alerts, displacement watch,
         expectedLanguages: ['sq', 'ro'],
         exploitationTypes: ['sexual'],
         vulnerablePeopleLikely: true,
-        leadContact: { name: `Inspector${token}`, phone: '+44 20 7946 0202' },
+        leadContact: { name: markers.name('raid lead'), phone: markers.phone('raid lead phone') },
       });
       expect(planned.status).toBe(202);
       operationId = ((await planned.json()) as { operationId: string }).operationId;
@@ -469,14 +472,20 @@ describe('planned operations: staged pre-enforcement alerts, displacement watch,
       const planned = await post('/v1/operations', keys.ukvi, {
         kind: 'welfare_visit',
         premisesKind: 'private_household',
-        address: { line1: `${token} Reschedule Row`, postcode: 'SW1A 2AA' },
+        address: {
+          line1: `${markers.text('rescheduled visit address')} Row`,
+          postcode: 'SW1A 2AA',
+        },
         borough: WESTMINSTER,
         plannedStart: inSeconds(3600),
         plannedEnd: inSeconds(3 * 3600),
         expectedPeople: { total: 1, women: 1 },
         exploitationTypes: ['domestic_servitude'],
         vulnerablePeopleLikely: true,
-        leadContact: { name: 'IO e2e', phone: '+44 20 7946 0303' },
+        leadContact: {
+          name: markers.name('rescheduled visit lead'),
+          phone: markers.phone('rescheduled visit lead phone'),
+        },
       });
       expect(planned.status).toBe(202);
       const { operationId } = (await planned.json()) as { operationId: string };
@@ -540,6 +549,7 @@ describe('planned operations: staged pre-enforcement alerts, displacement watch,
     it('shares the outcome with the NGO, redacted and without arrests', async () => {
       const { operationId, plannedStart } = welfareVisit;
       expect(operationId).not.toBe('');
+      const phone = markers.mobile('outcome phone');
       await waitUntilPast(plannedStart, 'the planned start');
       const outcome = await post(`/v1/operations/${operationId}/outcome`, keys.ukvi, {
         peopleEncountered: 3,
@@ -549,9 +559,12 @@ describe('planned operations: staged pre-enforcement alerts, displacement watch,
         welfareFindings: {
           needs: ['legal_advice', 'interpreter'],
           languages: ['tl'],
-          summary: `Two workers said the employer holds their passports; call 07700 900123 or write to boss${token}@example.com`,
+          summary: `Two workers said the employer holds their passports; call ${phone} or write to ${markers.email('outcome email')}`,
         },
-        restrictedNotes: `Restricted${token}: employer named in the police notebook`,
+        restrictedNotes: markers.text(
+          'restricted notes',
+          ': employer named in the police notebook',
+        ),
       });
       expect(outcome.status).toBe(201);
       const shared = await inbox.waitFor(
@@ -560,7 +573,7 @@ describe('planned operations: staged pre-enforcement alerts, displacement watch,
       );
       const text = shared.text ?? '';
       expect(text).toContain('[REDACTED]');
-      expect(text).not.toContain('07700 900123');
+      expect(text).not.toContain(phone);
       expect(text).not.toContain(token);
       expect(text).not.toMatch(/arrest/i);
       const rules = await alertsByRule(operationId);
@@ -568,7 +581,10 @@ describe('planned operations: staged pre-enforcement alerts, displacement watch,
     });
   });
 
-  it('keeps addresses, names and lead contacts out of every log line', () => {
+  // Last: the stack stops (flushing its last spans) and everything it wrote is scanned.
+  it('keeps addresses, names and lead contacts out of every log line, span and dead letter', async () => {
     expect(stack.allLogs()).not.toContain(token);
+    await stack.stop();
+    expectNothingLeaked(await scanForPersonalData(stack, markers, 'planned operations'));
   });
 });
