@@ -18,6 +18,7 @@ import {
   openServiceDatabase,
   postgresReadiness,
   type ReadinessCheck,
+  RetentionPurge,
 } from '@harbour/platform';
 import type { DataSource } from 'typeorm';
 import type { AccommodationConfig } from './config';
@@ -27,6 +28,7 @@ import { PLACEMENT_TOPIC } from './matching/placement-event';
 import { CreateAccommodation1764300000000 } from './migrations/1764300000000-create-accommodation';
 import { CreateMatching1765000000000 } from './migrations/1765000000000-create-matching';
 import { AccommodationAuditLog1765250000000 } from './migrations/1765250000000-accommodation-audit-log';
+import { AccommodationRetention1765300000000 } from './migrations/1765300000000-accommodation-retention';
 import { DecideOffer } from './offers/decide-offer';
 import { OfferStore } from './offers/offer-store';
 import { PlacementStore } from './placements/placement-store';
@@ -34,11 +36,13 @@ import { PropertyCommands } from './properties/property-commands';
 import { PropertyStore } from './properties/property-store';
 import { BedRequestHandler } from './requests/bed-request-handler';
 import { BedRequestStore } from './requests/bed-request-store';
+import { ACCOMMODATION_RETENTION_POLICY } from './retention/accommodation-retention-policy';
 
 export const ACCOMMODATION_MIGRATIONS = [
   CreateAccommodation1764300000000,
   CreateMatching1765000000000,
   AccommodationAuditLog1765250000000,
+  AccommodationRetention1765300000000,
 ];
 
 /** Everything accommodation connects to and runs, opened before Nest starts, closed after it stops. */
@@ -139,6 +143,14 @@ export async function openAccommodationRuntime(
   });
   await consumer.start();
   timers.start();
+  // Purges what the retention policy says is due, on its timer (docs/retention.md).
+  const retention = new RetentionPurge({
+    dataSource,
+    policy: ACCOMMODATION_RETENTION_POLICY,
+    settings: config.retention,
+    logger: log,
+  });
+  retention.start();
 
   return {
     config,
@@ -170,6 +182,7 @@ export async function openAccommodationRuntime(
     ),
     timers,
     async close() {
+      await retention.stop();
       await timers.stop();
       await consumer.stop();
       await relay.stop();

@@ -9,10 +9,12 @@ import {
   httpConfig,
   kafkaConfig,
   loadConfig,
+  loadRetentionSettings,
   loggingConfig,
   telemetryConfig,
 } from '@harbour/platform';
 import type { HoldMinutes } from './domain/offer-hold';
+import { ACCOMMODATION_RETENTION_POLICY } from './retention/accommodation-retention-policy';
 
 export const accommodationConfigSpec = defineConfig({
   ...databaseConfig,
@@ -113,12 +115,18 @@ export type AccommodationConfig = ReturnType<typeof loadAccommodationConfig>;
  */
 export function loadAccommodationConfig(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(accommodationConfigSpec, env);
-  const issues = [...dataEncryptionConfigIssues(config), ...matchingConfigIssues(config)];
+  // Retention periods per record kind (RETENTION_*_DAYS): docs/retention.md.
+  const retention = loadRetentionSettings(ACCOMMODATION_RETENTION_POLICY, env);
+  const issues = [
+    ...dataEncryptionConfigIssues(config),
+    ...matchingConfigIssues(config),
+    ...retention.issues,
+  ];
   if (issues.length > 0) throw new ConfigError(issues);
   const holdMinutes: HoldMinutes = {
     tonight: Number(config.ACCOMMODATION_HOLD_MINUTES_TONIGHT),
     within_days: Number(config.ACCOMMODATION_HOLD_MINUTES_WITHIN_DAYS),
     planned: Number(config.ACCOMMODATION_HOLD_MINUTES_PLANNED),
   };
-  return { ...config, holdMinutes };
+  return { ...config, holdMinutes, retention: retention.settings };
 }
