@@ -5,6 +5,7 @@ import {
   httpConfig,
   kafkaConfig,
   loadConfig,
+  loadRetentionSettings,
   loggingConfig,
   redisConfig,
   smtpConfig,
@@ -15,6 +16,7 @@ import {
   acknowledgementConfigIssues,
 } from './acknowledgement/acknowledgement-config';
 import { escalationConfig } from './escalation/escalation-config';
+import { NOTIFICATION_RETENTION_POLICY } from './retention/notification-retention-policy';
 
 export const notificationConfigSpec = defineConfig({
   ...databaseConfig,
@@ -118,6 +120,9 @@ export function loadNotificationConfig(env: NodeJS.ProcessEnv = process.env) {
       description: notificationConfigSpec[variable].description,
     }));
   const allIssues = [...issues, ...acknowledgementConfigIssues(config)];
+  // Retention periods per record kind (RETENTION_*_DAYS): docs/retention.md.
+  const retention = loadRetentionSettings(NOTIFICATION_RETENTION_POLICY, env);
+  allIssues.push(...retention.issues);
   if (allIssues.length > 0) throw new ConfigError(allIssues);
-  return config;
+  return { ...config, retention: retention.settings };
 }

@@ -14,6 +14,7 @@ import {
   type Logger,
   postgresReadiness,
   type ReadinessCheck,
+  RetentionPurge,
 } from '@harbour/platform';
 import type { DataSource } from 'typeorm';
 import type { AuditChains } from './audit/audit-chains';
@@ -33,6 +34,7 @@ import {
 } from './escalation/start-escalation';
 import { EscalationTimers } from './escalation/escalation-timers';
 import { NOTIFICATION_MIGRATIONS } from './migrations';
+import { NOTIFICATION_RETENTION_POLICY } from './retention/notification-retention-policy';
 import {
   type Acknowledgements,
   openAcknowledgements,
@@ -155,6 +157,15 @@ export async function openNotificationRuntime(
       ]),
   });
   await consumer.start();
+  // Purges what the retention policy says is due, on its own timer rather than a BullMQ job:
+  // SKIP LOCKED already keeps instances apart (docs/retention.md).
+  const retention = new RetentionPurge({
+    dataSource,
+    policy: NOTIFICATION_RETENTION_POLICY,
+    settings: config.retention,
+    logger: log,
+  });
+  retention.start();
 
   let closing: Promise<void> | undefined;
   const close = async (): Promise<void> => {
@@ -162,6 +173,7 @@ export async function openNotificationRuntime(
     // outcome, their events are published, then the connections close. One failing step does
     // not keep the others from running.
     const steps: [string, () => Promise<void> | void][] = [
+      ['retention', () => retention.stop()],
       ['consumer', () => consumer.stop()],
       ['escalation', () => escalation.close()],
       ['delivery', () => delivery.stop()],

@@ -4,6 +4,7 @@ import { AlertStages1764600000000 } from './1764600000000-alert-stages';
 import { AlertClosure1764700000000 } from './1764700000000-alert-closure';
 import { AlertCauseOwner1764900000000 } from './1764900000000-alert-cause-owner';
 import { AuditLog1765100000000 } from './1765100000000-audit-log';
+import { NotificationRetention1765400000000 } from './1765400000000-notification-retention';
 
 /** Every notification migration, oldest first. Append; never edit one that has shipped. */
 export const NOTIFICATION_MIGRATIONS = [
@@ -13,4 +14,5 @@ export const NOTIFICATION_MIGRATIONS = [
   AlertClosure1764700000000,
   AlertCauseOwner1764900000000,
   AuditLog1765100000000,
+  NotificationRetention1765400000000,
 ];
