@@ -81,7 +81,7 @@ describe('the e2e leak scan', () => {
     const scan = await scanForPersonalData(
       source({ intake: `{"msg":"started"}\n{"msg":"saw ${address}"}\n` }, [letter]),
       markers,
-      'leak scan self-test',
+      'self-test with planted leaks',
     );
 
     expect(sink.refused).toBe(0);
