@@ -13,10 +13,12 @@ export const AUDIT_ACTIONS = [
   'personal_data.read',
   'key.issued',
   'key.revoked',
+  'key.rotated',
   'identity.organisation.added',
   'directory.organisation.added',
   'directory.contact.added',
   'directory.webhook.added',
+  'directory.webhook.secret.rotated',
   'directory.import',
   'retention.purge',
 ] as const;
