@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { PersonalDataReads, PlatformModule } from '@harbour/platform';
+import { apiRateLimitOf, PersonalDataReads, PlatformModule } from '@harbour/platform';
 import { AlertDeliveriesController } from './alerts/alert-deliveries.controller';
 import { AuditController } from './audit/audit.controller';
 import {
@@ -31,6 +31,7 @@ export class NotificationModule {
           logger: runtime.logger,
           identity: runtime.identity,
           readiness: runtime.readiness,
+          rateLimit: apiRateLimitOf(runtime.config),
           onShutdown: () => runtime.close(),
         }),
       ],
@@ -52,7 +53,7 @@ export class NotificationModule {
         },
         {
           provide: CAUSE_ALERTS_REPOSITORY,
-          useValue: new CauseAlertsRepository(runtime.dataSource),
+          useValue: new CauseAlertsRepository(runtime.dataSource, runtime.cipher),
         },
         ...acknowledgementProviders(runtime.acknowledgements),
         {

@@ -1,6 +1,8 @@
 import {
   ConfigError,
   databaseConfig,
+  dataEncryptionConfig,
+  dataEncryptionConfigIssues,
   defineConfig,
   httpConfig,
   kafkaConfig,
@@ -26,6 +28,8 @@ export const notificationConfigSpec = defineConfig({
   ...httpConfig(8083),
   ...loggingConfig,
   ...telemetryConfig,
+  // Webhook signing secrets and partners' replies are encrypted at rest under this key.
+  ...dataEncryptionConfig,
   ...acknowledgementConfig,
   ...escalationConfig,
   NOTIFICATION_DB_SCHEMA: {
@@ -119,7 +123,11 @@ export function loadNotificationConfig(env: NodeJS.ProcessEnv = process.env) {
       reason: `${config[variable]} is less than 1`,
       description: notificationConfigSpec[variable].description,
     }));
-  const allIssues = [...issues, ...acknowledgementConfigIssues(config)];
+  const allIssues = [
+    ...issues,
+    ...acknowledgementConfigIssues(config),
+    ...dataEncryptionConfigIssues(config),
+  ];
   // Retention periods per record kind (RETENTION_*_DAYS): docs/retention.md.
   const retention = loadRetentionSettings(NOTIFICATION_RETENTION_POLICY, env);
   allIssues.push(...retention.issues);

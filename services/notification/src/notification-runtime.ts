@@ -9,6 +9,7 @@ import {
 } from '@harbour/messaging';
 import {
   createLogger,
+  FieldCipher,
   type IdentityStore,
   openServiceDatabase,
   type Logger,
@@ -18,6 +19,7 @@ import {
 } from '@harbour/platform';
 import type { DataSource } from 'typeorm';
 import type { AuditChains } from './audit/audit-chains';
+import { WebhookSecretStore } from './channels/webhook-secret-store';
 import { AlertRepository } from './alerts/alert-repository';
 import { alertEventHandlers, cancelsEscalation } from './alerts/alert-event-handlers';
 import { ALERT_REQUESTED } from './alerts/alert-requested-handler';
@@ -35,6 +37,7 @@ import {
 import { EscalationTimers } from './escalation/escalation-timers';
 import { NOTIFICATION_MIGRATIONS } from './migrations';
 import { NOTIFICATION_RETENTION_POLICY } from './retention/notification-retention-policy';
+import { encryptPlaintextAtRest } from './security/encrypt-plaintext-at-rest';
 import {
   type Acknowledgements,
   openAcknowledgements,
@@ -54,6 +57,10 @@ export interface NotificationRuntime {
   deliveries: DeliveryRepository;
   dispatcher: DeliveryDispatcher;
   readiness: ReadinessCheck[];
+  /** Encrypts webhook secrets and partners' responses at rest (`DATA_ENCRYPTION_KEY`). */
+  cipher: FieldCipher;
+  /** Webhook contacts' signing secrets: read to sign, rotated with overlap. */
+  webhookSecrets: WebhookSecretStore;
   /** Acknowledgement links (`acknowledgements.links.acknowledgeUrlFor`) and their recording. */
   acknowledgements: Acknowledgements;
   /** Escalation timers (`escalation.timers.planAndSchedule` in the alert's transaction). */
@@ -82,6 +89,10 @@ export async function openNotificationRuntime(
     migrations: NOTIFICATION_MIGRATIONS,
   });
   const { dataSource } = database;
+  const cipher = FieldCipher.fromBase64Key(config.DATA_ENCRYPTION_KEY);
+  // Before anything can sign a webhook or show a reply: what an earlier release stored in clear.
+  await encryptPlaintextAtRest(dataSource, cipher, log);
+  const webhookSecrets = new WebhookSecretStore(dataSource, cipher);
 
   const kafka = createKafka({
     brokers: config.KAFKA_BROKERS,
@@ -93,9 +104,16 @@ export async function openNotificationRuntime(
   const outbox = new Outbox({ schema, source: NOTIFICATION_SOURCE, validator: validateEvent });
   const relay = new OutboxRelay({ dataSource, schema, kafka, logger: log });
   await relay.start();
-  const acknowledgements = openAcknowledgements({ config, dataSource, outbox, relay, logger: log });
+  const acknowledgements = openAcknowledgements({
+    config,
+    dataSource,
+    cipher,
+    outbox,
+    relay,
+    logger: log,
+  });
 
-  const directory = new DirectoryRepository(dataSource);
+  const directory = new DirectoryRepository(dataSource, webhookSecrets);
   const alerts = new AlertRepository(dataSource);
   const deliveries = new DeliveryRepository(dataSource);
 
@@ -107,6 +125,7 @@ export async function openNotificationRuntime(
     outbox,
     relay,
     logger: log,
+    webhookSecrets,
     // A delivery that fails for good escalates its alert at once.
     escalation: new EscalationTimers(dataSource),
     acknowledgeUrl: (d, alert) =>
@@ -212,6 +231,8 @@ export async function openNotificationRuntime(
     deliveries,
     dispatcher,
     readiness: [postgresReadiness(dataSource), delivery.readiness, kafkaReadiness(kafka)],
+    cipher,
+    webhookSecrets,
     acknowledgements,
     escalation,
     audit: { notification: directory.audit, identity: database.identity.audit },

@@ -12,6 +12,7 @@ import {
 import {
   createIdentityDataSource,
   createLogger,
+  generateDataEncryptionKey,
   IdentityStore,
   runMigrationsLocked,
 } from '@harbour/platform';
@@ -88,6 +89,7 @@ describe('notification: alert requested → e-mail delivered', () => {
       NOTIFICATION_SWEEP_INTERVAL_MS: '200',
       NOTIFICATION_RETRY_BASE_MS: '200',
       NOTIFICATION_ACK_SECRET: 'integration-test-acknowledgement-secret-0123456789',
+      DATA_ENCRYPTION_KEY: generateDataEncryptionKey(),
       LOG_LEVEL: 'warn',
     });
     // The shared alert topic holds every earlier run's alerts: this service's new group starts

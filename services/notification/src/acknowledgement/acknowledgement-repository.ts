@@ -1,6 +1,13 @@
-import { type AuditActor, AuditLog, quoteIdentifier, schemaOf } from '@harbour/platform';
+import {
+  type AuditActor,
+  AuditLog,
+  type FieldCipher,
+  quoteIdentifier,
+  schemaOf,
+} from '@harbour/platform';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AlertState } from '../domain/alert-state';
+import { ACKNOWLEDGEMENT_RESPONSE_COLUMN } from '../security/encrypted-columns';
 import { queryRows } from '@harbour/platform';
 
 export type AcknowledgementVia = 'link' | 'api';
@@ -45,7 +52,7 @@ interface AcknowledgementRow {
   organisation_name: string;
   via: AcknowledgementVia;
   actor: string;
-  response: string | null;
+  response_encrypted: string | null;
   acknowledged_at: Date;
 }
 
@@ -72,12 +79,19 @@ export interface AcknowledgementAudit {
   keyId: string | null;
 }
 
-/** SQL for acknowledgements; every method runs in the caller's transaction when given one. */
+/**
+ * SQL for acknowledgements; every method runs in the caller's transaction when given one.
+ * Partners' responses are free text that may name people: stored encrypted with the service's
+ * `FieldCipher`, decrypted only as a row is read.
+ */
 export class AcknowledgementRepository {
   private readonly schema: string;
   private readonly auditLog: AuditLog;
 
-  constructor(private readonly dataSource: DataSource) {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly cipher: FieldCipher,
+  ) {
     this.schema = quoteIdentifier(schemaOf(dataSource) ?? 'public');
     this.auditLog = new AuditLog(dataSource);
   }
@@ -186,7 +200,7 @@ export class AcknowledgementRepository {
     await queryRows(
       manager,
       `INSERT INTO ${this.schema}.acknowledgement
-         (id, alert_id, organisation_id, via, actor, response, token_id, acknowledged_at)
+         (id, alert_id, organisation_id, via, actor, response_encrypted, token_id, acknowledged_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
       [
         acknowledgement.id,
@@ -194,7 +208,9 @@ export class AcknowledgementRepository {
         acknowledgement.organisationId,
         acknowledgement.via,
         acknowledgement.actor,
-        acknowledgement.response,
+        acknowledgement.response === null
+          ? null
+          : this.cipher.encrypt(acknowledgement.response, ACKNOWLEDGEMENT_RESPONSE_COLUMN.context),
         acknowledgement.tokenId,
         acknowledgement.acknowledgedAt,
       ],
@@ -258,7 +274,7 @@ export class AcknowledgementRepository {
     const rows = await queryRows<AcknowledgementRow>(
       manager,
       `SELECT a.id, a.alert_id, a.organisation_id, o.name AS organisation_name, a.via, a.actor,
-              a.response, a.acknowledged_at
+              a.response_encrypted, a.acknowledged_at
          FROM ${this.schema}.acknowledgement a JOIN ${this.schema}.organisation o ON o.id = a.organisation_id
         WHERE ${where} ORDER BY a.acknowledged_at, a.id`,
       parameters,
@@ -270,7 +286,10 @@ export class AcknowledgementRepository {
       organisationName: row.organisation_name,
       via: row.via,
       actor: row.actor,
-      response: row.response,
+      response:
+        row.response_encrypted === null
+          ? null
+          : this.cipher.decrypt(row.response_encrypted, ACKNOWLEDGEMENT_RESPONSE_COLUMN.context),
       acknowledgedAt: row.acknowledged_at,
     }));
   }

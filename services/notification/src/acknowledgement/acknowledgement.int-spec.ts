@@ -32,6 +32,8 @@ import type { Consumer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { signAcknowledgementToken } from '../domain/acknowledgement-token';
 import { NOTIFICATION_MIGRATIONS } from '../migrations';
+import { ACKNOWLEDGEMENT_RESPONSE_COLUMN } from '../security/encrypted-columns';
+import { testFieldCipher } from '../test-support/notification-test-harness';
 import { ALERT_ACKNOWLEDGED } from './acknowledge-alert';
 import {
   ACKNOWLEDGEMENT_CONTROLLERS,
@@ -70,6 +72,7 @@ describe('acknowledging an alert: e-mailed link and REST', () => {
   let hackney: Recipient;
   let outsider: Recipient;
   let coordinatorAdminKey: string;
+  const cipher = testFieldCipher();
 
   beforeAll(async () => {
     schema = await createTestSchema('ack');
@@ -91,6 +94,7 @@ describe('acknowledging an alert: e-mailed link and REST', () => {
         NOTIFICATION_ACK_GRACE_MINUTES: 60,
       },
       dataSource,
+      cipher,
       outbox: new Outbox({
         schema: schema.schema,
         source: '/harbour/notification',
@@ -248,11 +252,21 @@ describe('acknowledging an alert: e-mailed link and REST', () => {
       via: string;
       actor: string;
       response: string | null;
+      response_encrypted: string | null;
       token_id: string | null;
     }>(
-      'SELECT organisation_id, via, actor, response, token_id FROM $schema.acknowledgement WHERE alert_id = $1',
+      `SELECT organisation_id, via, actor, response, response_encrypted, token_id
+         FROM $schema.acknowledgement WHERE alert_id = $1`,
       [alertId],
     );
+
+  /** The stored reply holds no plaintext, and opens to `reply` with the service's key. */
+  const expectEncrypted = (stored: string | null | undefined, reply: string) => {
+    expect(stored).toEqual(expect.any(String));
+    expect(stored).not.toContain(reply);
+    expect(stored).not.toContain(Buffer.from(reply).toString('base64'));
+    expect(cipher.decrypt(stored ?? '', ACKNOWLEDGEMENT_RESPONSE_COLUMN.context)).toBe(reply);
+  };
 
   const eventsFor = (alertId: string) =>
     events.filter((e) => (e.data as { alertId: string }).alertId === alertId);
@@ -326,10 +340,13 @@ describe('acknowledging an alert: e-mailed link and REST', () => {
         organisation_id: camden.organisationId,
         via: 'link',
         actor: camden.address,
-        response: reply,
+        // Encrypted at rest: the plaintext column stays empty.
+        response: null,
+        response_encrypted: expect.any(String) as unknown,
         token_id: expect.stringMatching(/^[0-9a-f-]{36}$/) as unknown,
       },
     ]);
+    expectEncrypted(recorded[0]?.response_encrypted, reply);
     const row = await alertRow(alert.alertId);
     expect(row?.state).toBe('acknowledged');
     expect(row?.acknowledged_at).toBeInstanceOf(Date);
@@ -499,6 +516,9 @@ describe('acknowledging an alert: e-mailed link and REST', () => {
     });
     expect(await alertRow(alert.alertId)).toMatchObject({ state: 'acknowledged' });
     expect(await timerStates(alert.alertId)).toEqual(['0:fired', '1:cancelled', '2:cancelled']);
+    const [stored] = await acknowledgementRows(alert.alertId);
+    expect(stored?.response).toBeNull();
+    expectEncrypted(stored?.response_encrypted, 'Two officers on their way');
 
     const repeated = await api(path, camden.respondKey, {
       method: 'POST',

@@ -1,5 +1,5 @@
 import type { Kickable, Outbox } from '@harbour/messaging';
-import type { Logger } from '@harbour/platform';
+import type { FieldCipher, Logger } from '@harbour/platform';
 import type { Provider } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { AcknowledgeAlert } from './acknowledge-alert';
@@ -24,6 +24,8 @@ export interface OpenAcknowledgementsOptions {
     NOTIFICATION_ACK_GRACE_MINUTES: number;
   };
   dataSource: DataSource;
+  /** Encrypts partners' responses at rest (the service's `DATA_ENCRYPTION_KEY`). */
+  cipher: FieldCipher;
   outbox: Outbox;
   relay: Kickable;
   logger: Logger;
@@ -36,7 +38,7 @@ export function openAcknowledgements(options: OpenAcknowledgementsOptions): Ackn
     publicUrl: options.config.NOTIFICATION_PUBLIC_URL,
     graceMinutes: options.config.NOTIFICATION_ACK_GRACE_MINUTES,
   });
-  const repository = new AcknowledgementRepository(options.dataSource);
+  const repository = new AcknowledgementRepository(options.dataSource, options.cipher);
   const acknowledge = new AcknowledgeAlert({
     dataSource: options.dataSource,
     repository,

@@ -36,6 +36,7 @@ import {
   startTestEventTopic,
   type TestEventTopic,
   testDeliveryConfig,
+  testWebhookSecrets,
 } from '../test-support/notification-test-harness';
 import { openNotificationTestDatabase } from '../test-support/notification-test-database';
 import { ALERT_CANCELLED } from './alert-cancelled-handler';
@@ -130,6 +131,7 @@ describe('alerts that end: closed or superseded, and everyone they reached is to
       deliveries,
       outbox,
       relay: NO_RELAY,
+      webhookSecrets: testWebhookSecrets(dataSource),
       logger,
     });
     escalation = await startTestEscalation({

@@ -21,7 +21,6 @@ import {
 } from '../acknowledgement/open-acknowledgements';
 import { AlertRepository } from '../alerts/alert-repository';
 import type { DeliveryChannel, OutgoingDelivery } from '../channels/delivery-channel';
-import { WebhookSecretStore } from '../channels/webhook-secret-store';
 import { addContact } from '../cli/contact-commands';
 import { type CliContext, cliAudit } from '../cli/cli-context';
 import { CliError } from '../cli/cli-error';
@@ -34,7 +33,12 @@ import { DeliveryRepository } from '../delivery/delivery-repository';
 import { DirectoryRepository } from '../directory/directory-repository';
 import { importDirectory } from '../directory/directory-transfer';
 import { NOTIFICATION_MIGRATIONS } from '../migrations';
-import { NO_RELAY, notificationTestOutbox } from '../test-support/notification-test-harness';
+import {
+  NO_RELAY,
+  notificationTestOutbox,
+  testFieldCipher,
+  testWebhookSecrets,
+} from '../test-support/notification-test-harness';
 import { AUDIT_LOGS } from '../tokens';
 import { AuditController } from './audit.controller';
 
@@ -60,6 +64,7 @@ class AcceptingChannel implements DeliveryChannel {
  */
 describe('the audit log of notification', () => {
   const logger = createLogger({ service: 'audit-test', level: 'silent' });
+  const cipher = testFieldCipher();
   const run = uniqueName('audit');
   let schema: TestSchema;
   let identitySchema: TestSchema;
@@ -89,9 +94,11 @@ describe('the audit log of notification', () => {
     });
     dataSource = database.dataSource;
     // What `harbour` commands run against: the same two stores.
+    const webhookSecrets = testWebhookSecrets(dataSource, cipher);
     context = {
       identity: database.identity,
-      directory: new DirectoryRepository(dataSource),
+      directory: new DirectoryRepository(dataSource, webhookSecrets),
+      webhookSecrets,
       close: () => database.close(),
     };
     owner = new Client({ connectionString: testDatabaseUrl() });
@@ -104,7 +111,7 @@ describe('the audit log of notification', () => {
       alerts,
       deliveries,
       channels: [channel],
-      webhookSecrets: new WebhookSecretStore(dataSource),
+      webhookSecrets: testWebhookSecrets(dataSource, cipher),
       outbox: notificationTestOutbox(schema),
       relay: NO_RELAY,
       logger,
@@ -117,6 +124,7 @@ describe('the audit log of notification', () => {
         NOTIFICATION_ACK_GRACE_MINUTES: 60,
       },
       dataSource,
+      cipher,
       outbox: notificationTestOutbox(schema),
       relay: NO_RELAY,
       logger,

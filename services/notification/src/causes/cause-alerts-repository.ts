@@ -1,10 +1,11 @@
 import type { DisclosureLevel, OrganisationKind, Severity } from '@harbour/contracts';
-import { quoteIdentifier, schemaOf } from '@harbour/platform';
+import { type FieldCipher, quoteIdentifier, schemaOf } from '@harbour/platform';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { DeliveryChannelKind } from '../delivery/delivery-repository';
 import type { AlertState } from '../domain/alert-state';
 import type { DeliveryPurpose, DeliveryStatus } from '../domain/delivery';
 import { mayReceive, RESPONSE_PURPOSE } from '../domain/purpose';
+import { ACKNOWLEDGEMENT_RESPONSE_COLUMN } from '../security/encrypted-columns';
 import { queryRows } from '@harbour/platform';
 import type { CauseRef } from './cause-ref';
 
@@ -92,7 +93,7 @@ interface AcknowledgementRow {
   alert_id: string;
   organisation_id: string;
   acknowledged_at: Date;
-  response: string | null;
+  response_encrypted: string | null;
 }
 
 /**
@@ -103,12 +104,16 @@ interface AcknowledgementRow {
  * Partners' responses are victim-support data (`RESPONSE_PURPOSE`): an owner whose kind may not
  * receive them (`mayReceive`: immigration enforcement, e.g. UKVI that planned a welfare visit)
  * sees who acknowledged and when, never what they said they can bring. The responses are left
- * behind here, so no caller can pass them on by mistake.
+ * behind here — never even decrypted — so no caller can pass them on by mistake.
  */
 export class CauseAlertsRepository {
   private readonly schema: string;
 
-  constructor(private readonly dataSource: DataSource) {
+  constructor(
+    private readonly dataSource: DataSource,
+    /** Opens the partners' responses, stored encrypted. */
+    private readonly cipher: FieldCipher,
+  ) {
     this.schema = quoteIdentifier(schemaOf(dataSource) ?? 'public');
   }
 
@@ -122,16 +127,13 @@ export class CauseAlertsRepository {
       const alerts = await this.alerts(manager, cause, ownerOrganisationId);
       if (alerts.length === 0) return { alerts, stages: [], deliveries: [], acknowledgements: [] };
       const ids = alerts.map((alert) => alert.id);
-      const acknowledgements = await this.acknowledgements(manager, ids);
       const showResponses =
         ownerOrganisationId === null || (await this.mayReadResponses(manager, ownerOrganisationId));
       return {
         alerts,
         stages: await this.stages(manager, ids),
         deliveries: await this.deliveries(manager, ids),
-        acknowledgements: showResponses
-          ? acknowledgements
-          : acknowledgements.map((ack) => ({ ...ack, response: null })),
+        acknowledgements: await this.acknowledgements(manager, ids, showResponses),
       };
     });
   }
@@ -223,10 +225,11 @@ export class CauseAlertsRepository {
   private async acknowledgements(
     manager: EntityManager,
     alertIds: string[],
+    withResponses: boolean,
   ): Promise<CauseAcknowledgementRecord[]> {
     const rows = await queryRows<AcknowledgementRow>(
       manager,
-      `SELECT alert_id, organisation_id, acknowledged_at, response
+      `SELECT alert_id, organisation_id, acknowledged_at, response_encrypted
          FROM ${this.schema}.acknowledgement
         WHERE alert_id = ANY($1::uuid[])
         ORDER BY acknowledged_at, id`,
@@ -236,7 +239,10 @@ export class CauseAlertsRepository {
       alertId: row.alert_id,
       organisationId: row.organisation_id,
       acknowledgedAt: row.acknowledged_at,
-      response: row.response,
+      response:
+        withResponses && row.response_encrypted !== null
+          ? this.cipher.decrypt(row.response_encrypted, ACKNOWLEDGEMENT_RESPONSE_COLUMN.context)
+          : null,
     }));
   }
 }

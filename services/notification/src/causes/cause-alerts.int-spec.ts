@@ -38,6 +38,7 @@ import {
   type TestEventTopic,
   type TestPartner,
   testDeliveryConfig,
+  testWebhookSecrets,
 } from '../test-support/notification-test-harness';
 import type { CauseAlertsView } from './cause-alerts-view';
 
@@ -130,6 +131,7 @@ describe('the cause owner’s view of its alerts and partners’ responses', () 
       deliveries,
       outbox,
       relay: NO_RELAY,
+      webhookSecrets: testWebhookSecrets(dataSource),
       logger,
     });
     events = await startTestEventTopic(kafka, 'cause-alerts', {
@@ -260,6 +262,16 @@ describe('the cause owner’s view of its alerts and partners’ responses', () 
       body: JSON.stringify({ response: RESPONSE }),
     });
     expect(acknowledged.status).toBe(201);
+    // Stored encrypted: the table holds no word of it; the view below still shows it.
+    const stored = await dataSource.query<{ response: string | null; sealed: string | null }[]>(
+      `SELECT response, response_encrypted AS sealed FROM "${schema.schema}".acknowledgement
+        WHERE alert_id = $1`,
+      [first.alertId],
+    );
+    expect(stored).toEqual([{ response: null, sealed: expect.any(String) as unknown }]);
+    for (const word of RESPONSE.split(/\W+/).filter((w) => w.length > 3)) {
+      expect(stored[0]?.sealed).not.toContain(word);
+    }
 
     // A later stage, then a regrade that replaces the first alert.
     const stage: AlertStageReleased = {

@@ -72,9 +72,12 @@ describe('renderDelivery', () => {
     expect(() => renderDelivery({ ...delivery, channel: 'webhook' }, alert)).toThrow(
       /no signing secret/,
     );
+    expect(() =>
+      renderDelivery({ ...delivery, channel: 'webhook' }, alert, { secrets: [] }),
+    ).toThrow(/no signing secret/);
     const webhook = renderDelivery({ ...delivery, channel: 'webhook' }, alert, {
-      secret: 'whsec_x',
+      secrets: ['whsec_x'],
     });
-    expect(webhook).toMatchObject({ channel: 'webhook', secret: 'whsec_x', messageId: 'm1' });
+    expect(webhook).toMatchObject({ channel: 'webhook', secrets: ['whsec_x'], messageId: 'm1' });
   });
 });

@@ -25,8 +25,11 @@ export interface OutgoingEmail extends OutgoingBase {
 export interface OutgoingWebhook extends OutgoingBase {
   channel: 'webhook';
   content: AlertWebhookPayload | AlertEndWebhookPayload;
-  /** The contact's signing secret, `whsec_<base64>`. */
-  secret: string;
+  /**
+   * The contact's signing secrets, `whsec_<base64>`, the current one first: two during a
+   * rotation's overlap, one otherwise; never empty.
+   */
+  secrets: readonly string[];
 }
 
 /** One rendered message for one delivery, ready for its channel. */

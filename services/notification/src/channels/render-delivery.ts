@@ -28,8 +28,8 @@ export interface DeliveryToRender {
 export interface RenderOptions {
   /** The recipient's signed acknowledgement link, when the alert can be acknowledged by link. */
   acknowledgeUrl?: string;
-  /** The contact's signing secret; required for webhooks. */
-  secret?: string;
+  /** The contact's signing secrets, the current one first; required (not empty) for webhooks. */
+  secrets?: readonly string[];
   /** The released stage a `follow_up` delivery shows; required for follow-ups. */
   stage?: ReleasedStage;
   /**
@@ -126,9 +126,9 @@ function forChannel(
     case 'email':
       return { ...base, channel: 'email', content: content.email() };
     case 'webhook':
-      if (options.secret === undefined) {
+      if (options.secrets === undefined || options.secrets.length === 0) {
         throw new Error(`webhook delivery ${delivery.id} has no signing secret`);
       }
-      return { ...base, channel: 'webhook', content: content.webhook(), secret: options.secret };
+      return { ...base, channel: 'webhook', content: content.webhook(), secrets: options.secrets };
   }
 }

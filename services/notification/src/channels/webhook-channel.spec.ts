@@ -23,7 +23,7 @@ const message: OutgoingWebhook = {
   messageId: 'msg_0b9f1c1e-3a55-4c0e-8f7a-2d8c4b6e9a10',
   address: 'https://partner.example/hook',
   content: payload,
-  secret,
+  secrets: [secret],
 };
 
 /** A fetch that answers every request with `status` and remembers what it was sent. */

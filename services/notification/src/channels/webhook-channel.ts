@@ -24,8 +24,8 @@ export function isPermanentHttpFailure(status: number): boolean {
 }
 
 /**
- * Webhooks: one HTTPS POST of the JSON payload, signed to the Standard Webhooks specification,
- * with the delivery's stable id as `webhook-id` so a retried request is recognisable. Any 2xx
+ * Webhooks: one HTTPS POST of the JSON payload, signed to the Standard Webhooks specification
+ * (once per secret during a rotation's overlap), with the delivery's stable id as `webhook-id` so a retried request is recognisable. Any 2xx
  * is acceptance. Redirects are not followed: a signed alert goes only where it was registered.
  */
 export function createWebhookChannel(options: WebhookChannelOptions = {}): DeliveryChannel {
@@ -42,7 +42,7 @@ export function createWebhookChannel(options: WebhookChannelOptions = {}): Deliv
       const headers = {
         'content-type': 'application/json',
         'user-agent': options.userAgent ?? 'Harbour-Webhooks/1',
-        ...signWebhook(message.secret, message.messageId, body, now()),
+        ...signWebhook(message.secrets, message.messageId, body, now()),
       };
       let response: Response;
       try {

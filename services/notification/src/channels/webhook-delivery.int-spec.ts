@@ -13,7 +13,7 @@ import {
 } from '@harbour/testing';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { Webhook } from 'standardwebhooks';
+import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import type { DataSource } from 'typeorm';
 import { AlertRepository } from '../alerts/alert-repository';
 import { EscalationTimers } from '../escalation/escalation-timers';
@@ -22,11 +22,17 @@ import { type DeliveryPipeline, startDeliveryPipeline } from '../delivery/delive
 import { channelQueueName } from '../delivery/delivery-jobs';
 import { DeliveryRepository } from '../delivery/delivery-repository';
 import { DirectoryRepository } from '../directory/directory-repository';
+import {
+  PREVIOUS_WEBHOOK_SECRET_COLUMN,
+  WEBHOOK_SECRET_COLUMN,
+} from '../security/encrypted-columns';
 import { generateWebhookSecret } from './webhook-secret';
+import { WebhookSecretStore } from './webhook-secret-store';
 import {
   NO_RELAY,
   notificationTestOutbox,
   testDeliveryConfig,
+  testFieldCipher,
 } from '../test-support/notification-test-harness';
 import { openNotificationTestDatabase } from '../test-support/notification-test-database';
 
@@ -109,11 +115,18 @@ describe('webhook delivery', () => {
   let alerts: AlertRepository;
   let deliveries: DeliveryRepository;
   let pipeline: DeliveryPipeline;
+  let secrets: WebhookSecretStore;
+  const cipher = testFieldCipher();
+  /** The clock rotations' overlaps are judged by; a test moves it past an overlap's end. */
+  let clockOffsetMs = 0;
 
   beforeAll(async () => {
     await receiver.start();
     ({ schema, dataSource } = await openNotificationTestDatabase('notification_webhooks', 4));
-    directory = new DirectoryRepository(dataSource);
+    secrets = new WebhookSecretStore(dataSource, cipher, {
+      now: () => new Date(Date.now() + clockOffsetMs),
+    });
+    directory = new DirectoryRepository(dataSource, secrets);
     alerts = new AlertRepository(dataSource);
     deliveries = new DeliveryRepository(dataSource);
     pipeline = await startDeliveryPipeline({
@@ -135,6 +148,7 @@ describe('webhook delivery', () => {
       outbox: notificationTestOutbox(schema),
       relay: NO_RELAY,
       logger,
+      webhookSecrets: secrets,
     });
   });
 
@@ -368,5 +382,127 @@ describe('webhook delivery', () => {
       ['queued', 'channel=webhook'],
       ['failed', 'HTTP 410 Gone'],
     ]);
+  });
+  it('stores webhook secrets encrypted: the contact row holds no plaintext secret', async () => {
+    const target = await partner('E09000020', '/sealed');
+    const [row] = await dataSource.query<Record<string, string | null>[]>(
+      `SELECT secret, secret_encrypted FROM "${schema.schema}".contact WHERE id = $1`,
+      [target.contactId],
+    );
+    expect(row?.secret).toBeNull();
+    const sealed = row?.secret_encrypted ?? '';
+    expect(sealed).not.toContain(target.secret);
+    expect(sealed).not.toContain(target.secret.slice('whsec_'.length));
+    expect(cipher.decrypt(sealed, WEBHOOK_SECRET_COLUMN.context)).toBe(target.secret);
+    // Bound to its column: the same token does not open as another column's value.
+    expect(() => cipher.decrypt(sealed, PREVIOUS_WEBHOOK_SECRET_COLUMN.context)).toThrow();
+  });
+
+  it('signs with both secrets during a rotation’s overlap, each verifying alone, then with the new one only', async () => {
+    const path = '/rotating';
+    const target = await partner('E09000021', path);
+    const old = target.secret;
+    const rotated = await secrets.rotate(target.contactId, { overlapHours: 2 });
+    const fresh = rotated?.generatedSecret ?? '';
+    expect(fresh).toMatch(/^whsec_/);
+    expect(rotated?.previousSecretRetiresAt?.getTime()).toBeGreaterThan(Date.now());
+
+    // The partner has not switched yet: its old secret still verifies the request.
+    const during = await pendingWebhookDelivery('E09000021', target, path);
+    await expectEventually(async () => {
+      expect((await deliveries.find(during.deliveryId))?.status).toBe('sent');
+    });
+    const [overlapping] = receiver.at(path);
+    const signatures = String(overlapping?.headers['webhook-signature']).split(' ');
+    expect(signatures).toHaveLength(2);
+    const headers = (request: ReceivedRequest | undefined, signature: string) => ({
+      'webhook-id': String(request?.headers['webhook-id']),
+      'webhook-timestamp': String(request?.headers['webhook-timestamp']),
+      'webhook-signature': signature,
+    });
+    // The new secret's signature comes first; each one alone verifies with its own secret.
+    const [byNew = '', byOld = ''] = signatures;
+    expect(() =>
+      new Webhook(fresh).verify(overlapping?.body ?? '', headers(overlapping, byNew)),
+    ).not.toThrow();
+    expect(() =>
+      new Webhook(old).verify(overlapping?.body ?? '', headers(overlapping, byOld)),
+    ).not.toThrow();
+    expect(() =>
+      new Webhook(old).verify(overlapping?.body ?? '', headers(overlapping, byNew)),
+    ).toThrow(WebhookVerificationError);
+
+    const [row] = await dataSource.query<Record<string, string | null>[]>(
+      `SELECT secret, secret_encrypted, previous_secret_encrypted FROM "${schema.schema}".contact
+        WHERE id = $1`,
+      [target.contactId],
+    );
+    for (const plaintext of [old, fresh]) {
+      expect(JSON.stringify(row)).not.toContain(plaintext.slice('whsec_'.length));
+    }
+    expect(row?.secret).toBeNull();
+
+    // Past the overlap, only the new secret signs: the partner has switched.
+    clockOffsetMs = 2 * 3_600_000 + 1000;
+    try {
+      receiver.secrets.set(path, fresh);
+      const after = await pendingWebhookDelivery('E09000021', target, path);
+      await expectEventually(async () => {
+        expect((await deliveries.find(after.deliveryId))?.status).toBe('sent');
+      });
+      const latest = receiver.at(path).at(-1);
+      expect(latest?.verified).toBe(true);
+      expect(String(latest?.headers['webhook-signature']).split(' ')).toHaveLength(1);
+      expect(() =>
+        new Webhook(old).verify(latest?.body ?? '', latest?.headers as Record<string, string>),
+      ).toThrow(WebhookVerificationError);
+    } finally {
+      clockOffsetMs = 0;
+    }
+
+    // Audited as a directory change: ids and times, never a secret.
+    const audit = await dataSource.query<{ action: string; details: unknown }[]>(
+      `SELECT action, details FROM "${schema.schema}".audit_log WHERE resource_id = $1 ORDER BY seq`,
+      [target.contactId],
+    );
+    expect(audit.map((entry) => entry.action)).toEqual([
+      'directory.webhook.added',
+      'directory.webhook.secret.rotated',
+    ]);
+    expect(audit[1]?.details).toEqual({
+      organisationId: target.organisationId,
+      overlapHours: 2,
+      previousSecretRetiresAt: rotated?.previousSecretRetiresAt?.toISOString(),
+    });
+    expect(JSON.stringify(audit)).not.toContain(fresh.slice('whsec_'.length));
+  });
+
+  it('rotates without overlap at once, refuses bad overlaps and secrets, and knows only webhook contacts', async () => {
+    const path = '/leaked';
+    const target = await partner('E09000022', path);
+    const partnerOwn = generateWebhookSecret();
+    const rotated = await secrets.rotate(target.contactId, { overlapHours: 0, secret: partnerOwn });
+    expect(rotated).toEqual({
+      contactId: target.contactId,
+      organisationId: target.organisationId,
+      previousSecretRetiresAt: null,
+    });
+    expect(await secrets.signingSecretsOf(target.contactId)).toEqual([partnerOwn]);
+
+    await expect(secrets.rotate(target.contactId, { overlapHours: 169 })).rejects.toThrow(
+      RangeError,
+    );
+    await expect(secrets.rotate(target.contactId, { secret: 'whsec_short' })).rejects.toThrow(
+      RangeError,
+    );
+    expect(await secrets.rotate(randomUUID())).toBeNull();
+    const email = await directory.addContact({
+      organisationId: target.organisationId,
+      channel: 'email',
+      address: `${prefix}.leaked@test.harbour.localhost`,
+    });
+    expect(await secrets.rotate(email.value.id)).toBeNull();
+    expect(await secrets.signingSecretsOf(email.value.id)).toEqual([]);
+    expect(await secrets.signingSecretsOf(target.contactId)).toEqual([partnerOwn]);
   });
 });

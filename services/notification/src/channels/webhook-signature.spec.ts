@@ -35,4 +35,22 @@ describe('signWebhook', () => {
       WebhookVerificationError,
     );
   });
+  it('signs once per secret during a rotation, each signature verifying on its own', () => {
+    const [current, previous] = [generateWebhookSecret(), generateWebhookSecret()];
+    const at = new Date();
+    const headers = signWebhook([current, previous], 'msg_2', body, at);
+    const signatures = headers['webhook-signature'].split(' ');
+    expect(signatures).toEqual([
+      signWebhook(current, 'msg_2', body, at)['webhook-signature'],
+      signWebhook(previous, 'msg_2', body, at)['webhook-signature'],
+    ]);
+    // A partner still verifying with the old secret, and one already on the new, both accept.
+    for (const secret of [current, previous]) {
+      expect(new Webhook(secret).verify(body, { ...headers })).toEqual(JSON.parse(body));
+    }
+    expect(() => new Webhook(generateWebhookSecret()).verify(body, { ...headers })).toThrow(
+      WebhookVerificationError,
+    );
+    expect(() => signWebhook([], 'msg_2', body, new Date())).toThrow(/at least one/);
+  });
 });

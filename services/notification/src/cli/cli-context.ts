@@ -1,4 +1,10 @@
-import { type IdentityStore, openServiceDatabase, systemActor } from '@harbour/platform';
+import {
+  FieldCipher,
+  type IdentityStore,
+  openServiceDatabase,
+  systemActor,
+} from '@harbour/platform';
+import { WebhookSecretStore } from '../channels/webhook-secret-store';
 import { type DirectoryChangeAudit, DirectoryRepository } from '../directory/directory-repository';
 import { NOTIFICATION_MIGRATIONS } from '../migrations';
 
@@ -8,12 +14,20 @@ export interface CliContextOptions {
   notificationSchema: string;
   /** Tests use a throw-away identity schema; everyone else the shared one. */
   identitySchema?: string;
+  /**
+   * The notification service's `DATA_ENCRYPTION_KEY`: webhook secrets are stored encrypted
+   * under it, so adding a webhook contact or rotating its secret needs it. Everything else
+   * works without.
+   */
+  dataEncryptionKey?: string;
 }
 
 /** The two stores an administrator changes: identity (organisations, keys) and the directory. */
 export interface CliContext {
   identity: IdentityStore;
   directory: DirectoryRepository;
+  /** Webhook signing secrets; absent when the CLI runs without the data key. */
+  webhookSecrets?: WebhookSecretStore;
   close(): Promise<void>;
 }
 
@@ -35,9 +49,17 @@ export async function openCliContext(options: CliContextOptions): Promise<CliCon
     poolSize: 3,
     ...(options.identitySchema ? { identitySchema: options.identitySchema } : {}),
   });
+  const webhookSecrets =
+    options.dataEncryptionKey === undefined
+      ? undefined
+      : new WebhookSecretStore(
+          database.dataSource,
+          FieldCipher.fromBase64Key(options.dataEncryptionKey),
+        );
   return {
     identity: database.identity,
-    directory: new DirectoryRepository(database.dataSource),
+    directory: new DirectoryRepository(database.dataSource, webhookSecrets),
+    ...(webhookSecrets === undefined ? {} : { webhookSecrets }),
     close: () => database.close(),
   };
 }

@@ -1,6 +1,10 @@
 import { generateWebhookSecret, webhookSecretProblem } from '../channels/webhook-secret';
+import {
+  MAX_SECRET_OVERLAP_HOURS,
+  type RotatedWebhookSecret,
+} from '../channels/webhook-secret-store';
 import { webhookUrlProblem } from '../channels/webhook-url';
-import type { Contact } from '../directory/directory-repository';
+import { type Contact, WebhookSecretsUnavailableError } from '../directory/directory-repository';
 import { parseEmail, parseUuid } from './cli-arguments';
 import { type CliContext, cliAudit } from './cli-context';
 import { CliError } from './cli-error';
@@ -62,18 +66,23 @@ export async function addContact(
     );
     return { contact: added.value, created: added.created };
   }
-  const added = await context.directory.addContact(
-    {
-      organisationId,
-      channel: 'webhook',
-      address: webhook.url,
-      secret: webhook.secret,
-      label,
-      outOfHours: input.outOfHours ?? false,
-    },
-    undefined,
-    audit,
-  );
+  const added = await context.directory
+    .addContact(
+      {
+        organisationId,
+        channel: 'webhook',
+        address: webhook.url,
+        secret: webhook.secret,
+        label,
+        outOfHours: input.outOfHours ?? false,
+      },
+      undefined,
+      audit,
+    )
+    .catch((error: unknown) => {
+      if (error instanceof WebhookSecretsUnavailableError) throw new CliError(error.message);
+      throw error;
+    });
   return {
     contact: added.value,
     created: added.created,
@@ -93,4 +102,54 @@ function parseWebhook(
   const secretProblem = webhookSecretProblem(secret.trim());
   if (secretProblem !== null) throw new CliError(secretProblem);
   return { url: trimmed, secret: secret.trim(), generated: false };
+}
+
+export interface RotateSecretInput {
+  /** Hours the replaced secret keeps signing beside the new one, 0 to 168 (default 24). */
+  overlapHours?: string;
+  /** The partner's own new `whsec_<base64>`; generated when absent. */
+  secret?: string;
+}
+
+const DECIMAL = /^\d+(\.\d+)?$/;
+
+/**
+ * Gives a webhook contact a new signing secret. During the overlap every request carries a
+ * signature by each secret, so the partner switches its verification when it likes; after it,
+ * only the new secret signs. An overlap of 0 drops the old secret at once (a leaked secret).
+ */
+export async function rotateContactSecret(
+  context: CliContext,
+  contactIdInput: string,
+  input: RotateSecretInput = {},
+): Promise<RotatedWebhookSecret> {
+  const contactId = parseUuid(contactIdInput, 'contact id');
+  let overlapHours: number | undefined;
+  if (input.overlapHours !== undefined) {
+    const trimmed = input.overlapHours.trim();
+    overlapHours = Number(trimmed);
+    if (!DECIMAL.test(trimmed) || overlapHours > MAX_SECRET_OVERLAP_HOURS) {
+      throw new CliError(
+        `--overlap-hours must be a number of hours from 0 to ${MAX_SECRET_OVERLAP_HOURS}`,
+      );
+    }
+  }
+  const secret = input.secret?.trim();
+  if (secret !== undefined) {
+    const problem = webhookSecretProblem(secret);
+    if (problem !== null) throw new CliError(problem);
+  }
+  if (context.webhookSecrets === undefined) {
+    throw new CliError(new WebhookSecretsUnavailableError().message);
+  }
+  const rotated = await context.webhookSecrets.rotate(
+    contactId,
+    {
+      ...(overlapHours === undefined ? {} : { overlapHours }),
+      ...(secret === undefined ? {} : { secret }),
+    },
+    cliAudit('contact rotate-secret'),
+  );
+  if (rotated === null) throw new CliError(`no webhook contact ${contactId}`);
+  return rotated;
 }

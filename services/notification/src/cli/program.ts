@@ -12,7 +12,7 @@ import { exportDirectory, importDirectory } from '../directory/directory-transfe
 import { exportAudit, verifyAudit } from './audit-commands';
 import { type CliContext, cliAudit, openCliContext } from './cli-context';
 import { CliError } from './cli-error';
-import { addContact } from './contact-commands';
+import { addContact, rotateContactSecret } from './contact-commands';
 import { listDeadLetters, replayDeadLetters } from './dlq-commands';
 import { issueKey, listKeys, revokeKey, rotateKey } from './key-commands';
 import { addOrganisation, listOrganisations } from './organisation-commands';
@@ -31,6 +31,13 @@ export const cliConfigSpec = defineConfig({
     kind: 'string',
     default: 'notification',
     description: 'Postgres schema of the notification service (its partner directory).',
+  },
+  DATA_ENCRYPTION_KEY: {
+    kind: 'string',
+    optional: true,
+    sensitive: true,
+    description:
+      "The notification service's data key: needed to add a webhook contact or rotate its secret (they are stored encrypted).",
   },
 });
 
@@ -58,10 +65,11 @@ export function buildProgram(options: ProgramOptions): Command {
   const config = () => loadConfig(cliConfigSpec, env);
 
   async function withContext<T>(work: (context: CliContext) => Promise<T>): Promise<T> {
-    const { DATABASE_URL, NOTIFICATION_DB_SCHEMA } = config();
+    const { DATABASE_URL, NOTIFICATION_DB_SCHEMA, DATA_ENCRYPTION_KEY } = config();
     const context = await openCliContext({
       databaseUrl: DATABASE_URL,
       notificationSchema: NOTIFICATION_DB_SCHEMA,
+      ...(DATA_ENCRYPTION_KEY === undefined ? {} : { dataEncryptionKey: DATA_ENCRYPTION_KEY }),
     });
     try {
       return await work(context);
@@ -181,9 +189,8 @@ export function buildProgram(options: ProgramOptions): Command {
       );
     });
 
-  program
-    .command('contact')
-    .description('How organisations are reached.')
+  const contact = program.command('contact').description('How organisations are reached.');
+  contact
     .command('add')
     .description('Add an e-mail or webhook contact to an organisation; prints the contact id.')
     .requiredOption('--org <id>', 'organisation id')
@@ -213,6 +220,34 @@ export function buildProgram(options: ProgramOptions): Command {
         io.out(added.contact.id);
       },
     );
+  contact
+    .command('rotate-secret')
+    .description(
+      'Give a webhook contact a new signing secret; the old one also signs until the overlap ends, so the partner can switch at leisure.',
+    )
+    .argument('<contactId>', 'the webhook contact id (from "harbour contact add")')
+    .option(
+      '--overlap-hours <n>',
+      "how long requests also carry the old secret's signature, 0 to 168 (default 24)",
+    )
+    .option(
+      '--secret <whsec>',
+      "the partner's own new secret whsec_<base64>; generated when omitted",
+    )
+    .action(async (contactId: string, opts: { overlapHours?: string; secret?: string }) => {
+      const rotated = await withContext((context) => rotateContactSecret(context, contactId, opts));
+      io.err(
+        rotated.previousSecretRetiresAt === null
+          ? 'Only the new secret signs from now on.'
+          : `Requests carry both signatures until ${rotated.previousSecretRetiresAt.toISOString()}; then only the new secret's.`,
+      );
+      if (rotated.generatedSecret !== undefined) {
+        io.err(
+          `Signing secret (shown only now; give it to the partner to verify requests): ${rotated.generatedSecret}`,
+        );
+      }
+      io.out(rotated.contactId);
+    });
 
   const key = program.command('key').alias('keys').description('API keys.');
   key

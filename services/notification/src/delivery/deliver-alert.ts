@@ -32,9 +32,10 @@ export type AcknowledgeUrlFor = (
   alert: RecordedAlert,
 ) => Promise<string | undefined> | string | undefined;
 
-/** Where a webhook contact's signing secret is read at send time (so a rotated secret applies). */
+/** Where a webhook contact's signing secrets are read at send time (so a rotation applies). */
 export interface WebhookSecrets {
-  secretOf(contactId: string): Promise<string | null>;
+  /** The current secret first, then one still in a rotation's overlap; empty when none. */
+  signingSecretsOf(contactId: string): Promise<string[]>;
 }
 
 /** Where a follow-up delivery's released stage is read (its summary replaces the alert's). */
@@ -112,11 +113,11 @@ export class DeliverAlert {
       if (channel === undefined) {
         throw new ChannelSendError(`no ${delivery.channel} channel is configured`, false);
       }
-      const secret =
+      const secrets =
         delivery.channel === 'webhook'
-          ? await this.options.webhookSecrets.secretOf(delivery.contactId)
+          ? await this.options.webhookSecrets.signingSecretsOf(delivery.contactId)
           : null;
-      if (delivery.channel === 'webhook' && secret === null) {
+      if (secrets !== null && secrets.length === 0) {
         throw new ChannelSendError('the webhook contact has no signing secret', true);
       }
       const stage = delivery.purpose === 'follow_up' ? await this.stageOf(delivery) : undefined;
@@ -129,7 +130,7 @@ export class DeliverAlert {
       const recipientKind = await this.options.deliveries.recipientKind(delivery.id);
       const outgoing = renderDelivery(delivery, alert.request, {
         ...(acknowledgeUrl === undefined ? {} : { acknowledgeUrl }),
-        ...(secret === null ? {} : { secret }),
+        ...(secrets === null ? {} : { secrets }),
         ...(stage === undefined ? {} : { stage }),
         ...(end === undefined ? {} : { end }),
         ...(recipientKind === null ? {} : { recipientKind }),

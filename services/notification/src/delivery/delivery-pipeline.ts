@@ -7,9 +7,13 @@ import type { AlertRepository } from '../alerts/alert-repository';
 import type { ChannelKind, DeliveryChannel } from '../channels/delivery-channel';
 import { createEmailChannel } from '../channels/email-channel';
 import { createWebhookChannel } from '../channels/webhook-channel';
-import { WebhookSecretStore } from '../channels/webhook-secret-store';
 import type { NotificationConfig } from '../config';
-import { type AcknowledgeUrlFor, DeliverAlert, type DeliverAlertOptions } from './deliver-alert';
+import {
+  type AcknowledgeUrlFor,
+  DeliverAlert,
+  type DeliverAlertOptions,
+  type WebhookSecrets,
+} from './deliver-alert';
 import { DeliveryDispatcher } from './delivery-dispatcher';
 import { BullDeliveryJobs, channelQueueName, type DeliveryJobData } from './delivery-jobs';
 import type { DeliveryRepository } from './delivery-repository';
@@ -41,6 +45,8 @@ export interface DeliveryPipelineOptions {
   outbox: Outbox;
   relay: Kickable;
   logger: Logger;
+  /** Webhook contacts' signing secrets, read at send time (`WebhookSecretStore`). */
+  webhookSecrets: WebhookSecrets;
   /** The signed acknowledgement link of a delivery, once the acknowledgement module provides it. */
   acknowledgeUrl?: AcknowledgeUrlFor;
   /** Replaces the e-mail and webhook adapters (tests). */
@@ -111,7 +117,7 @@ export async function startDeliveryPipeline(
     alerts: options.alerts,
     deliveries: options.deliveries,
     channels,
-    webhookSecrets: new WebhookSecretStore(options.dataSource),
+    webhookSecrets: options.webhookSecrets,
     ...(options.acknowledgeUrl === undefined ? {} : { acknowledgeUrl: options.acknowledgeUrl }),
     outbox: options.outbox,
     relay: options.relay,

@@ -18,14 +18,16 @@ import { EscalationTimers } from '../escalation/escalation-timers';
 import { AlertRepository } from '../alerts/alert-repository';
 import { DirectoryRepository } from '../directory/directory-repository';
 import { createEmailChannel, type EmailChannel } from '../channels/email-channel';
-import { WebhookSecretStore } from '../channels/webhook-secret-store';
 import { DeliverAlert } from './deliver-alert';
 import { DeliveryDispatcher } from './delivery-dispatcher';
 import { BullDeliveryJobs, type DeliveryJobData } from './delivery-jobs';
 import { DeliveryRepository } from './delivery-repository';
 import { startDeliveryWorker } from './delivery-worker';
 import { openNotificationTestDatabase } from '../test-support/notification-test-database';
-import { highRiskAlertRequested } from '../test-support/notification-test-harness';
+import {
+  highRiskAlertRequested,
+  testWebhookSecrets,
+} from '../test-support/notification-test-harness';
 
 jest.setTimeout(60_000);
 
@@ -113,7 +115,7 @@ describe('delivery retries', () => {
         alerts: new AlertRepository(dataSource),
         deliveries,
         channels: [mailer],
-        webhookSecrets: new WebhookSecretStore(dataSource),
+        webhookSecrets: testWebhookSecrets(dataSource),
         outbox,
         relay: { kick: () => Promise.resolve() },
         logger,

@@ -24,6 +24,7 @@ import {
   NO_RELAY,
   notificationTestOutbox,
   testDeliveryConfig,
+  testWebhookSecrets,
 } from '../test-support/notification-test-harness';
 import { openNotificationTestDatabase } from '../test-support/notification-test-database';
 
@@ -127,6 +128,7 @@ describe('SMTP outage', () => {
       deliveries,
       outbox: notificationTestOutbox(schema),
       relay: NO_RELAY,
+      webhookSecrets: testWebhookSecrets(dataSource),
       logger,
     });
 

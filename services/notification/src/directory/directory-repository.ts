@@ -60,6 +60,14 @@ export interface NewContact {
   outOfHours?: boolean;
 }
 
+/**
+ * Encrypts a webhook signing secret for the contact row (`WebhookSecretStore.seal`): the
+ * directory never stores a secret in clear.
+ */
+export interface WebhookSecretSealer {
+  seal(secret: string): string;
+}
+
 /** Who changed the directory and why, for the audit log. */
 export interface DirectoryChangeAudit {
   actor: AuditActor;
@@ -116,7 +124,14 @@ export class DirectoryRepository {
   /** Every organisation and contact added, each in the transaction that adds it. */
   readonly audit: AuditLog;
 
-  constructor(private readonly dataSource: DataSource) {
+  /**
+   * `webhookSecrets` is needed only to add webhook contacts: without it (a CLI run without
+   * `DATA_ENCRYPTION_KEY`, tests of e-mail alone) adding one is refused, never stored in clear.
+   */
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly webhookSecrets?: WebhookSecretSealer,
+  ) {
     const schema = quoteIdentifier(schemaOf(dataSource) ?? 'public');
     this.organisations = `${schema}.organisation`;
     this.contacts = `${schema}.contact`;
@@ -234,9 +249,10 @@ export class DirectoryRepository {
     audit: DirectoryChangeAudit,
   ): Promise<Upserted<Contact>> {
     const address = input.address.trim();
+    const sealedSecret = input.channel === 'webhook' ? this.sealWebhookSecret(input) : null;
     const inserted = await queryRows<ContactRow>(
       manager,
-      `INSERT INTO ${this.contacts} (id, organisation_id, channel, address, label, secret, out_of_hours)
+      `INSERT INTO ${this.contacts} (id, organisation_id, channel, address, label, secret_encrypted, out_of_hours)
        VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (organisation_id, channel, address) DO NOTHING
        RETURNING ${CONTACT_COLUMNS}`,
@@ -246,7 +262,7 @@ export class DirectoryRepository {
         input.channel,
         address,
         input.label ?? '',
-        input.channel === 'webhook' ? (input.secret ?? null) : null,
+        sealedSecret,
         input.outOfHours ?? false,
       ],
     );
@@ -275,6 +291,14 @@ export class DirectoryRepository {
     const found = existing[0];
     if (found === undefined) throw new Error('contact vanished while being added');
     return { value: toContact(found), created: false };
+  }
+
+  private sealWebhookSecret(input: NewContact): string {
+    if (input.secret === undefined) throw new Error('a webhook contact needs its signing secret');
+    if (this.webhookSecrets === undefined) {
+      throw new WebhookSecretsUnavailableError();
+    }
+    return this.webhookSecrets.seal(input.secret);
   }
 
   /**
@@ -316,6 +340,14 @@ export class DirectoryRepository {
       [[...organisationIds]],
     );
     return rows.map(toContact);
+  }
+}
+
+/** A webhook contact was to be added by a directory opened without the data key. */
+export class WebhookSecretsUnavailableError extends Error {
+  constructor() {
+    super('webhook secrets are stored encrypted: set DATA_ENCRYPTION_KEY (notification’s key)');
+    this.name = 'WebhookSecretsUnavailableError';
   }
 }
 

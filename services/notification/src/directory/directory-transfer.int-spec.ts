@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { generateDataEncryptionKey } from '@harbour/platform';
 import { createTestSchema, testDatabaseUrl, type TestSchema } from '@harbour/testing';
 import { type CliContext, openCliContext } from '../cli/cli-context';
 import { exportDirectory, importDirectory } from './directory-transfer';
@@ -17,6 +18,8 @@ describe('directory export and import (Open Referral UK shape, real Postgres)', 
       databaseUrl: testDatabaseUrl(),
       notificationSchema: notification.schema,
       identitySchema: identity.schema,
+      // Imported webhook secrets are stored encrypted under the service's key.
+      dataEncryptionKey: generateDataEncryptionKey(),
     });
     contexts.push(context);
     return context;

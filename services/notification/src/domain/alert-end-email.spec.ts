@@ -99,7 +99,7 @@ describe('rendering an end delivery for its channel', () => {
   it('sends webhooks harbour.alert.closed with the reason and harbour.alert.superseded with the severity', () => {
     const closure = renderDelivery(delivery('webhook', 'closure'), alert, {
       end: closed,
-      secret: 'whsec_x',
+      secrets: ['whsec_x'],
     });
     expect(closure.content).toEqual({
       type: 'harbour.alert.closed',
@@ -113,7 +113,7 @@ describe('rendering an end delivery for its channel', () => {
     });
     const supersession = renderDelivery(delivery('webhook', 'supersession'), alert, {
       end: superseded,
-      secret: 'whsec_x',
+      secrets: ['whsec_x'],
     });
     expect(supersession.content).toMatchObject({
       type: 'harbour.alert.superseded',

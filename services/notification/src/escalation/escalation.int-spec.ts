@@ -26,6 +26,7 @@ import {
   notificationTestOutbox,
   startTestEscalation,
   testDeliveryConfig,
+  testWebhookSecrets,
 } from '../test-support/notification-test-harness';
 import { openNotificationTestDatabase } from '../test-support/notification-test-database';
 
@@ -109,6 +110,7 @@ describe('escalation: nobody acknowledges → the next level is alerted', () => 
       deliveries: new DeliveryRepository(dataSource),
       outbox,
       relay: NO_RELAY,
+      webhookSecrets: testWebhookSecrets(dataSource),
       logger,
     });
   });

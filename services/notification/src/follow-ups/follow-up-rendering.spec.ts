@@ -71,7 +71,7 @@ describe('rendering a follow-up (a released disclosure stage)', () => {
   });
 
   it('sends webhooks a harbour.alert.update with the stage and the released summary only', () => {
-    const outgoing = renderDelivery(followUp('webhook'), request, { stage, secret: 'whsec_x' });
+    const outgoing = renderDelivery(followUp('webhook'), request, { stage, secrets: ['whsec_x'] });
     if (outgoing.channel !== 'webhook') throw new Error('expected a webhook');
     expect(outgoing.content).toMatchObject({
       type: 'harbour.alert.update',
@@ -144,7 +144,7 @@ describe('rendering for a recipient the alert’s purpose excludes', () => {
     [{ ...followUp('email'), purpose: 'escalation', escalationLevel: 1 }, {}],
     [followUp('email'), { stage }],
     [{ ...followUp('email'), purpose: 'closure' }, { end }],
-    [{ ...followUp('webhook'), purpose: 'alert' }, { secret: 'whsec_x' }],
+    [{ ...followUp('webhook'), purpose: 'alert' }, { secrets: ['whsec_x'] }],
   ];
 
   it('renders nothing of a referral for immigration enforcement, whatever the delivery', () => {

@@ -34,6 +34,7 @@ import {
   startTestEventTopic,
   type TestEventTopic,
   testDeliveryConfig,
+  testWebhookSecrets,
 } from '../test-support/notification-test-harness';
 import { openNotificationTestDatabase } from '../test-support/notification-test-database';
 import { ALERT_STAGE_RELEASED } from './stage-released-handler';
@@ -115,6 +116,7 @@ describe('follow-ups: a released disclosure stage reaches the recipients cleared
       deliveries,
       outbox: notificationTestOutbox(schema),
       relay: NO_RELAY,
+      webhookSecrets: testWebhookSecrets(dataSource),
       logger,
     });
 

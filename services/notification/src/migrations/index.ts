@@ -5,6 +5,7 @@ import { AlertClosure1764700000000 } from './1764700000000-alert-closure';
 import { AlertCauseOwner1764900000000 } from './1764900000000-alert-cause-owner';
 import { AuditLog1765100000000 } from './1765100000000-audit-log';
 import { NotificationRetention1765400000000 } from './1765400000000-notification-retention';
+import { EncryptedSecretsAndReplies1765450000000 } from './1765450000000-encrypted-secrets-and-replies';
 
 /** Every notification migration, oldest first. Append; never edit one that has shipped. */
 export const NOTIFICATION_MIGRATIONS = [
@@ -15,4 +16,5 @@ export const NOTIFICATION_MIGRATIONS = [
   AlertCauseOwner1764900000000,
   AuditLog1765100000000,
   NotificationRetention1765400000000,
+  EncryptedSecretsAndReplies1765450000000,
 ];

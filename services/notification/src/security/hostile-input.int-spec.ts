@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { createIdentityDataSource, IdentityStore, runMigrationsLocked } from '@harbour/platform';
+import {
+  createIdentityDataSource,
+  generateDataEncryptionKey,
+  IdentityStore,
+  runMigrationsLocked,
+} from '@harbour/platform';
 import { createLogger } from '@harbour/platform';
 import { topicFor } from '@harbour/contracts';
 import { createKafka, ensureTopics } from '@harbour/messaging';
@@ -175,6 +180,7 @@ describe('notification: hostile input on acknowledgements, acknowledgement links
       NOTIFICATION_KAFKA_GROUP: uniqueName('notification-hostile'),
       NOTIFICATION_QUEUE_PREFIX: queuePrefix,
       NOTIFICATION_ACK_SECRET: SECRET,
+      DATA_ENCRYPTION_KEY: generateDataEncryptionKey(),
       NOTIFICATION_PUBLIC_URL: 'http://127.0.0.1:8083',
       LOG_LEVEL: 'warn',
     });

@@ -46,6 +46,7 @@ import {
   type TestEventTopic,
   type TestPartner,
   testDeliveryConfig,
+  testWebhookSecrets,
 } from '../test-support/notification-test-harness';
 
 jest.setTimeout(180_000);
@@ -155,6 +156,7 @@ describe('purpose-bound sharing: victim-support data never reaches immigration e
       deliveries,
       outbox,
       relay: NO_RELAY,
+      webhookSecrets: testWebhookSecrets(dataSource),
       logger,
     });
     escalation = await startTestEscalation({

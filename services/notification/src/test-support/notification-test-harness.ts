@@ -21,6 +21,8 @@ import { type INestApplication, Module, type NestApplicationOptions } from '@nes
 import { NestFactory } from '@nestjs/core';
 import {
   configureHttpApp,
+  FieldCipher,
+  generateDataEncryptionKey,
   type IdentityStore,
   type Logger,
   PersonalDataReads,
@@ -36,6 +38,7 @@ import {
   openAcknowledgements,
 } from '../acknowledgement/open-acknowledgements';
 import { CauseAlertsController } from '../causes/cause-alerts.controller';
+import { WebhookSecretStore } from '../channels/webhook-secret-store';
 import { CauseAlertsRepository } from '../causes/cause-alerts-repository';
 import type { DeliveryPipelineConfig } from '../delivery/delivery-pipeline';
 import type { DirectoryRepository } from '../directory/directory-repository';
@@ -46,6 +49,22 @@ import {
   type EscalationOptions,
   startEscalation,
 } from '../escalation/start-escalation';
+
+/** A data key of the test's own, as the service's `DATA_ENCRYPTION_KEY` would be. */
+export function testFieldCipher(): FieldCipher {
+  return FieldCipher.fromBase64Key(generateDataEncryptionKey());
+}
+
+/**
+ * Webhook signing secrets for a test's delivery pipeline, encrypted under `cipher` (the one its
+ * directory adds webhook contacts with; a key of its own when the test sends no webhook).
+ */
+export function testWebhookSecrets(
+  dataSource: DataSource,
+  cipher: FieldCipher = testFieldCipher(),
+): WebhookSecretStore {
+  return new WebhookSecretStore(dataSource, cipher);
+}
 
 /** No relay runs in these tests: what the outbox holds is read from its table. */
 export const NO_RELAY: Kickable = { kick: () => Promise.resolve() };
@@ -186,8 +205,11 @@ export async function startCauseAlertsApp(options: {
   identity: IdentityStore;
   outbox: Outbox;
   logger: Logger;
+  /** Encrypts and opens partners' responses; default a key of the app's own. */
+  cipher?: FieldCipher;
 }): Promise<{ app: INestApplication; baseUrl: string }> {
   const { service, dataSource, identity, outbox, logger } = options;
+  const cipher = options.cipher ?? testFieldCipher();
   const acknowledgements = openAcknowledgements({
     config: {
       NOTIFICATION_ACK_SECRET: `${service}-secret-0123456789-abcdefghijklmnop`,
@@ -195,6 +217,7 @@ export async function startCauseAlertsApp(options: {
       NOTIFICATION_ACK_GRACE_MINUTES: 60,
     },
     dataSource,
+    cipher,
     outbox,
     relay: NO_RELAY,
     logger,
@@ -203,7 +226,10 @@ export async function startCauseAlertsApp(options: {
     imports: [PlatformModule.forRoot({ service, logger, identity, readiness: [] })],
     controllers: [CauseAlertsController, ...ACKNOWLEDGEMENT_CONTROLLERS],
     providers: [
-      { provide: CAUSE_ALERTS_REPOSITORY, useValue: new CauseAlertsRepository(dataSource) },
+      {
+        provide: CAUSE_ALERTS_REPOSITORY,
+        useValue: new CauseAlertsRepository(dataSource, cipher),
+      },
       { provide: PERSONAL_DATA_READS, useValue: new PersonalDataReads(dataSource) },
       ...acknowledgementProviders(acknowledgements),
     ],
