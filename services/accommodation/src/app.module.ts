@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { AuditLog, PersonalDataReads, PlatformModule } from '@harbour/platform';
+import { apiRateLimitOf, AuditLog, PersonalDataReads, PlatformModule } from '@harbour/platform';
 import type { AccommodationRuntime } from './accommodation-runtime';
 import { AccommodationAuditController } from './audit/accommodation-audit.controller';
 import { OffersController } from './offers/offers.controller';
@@ -32,6 +32,7 @@ export class AccommodationModule {
           logger: runtime.logger,
           identity: runtime.identity,
           readiness: runtime.readiness,
+          rateLimit: apiRateLimitOf(runtime.config),
           onShutdown: () => runtime.close(),
         }),
       ],

@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import {
+  apiRateLimitOf,
   AuditLog,
   IdempotencyRecords,
   IdempotentTransaction,
@@ -71,6 +72,7 @@ export class IntakeModule {
           logger: runtime.logger,
           identity: runtime.identity,
           readiness: runtime.readiness,
+          rateLimit: apiRateLimitOf(runtime.config),
           onShutdown: () => runtime.close(),
         }),
       ],

@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { PlatformModule } from '@harbour/platform';
+import { apiRateLimitOf, PlatformModule } from '@harbour/platform';
 import { KnownVictimChecksController } from './known-victims/known-victim-checks.controller';
 import type { SafeguardingRuntime } from './safeguarding-runtime';
 import { CHECK_KNOWN_VICTIM } from './tokens';
@@ -16,6 +16,7 @@ export class SafeguardingModule {
           logger: runtime.logger,
           identity: runtime.identity,
           readiness: runtime.readiness,
+          rateLimit: apiRateLimitOf(runtime.config),
           onShutdown: () => runtime.close(),
         }),
       ],

@@ -71,7 +71,8 @@ export class PlatformModule {
         { provide: HARBOUR_LOGGER, useValue: options.logger },
         { provide: IDENTITY_STORE, useValue: options.identity },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
-        { provide: API_RATE_LIMITER, useValue: rateLimiterOf(options.rateLimit) },
+        // Built when the app starts, not when the module is declared (route checks only declare).
+        { provide: API_RATE_LIMITER, useFactory: () => rateLimiterOf(options.rateLimit) },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
       ],
       exports: [HARBOUR_LOGGER, IDENTITY_STORE],
