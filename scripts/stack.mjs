@@ -48,6 +48,11 @@ const serviceEnv = {
   accommodation: {
     DATA_ENCRYPTION_KEY: env.ACCOMMODATION_DATA_ENCRYPTION_KEY ?? dataKeyOf('accommodation'),
   },
+  // Webhook signing secrets and partners' replies; the CLI needs the same key to add a webhook
+  // contact: DATA_ENCRYPTION_KEY=$(cat .run/notification-data-key) npx harbour contact add …
+  notification: {
+    DATA_ENCRYPTION_KEY: env.NOTIFICATION_DATA_ENCRYPTION_KEY ?? dataKeyOf('notification'),
+  },
 };
 
 const services = [

@@ -14,7 +14,7 @@
  * KAFKA_BROKERS; NOTIFICATION_* variables given here are passed on to the service.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -192,6 +192,7 @@ async function main(): Promise<void> {
       NOTIFICATION_KAFKA_GROUP: groupId,
       NOTIFICATION_QUEUE_PREFIX: run,
       NOTIFICATION_ACK_SECRET: `perf-acknowledgement-secret-${randomUUID()}`,
+      DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       NOTIFICATION_PUBLIC_URL: `http://127.0.0.1:${httpPort}`,
       // The rate limit is what this measures past: raise it unless given.
       NOTIFICATION_EMAIL_RATE_PER_SECOND:

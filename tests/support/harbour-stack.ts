@@ -58,6 +58,8 @@ export class HarbourStack {
     intake: randomBytes(32).toString('base64'),
     safeguarding: randomBytes(32).toString('base64'),
     accommodation: randomBytes(32).toString('base64'),
+    // Webhook signing secrets and partners' replies.
+    notification: randomBytes(32).toString('base64'),
   };
 
   /** `overrides` replace the stack's defaults (e.g. a shorter escalation minute). */
