@@ -6,3 +6,4 @@ export * from './free-port';
 export * from './maildev-process';
 export * from './hostile';
 export * from './kafka-group';
+export * from './migrations-in';

@@ -9,6 +9,7 @@ import {
 } from '@harbour/messaging';
 import {
   createLogger,
+  DataReencryption,
   encryptedResponseColumn,
   FieldCipher,
   IdempotencyRecords,
@@ -37,6 +38,10 @@ import { PropertyStore } from './properties/property-store';
 import { BedRequestHandler } from './requests/bed-request-handler';
 import { BedRequestStore } from './requests/bed-request-store';
 import { ACCOMMODATION_RETENTION_POLICY } from './retention/accommodation-retention-policy';
+import {
+  ACCOMMODATION_ENCRYPTED_COLUMNS,
+  IDEMPOTENCY_RESPONSE_CONTEXT,
+} from './security/encrypted-columns';
 
 export const ACCOMMODATION_MIGRATIONS = [
   CreateAccommodation1764300000000,
@@ -74,7 +79,7 @@ export async function openAccommodationRuntime(
 ): Promise<AccommodationRuntime> {
   const log = logger ?? createLogger({ service: 'accommodation', level: config.LOG_LEVEL });
   const schema = config.ACCOMMODATION_DB_SCHEMA;
-  const cipher = FieldCipher.fromBase64Key(config.DATA_ENCRYPTION_KEY);
+  const cipher = FieldCipher.fromConfig(config);
   const database = await openServiceDatabase({
     service: 'accommodation',
     databaseUrl: config.DATABASE_URL,
@@ -92,6 +97,14 @@ export async function openAccommodationRuntime(
   const outbox = new Outbox({ schema, source: '/harbour/accommodation', validator: validateEvent });
   const relay = new OutboxRelay({ dataSource, schema, kafka, logger: log });
   await relay.start();
+  // After a key rotation (retired keys configured), moves every field to the current key.
+  const reencryption = DataReencryption.startIfKeysRetired({
+    dataSource,
+    schema,
+    cipher,
+    columns: ACCOMMODATION_ENCRYPTED_COLUMNS,
+    logger: log,
+  });
 
   const properties = new PropertyStore(schema);
   const requests = new BedRequestStore(schema, cipher);
@@ -113,7 +126,7 @@ export async function openAccommodationRuntime(
   const transaction = new IdempotentTransaction(
     dataSource,
     relay,
-    new IdempotencyRecords(schema, encryptedResponseColumn(cipher, 'idempotency_record.response')),
+    new IdempotencyRecords(schema, encryptedResponseColumn(cipher, IDEMPOTENCY_RESPONSE_CONTEXT)),
   );
   const locationBase = config.PUBLIC_BASE_URL?.replace(/\/$/, '') ?? '';
   const handler = new BedRequestHandler(requests, offers, rounds, log);
@@ -183,6 +196,7 @@ export async function openAccommodationRuntime(
     timers,
     async close() {
       await retention.stop();
+      await reencryption.stop();
       await timers.stop();
       await consumer.stop();
       await relay.stop();

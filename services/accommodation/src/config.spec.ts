@@ -17,12 +17,19 @@ describe('accommodation config', () => {
     expect(config.holdMinutes.tonight).toBe(0.05);
   });
 
-  it('refuses a bad key, a hold that is not a positive number and a fan-out of 0', () => {
+  it('refuses a bad key or key list, a hold that is not a positive number and a fan-out of 0', () => {
     for (const env of [
       { DATA_ENCRYPTION_KEY: 'short' },
       { ...base, ACCOMMODATION_HOLD_MINUTES_PLANNED: '0' },
       { ...base, ACCOMMODATION_HOLD_MINUTES_WITHIN_DAYS: 'soon' },
       { ...base, ACCOMMODATION_OFFER_FANOUT: '0' },
+      // A retired key equal to the current one, and retired keys without the blind-index key.
+      {
+        ...base,
+        DATA_ENCRYPTION_RETIRED_KEYS: base.DATA_ENCRYPTION_KEY,
+        DATA_INDEX_KEY: base.DATA_ENCRYPTION_KEY,
+      },
+      { ...base, DATA_ENCRYPTION_RETIRED_KEYS: generateDataEncryptionKey() },
     ]) {
       expect(() => loadAccommodationConfig(env)).toThrow(ConfigError);
     }

@@ -9,6 +9,7 @@ import {
 } from '@harbour/messaging';
 import {
   createLogger,
+  DataReencryption,
   FieldCipher,
   type IdentityStore,
   openServiceDatabase,
@@ -41,6 +42,7 @@ import { ReferralHandler } from './referrals/referral-handler';
 import { SAFEGUARDING_RETENTION_POLICY } from './retention/safeguarding-retention-policy';
 import { ScheduledActionPoller } from './scheduling/scheduled-action-poller';
 import { ScheduledActionStore } from './scheduling/scheduled-action-store';
+import { SAFEGUARDING_ENCRYPTED_COLUMNS } from './security/encrypted-columns';
 
 export interface SafeguardingRuntime {
   config: SafeguardingConfig;
@@ -80,7 +82,7 @@ export async function openSafeguardingRuntime(
 ): Promise<SafeguardingRuntime> {
   const log = logger ?? createLogger({ service: 'safeguarding', level: config.LOG_LEVEL });
   const schema = config.SAFEGUARDING_DB_SCHEMA;
-  const cipher = FieldCipher.fromBase64Key(config.DATA_ENCRYPTION_KEY);
+  const cipher = FieldCipher.fromConfig(config);
   const database = await openServiceDatabase({
     service: 'safeguarding',
     databaseUrl: config.DATABASE_URL,
@@ -108,6 +110,14 @@ export async function openSafeguardingRuntime(
   const outbox = new Outbox({ schema, source: '/harbour/safeguarding', validator: validateEvent });
   const relay = new OutboxRelay({ dataSource, schema, kafka, logger: log });
   await relay.start();
+  // After a key rotation (retired keys configured), moves every field to the current key.
+  const reencryption = DataReencryption.startIfKeysRetired({
+    dataSource,
+    schema,
+    cipher,
+    columns: SAFEGUARDING_ENCRYPTED_COLUMNS,
+    logger: log,
+  });
 
   const alerts = new AlertPublisher(schema, outbox);
   const personKeys = new PersonKeys(schema, cipher);
@@ -227,6 +237,7 @@ export async function openSafeguardingRuntime(
     checkKnownVictim: new CheckKnownVictim(schema, dataSource, knownVictims),
     async close() {
       await retention.stop();
+      await reencryption.stop();
       await poller.stop();
       await consumer.stop();
       await relay.stop();

@@ -287,6 +287,55 @@ export async function unregisteredEncryptedColumns(
   return found.map((row) => row.name).filter((name) => !registered.has(name));
 }
 
+/**
+ * What is wrong with a service's list of encrypted columns against its migrated schema: an
+ * `*_encrypted` column not listed, a listed column that does not exist, or a listed `idColumn`
+ * that is not the table's primary key (keyset pagination needs a unique, ordered key). Empty
+ * when the list is right; each service's encrypted-columns.int-spec.ts expects that.
+ */
+export async function encryptedColumnRegistryProblems(
+  dataSource: DataSource,
+  schema: string,
+  columns: readonly EncryptedColumn[],
+): Promise<string[]> {
+  const problems = (await unregisteredEncryptedColumns(dataSource, schema, columns)).map(
+    (name) => `${name} is not registered`,
+  );
+  const existing = new Set(
+    (
+      await queryRows<{ name: string }>(
+        dataSource.manager,
+        `SELECT table_name || '.' || column_name AS name FROM information_schema.columns
+          WHERE table_schema = $1`,
+        [schema],
+      )
+    ).map((row) => row.name),
+  );
+  for (const column of columns) {
+    const name = `${column.table}.${column.column}`;
+    if (!existing.has(name)) {
+      problems.push(`${name} is registered but not in the schema`);
+      continue;
+    }
+    const keys = await queryRows<{ name: string }>(
+      dataSource.manager,
+      `SELECT a.attname AS name
+         FROM pg_index i
+         JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
+        WHERE i.indrelid = to_regclass($1) AND i.indisprimary
+        ORDER BY array_position(i.indkey::int2[], a.attnum)`,
+      [`${quoteIdentifier(schema)}.${quoteIdentifier(column.table)}`],
+    );
+    const primaryKey = keys.map((key) => key.name).join(', ');
+    if (primaryKey !== idColumnsOf(column).join(', ')) {
+      problems.push(
+        `${name}: idColumn ${idColumnsOf(column).join(', ')} is not the primary key (${primaryKey || 'none'})`,
+      );
+    }
+  }
+  return problems;
+}
+
 function idColumnsOf(column: EncryptedColumn): readonly string[] {
   return typeof column.idColumn === 'string' ? [column.idColumn] : column.idColumn;
 }
