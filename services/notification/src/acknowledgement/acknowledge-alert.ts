@@ -83,7 +83,11 @@ export class AcknowledgeAlert {
   }
 
   async acknowledgeByLink(token: string, response: string | null): Promise<LinkAcknowledgement> {
-    const { repository, dataSource, relay } = this.options;
+    const { repository, dataSource, relay, links } = this.options;
+    // The link routes are public, so no per-key rate limit covers them: a forged or malformed
+    // token is refused on its signature alone, before a connection or transaction is taken.
+    const signature = links.verify(token);
+    if (!signature.ok && signature.reason !== 'expired') return { kind: 'invalid' };
     return withOutbox(dataSource, relay, async (manager): Promise<LinkAcknowledgement> => {
       const checked = await this.checkLink(token, manager, true);
       if ('refusal' in checked) return checked.refusal;
