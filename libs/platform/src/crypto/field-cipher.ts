@@ -52,7 +52,11 @@ export class FieldCipher {
     return new FieldCipher(ConfiguredDataKeys.fromConfig(config));
   }
 
-  /** One key, current and blind-index alike: a deployment that never rotated (and tests). */
+  /**
+   * One key, current and blind-index alike: tests and tools. A service builds its cipher with
+   * `fromConfig`, or retired keys and `DATA_INDEX_KEY` would be ignored (old fields unreadable,
+   * lookups under the wrong key).
+   */
   static fromBase64Key(base64: string): FieldCipher {
     return FieldCipher.fromConfig({ DATA_ENCRYPTION_KEY: base64 });
   }
