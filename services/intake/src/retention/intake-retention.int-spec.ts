@@ -2,13 +2,19 @@ import { randomUUID } from 'node:crypto';
 import {
   createLogger,
   defaultSettings,
+  type Logger,
   openServiceDatabase,
   RetentionPurge,
   type RetentionSettings,
   type ServiceDatabase,
   verifyAuditChain,
 } from '@harbour/platform';
-import { createTestSchema, testDatabaseUrl, type TestSchema } from '@harbour/testing';
+import {
+  createTestSchema,
+  expectEventually,
+  testDatabaseUrl,
+  type TestSchema,
+} from '@harbour/testing';
 import { INTAKE_MIGRATIONS } from '../intake-runtime';
 import { INTAKE_RETENTION_POLICY } from './intake-retention-policy';
 
@@ -44,13 +50,35 @@ describe('intake retention purge (real Postgres)', () => {
     await schema.drop();
   });
 
-  function purge(settings: Partial<RetentionSettings> = {}): RetentionPurge {
+  function purge(
+    settings: Partial<RetentionSettings> = {},
+    options: { logger?: Logger; firstRunDelayMs?: number } = {},
+  ): RetentionPurge {
     return new RetentionPurge({
       dataSource: database.dataSource,
       policy: INTAKE_RETENTION_POLICY,
       settings: { ...defaultSettings(INTAKE_RETENTION_POLICY), ...settings },
-      logger,
+      logger: options.logger ?? logger,
+      ...(options.firstRunDelayMs !== undefined
+        ? { firstRunDelayMs: options.firstRunDelayMs }
+        : {}),
     });
+  }
+
+  /** A logger that keeps every line, to check what a run says about itself. */
+  function recordingLogger(): { logger: Logger; lines: { fields: unknown; message: unknown }[] } {
+    const lines: { fields: unknown; message: unknown }[] = [];
+    const record = (fields: unknown, message?: unknown): void => {
+      lines.push({ fields, message });
+    };
+    const recorder: Logger = {
+      info: record,
+      warn: record,
+      error: record,
+      debug: record,
+      child: () => recorder,
+    };
+    return { logger: recorder, lines };
   }
 
   async function referral(options: {
@@ -445,6 +473,31 @@ describe('intake retention purge (real Postgres)', () => {
       more: false,
     });
     expect(await auditEntries()).toHaveLength(2);
+  });
+
+  it('runs on its timer until stopped, and logs counts only', async () => {
+    await purge().runOnce(); // whatever earlier tests left due
+    const key = await idempotencyRecord(45);
+    const { logger: recorder, lines } = recordingLogger();
+    const job = purge({ intervalMinutes: 60 }, { logger: recorder, firstRunDelayMs: 20 });
+    job.start();
+    try {
+      await expectEventually(async () => {
+        expect(await rowText('idempotency_record', 'idempotency_key', key)).toBe('[]');
+        expect(lines.some((line) => line.message === 'retention purge run')).toBe(true);
+      });
+    } finally {
+      await job.stop();
+    }
+    const run = lines.find((line) => line.message === 'retention purge run');
+    expect(run?.fields).toEqual({
+      counts: expect.objectContaining({ idempotency_record: 1, operation: 0 }) as unknown,
+      total: 1,
+      durationMs: expect.any(Number) as unknown,
+    });
+    const logged = JSON.stringify(lines);
+    expect(logged).not.toContain(MARKER);
+    expect(logged).not.toContain(key);
   });
 
   it('two instances running at once purge each record once between them', async () => {
