@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generateDataEncryptionKey } from '@harbour/platform';
 import { createTestSchema, testDatabaseUrl, type TestSchema } from '@harbour/testing';
 import { Client } from 'pg';
 import { type CliContext, openCliContext } from './cli-context';
@@ -9,6 +10,7 @@ import { addContact } from './contact-commands';
 import { demoDirectory, demoOrganisationId } from './demo-directory';
 import { issueKey, listKeys, revokeKey, rotateKey } from './key-commands';
 import { addOrganisation, listOrganisations } from './organisation-commands';
+import { compileCli } from './test-support/compiled-cli';
 import { type DemoKeysFile, seedDemo } from './seed-demo';
 
 jest.setTimeout(60_000);
@@ -117,6 +119,65 @@ describe('harbour CLI commands', () => {
     await expect(rotateKey(context, again.keyId, '-1')).rejects.toThrow(/0 to 168/);
     await expect(rotateKey(context, again.keyId, 'soon')).rejects.toThrow(CliError);
   });
+
+  it('wires "keys rotate" and "contact rotate-secret" to the commands, the new secrets printed once', async () => {
+    // Compiled and run as a process, as an operator would: commander is ESM, Jest's modules are not.
+    const cli = compileCli();
+    const env = {
+      ...process.env,
+      DATABASE_URL: testDatabaseUrl(),
+      NOTIFICATION_DB_SCHEMA: notificationSchema.schema,
+      DATA_ENCRYPTION_KEY: generateDataEncryptionKey(),
+    };
+    /** One command as an operator runs it; its standard output and error. */
+    const harbour = async (...args: string[]) => {
+      const run = await cli.run(args, env);
+      expect({ args, code: run.code, stderr: run.code === 0 ? '' : run.stderr }).toEqual({
+        args,
+        code: 0,
+        stderr: '',
+      });
+      return { out: run.stdout.trim(), err: run.stderr.trim() };
+    };
+    try {
+      // The command line's own stores: the shared identity schema of the test database.
+      const org = (
+        await harbour(
+          'org',
+          'add',
+          '--name',
+          `Rotating NGO ${Date.now()}`,
+          '--kind',
+          'ngo',
+          '--borough',
+          'pan_london',
+        )
+      ).out;
+      const issued = await harbour('key', 'issue', '--org', org, '--role', 'read');
+      const keyId = /^Key ([0-9a-f-]{36})/.exec(issued.err)?.[1] ?? '';
+      const rotated = await harbour('keys', 'rotate', keyId, '--overlap-hours', '1');
+      expect(rotated.out).toMatch(/^hbr_[a-z0-9]{12}_/);
+      expect(rotated.out).not.toBe(issued.out);
+      expect(rotated.err).toMatch(new RegExp(`replaces ${keyId}, which stops working at \\d{4}-`));
+
+      const contactId = (
+        await harbour('contact', 'add', '--org', org, '--webhook', 'https://ngo.example/cli')
+      ).out;
+      const secret = await harbour('contact', 'rotate-secret', contactId, '--overlap-hours', '2');
+      expect(secret.out).toBe(contactId);
+      expect(secret.err).toMatch(/^Requests carry both signatures until \d{4}-/);
+      expect(secret.err).toMatch(/Signing secret \(shown only now; .*\): whsec_/);
+
+      const keyless = await cli.run(['contact', 'rotate-secret', contactId], {
+        ...env,
+        DATA_ENCRYPTION_KEY: '',
+      });
+      expect(keyless.code).not.toBe(0);
+      expect(keyless.stderr).toContain('DATA_ENCRYPTION_KEY');
+    } finally {
+      cli.remove();
+    }
+  }, 180_000);
 
   it('adds an organisation with a given id only once', async () => {
     const id = '5d0c8a3e-2f41-4b7a-9c6d-1e2f3a4b5c6d';
