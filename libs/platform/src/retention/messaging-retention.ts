@@ -38,6 +38,11 @@ export function messagingRetentionRules(): RetentionRule[] {
       clockStartsWhen: 'the event was processed',
       variable: 'RETENTION_INBOX_DAYS',
       defaultDays: INBOX_DEFAULT_DAYS,
+      minimum: {
+        days: 8,
+        because:
+          "longer than Kafka's default seven-day topic retention, or a redelivered event would act twice",
+      },
       action: { type: 'delete' },
     },
   ];

@@ -82,6 +82,18 @@ describe('retention settings', () => {
     });
   });
 
+  it('refuses a period below a kind’s minimum, saying why', () => {
+    const withMinimum: RetentionPolicy = {
+      service: 'test',
+      rules: [{ ...policy.rules[1]!, minimum: { days: 8, because: 'redeliveries' } }],
+    };
+    const { issues } = loadRetentionSettings(withMinimum, { RETENTION_REPLY_DAYS: '7' });
+    expect(issues.map((issue) => [issue.variable, issue.reason])).toEqual([
+      ['RETENTION_REPLY_DAYS', 'must be between 8 and 36500 (redeliveries)'],
+    ]);
+    expect(loadRetentionSettings(withMinimum, { RETENTION_REPLY_DAYS: '8' }).issues).toEqual([]);
+  });
+
   it('refuses a policy that uses one variable for two kinds', () => {
     const twice: RetentionPolicy = {
       service: 'test',

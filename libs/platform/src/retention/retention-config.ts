@@ -46,10 +46,14 @@ export function retentionConfigSpec(policy: RetentionPolicy): ConfigSpec {
     if (spec[rule.variable] !== undefined) {
       throw new Error(`retention variable ${rule.variable} is used twice in ${policy.service}`);
     }
+    const minimum = rule.minimum?.days ?? 1;
+    if (rule.defaultDays < minimum) {
+      throw new Error(`retention default for ${rule.kind} is below its own minimum`);
+    }
     spec[rule.variable] = {
       kind: 'int',
       default: String(rule.defaultDays),
-      description: `Days ${rule.description} are kept after ${rule.clockStartsWhen} (1 to ${RETENTION_MAX_DAYS}).`,
+      description: `Days ${rule.description} are kept after ${rule.clockStartsWhen} (${minimum} to ${RETENTION_MAX_DAYS}).`,
     };
   }
   return spec;
@@ -75,13 +79,19 @@ export function loadRetentionSettings(
       return undefined;
     }
   };
-  const whole = (variable: string, min: number, max: number, fallback: number): number => {
+  const whole = (
+    variable: string,
+    min: number,
+    max: number,
+    fallback: number,
+    because?: string,
+  ): number => {
     const value = read(variable);
     if (typeof value !== 'number') return fallback;
     if (value < min || value > max) {
       issues.push({
         variable,
-        reason: `must be between ${min} and ${max}`,
+        reason: `must be between ${min} and ${max}${because === undefined ? '' : ` (${because})`}`,
         description: spec[variable]?.description ?? '',
       });
     }
@@ -90,7 +100,8 @@ export function loadRetentionSettings(
   const defaults = defaultSettings(policy);
   const periods: Record<string, number> = {};
   for (const rule of policy.rules) {
-    periods[rule.kind] = whole(rule.variable, 1, RETENTION_MAX_DAYS, rule.defaultDays);
+    const { days, because } = rule.minimum ?? { days: 1, because: undefined };
+    periods[rule.kind] = whole(rule.variable, days, RETENTION_MAX_DAYS, rule.defaultDays, because);
   }
   const enabled = read('RETENTION_PURGE_ENABLED');
   const settings: RetentionSettings = {

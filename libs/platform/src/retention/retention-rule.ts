@@ -34,6 +34,11 @@ export interface RetentionRule {
   /** Environment variable that overrides the period (whole days). */
   variable: string;
   defaultDays: number;
+  /**
+   * The shortest period that keeps the service working (default 1), and why: a shorter value is
+   * refused at start rather than silently breaking, e.g., de-duplication.
+   */
+  minimum?: { days: number; because: string };
   action: PurgeAction;
 }
 

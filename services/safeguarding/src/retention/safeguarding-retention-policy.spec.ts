@@ -51,5 +51,12 @@ describe('safeguarding retention policy', () => {
     expect(() => loadSafeguardingConfig(env({ RETENTION_OPERATION_DAYS: '-1' }))).toThrow(
       /RETENTION_OPERATION_DAYS: must be between 1 and 36500/,
     );
+    // Shorter than the index's 12 months would drop reports it still counts.
+    expect(() => loadSafeguardingConfig(env({ RETENTION_DUTY_TO_NOTIFY_DAYS: '90' }))).toThrow(
+      /RETENTION_DUTY_TO_NOTIFY_DAYS: must be between 366 and 36500 \(the known-victim index/,
+    );
+    expect(() => loadSafeguardingConfig(env({ RETENTION_INBOX_DAYS: '7' }))).toThrow(
+      /RETENTION_INBOX_DAYS: must be between 8 and 36500/,
+    );
   });
 });

@@ -90,6 +90,10 @@ export const SAFEGUARDING_RETENTION_POLICY: RetentionPolicy = {
       clockStartsWhen: 'they are submitted (the index counts them for 12 months)',
       variable: 'RETENTION_DUTY_TO_NOTIFY_DAYS',
       defaultDays: 730,
+      minimum: {
+        days: 366,
+        because: 'the known-victim index counts a Duty to Notify report for 12 months',
+      },
       action: REFERRAL_ERASURE,
     },
     {
