@@ -5,9 +5,12 @@ const CHILD_SUBJECT = `coalesce((t.subject->>'isChild')::boolean OR (t.subject->
 
 /**
  * When an NRM referral's case is over in the NRM: its Conclusive Grounds decision, or a negative
- * Reasonable Grounds decision. Until then (no decision, or only a positive RG) it is open.
+ * Reasonable Grounds decision — or, after a positive CG, the end of the support it gave, if later.
+ * Until then (no decision, or only a positive RG) it is open.
  */
-const NRM_CONCLUDED = `(SELECT max(d.recorded_at) FROM referral_decision d
+const NRM_CONCLUDED = `(SELECT max(greatest(d.recorded_at,
+    (d.support_ends_on + 1)::timestamp AT TIME ZONE 'Europe/London'))
+  FROM referral_decision d
   WHERE d.referral_id = t.id AND (d.stage = 'conclusive_grounds' OR d.outcome = 'negative'))`;
 
 /** A referral's shell keeps mechanism, borough, dates, subject, exploitation types and decisions. */
@@ -35,7 +38,7 @@ export const INTAKE_RETENTION_POLICY: RetentionPolicy = {
       where: `t.mechanism = 'nrm' AND NOT ${CHILD_SUBJECT}`,
       clockStarts: NRM_CONCLUDED,
       clockStartsWhen:
-        'the Conclusive Grounds decision (or a negative Reasonable Grounds decision) is recorded',
+        'the Conclusive Grounds decision (or a negative Reasonable Grounds decision) is recorded, or the support it gave ends',
       variable: 'RETENTION_REFERRAL_ADULT_DAYS',
       defaultDays: 730,
       action: { type: 'erase', set: REFERRAL_ERASURE, erasedAtColumn: 'erased_at' },
@@ -48,7 +51,7 @@ export const INTAKE_RETENTION_POLICY: RetentionPolicy = {
       where: `t.mechanism = 'nrm' AND ${CHILD_SUBJECT}`,
       clockStarts: NRM_CONCLUDED,
       clockStartsWhen:
-        'the Conclusive Grounds decision (or a negative Reasonable Grounds decision) is recorded',
+        'the Conclusive Grounds decision (or a negative Reasonable Grounds decision) is recorded, or the support it gave ends',
       variable: 'RETENTION_REFERRAL_CHILD_DAYS',
       defaultDays: 2190,
       action: { type: 'erase', set: REFERRAL_ERASURE, erasedAtColumn: 'erased_at' },

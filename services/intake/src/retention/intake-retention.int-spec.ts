@@ -85,7 +85,12 @@ describe('intake retention purge (real Postgres)', () => {
     mechanism: 'nrm' | 'duty_to_notify';
     child?: boolean;
     submittedDaysAgo: number;
-    decisions?: { stage: string; outcome: string; recordedDaysAgo: number }[];
+    decisions?: {
+      stage: string;
+      outcome: string;
+      recordedDaysAgo: number;
+      supportEndsDaysAgo?: number;
+    }[];
   }): Promise<string> {
     const id = randomUUID();
     const submitted = daysAgo(options.submittedDaysAgo);
@@ -114,8 +119,8 @@ describe('intake retention purge (real Postgres)', () => {
       await query(
         `INSERT INTO ${s()}.referral_decision
           (referral_id, stage, outcome, decided_on, recorded_at, recorded_by_organisation_id,
-           recorded_by_organisation_kind)
-         VALUES ($1, $2, $3, $4, $5, $6, 'police_borough')`,
+           recorded_by_organisation_kind, support_ends_on)
+         VALUES ($1, $2, $3, $4, $5, $6, 'police_borough', $7)`,
         [
           id,
           decision.stage,
@@ -123,6 +128,9 @@ describe('intake retention purge (real Postgres)', () => {
           recorded.toISOString().slice(0, 10),
           recorded,
           randomUUID(),
+          decision.supportEndsDaysAgo === undefined
+            ? null
+            : daysAgo(decision.supportEndsDaysAgo).toISOString().slice(0, 10),
         ],
       );
     }
@@ -293,6 +301,20 @@ describe('intake retention purge (real Postgres)', () => {
       submittedDaysAgo: 900,
       decisions: [{ stage: 'reasonable_grounds', outcome: 'negative', recordedDaysAgo: 750 }],
     });
+    // A positive CG long ago whose support ended only recently: the clock runs from the end.
+    const adultSupportedUntilRecently = await referral({
+      mechanism: 'nrm',
+      submittedDaysAgo: 1500,
+      decisions: [
+        { stage: 'reasonable_grounds', outcome: 'positive', recordedDaysAgo: 1400 },
+        {
+          stage: 'conclusive_grounds',
+          outcome: 'positive',
+          recordedDaysAgo: 1000,
+          supportEndsDaysAgo: 100,
+        },
+      ],
+    });
     const adultRecentlyConcluded = await referral({
       mechanism: 'nrm',
       submittedDaysAgo: 400,
@@ -408,6 +430,7 @@ describe('intake retention purge (real Postgres)', () => {
     );
     expect(decisionsKept[0]?.count).toBe('2');
     for (const id of [
+      adultSupportedUntilRecently,
       adultRecentlyConcluded,
       adultOpen,
       childConcludedTwoYearsAgo,
