@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createCipheriv, hkdfSync, randomBytes, randomUUID } from 'node:crypto';
 import {
   assertTestDatabase,
   createTestSchema,
@@ -17,6 +17,21 @@ import { FieldCipher } from './field-cipher';
 import { DataReencryption, type EncryptedColumn, type ReencryptionReport } from './reencryption';
 
 jest.setTimeout(60_000);
+
+/** A token as the cipher wrote it before rotation existed: `v1.<iv>.<tag>.<ct>`, no key id. */
+function legacyV1Token(base64Key: string, plaintext: string, context: string): string {
+  const master = Buffer.from(base64Key, 'base64');
+  const key = Buffer.from(
+    hkdfSync('sha256', master, Buffer.alloc(0), 'harbour field encryption', 32),
+  );
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(Buffer.from(context, 'utf8'));
+  const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+  return ['v1', ...[iv, cipher.getAuthTag(), body].map((part) => part.toString('base64url'))].join(
+    '.',
+  );
+}
 
 /** A service-like schema: a uuid key, a composite key, a nullable column and a blind index. */
 class RotationTables1765300000000 implements MigrationInterface {
@@ -203,12 +218,21 @@ describe('re-encryption after a data-key rotation, in Postgres', () => {
           key,
           key === 'k-4'
             ? null // a reply not stored yet
-            : beforeRotation.encryptJson({ status: 202, body: { key } }, 'stored_reply.response'),
+            : key === 'k-3'
+              ? legacyV1Token(
+                  k1,
+                  JSON.stringify({ status: 202, body: { key } }),
+                  'stored_reply.response',
+                )
+              : beforeRotation.encryptJson({ status: 202, body: { key } }, 'stored_reply.response'),
         ],
       );
     }
     const before = await allTokens();
-    expect(before.every((token) => token.startsWith(beforeRotation.currentTokenPrefix))).toBe(true);
+    // Every token under K1; one written before tokens named their key (v1).
+    expect(before.filter((token) => !token.startsWith(beforeRotation.currentTokenPrefix))).toEqual([
+      expect.stringMatching(/^v1\./),
+    ]);
 
     const logger = new RecordingLogger();
     const first = await job(duringRotation, logger).runOnce();
