@@ -283,7 +283,8 @@ export class HarbourStack {
     const admin = kafka.admin();
     await admin.connect();
     const wanted = new Map<string, Map<number, { from: bigint; last: bigint }>>();
-    const groupId = `${this.run}-dead-letter-reader`;
+    // A throwaway group per read: a story may read while it waits for a dead letter to appear.
+    const groupId = `${this.run}-dead-letters-${randomBytes(4).toString('hex')}`;
     try {
       for (const [topic, start] of this.deadLetterStart) {
         const ends = await admin.fetchTopicOffsets(topic);
