@@ -62,6 +62,8 @@ describe('accommodation: starts, owns its schema, reports health, consumes bed r
         [schema.schema],
       );
       expect(tables.rows.map((r) => r.table_name)).toEqual([
+        'audit_chain_head',
+        'audit_log',
         'availability_change',
         'bed_request',
         'idempotency_record',

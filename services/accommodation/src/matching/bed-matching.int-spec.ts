@@ -376,7 +376,7 @@ describe('accommodation: properties, offers, answers and placements (real Postgr
         `SELECT person_encrypted FROM "${h.schema}".bed_request WHERE id = $1`,
         [request.requestId],
       );
-      expect(stored.rows[0]!.person_encrypted).toMatch(/^v1\./);
+      expect(stored.rows[0]!.person_encrypted).toMatch(/^v2\./);
       expect(stored.rows[0]!.person_encrypted).not.toContain(request.person!.familyName!);
     });
 

@@ -132,7 +132,7 @@ describe('safeguarding: the missing-episode story through Kafka', () => {
       `SELECT personal_encrypted FROM "${h.schema}".missing_episode WHERE episode_id = $1`,
       [episodeId],
     );
-    expect(stored.rows[0]!.personal_encrypted).toMatch(/^v1\./);
+    expect(stored.rows[0]!.personal_encrypted).toMatch(/^v2\./);
     expect(stored.rows[0]!.personal_encrypted).not.toContain(token);
   });
 

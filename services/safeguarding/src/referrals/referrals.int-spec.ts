@@ -135,7 +135,7 @@ describe('safeguarding: referrals and decisions through Kafka', () => {
       expect(text).not.toContain(secret);
     }
     const stored = await caseOf(child.referralId);
-    expect(stored.personal_encrypted).toMatch(/^v1\./);
+    expect(stored.personal_encrypted).toMatch(/^v2\./);
     expect(stored.personal_encrypted).not.toContain(child.personal!.familyName!);
   });
 
