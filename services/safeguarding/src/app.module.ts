@@ -1,10 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { apiRateLimitOf, PlatformModule } from '@harbour/platform';
+import { apiRateLimitOf, AuditLog, PlatformModule } from '@harbour/platform';
+import { SafeguardingAuditController } from './audit/safeguarding-audit.controller';
 import { KnownVictimChecksController } from './known-victims/known-victim-checks.controller';
 import type { SafeguardingRuntime } from './safeguarding-runtime';
-import { CHECK_KNOWN_VICTIM } from './tokens';
+import { AUDIT_LOGS, CHECK_KNOWN_VICTIM } from './tokens';
 
-/** Health, readiness, the known-victim check; the consumers run in the runtime. */
+/** Health, readiness, the known-victim check, the audit chain; the consumers run in the runtime. */
 @Module({})
 export class SafeguardingModule {
   static register(runtime: SafeguardingRuntime): DynamicModule {
@@ -20,8 +21,11 @@ export class SafeguardingModule {
           onShutdown: () => runtime.close(),
         }),
       ],
-      controllers: [KnownVictimChecksController],
-      providers: [{ provide: CHECK_KNOWN_VICTIM, useValue: runtime.checkKnownVictim }],
+      controllers: [KnownVictimChecksController, SafeguardingAuditController],
+      providers: [
+        { provide: CHECK_KNOWN_VICTIM, useValue: runtime.checkKnownVictim },
+        { provide: AUDIT_LOGS, useValue: { safeguarding: new AuditLog(runtime.dataSource) } },
+      ],
     };
   }
 }

@@ -157,11 +157,15 @@ describe('route coverage against the matrix', () => {
       'Drifted.check (POST /v1/known-victim-checks/bulk) uses "safeguarding.known-victim.check", whose entry says POST /v1/known-victim-checks',
       'Drifted.forgotten (GET /v1/known-victim-checks) has neither @Authorize nor @Public',
       'Drifted.open (GET /v1/known-victim-checks/open) is public but no public matrix entry has its method and path',
+      'matrix entry "safeguarding.audit.list" (GET /v1/audit) has no route',
+      'matrix entry "safeguarding.audit.export" (GET /v1/audit/export) has no route',
     ]);
     expect(
       authorizationProblems('safeguarding', routesOf(controllersOf(HealthModule.forRoot([])))),
     ).toEqual([
       'matrix entry "safeguarding.known-victim.check" (POST /v1/known-victim-checks) has no route',
+      'matrix entry "safeguarding.audit.list" (GET /v1/audit) has no route',
+      'matrix entry "safeguarding.audit.export" (GET /v1/audit/export) has no route',
     ]);
   });
 

@@ -300,6 +300,28 @@ export const AUTHORIZATION_MATRIX = [
     scope: 'any',
     note: 'Whether a place is linked to someone at risk, never who; every check is audited.',
   },
+  {
+    action: 'safeguarding.audit.list',
+    service: 'safeguarding',
+    method: 'GET',
+    path: '/v1/audit',
+    access: 'key',
+    kinds: ['coordinator'],
+    roles: ['admin'],
+    scope: 'coordinator',
+    note: 'Safeguarding’s audit chain (retention purge runs), newest first, a page at a time: ids and counts, never values.',
+  },
+  {
+    action: 'safeguarding.audit.export',
+    service: 'safeguarding',
+    method: 'GET',
+    path: '/v1/audit/export',
+    access: 'key',
+    kinds: ['coordinator'],
+    roles: ['admin'],
+    scope: 'coordinator',
+    note: 'Every matching entry of safeguarding’s audit chain as NDJSON, with the hashes that chain them.',
+  },
   // accommodation
   {
     action: 'accommodation.property.register',

@@ -1,6 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { MissingEpisodeReported, ReferralSubmitted } from '@harbour/contracts';
-import { createIdentityDataSource, IdentityStore } from '@harbour/platform';
+import { createIdentityDataSource, IdentityStore, type Role } from '@harbour/platform';
 import { expectEventually, testDatabaseUrl, uniqueName } from '@harbour/testing';
 import type { DataSource } from 'typeorm';
 import {
@@ -303,6 +303,29 @@ describe('safeguarding: POST /v1/known-victim-checks', () => {
       '1991-01-01',
     ]) {
       expect(text).not.toContain(secret.toUpperCase());
+    }
+  });
+
+  it('serves safeguarding’s audit chain to coordinators’ admins only', async () => {
+    const identity = new IdentityStore(identityDs);
+    const coordinator = await identity.createOrganisation({
+      name: uniqueName('coordinator'),
+      kind: 'coordinator',
+      boroughs: ['pan_london'],
+    });
+    const keyOf = async (roles: Role[]) =>
+      (await identity.issueApiKey({ organisationId: coordinator.id, roles, label: 't' })).key;
+    const audit = (key: string, path = '/v1/audit') =>
+      fetch(`${h.baseUrl}${path}`, { headers: { authorization: `Bearer ${key}` } });
+
+    const page = await audit(await keyOf(['admin']));
+    expect(page.status).toBe(200);
+    expect(await page.json()).toMatchObject({ chain: 'safeguarding', next: null });
+    const exported = await audit(await keyOf(['admin']), '/v1/audit/export');
+    expect(exported.status).toBe(200);
+    expect(exported.headers.get('content-type')).toMatch(/application\/x-ndjson/);
+    for (const key of [await keyOf(['read']), keys.police]) {
+      expect((await audit(key)).status).toBe(403);
     }
   });
 });
