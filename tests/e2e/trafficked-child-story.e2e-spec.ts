@@ -340,14 +340,28 @@ describe('a trafficked child goes missing: alert, escalation, found, return home
   });
 
   /** What this story published for its consumers to dead-letter, by reason. */
-  const poison = { invalidPayload: '', invalidEnvelope: '' };
+  const poison = { invalidPayload: '', invalidEnvelope: '', handlerFailed: '' };
 
-  it('dead-letters a referral event its consumer cannot accept, with the error in headers', async () => {
+  it('dead-letters events its consumers cannot accept or handle, with the error in headers', async () => {
+    const event = (type: string, source: string, subject: string, data: unknown) =>
+      toKafkaMessage(
+        {
+          id: randomUUID(),
+          source,
+          type,
+          specversion: '1.0',
+          time: new Date().toISOString(),
+          datacontenttype: 'application/json',
+          subject,
+          data,
+        },
+        subject,
+      );
     // A newer intake would publish a referral with a field this safeguarding does not know yet
-    // (schema skew); the consumer must dead-letter it rather than act on it. Its body carries
+    // (schema skew): safeguarding must dead-letter it rather than act on it. Its body carries
     // the referral's personal data exactly as a real referral event does.
     const referralId = randomUUID();
-    const payload = {
+    const skewed = event('harbour.referral.submitted', '/harbour/intake', referralId, {
       referralId,
       submittedBy: { organisationId: randomUUID(), organisationKind: 'police_specialist' },
       submittedAt: new Date().toISOString(),
@@ -364,25 +378,32 @@ describe('a trafficked child goes missing: alert, escalation, found, return home
         nickname: markers.name('dead-letter nickname'),
         narrative: markers.text('dead-letter narrative', ' seen with older men'),
       },
-    };
-    const valid = toKafkaMessage(
-      {
-        id: randomUUID(),
-        source: '/harbour/intake',
-        type: 'harbour.referral.submitted',
-        specversion: '1.0',
-        time: new Date().toISOString(),
-        datacontenttype: 'application/json',
-        subject: referralId,
-        data: payload,
-      },
-      referralId,
-    );
-    // And a message that is not an event at all: its body is text with personal data in it
-    // (a JSON parser's error message would quote it).
+    });
+    // A message that is not an event at all: its body is text with personal data in it (a JSON
+    // parser's error message would quote it).
     const notJson = markers.text('raw body', ' is not JSON');
-    poison.invalidPayload = valid.value;
-    poison.invalidEnvelope = notJson;
+    // A valid released stage (a Philomena profile, police only) of an alert notification never
+    // recorded: its handler throws, the consumer retries, then dead-letters it for a replay.
+    const unknownAlertId = randomUUID();
+    const stage = event('harbour.alert.stage-released', '/harbour/safeguarding', unknownAlertId, {
+      alertId: unknownAlertId,
+      disclosure: { level: 'personal' },
+      summary: {
+        title: 'Philomena profile — police only',
+        lines: [
+          { label: 'Name', value: `${givenName} ${familyName}` },
+          { label: 'Profile', value: markers.text('dead-letter profile', ' grey hoodie') },
+        ],
+      },
+      releasedAt: new Date().toISOString(),
+      reason: 'Philomena profile released to police',
+      roles: ['police_borough', 'missing_person_unit'],
+    });
+    Object.assign(poison, {
+      invalidPayload: skewed.value,
+      invalidEnvelope: notJson,
+      handlerFailed: stage.value,
+    });
     const kafka = createKafka({
       brokers: (stack.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(','),
       clientId: `${stack.run}-poison`,
@@ -392,45 +413,59 @@ describe('a trafficked child goes missing: alert, escalation, found, return home
     const producer = kafka.producer();
     await producer.connect();
     try {
-      await producer.send({
-        topic: topics.referral,
+      await producer.sendBatch({
         acks: -1,
-        messages: [
-          valid,
+        topicMessages: [
           {
-            key: referralId,
-            value: notJson,
-            headers: { ...valid.headers, ce_id: randomUUID() },
+            topic: topics.referral,
+            messages: [
+              skewed,
+              {
+                key: referralId,
+                value: notJson,
+                headers: { ...skewed.headers, ce_id: randomUUID() },
+              },
+            ],
           },
+          { topic: topics.alert, messages: [stage] },
         ],
       });
     } finally {
       await producer.disconnect();
     }
 
-    const ours = (letters: DeadLetter[], reason: string) =>
+    const ours = (letters: DeadLetter[], key: string, reason: string, consumer: string) =>
       letters.find(
         (l) =>
-          l.key === referralId &&
+          l.key === key &&
           l.headers[DLQ_HEADERS.reason] === reason &&
-          l.headers[DLQ_HEADERS.consumer] === `${stack.run}_safeguarding`,
+          l.headers[DLQ_HEADERS.consumer] === `${stack.run}_${consumer}`,
       );
-    const [refused, unreadable] = await expectEventually(
+    const [refused, unreadable, failed] = await expectEventually(
       async () => {
         const letters = await stack.deadLetters();
-        const both = [ours(letters, 'invalid-payload'), ours(letters, 'invalid-envelope')];
-        if (!both[0] || !both[1]) throw new Error('not dead-lettered yet');
-        return both as [DeadLetter, DeadLetter];
+        const all = [
+          ours(letters, referralId, 'invalid-payload', 'safeguarding'),
+          ours(letters, referralId, 'invalid-envelope', 'safeguarding'),
+          ours(letters, unknownAlertId, 'handler-failed', 'notification'),
+        ];
+        if (all.some((letter) => letter === undefined)) throw new Error('not dead-lettered yet');
+        return all as [DeadLetter, DeadLetter, DeadLetter];
       },
-      { timeoutMs: 60_000, intervalMs: 500, description: 'the two dead letters' },
+      { timeoutMs: 60_000, intervalMs: 500, description: 'the three dead letters' },
     );
-    // The error names the field and the problem, never a value; the body is the original event.
+    // The error names the field, the problem or the alert id, never a value; the body is the
+    // original message, byte for byte.
     expect(refused.headers[DLQ_HEADERS.error]).toBe(
       '/personal/nickname: is not an allowed property',
     );
     expect(refused.value).toBe(poison.invalidPayload);
     expect(unreadable.headers[DLQ_HEADERS.error]).toBe('value is not JSON');
     expect(unreadable.value).toBe(poison.invalidEnvelope);
+    expect(failed.headers[DLQ_HEADERS.error]).toBe(
+      `AlertNotYetKnownError: alert ${unknownAlertId} is not recorded (yet): its released stage cannot be delivered`,
+    );
+    expect(failed.value).toBe(poison.handlerFailed);
   });
 
   // Last: the stack stops (flushing its last spans) and everything it wrote is scanned.
@@ -441,7 +476,11 @@ describe('a trafficked child goes missing: alert, escalation, found, return home
     // The story's own dead letters were scanned; their bodies are the original events, which
     // carry personal data by design (docs/security.md, "Logs, traces and dead letters").
     expect(scan.deadLetters.map((l) => l.value)).toEqual(
-      expect.arrayContaining([poison.invalidEnvelope, poison.invalidPayload]) as unknown,
+      expect.arrayContaining([
+        poison.invalidEnvelope,
+        poison.invalidPayload,
+        poison.handlerFailed,
+      ]) as unknown,
     );
   });
 });
