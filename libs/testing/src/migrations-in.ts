@@ -1,5 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { createTestSchema } from './test-schema';
 
 /** A TypeORM migration class: what a migration file exports. */
 export type MigrationClass = new () => { up(...args: never[]): Promise<unknown> };
@@ -22,4 +24,32 @@ export function migrationsIn(directory: string): MigrationClass[] {
           typeof (value as { prototype?: { up?: unknown } }).prototype?.up === 'function',
       );
     });
+}
+
+/**
+ * Runs `work` against a fresh test schema migrated by every migration file of
+ * `migrationsDirectory` (see `migrationsIn`), then drops the schema.
+ */
+export async function withEveryMigration<T>(
+  prefix: string,
+  migrationsDirectory: string,
+  work: (dataSource: DataSource, schema: string) => Promise<T>,
+): Promise<T> {
+  const schema = await createTestSchema(prefix);
+  const dataSource = new DataSource({
+    type: 'postgres',
+    url: schema.databaseUrl,
+    schema: schema.schema,
+    migrations: migrationsIn(migrationsDirectory),
+    migrationsTableName: 'migrations',
+    poolSize: 2,
+  });
+  try {
+    await dataSource.initialize();
+    await dataSource.runMigrations({ transaction: 'each' });
+    return await work(dataSource, schema.schema);
+  } finally {
+    if (dataSource.isInitialized) await dataSource.destroy();
+    await schema.drop();
+  }
 }

@@ -9,6 +9,7 @@ import {
 } from '@harbour/messaging';
 import {
   createLogger,
+  DataReencryption,
   FieldCipher,
   type IdentityStore,
   openServiceDatabase,
@@ -37,6 +38,7 @@ import {
 import { EscalationTimers } from './escalation/escalation-timers';
 import { NOTIFICATION_MIGRATIONS } from './migrations';
 import { NOTIFICATION_RETENTION_POLICY } from './retention/notification-retention-policy';
+import { NOTIFICATION_ENCRYPTED_COLUMNS } from './security/encrypted-columns';
 import { encryptPlaintextAtRest } from './security/encrypt-plaintext-at-rest';
 import {
   type Acknowledgements,
@@ -89,7 +91,7 @@ export async function openNotificationRuntime(
     migrations: NOTIFICATION_MIGRATIONS,
   });
   const { dataSource } = database;
-  const cipher = FieldCipher.fromBase64Key(config.DATA_ENCRYPTION_KEY);
+  const cipher = FieldCipher.fromConfig(config);
   // Before anything can sign a webhook or show a reply: what an earlier release stored in clear.
   await encryptPlaintextAtRest(dataSource, cipher, log);
   const webhookSecrets = new WebhookSecretStore(dataSource, cipher);
@@ -185,6 +187,14 @@ export async function openNotificationRuntime(
     logger: log,
   });
   retention.start();
+  // After a key rotation (retired keys configured), moves every field to the current key.
+  const reencryption = DataReencryption.startIfKeysRetired({
+    dataSource,
+    schema,
+    cipher,
+    columns: NOTIFICATION_ENCRYPTED_COLUMNS,
+    logger: log,
+  });
 
   let closing: Promise<void> | undefined;
   const close = async (): Promise<void> => {
@@ -192,6 +202,7 @@ export async function openNotificationRuntime(
     // outcome, their events are published, then the connections close. One failing step does
     // not keep the others from running.
     const steps: [string, () => Promise<void> | void][] = [
+      ['re-encryption', () => reencryption.stop()],
       ['retention', () => retention.stop()],
       ['consumer', () => consumer.stop()],
       ['escalation', () => escalation.close()],
