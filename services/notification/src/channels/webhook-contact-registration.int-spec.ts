@@ -27,7 +27,7 @@ describe('registering webhook contacts', () => {
       databaseUrl: testDatabaseUrl(),
       notificationSchema: notificationSchema.schema,
       identitySchema: identitySchema.schema,
-      dataEncryptionKey,
+      dataKeys: { DATA_ENCRYPTION_KEY: dataEncryptionKey },
     });
     db = new Client({ connectionString: testDatabaseUrl() });
     await db.connect();

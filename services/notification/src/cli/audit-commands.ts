@@ -1,16 +1,31 @@
 import type { AuditAnchor, AuditFilter, AuditLog, AuditVerification } from '@harbour/platform';
-import type { CliContext } from './cli-context';
+import { type CliContext, SERVICE_CHAINS, type ServiceChain } from './cli-context';
 import { CliError } from './cli-error';
 
-/** The audit chains the CLI can reach: notification's own and the identity store's. */
-export const AUDIT_CHAINS = ['notification', 'identity'] as const;
+/**
+ * The audit chains the CLI can reach: notification's own, the identity store's, and the other
+ * services' (read from their schemas in the same database).
+ */
+export const AUDIT_CHAINS = ['notification', 'identity', ...SERVICE_CHAINS] as const;
 export type AuditChainName = (typeof AUDIT_CHAINS)[number];
 
 /** Exit code of `harbour audit verify` when a chain is broken (1 is a usage or connection error). */
 export const BROKEN_CHAIN_EXIT_CODE = 2;
 
-export function auditLogOf(context: CliContext, chain: AuditChainName): AuditLog {
-  return chain === 'notification' ? context.directory.audit : context.identity.audit;
+/** The chain's log; null for a service whose schema holds no chain in this database. */
+export async function auditLogOf(
+  context: CliContext,
+  chain: AuditChainName,
+): Promise<AuditLog | null> {
+  if (chain === 'notification') return context.directory.audit;
+  if (chain === 'identity') return context.identity.audit;
+  return (await context.serviceAudit(chain satisfies ServiceChain))?.log ?? null;
+}
+
+async function requiredLogOf(context: CliContext, chain: AuditChainName): Promise<AuditLog> {
+  const log = await auditLogOf(context, chain);
+  if (log === null) throw new CliError(`there is no ${chain} audit chain in this database`);
+  return log;
 }
 
 export function parseChains(value: string | undefined): AuditChainName[] {
@@ -27,7 +42,9 @@ export function parseAnchor(value: string): { chain: AuditChainName; anchor: Aud
   const match = /^([a-z]+):(\d{1,15}):([0-9a-f]{64})$/.exec(value.trim());
   const chain = AUDIT_CHAINS.find((name) => name === match?.[1]);
   if (match === null || chain === undefined) {
-    throw new CliError(`--anchor "${value}" is not <notification|identity>:<seq>:<sha-256 hex>`);
+    throw new CliError(
+      `--anchor "${value}" is not <${AUDIT_CHAINS.join('|')}>:<seq>:<sha-256 hex>`,
+    );
   }
   return { chain, anchor: { seq: Number(match[2]), hash: match[3] ?? '' } };
 }
@@ -41,11 +58,10 @@ const PROBLEMS: Record<Exclude<AuditVerification, { intact: true }>['problem'], 
   anchor: 'its hash differs from the anchor given',
 };
 
-export interface ChainVerified {
-  chain: AuditChainName;
-  entries: number;
-  head: { seq: number; hash: string };
-}
+export type ChainVerified =
+  | { chain: AuditChainName; entries: number; head: { seq: number; hash: string } }
+  /** A service chain asked for as part of `all` whose schema holds none here. */
+  | { chain: AuditChainName; absent: true };
 
 /**
  * Walks each chain. Every chain intact: one line each with its head, to keep as an anchor. The
@@ -58,8 +74,14 @@ export async function verifyAudit(
   const chains = parseChains(options.chain);
   const anchors = (options.anchors ?? []).map(parseAnchor);
   const verified: ChainVerified[] = [];
+  const everyChain = options.chain === undefined || options.chain === 'all';
   for (const chain of chains) {
-    const result = await auditLogOf(context, chain).verify(
+    const log = await auditLogOf(context, chain);
+    if (log === null && everyChain) {
+      verified.push({ chain, absent: true });
+      continue;
+    }
+    const result = await (log ?? (await requiredLogOf(context, chain))).verify(
       anchors.filter((a) => a.chain === chain).map((a) => a.anchor),
     );
     if (!result.intact) {
@@ -82,14 +104,14 @@ export async function exportAudit(
 ): Promise<number> {
   const [chain, ...others] = parseChains(options.chain ?? 'notification');
   if (chain === undefined || others.length > 0) {
-    throw new CliError('export one chain at a time: --chain notification or --chain identity');
+    throw new CliError(`export one chain at a time: --chain ${AUDIT_CHAINS.join(', --chain ')}`);
   }
   const filter: AuditFilter = {
     ...(options.from === undefined ? {} : { from: parseInstant(options.from, '--from') }),
     ...(options.to === undefined ? {} : { to: parseInstant(options.to, '--to') }),
   };
   let count = 0;
-  for await (const entry of auditLogOf(context, chain).entries(filter)) {
+  for await (const entry of (await requiredLogOf(context, chain)).entries(filter)) {
     writeLine(JSON.stringify(entry));
     count += 1;
   }

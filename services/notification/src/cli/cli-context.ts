@@ -1,9 +1,14 @@
 import {
+  AuditLog,
+  createServiceDataSource,
+  type DataEncryptionSettings,
   FieldCipher,
   type IdentityStore,
   openServiceDatabase,
+  quoteIdentifier,
   systemActor,
 } from '@harbour/platform';
+import type { DataSource } from 'typeorm';
 import { WebhookSecretStore } from '../channels/webhook-secret-store';
 import { type DirectoryChangeAudit, DirectoryRepository } from '../directory/directory-repository';
 import { NOTIFICATION_MIGRATIONS } from '../migrations';
@@ -15,17 +20,31 @@ export interface CliContextOptions {
   /** Tests use a throw-away identity schema; everyone else the shared one. */
   identitySchema?: string;
   /**
-   * The notification service's `DATA_ENCRYPTION_KEY`: webhook secrets are stored encrypted
-   * under it, so adding a webhook contact or rotating its secret needs it. Everything else
-   * works without.
+   * The other services' schemas (`INTAKE_DB_SCHEMA`, …) in the same database, whose audit
+   * chains `harbour audit` reads (never writes). Defaults: the services' default schemas.
    */
-  dataEncryptionKey?: string;
+  serviceSchemas?: Partial<Record<ServiceChain, string>>;
+  /**
+   * The notification service's data keys (`DATA_ENCRYPTION_KEY`, and during a rotation its
+   * retired keys and `DATA_INDEX_KEY`): webhook secrets are stored encrypted, so adding a
+   * webhook contact or rotating its secret needs them. Everything else works without.
+   */
+  dataKeys?: DataEncryptionSettings;
 }
+
+/** The services besides notification that keep an audit chain in their own schema. */
+export const SERVICE_CHAINS = ['intake', 'safeguarding', 'accommodation'] as const;
+export type ServiceChain = (typeof SERVICE_CHAINS)[number];
 
 /** The two stores an administrator changes: identity (organisations, keys) and the directory. */
 export interface CliContext {
   identity: IdentityStore;
   directory: DirectoryRepository;
+  /**
+   * Another service's audit chain, read-only; null when its schema has none in this database
+   * (the service is deployed elsewhere, or has not started yet).
+   */
+  serviceAudit(service: ServiceChain): Promise<{ log: AuditLog; schema: string } | null>;
   /** Webhook signing secrets; absent when the CLI runs without the data key. */
   webhookSecrets?: WebhookSecretStore;
   close(): Promise<void>;
@@ -50,16 +69,34 @@ export async function openCliContext(options: CliContextOptions): Promise<CliCon
     ...(options.identitySchema ? { identitySchema: options.identitySchema } : {}),
   });
   const webhookSecrets =
-    options.dataEncryptionKey === undefined
+    options.dataKeys === undefined
       ? undefined
-      : new WebhookSecretStore(
-          database.dataSource,
-          FieldCipher.fromBase64Key(options.dataEncryptionKey),
-        );
+      : new WebhookSecretStore(database.dataSource, FieldCipher.fromConfig(options.dataKeys));
+  const opened: DataSource[] = [];
   return {
     identity: database.identity,
     directory: new DirectoryRepository(database.dataSource, webhookSecrets),
     ...(webhookSecrets === undefined ? {} : { webhookSecrets }),
-    close: () => database.close(),
+    async serviceAudit(service) {
+      const schema = options.serviceSchemas?.[service] ?? service;
+      const dataSource = createServiceDataSource({
+        service: 'cli',
+        databaseUrl: options.databaseUrl,
+        schema,
+        migrations: [],
+        poolSize: 1,
+      });
+      await dataSource.initialize();
+      opened.push(dataSource);
+      const [found] = await dataSource.query<{ log: string | null }[]>(
+        'SELECT to_regclass($1) AS log',
+        [`${quoteIdentifier(schema)}.audit_log`],
+      );
+      return found?.log ? { log: new AuditLog(dataSource), schema } : null;
+    },
+    async close() {
+      for (const dataSource of opened) await dataSource.destroy();
+      await database.close();
+    },
   };
 }

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { createKafka, type KafkaClient } from '@harbour/messaging';
 import {
   databaseConfig,
+  dataEncryptionConfig,
   defineConfig,
   kafkaConfig,
   loadConfig,
@@ -39,6 +40,24 @@ export const cliConfigSpec = defineConfig({
     description:
       "The notification service's data key: needed to add a webhook contact or rotate its secret (they are stored encrypted).",
   },
+  INTAKE_DB_SCHEMA: {
+    kind: 'string',
+    default: 'intake',
+    description: 'Postgres schema of the intake service (its audit chain, for `harbour audit`).',
+  },
+  SAFEGUARDING_DB_SCHEMA: {
+    kind: 'string',
+    default: 'safeguarding',
+    description: 'Postgres schema of the safeguarding service (its audit chain).',
+  },
+  ACCOMMODATION_DB_SCHEMA: {
+    kind: 'string',
+    default: 'accommodation',
+    description: 'Postgres schema of the accommodation service (its audit chain).',
+  },
+  // During a key rotation the CLI must read what the service can: the same retired keys and index key.
+  DATA_ENCRYPTION_RETIRED_KEYS: dataEncryptionConfig.DATA_ENCRYPTION_RETIRED_KEYS,
+  DATA_INDEX_KEY: dataEncryptionConfig.DATA_INDEX_KEY,
 });
 
 export interface ProgramOptions {
@@ -65,11 +84,27 @@ export function buildProgram(options: ProgramOptions): Command {
   const config = () => loadConfig(cliConfigSpec, env);
 
   async function withContext<T>(work: (context: CliContext) => Promise<T>): Promise<T> {
-    const { DATABASE_URL, NOTIFICATION_DB_SCHEMA, DATA_ENCRYPTION_KEY } = config();
+    const {
+      DATABASE_URL,
+      NOTIFICATION_DB_SCHEMA,
+      DATA_ENCRYPTION_KEY,
+      DATA_ENCRYPTION_RETIRED_KEYS,
+      DATA_INDEX_KEY,
+      INTAKE_DB_SCHEMA,
+      SAFEGUARDING_DB_SCHEMA,
+      ACCOMMODATION_DB_SCHEMA,
+    } = config();
     const context = await openCliContext({
       databaseUrl: DATABASE_URL,
       notificationSchema: NOTIFICATION_DB_SCHEMA,
-      ...(DATA_ENCRYPTION_KEY === undefined ? {} : { dataEncryptionKey: DATA_ENCRYPTION_KEY }),
+      serviceSchemas: {
+        intake: INTAKE_DB_SCHEMA,
+        safeguarding: SAFEGUARDING_DB_SCHEMA,
+        accommodation: ACCOMMODATION_DB_SCHEMA,
+      },
+      ...(DATA_ENCRYPTION_KEY === undefined
+        ? {}
+        : { dataKeys: { DATA_ENCRYPTION_KEY, DATA_ENCRYPTION_RETIRED_KEYS, DATA_INDEX_KEY } }),
     });
     try {
       return await work(context);
@@ -432,7 +467,11 @@ export function buildProgram(options: ProgramOptions): Command {
     .description(
       'Walk the audit chains; exit 0 when intact (printing each head), 2 naming the first broken entry.',
     )
-    .option('--chain <name>', 'notification, identity or all', 'all')
+    .option(
+      '--chain <name>',
+      'notification, identity, intake, safeguarding, accommodation or all',
+      'all',
+    )
     .option(
       '--anchor <chain:seq:hash>',
       'a head printed by an earlier verify, which must still be there unchanged; repeat for more',
@@ -444,14 +483,20 @@ export function buildProgram(options: ProgramOptions): Command {
       );
       for (const chain of verified) {
         io.out(
-          `${chain.chain}: intact, ${chain.entries} entries, head ${chain.chain}:${chain.head.seq}:${chain.head.hash}`,
+          'absent' in chain
+            ? `${chain.chain}: no chain in this database (skipped)`
+            : `${chain.chain}: intact, ${chain.entries} entries, head ${chain.chain}:${chain.head.seq}:${chain.head.hash}`,
         );
       }
     });
   audit
     .command('export')
     .description('Print one chain as NDJSON, oldest first, with the hashes that link it.')
-    .option('--chain <name>', 'notification or identity', 'notification')
+    .option(
+      '--chain <name>',
+      'notification, identity, intake, safeguarding or accommodation',
+      'notification',
+    )
     .option('--from <iso>', 'entries at or after this date-time')
     .option('--to <iso>', 'entries before this date-time')
     .option('--out <file>', 'write to this file instead of standard output')

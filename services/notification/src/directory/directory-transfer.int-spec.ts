@@ -19,7 +19,7 @@ describe('directory export and import (Open Referral UK shape, real Postgres)', 
       notificationSchema: notification.schema,
       identitySchema: identity.schema,
       // Imported webhook secrets are stored encrypted under the service's key.
-      dataEncryptionKey: generateDataEncryptionKey(),
+      dataKeys: { DATA_ENCRYPTION_KEY: generateDataEncryptionKey() },
     });
     contexts.push(context);
     return context;
