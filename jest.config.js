@@ -34,7 +34,11 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{libs,services,deploy,contracts}/**/*.spec.ts'],
+      // tests/perf: the pure parts of the benchmark (percentiles, reconciliation, report writers).
+      testMatch: [
+        '<rootDir>/{libs,services,deploy,contracts}/**/*.spec.ts',
+        '<rootDir>/tests/perf/**/*.spec.ts',
+      ],
     },
     {
       ...common,
