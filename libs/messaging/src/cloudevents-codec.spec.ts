@@ -1,4 +1,9 @@
-import { fromKafkaMessage, type IncomingKafkaMessage, toKafkaMessage } from './cloudevents-codec';
+import {
+  eventOrUndefined,
+  fromKafkaMessage,
+  type IncomingKafkaMessage,
+  toKafkaMessage,
+} from './cloudevents-codec';
 import { InvalidEnvelopeError } from './errors';
 import { createEvent } from './harbour-event';
 
@@ -152,5 +157,14 @@ describe('CloudEvents binary-mode codec', () => {
     expect(caught).toBeInstanceOf(InvalidEnvelopeError);
     expect((caught as Error).message).toBe('value is not JSON');
     expect((caught as Error).message).not.toContain('Jane');
+  });
+});
+
+describe('eventOrUndefined', () => {
+  it('reads an event, and passes over a message that is not one instead of throwing', () => {
+    const message = validMessage();
+    expect(eventOrUndefined(message)).toEqual(fromKafkaMessage(message));
+    expect(eventOrUndefined({ value: Buffer.from('not json at all') })).toBeUndefined();
+    expect(eventOrUndefined({ ...message, value: Buffer.from('{') })).toBeUndefined();
   });
 });

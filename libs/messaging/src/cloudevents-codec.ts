@@ -118,3 +118,18 @@ export function fromKafkaMessage(message: IncomingKafkaMessage): HarbourEvent {
   if (subject !== undefined) event.subject = subject;
   return event;
 }
+
+/**
+ * The event a message carries, or undefined when it is not a Harbour event at all. For readers
+ * that only watch a topic (tests, tools): a consumer that acts on events uses `fromKafkaMessage`
+ * and dead-letters what it cannot read. Topics are shared, so a watcher that threw on someone
+ * else's malformed message would be stuck on it, retried by kafkajs for ever.
+ */
+export function eventOrUndefined(message: IncomingKafkaMessage): HarbourEvent | undefined {
+  try {
+    return fromKafkaMessage(message);
+  } catch (error) {
+    if (error instanceof InvalidEnvelopeError) return undefined;
+    throw error;
+  }
+}

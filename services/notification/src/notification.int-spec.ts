@@ -5,7 +5,7 @@ import {
   createEvent,
   createKafka,
   ensureTopics,
-  fromKafkaMessage,
+  eventOrUndefined,
   type HarbourEvent,
   toKafkaMessage,
 } from '@harbour/messaging';
@@ -171,7 +171,8 @@ describe('notification: alert requested → e-mail delivered', () => {
     await deliveryReader.subscribe({ topic: DELIVERY_TOPIC, fromBeginning: true });
     await deliveryReader.run({
       eachMessage: ({ message }) => {
-        deliveryEvents.push(fromKafkaMessage(message));
+        const event = eventOrUndefined(message);
+        if (event !== undefined) deliveryEvents.push(event);
         return Promise.resolve();
       },
     });

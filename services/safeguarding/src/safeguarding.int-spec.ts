@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import {
   createEvent,
   createKafka,
-  fromKafkaMessage,
+  eventOrUndefined,
   type HarbourEvent,
   toKafkaMessage,
 } from '@harbour/messaging';
@@ -56,7 +56,8 @@ describe('safeguarding: missing episode → alert requested', () => {
     await consumer.subscribe({ topic: 'harbour.safeguarding.alert.v1', fromBeginning: true });
     await consumer.run({
       eachMessage: ({ message }) => {
-        alerts.push(fromKafkaMessage(message));
+        const event = eventOrUndefined(message);
+        if (event !== undefined) alerts.push(event);
         return Promise.resolve();
       },
     });

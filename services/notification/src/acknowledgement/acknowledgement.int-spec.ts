@@ -7,7 +7,7 @@ import { formatLondonTime } from '@harbour/london';
 import {
   createKafka,
   ensureTopics,
-  fromKafkaMessage,
+  eventOrUndefined,
   type HarbourEvent,
   Outbox,
   OutboxRelay,
@@ -136,8 +136,8 @@ describe('acknowledging an alert: e-mailed link and REST', () => {
     await reader.subscribe({ topic: DELIVERY_TOPIC, fromBeginning: true });
     await reader.run({
       eachMessage: ({ message }) => {
-        const event = fromKafkaMessage(message);
-        if (event.type === ALERT_ACKNOWLEDGED) events.push(event);
+        const event = eventOrUndefined(message);
+        if (event?.type === ALERT_ACKNOWLEDGED) events.push(event);
         return Promise.resolve();
       },
     });

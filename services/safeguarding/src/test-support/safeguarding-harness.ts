@@ -3,7 +3,7 @@ import { type EventType, topicFor } from '@harbour/contracts';
 import {
   createEvent,
   createKafka,
-  fromKafkaMessage,
+  eventOrUndefined,
   type HarbourEvent,
   toKafkaMessage,
 } from '@harbour/messaging';
@@ -75,7 +75,9 @@ export async function startSafeguardingHarness(
   const seen: HarbourEvent[] = [];
   await reader.run({
     eachMessage: ({ message }) => {
-      seen.push(fromKafkaMessage(message));
+      // Shared topics carry other tests' poison messages: not events, not ours.
+      const event = eventOrUndefined(message);
+      if (event !== undefined) seen.push(event);
       return Promise.resolve();
     },
   });
