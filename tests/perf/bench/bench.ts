@@ -289,6 +289,11 @@ function rateRun(
 }
 
 async function main(): Promise<void> {
+  // The services run on this same Node (process.execPath): figures from another major would not
+  // be the project's (package.json engines).
+  if (Number(process.versions.node.split('.')[0]) < 24) {
+    throw new Error(`Node 24 is required (this is ${process.version}): run it with npm run bench`);
+  }
   const startedAt = new Date();
   const loadAverageAtStart = Math.round((loadavg()[0] ?? 0) * 100) / 100;
   const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
