@@ -48,7 +48,8 @@ export class MaildevProcess {
         const response = await fetch(`${this.apiUrl}/api/email`);
         if (!response.ok) throw new Error(`maildev answered ${response.status}`);
       },
-      { timeoutMs: 20_000, intervalMs: 100, description: 'maildev to answer' },
+      // A cold start on a loaded machine has taken longer than 20 s.
+      { timeoutMs: 60_000, intervalMs: 100, description: 'maildev to answer' },
     );
   }
 

@@ -16,6 +16,9 @@ import { createLogger } from '../logging/create-logger';
 import { TokenBucketRateLimiter } from './api-rate-limit';
 import { CurrentPrincipal, RequireKinds, RequireRoles } from './auth-decorators';
 
+// Real Postgres on a shared, busy machine: the 5 s default is too tight for a fresh schema.
+jest.setTimeout(60_000);
+
 @Controller('v1/operations')
 class OperationsController {
   @Get()

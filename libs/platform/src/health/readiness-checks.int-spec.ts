@@ -4,6 +4,9 @@ import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { postgresReadiness, redisReadiness } from './readiness-checks';
 
+// Real Postgres on a shared, busy machine: the 5 s default is too tight for a fresh schema.
+jest.setTimeout(60_000);
+
 describe('readiness checks against real dependencies', () => {
   it('postgres is up while the pool is open, and down once it is closed', async () => {
     assertTestDatabase(testDatabaseUrl());

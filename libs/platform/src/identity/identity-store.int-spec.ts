@@ -5,6 +5,9 @@ import { runMigrationsLocked } from '../database/run-migrations-locked';
 import { createIdentityDataSource } from './identity-data-source';
 import { IdentityStore } from './identity-store';
 
+// Real Postgres on a shared, busy machine: the 5 s default is too tight for a fresh schema.
+jest.setTimeout(60_000);
+
 describe('IdentityStore against Postgres', () => {
   const schema = uniqueName('platform_identity');
   const lockName = `harbour:${schema}`;

@@ -11,6 +11,9 @@ import { AlertRepository } from './alert-repository';
 import { AlertRequestedHandler } from './alert-requested-handler';
 import { openNotificationTestDatabase } from '../test-support/notification-test-database';
 
+// Real Postgres on a shared, busy machine: the 5 s default is too tight for a fresh schema.
+jest.setTimeout(60_000);
+
 const CAMDEN = 'E09000007';
 const CROYDON = 'E09000008';
 const HACKNEY = 'E09000012';

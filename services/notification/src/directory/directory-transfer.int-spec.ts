@@ -4,6 +4,9 @@ import { createTestSchema, testDatabaseUrl, type TestSchema } from '@harbour/tes
 import { type CliContext, openCliContext } from '../cli/cli-context';
 import { exportDirectory, importDirectory } from './directory-transfer';
 
+// Real Postgres on a shared, busy machine: the 5 s default is too tight for a fresh schema.
+jest.setTimeout(60_000);
+
 const SECRET = `whsec_${Buffer.from('a-signing-secret-of-32-bytes-ok!').toString('base64')}`;
 
 describe('directory export and import (Open Referral UK shape, real Postgres)', () => {
