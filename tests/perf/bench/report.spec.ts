@@ -107,6 +107,18 @@ describe('latencyChartSvg', () => {
     expect(second!.y).toBeLessThan(first!.y);
   });
 
+  it('keeps the targets inside the plot even when every latency is far above them', () => {
+    const slowRest = { rest: summarize([6000, 9000]) };
+    const slow = latencyChartSvg(
+      result([run(10, [30_000, 45_000], slowRest)], [run(10, [1500, 2900], slowRest)]),
+    );
+    const target = /<line x1="70" x2="540" y1="([\d.]+)"[^>]*stroke="#27ae60"/.exec(slow);
+    expect(target).not.toBeNull();
+    // The plot runs from y 40 (top) to y 370 (the x axis).
+    expect(Number(target![1])).toBeGreaterThanOrEqual(40);
+    expect(Number(target![1])).toBeLessThanOrEqual(370);
+  });
+
   it('escapes text it did not write itself', () => {
     const hostile = result([run(10, [40])], []);
     hostile.commit = '<script>&';
