@@ -20,7 +20,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { FaultStack } from './fault-stack';
 import { formatTable, passed, type Reconciliation } from './reconcile';
-import { type Directory, type FaultSettings, SCENARIOS, settleAndReconcile } from './scenarios';
+import { SCENARIOS } from './catalog';
+import { type Directory, type FaultSettings, settleAndReconcile } from './scenarios';
 import { MissingChildLoad } from './load';
 
 const CAMDEN = 'E09000007';

@@ -1,4 +1,10 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import {
+  connect,
+  createServer as createNetServer,
+  type Server as NetServer,
+  type Socket,
+} from 'node:net';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -95,39 +101,40 @@ function webhookKind(type: string | undefined, body: string): string {
 }
 
 /**
- * The e-mail side: a maildev SMTP server the suite can stop and start again on the same ports
- * (an SMTP outage), read through its REST API. Messages are read before each stop, since a
- * restarted maildev starts with an empty inbox.
+ * The e-mail side: maildev (a real SMTP server with a REST API) behind a gate on the port the
+ * services are given. An SMTP outage closes the gate — connections refused, open sessions cut —
+ * while maildev keeps every message it already accepted, so nothing a server acknowledged can
+ * vanish from the count with the sink (stopping maildev itself would lose its in-memory inbox).
  */
 export class Mailbox {
   private child: ChildProcess | undefined;
+  private gate: NetServer | undefined;
+  private readonly sessions = new Set<Socket>();
   private smtpPort = 0;
+  private maildevSmtpPort = 0;
   private webPort = 0;
   private inbox: SmtpInbox | undefined;
-  /** Messages already read, by maildev life and maildev's own id (a restart reuses ids). */
+  /** Messages already read, by maildev's id. */
   private readonly seen = new Set<string>();
   private readonly received: Arrival[] = [];
-  private life = 0;
 
   async start(): Promise<void> {
     this.smtpPort = await freePort();
+    this.maildevSmtpPort = await freePort();
     this.webPort = await freePort();
     this.inbox = new SmtpInbox(`http://127.0.0.1:${this.webPort}`);
     await this.startMaildev();
+    await this.openGate();
   }
 
   get smtpUrl(): string {
     return `smtp://127.0.0.1:${this.smtpPort}`;
   }
 
-  /**
-   * maildev from the repository's node_modules (resolved from here, which works from any built
-   * tree below the repository), on the same two ports every time.
-   */
+  /** maildev from the repository's node_modules, found through Node's module search paths. */
   private async startMaildev(): Promise<void> {
-    // maildev exports no subpaths: its folder is found through the node_modules search paths.
-    const modules = require.resolve.paths('maildev') ?? [];
-    const bin = modules
+    // maildev exports no subpaths, so require.resolve cannot name its folder.
+    const bin = (require.resolve.paths('maildev') ?? [])
       .map((dir) => join(dir, 'maildev', 'dist', 'bin', 'maildev.js'))
       .find((path) => existsSync(path));
     if (!bin) throw new Error('maildev is not installed (npm install)');
@@ -136,7 +143,7 @@ export class Mailbox {
       [
         bin,
         '--smtp',
-        String(this.smtpPort),
+        String(this.maildevSmtpPort),
         '--web',
         String(this.webPort),
         '--ip',
@@ -157,48 +164,79 @@ export class Mailbox {
     );
   }
 
+  private async openGate(): Promise<void> {
+    const gate = createNetServer((session) => {
+      const upstream = connect(this.maildevSmtpPort, '127.0.0.1');
+      this.sessions.add(session);
+      this.sessions.add(upstream);
+      const end = () => {
+        session.destroy();
+        upstream.destroy();
+        this.sessions.delete(session);
+        this.sessions.delete(upstream);
+      };
+      session.on('error', end).on('close', end);
+      upstream.on('error', end).on('close', end);
+      session.pipe(upstream).pipe(session);
+    });
+    this.gate = gate;
+    await new Promise<void>((resolve, reject) => {
+      gate.once('error', reject);
+      gate.listen(this.smtpPort, '127.0.0.1', () => {
+        resolve();
+      });
+    });
+  }
+
   /** Reads every message that arrived and returns all arrivals kept so far, one per recipient. */
   async arrivals(): Promise<Arrival[]> {
-    if (this.child) {
-      for (const message of (await this.inbox?.messages()) ?? []) {
-        const key = `${this.life}/${message.id}`;
-        if (this.seen.has(key)) continue;
-        this.seen.add(key);
-        const alertId = /Alert reference: ([0-9a-f-]{36})/.exec(message.text ?? '')?.[1];
-        for (const to of message.to) {
-          this.received.push({
-            channel: 'email',
-            recipient: to.address.toLowerCase(),
-            alertId: alertId ?? 'unknown',
-            kind: emailKind(message.subject),
-            deliveryId: message.headers['message-id'] ?? '',
-            // maildev stamps the moment its SMTP server accepted the message.
-            at: Date.parse(message.time),
-          });
-        }
+    for (const message of (await this.inbox?.messages()) ?? []) {
+      if (this.seen.has(message.id)) continue;
+      this.seen.add(message.id);
+      const alertId = /Alert reference: ([0-9a-f-]{36})/.exec(message.text ?? '')?.[1];
+      for (const to of message.to) {
+        this.received.push({
+          channel: 'email',
+          recipient: to.address.toLowerCase(),
+          alertId: alertId ?? 'unknown',
+          kind: emailKind(message.subject),
+          deliveryId: message.headers['message-id'] ?? '',
+          // maildev stamps the moment its SMTP server accepted the message.
+          at: Date.parse(message.time),
+        });
       }
     }
     return [...this.received];
   }
 
-  /** Stops SMTP (keeping what arrived so far); `restart` brings it back on the same ports. */
+  /** SMTP down: the port refuses connections and open sessions are cut mid-conversation. */
   async stop(): Promise<void> {
-    await this.arrivals();
+    const gate = this.gate;
+    this.gate = undefined;
+    if (!gate) return;
+    const closed = new Promise<void>((resolve) =>
+      gate.close(() => {
+        resolve();
+      }),
+    );
+    for (const socket of this.sessions) socket.destroy();
+    this.sessions.clear();
+    await closed;
+  }
+
+  /** SMTP back on the same port. */
+  async restart(): Promise<void> {
+    await this.openGate();
+  }
+
+  async destroy(): Promise<void> {
+    await this.stop();
     const child = this.child;
     this.child = undefined;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
     await exited;
-  }
-
-  async restart(): Promise<void> {
-    this.life += 1;
-    await this.startMaildev();
-  }
-
-  async destroy(): Promise<void> {
-    await this.stop().catch(() => undefined);
   }
 }
 
