@@ -38,6 +38,7 @@ export class BenchStack {
   readonly run = uniqueName('bench');
   readonly ports: Partial<Record<BenchService, number>> = {};
   private readonly children = new Map<BenchService, ChildProcess>();
+  private stopped: Promise<void> | undefined;
   private readonly dataKeys: Record<BenchService, string> = {
     intake: randomBytes(32).toString('base64'),
     safeguarding: randomBytes(32).toString('base64'),
@@ -156,8 +157,16 @@ export class BenchStack {
     }
   }
 
-  /** SIGTERM every service (SIGKILL after 20 s), then drop this run's schemas and queue keys. */
-  async stop(): Promise<void> {
+  /**
+   * SIGTERM every service (SIGKILL after 20 s), then drop this run's schemas and queue keys.
+   * Idempotent: the bench stops the stack before the floor, and its cleanup stops it again.
+   */
+  stop(): Promise<void> {
+    this.stopped ??= this.stopOnce();
+    return this.stopped;
+  }
+
+  private async stopOnce(): Promise<void> {
     await Promise.all(
       [...this.children.values()].map(
         (child) =>

@@ -401,7 +401,7 @@ async function main(): Promise<void> {
   };
 
   let seq = 0;
-  /** The first few refusals, shown if the calibration fails. */
+  /** The first few refusals and failures: shown when the calibration fails and after each rate. */
   const refusals = new Set<string>();
   const sendToStack = async (request: PlannedRequest) => {
     const built_ = buildRequest(request.template, request.seq, new Date());
@@ -414,6 +414,9 @@ async function main(): Promise<void> {
         'idempotency-key': randomUUID(),
       },
       body: JSON.stringify(built_.body),
+    }).catch((error: unknown) => {
+      if (refusals.size < 5) refusals.add(`${request.template}: ${(error as Error).message}`);
+      throw error;
     });
     const body: unknown = await response.json().catch(() => null);
     const latency = performance.now() - sentAt;
@@ -550,6 +553,10 @@ async function main(): Promise<void> {
         lastPrint = performance.now();
       }
       await sleep(250);
+    }
+    if (refusals.size > 0) {
+      log(`${rate}/s: first refusals: ${[...refusals].join('; ')}`);
+      refusals.clear();
     }
     const maxLag = await lag.end();
     const resources = sampler.end();
