@@ -111,7 +111,9 @@ describe('accommodation: rotating DATA_ENCRYPTION_KEY re-encrypts names and stor
       await before.close();
     }
     const written = await tokens();
-    expect(written.map(({ context }) => context).sort()).toEqual([
+    // The group reads the shared topic: other tests' bed requests published since it started
+    // land in this schema too, so each column is checked for being there, not counted.
+    expect([...new Set(written.map(({ context }) => context))].sort()).toEqual([
       'bed_request.person',
       'idempotency_record.response',
     ]);
@@ -127,7 +129,7 @@ describe('accommodation: rotating DATA_ENCRYPTION_KEY re-encrypts names and stor
       await expectEventually(
         async () => {
           const now = await tokens();
-          expect(now).toHaveLength(written.length);
+          expect(now.length).toBeGreaterThanOrEqual(written.length);
           expect(now.filter(({ token }) => !token.startsWith(k2Prefix))).toEqual([]);
         },
         { timeoutMs: 60_000, description: 'every token re-encrypted under K2' },
