@@ -492,17 +492,22 @@ describe('safeguarding: planned operations through Kafka', () => {
       [raid.operationId],
     );
     expect(states.rows.filter((r) => r.state === 'live')).toEqual([]);
-    expect(
-      cancellations(afterCancel)
+    const closedWithReason = states.rows
+      .filter((r) => r.state === 'cancelled' && !r.rule.startsWith('operation-children'))
+      .map((r) => r.alert_id)
+      .sort();
+    // The closures commit together but reach Kafka one by one: wait until each has arrived.
+    const cancelledOnKafka = (events: HarbourEvent[]) =>
+      cancellations(events)
         .filter((c) => c.reason === 'Operation cancelled: intelligence changed')
         .map((c) => c.alertId)
-        .sort(),
-    ).toEqual(
-      states.rows
-        .filter((r) => r.state === 'cancelled' && !r.rule.startsWith('operation-children'))
-        .map((r) => r.alert_id)
-        .sort(),
+        .sort();
+    const allClosures = await waitFor(
+      raid.operationId,
+      (all) => (cancelledOnKafka(all).length >= closedWithReason.length ? all : undefined),
+      'every closure on Kafka',
     );
+    expect(cancelledOnKafka(allClosures)).toEqual(closedWithReason);
     const finalTimers = await timersOf(raid.operationId);
     expect(finalTimers.filter((t) => t.fired_at === null && t.cancelled_at === null)).toEqual([]);
   });
