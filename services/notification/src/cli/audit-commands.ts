@@ -22,10 +22,8 @@ export async function auditLogOf(
   return (await context.serviceAudit(chain satisfies ServiceChain))?.log ?? null;
 }
 
-async function requiredLogOf(context: CliContext, chain: AuditChainName): Promise<AuditLog> {
-  const log = await auditLogOf(context, chain);
-  if (log === null) throw new CliError(`there is no ${chain} audit chain in this database`);
-  return log;
+function noChain(chain: AuditChainName): CliError {
+  return new CliError(`there is no ${chain} audit chain in this database`);
 }
 
 export function parseChains(value: string | undefined): AuditChainName[] {
@@ -77,13 +75,12 @@ export async function verifyAudit(
   const everyChain = options.chain === undefined || options.chain === 'all';
   for (const chain of chains) {
     const log = await auditLogOf(context, chain);
-    if (log === null && everyChain) {
+    if (log === null) {
+      if (!everyChain) throw noChain(chain);
       verified.push({ chain, absent: true });
       continue;
     }
-    const result = await (log ?? (await requiredLogOf(context, chain))).verify(
-      anchors.filter((a) => a.chain === chain).map((a) => a.anchor),
-    );
+    const result = await log.verify(anchors.filter((a) => a.chain === chain).map((a) => a.anchor));
     if (!result.intact) {
       throw new CliError(
         `${chain} audit chain is broken at entry ${result.brokenSeq}: ${PROBLEMS[result.problem]} ` +
@@ -111,7 +108,9 @@ export async function exportAudit(
     ...(options.to === undefined ? {} : { to: parseInstant(options.to, '--to') }),
   };
   let count = 0;
-  for await (const entry of (await requiredLogOf(context, chain)).entries(filter)) {
+  const log = await auditLogOf(context, chain);
+  if (log === null) throw noChain(chain);
+  for await (const entry of log.entries(filter)) {
     writeLine(JSON.stringify(entry));
     count += 1;
   }
