@@ -15,6 +15,10 @@ export const AUDIT_ACTIONS = [
   'key.revoked',
   'key.rotated',
   'identity.organisation.added',
+  'person.added',
+  'person.removed',
+  'person.signed_in',
+  'person.signed_out',
   'directory.organisation.added',
   'directory.contact.added',
   'directory.webhook.added',
@@ -30,17 +34,34 @@ export function isAuditAction(value: unknown): value is AuditAction {
 }
 
 /**
- * Who did it: a partner system through its API key, a recipient through the signed link of a
+ * Who did it: a partner system through its API key, a person signed in to the console (by
+ * person and session id, never an e-mail address), a recipient through the signed link of a
  * delivery (the delivery says which contact, so no address is stored), or Harbour itself (a
  * service applying its rules, or an administrator at the command line).
  */
 export type AuditActor =
   | { type: 'api_key'; organisationId: string; organisationKind: string; keyId: string }
   | { type: 'link'; organisationId: string; organisationKind: string; deliveryId: string }
+  | {
+      type: 'person';
+      organisationId: string;
+      organisationKind: string;
+      personId: string;
+      sessionId: string;
+    }
   | { type: 'system'; component: string };
 
 /** The actor behind an authenticated request. */
 export function auditActorOf(principal: Principal): AuditActor {
+  if (principal.personId !== undefined) {
+    return {
+      type: 'person',
+      organisationId: principal.organisationId,
+      organisationKind: principal.organisationKind,
+      personId: principal.personId,
+      sessionId: principal.keyId,
+    };
+  }
   return {
     type: 'api_key',
     organisationId: principal.organisationId,

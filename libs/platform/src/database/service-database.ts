@@ -20,6 +20,8 @@ export interface ServiceDatabaseOptions {
 export interface ServiceDatabase {
   dataSource: DataSource;
   identity: IdentityStore;
+  /** The identity store's own DataSource (people and sessions are built on it, ADR-33). */
+  identityDataSource: DataSource;
   close(): Promise<void>;
 }
 
@@ -64,6 +66,7 @@ export async function openServiceDatabase(
   return {
     dataSource,
     identity: new IdentityStore(identityDataSource),
+    identityDataSource,
     async close() {
       await dataSource.destroy();
       await identityDataSource.destroy();

@@ -44,6 +44,7 @@ describe('IdentityStore against Postgres', () => {
     expect(applied.map((row) => row.name)).toEqual([
       'CreateIdentityStore1764316800000',
       'IdentityAuditLog1765100000000',
+      'PeopleAndSessions1766200000000',
     ]);
     const tables = await dataSource.query<{ table_name: string }[]>(
       `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1`,
@@ -55,6 +56,9 @@ describe('IdentityStore against Postgres', () => {
       'audit_log',
       'migrations',
       'organisation',
+      'person',
+      'person_session',
+      'sign_in_link',
     ]);
 
     // A later start finds nothing to do.

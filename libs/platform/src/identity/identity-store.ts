@@ -6,6 +6,7 @@ import { queryRows } from '../database/query-rows';
 import { schemaOf } from '../database/schema-of';
 import { quoteIdentifier } from '../database/sql-identifier';
 import { generateApiKey, parseApiKey, secretMatches } from './api-key-format';
+import { isSessionToken, tokenHash } from './person-tokens';
 import {
   isBoroughCode,
   isOrganisationKind,
@@ -142,6 +143,18 @@ interface CredentialRow {
   boroughs: string[];
 }
 
+interface SessionRow {
+  session_id: string;
+  person_id: string;
+  idle_minutes: number;
+  last_seen_at: Date;
+  roles: string[];
+  organisation_id: string;
+  organisation_name: string;
+  organisation_kind: string;
+  boroughs: string[];
+}
+
 const HOUR_MS = 60 * 60 * 1000;
 
 /** Recording every single use would turn each authenticated read into a write. */
@@ -159,6 +172,8 @@ const API_KEY_COLUMNS =
 export class IdentityStore {
   private readonly organisationTable: string;
   private readonly apiKeyTable: string;
+  private readonly personTable: string;
+  private readonly sessionTable: string;
   /** Keys issued and revoked, organisations added: each in the transaction of its change. */
   readonly audit: AuditLog;
   private readonly now: () => Date;
@@ -170,6 +185,8 @@ export class IdentityStore {
     const schema = quoteIdentifier(schemaOf(dataSource) ?? 'public');
     this.organisationTable = `${schema}.organisation`;
     this.apiKeyTable = `${schema}.api_key`;
+    this.personTable = `${schema}.person`;
+    this.sessionTable = `${schema}.person_session`;
     this.audit = new AuditLog(dataSource);
     this.now = options.now ?? (() => new Date());
   }
@@ -341,8 +358,11 @@ export class IdentityStore {
   /**
    * The principal behind `key`, or null when the key is malformed, unknown, has the wrong
    * secret, is revoked or has expired — callers cannot, and must not, tell these apart.
+   * A signed-in person's session token (`hbs_…`) is accepted too: the person acts for their
+   * organisation with their own roles, and `keyId` names the session (ADR-32).
    */
   async authenticate(key: string): Promise<Principal | null> {
+    if (isSessionToken(key)) return this.authenticateSession(key);
     const parts = parseApiKey(key);
     if (parts === null) return null;
     const rows = await this.query<CredentialRow>(
@@ -375,6 +395,46 @@ export class IdentityStore {
       boroughs: row.boroughs,
       roles: row.roles.filter(isRole),
       keyId: row.key_id,
+    };
+  }
+
+  /**
+   * The person behind a live session: not revoked, within its absolute and idle expiry, the
+   * person not disabled. Each use moves the idle expiry on (at most once a minute, never past
+   * the absolute expiry), so a session in use stays alive and an abandoned one dies.
+   */
+  private async authenticateSession(token: string): Promise<Principal | null> {
+    const rows = await this.query<SessionRow>(
+      `SELECT s.id AS session_id, s.person_id, s.idle_minutes, s.last_seen_at, p.roles,
+              o.id AS organisation_id, o.name AS organisation_name,
+              o.kind AS organisation_kind, o.boroughs
+         FROM ${this.sessionTable} s
+         JOIN ${this.personTable} p ON p.id = s.person_id
+         JOIN ${this.organisationTable} o ON o.id = p.organisation_id
+        WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND p.disabled_at IS NULL
+          AND s.expires_at > $2 AND s.idle_expires_at > $2`,
+      [tokenHash(token), this.now()],
+    );
+    const row = rows[0];
+    if (row === undefined || !isOrganisationKind(row.organisation_kind)) return null;
+    const now = this.now();
+    if (now.getTime() - row.last_seen_at.getTime() >= LAST_USED_RESOLUTION_MS) {
+      await this.query(
+        `UPDATE ${this.sessionTable}
+            SET last_seen_at = $2,
+                idle_expires_at = least(expires_at, $2::timestamptz + make_interval(mins => idle_minutes))
+          WHERE id = $1`,
+        [row.session_id, now],
+      );
+    }
+    return {
+      organisationId: row.organisation_id,
+      organisationName: row.organisation_name,
+      organisationKind: row.organisation_kind,
+      boroughs: row.boroughs,
+      roles: row.roles.filter(isRole),
+      keyId: row.session_id,
+      personId: row.person_id,
     };
   }
 

@@ -4,3 +4,5 @@ export * from './api-key-format';
 export * from './identity-store';
 export * from './identity-data-source';
 export * from './migrations';
+export * from './person-tokens';
+export * from './people-store';

@@ -5,6 +5,7 @@ import {
   FieldCipher,
   type IdentityStore,
   openServiceDatabase,
+  PeopleStore,
   quoteIdentifier,
   systemActor,
 } from '@harbour/platform';
@@ -30,6 +31,11 @@ export interface CliContextOptions {
    * webhook contact or rotating its secret needs them. Everything else works without.
    */
   dataKeys?: DataEncryptionSettings;
+  /**
+   * `IDENTITY_DATA_KEY`: people's e-mail addresses in the identity store are encrypted and
+   * blind-indexed under it (the console holds the same key). `harbour person` needs it.
+   */
+  identityDataKey?: string;
 }
 
 /** The services besides notification that keep an audit chain in their own schema. */
@@ -45,6 +51,8 @@ export interface CliContext {
    * (the service is deployed elsewhere, or has not started yet).
    */
   serviceAudit(service: ServiceChain): Promise<{ log: AuditLog; schema: string } | null>;
+  /** People who sign in to the console; absent when the CLI runs without `IDENTITY_DATA_KEY`. */
+  people?: PeopleStore;
   /** Webhook signing secrets; absent when the CLI runs without the data key. */
   webhookSecrets?: WebhookSecretStore;
   close(): Promise<void>;
@@ -77,6 +85,14 @@ export async function openCliContext(options: CliContextOptions): Promise<CliCon
     identity: database.identity,
     directory: new DirectoryRepository(database.dataSource, webhookSecrets),
     ...(webhookSecrets === undefined ? {} : { webhookSecrets }),
+    ...(options.identityDataKey === undefined
+      ? {}
+      : {
+          people: new PeopleStore(
+            database.identityDataSource,
+            FieldCipher.fromConfig({ DATA_ENCRYPTION_KEY: options.identityDataKey }),
+          ),
+        }),
     async serviceAudit(service) {
       const schema = options.serviceSchemas?.[service] ?? service;
       const dataSource = createServiceDataSource({

@@ -10,6 +10,7 @@ import { addContact } from './contact-commands';
 import { demoDirectory, demoOrganisationId } from './demo-directory';
 import { issueKey, listKeys, revokeKey, rotateKey } from './key-commands';
 import { addOrganisation, listOrganisations } from './organisation-commands';
+import { addPerson, listPeople, removePerson } from './person-commands';
 import { compileCli } from './test-support/compiled-cli';
 import { type DemoKeysFile, seedDemo } from './seed-demo';
 
@@ -178,6 +179,44 @@ describe('harbour CLI commands', () => {
       cli.remove();
     }
   }, 180_000);
+
+  it('adds, lists and removes people of an organisation, only with the identity data key', async () => {
+    const { organisation } = await addOrganisation(context, {
+      name: 'Hackney council',
+      kind: 'local_authority',
+      boroughs: ['E09000012'],
+    });
+    const input = {
+      organisationId: organisation.id,
+      email: 'Ana@Hackney.example',
+      roles: ['read'],
+    };
+    await expect(addPerson(context, input)).rejects.toThrow('set IDENTITY_DATA_KEY');
+
+    const withKey = await openCliContext({
+      databaseUrl: testDatabaseUrl(),
+      notificationSchema: notificationSchema.schema,
+      identitySchema: identitySchema.schema,
+      identityDataKey: generateDataEncryptionKey(),
+    });
+    try {
+      const person = await addPerson(withKey, { ...input, roles: ['read', 'respond', 'read'] });
+      expect(person).toMatchObject({ email: 'ana@hackney.example', roles: ['read', 'respond'] });
+      await expect(addPerson(withKey, input)).rejects.toThrow('exists already');
+      await expect(addPerson(withKey, { ...input, email: 'nope' })).rejects.toThrow(CliError);
+      await expect(
+        addPerson(withKey, { ...input, organisationId: '00000000-0000-4000-8000-000000000000' }),
+      ).rejects.toThrow('unknown organisation');
+      expect((await listPeople(withKey, organisation.id)).map((p) => p.id)).toEqual([person.id]);
+      expect(await removePerson(withKey, 'ANA@hackney.example')).toBe(person.id);
+      await expect(removePerson(withKey, person.id)).rejects.toThrow('already removed');
+      expect((await listPeople(withKey, organisation.id))[0]?.disabledAt).toBeInstanceOf(Date);
+      const stored = await db.query(`SELECT * FROM "${identitySchema.schema}".person`);
+      expect(JSON.stringify(stored.rows)).not.toContain('hackney.example');
+    } finally {
+      await withKey.close();
+    }
+  });
 
   it('adds an organisation with a given id only once', async () => {
     const id = '5d0c8a3e-2f41-4b7a-9c6d-1e2f3a4b5c6d';

@@ -17,6 +17,7 @@ import { addContact, rotateContactSecret } from './contact-commands';
 import { listDeadLetters, replayDeadLetters } from './dlq-commands';
 import { issueKey, listKeys, revokeKey, rotateKey } from './key-commands';
 import { addOrganisation, listOrganisations } from './organisation-commands';
+import { registerPersonCommands } from './person-commands';
 import { DEFAULT_KEYS_FILE, seedDemo } from './seed-demo';
 
 /** Where the CLI writes: results to `out` (scriptable), warnings and notes to `err`. */
@@ -54,6 +55,13 @@ export const cliConfigSpec = defineConfig({
     kind: 'string',
     default: 'accommodation',
     description: 'Postgres schema of the accommodation service (its audit chain).',
+  },
+  IDENTITY_DATA_KEY: {
+    kind: 'string',
+    optional: true,
+    sensitive: true,
+    description:
+      "Encrypts and blind-indexes people's e-mail addresses in the identity store (32 random bytes, base64): `harbour person` and the console need the same key.",
   },
   // During a key rotation the CLI must read what the service can: the same retired keys and index key.
   DATA_ENCRYPTION_RETIRED_KEYS: dataEncryptionConfig.DATA_ENCRYPTION_RETIRED_KEYS,
@@ -93,6 +101,7 @@ export function buildProgram(options: ProgramOptions): Command {
       INTAKE_DB_SCHEMA,
       SAFEGUARDING_DB_SCHEMA,
       ACCOMMODATION_DB_SCHEMA,
+      IDENTITY_DATA_KEY,
     } = config();
     const context = await openCliContext({
       databaseUrl: DATABASE_URL,
@@ -105,6 +114,7 @@ export function buildProgram(options: ProgramOptions): Command {
       ...(DATA_ENCRYPTION_KEY === undefined
         ? {}
         : { dataKeys: { DATA_ENCRYPTION_KEY, DATA_ENCRYPTION_RETIRED_KEYS, DATA_INDEX_KEY } }),
+      ...(IDENTITY_DATA_KEY === undefined ? {} : { identityDataKey: IDENTITY_DATA_KEY }),
     });
     try {
       return await work(context);
@@ -367,6 +377,8 @@ export function buildProgram(options: ProgramOptions): Command {
       io.out(`revoked ${keyId}`);
     });
 
+  registerPersonCommands(program, { io, withContext, table });
+
   const dlq = program.command('dlq').description('Dead-letter topics (<topic>.dlq).');
   dlq
     .command('list')
@@ -538,6 +550,9 @@ export function buildProgram(options: ProgramOptions): Command {
         [
           `Organisations: ${organisations.created} created, ${organisations.existing} already there.`,
           `Contacts: ${contacts.created} created, ${contacts.existing} already there.`,
+          summary.people === null
+            ? 'Console people: none (set IDENTITY_DATA_KEY to add them).'
+            : `Console people: ${summary.people.created} created, ${summary.people.existing} already there (${summary.people.emails.join(', ')}).`,
           `Keys (${summary.revokedKeys} earlier demo keys revoked), written to ${summary.keysFile}:`,
           `  submit for ${keys.camdenPoliceSubmit.organisationName} (${keys.camdenPoliceSubmit.organisationId})`,
           `  submit for ${keys.camdenCouncilSubmit.organisationName} (${keys.camdenCouncilSubmit.organisationId})`,

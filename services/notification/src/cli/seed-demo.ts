@@ -51,6 +51,8 @@ export interface SeedSummary {
   organisations: { created: number; existing: number };
   contacts: { created: number; existing: number };
   revokedKeys: number;
+  /** Console people added now and already there; null without `IDENTITY_DATA_KEY`. */
+  people: { created: number; existing: number; emails: string[] } | null;
   keysFile: string;
   keys: DemoKeysFile['keys'];
 }
@@ -103,6 +105,7 @@ export async function seedDemo(
     mensSafeHouseSubmit: await issueDemoKey(context, mensSafeHouse, ['submit']),
     coordinatorAdmin: await issueDemoKey(context, DEMO_COORDINATOR.id, ['admin']),
   };
+  const people = context.people === undefined ? null : await ensureDemoPeople(context);
   const file: DemoKeysFile = {
     generatedAt: (options.now ?? new Date()).toISOString(),
     note: 'Demo API keys, written nowhere else. Re-running "harbour seed demo" revokes them and issues new ones.',
@@ -112,7 +115,41 @@ export async function seedDemo(
   await writeFile(keysFile, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
   // `mode` applies only when the file is created; an existing file keeps its mode otherwise.
   await chmod(keysFile, 0o600);
-  return { organisations, contacts, revokedKeys, keysFile, keys };
+  return { organisations, contacts, revokedKeys, people, keysFile, keys };
+}
+
+/**
+ * One console user each for the Camden council, the men's safe house and the coordinator, at
+ * their organisation's demo inbox: sign in at the console with that address and read the link
+ * in the SMTP inbox.
+ */
+async function ensureDemoPeople(
+  context: CliContext,
+): Promise<{ created: number; existing: number; emails: string[] }> {
+  const people = context.people;
+  if (people === undefined) return { created: 0, existing: 0, emails: [] };
+  const wanted: { id: string; roles: Role[] }[] = [
+    { id: demoOrganisationId(CAMDEN, 'local_authority'), roles: ['submit', 'respond', 'read'] },
+    {
+      id: demoOrganisationId(`${PAN_LONDON}:mens-safe-house`, 'housing_provider'),
+      roles: ['submit', 'respond', 'read'],
+    },
+    { id: DEMO_COORDINATOR.id, roles: ['admin', 'read', 'submit'] },
+  ];
+  const counts = { created: 0, existing: 0, emails: [] as string[] };
+  const directory = demoDirectory();
+  for (const { id, roles } of wanted) {
+    const email = directory.find((demo) => demo.id === id)?.email;
+    if (email === undefined) continue;
+    counts.emails.push(email);
+    if ((await people.findByEmail(email)) !== null) {
+      counts.existing += 1;
+      continue;
+    }
+    await people.addPerson({ organisationId: id, email, roles }, SEED_AUDIT);
+    counts.created += 1;
+  }
+  return counts;
 }
 
 async function ensureOrganisation(context: CliContext, demo: DemoOrganisation): Promise<boolean> {
