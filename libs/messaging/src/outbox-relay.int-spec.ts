@@ -1,4 +1,4 @@
-import { trace } from '@opentelemetry/api';
+import { SpanKind, trace } from '@opentelemetry/api';
 // Tests may use the shared test infrastructure (the boundary rule is meant for production code).
 import {
   createTestSchema,
@@ -111,7 +111,7 @@ describe('transactional outbox and relay (real Postgres and Kafka)', () => {
     await tracing.uninstall();
   });
 
-  it('commits the state change and the outbox row together, and publishes on kick with key, ce headers and traceparent', async () => {
+  it('commits the state change and the outbox row together, and publishes on kick with key, ce headers and a producer span continuing the trace', async () => {
     const tracer = trace.getTracer('test');
     const { event, traceparent } = await tracer.startActiveSpan(
       'POST /operations',
@@ -149,8 +149,18 @@ describe('transactional outbox and relay (real Postgres and Kafka)', () => {
       ce_time: event.time,
       ce_subject: 'operation/op-1',
       'content-type': 'application/json',
-      traceparent,
+      traceparent: expect.stringMatching(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/) as unknown,
     });
+    // The message carries the relay's `send` span, a child of the request that wrote the row.
+    const [, traceId, parentSpanId] = traceparent.split('-');
+    const [, sentTraceId, sentSpanId] = (message.headers.traceparent ?? '').split('-');
+    expect(sentTraceId).toBe(traceId);
+    const send = tracing.exporter
+      .getFinishedSpans()
+      .find((s) => s.name === `send ${topic}` && s.attributes['messaging.message.id'] === event.id);
+    expect(send?.kind).toBe(SpanKind.PRODUCER);
+    expect(send?.spanContext().spanId).toBe(sentSpanId);
+    expect(send?.parentSpanContext?.spanId).toBe(parentSpanId);
     await expectEventually(async () => {
       expect(await outboxRow(event.id)).toMatchObject({
         published_at: aDate,
@@ -158,6 +168,103 @@ describe('transactional outbox and relay (real Postgres and Kafka)', () => {
         last_error: null,
       });
     });
+  });
+
+  it('publishes rows of many requests in one acknowledged batch, each message in its own trace', async () => {
+    const tracer = trace.getTracer('test');
+    // Committed without kicks, as if many requests had written while the relay was busy.
+    const written = await Promise.all(
+      Array.from({ length: 5 }, (_, i) =>
+        tracer.startActiveSpan(`POST /operations ${i}`, async (span) => {
+          const event = await dataSource.transaction((manager) =>
+            outbox.add(manager, {
+              topic,
+              key: `op-batch-${i}`,
+              type: 'harbour.test.planned',
+              data: { name: `batch ${i}` },
+            }),
+          );
+          span.end();
+          return { event, traceId: span.spanContext().traceId };
+        }),
+      ),
+    );
+    await relay.kick();
+    for (const { event, traceId } of written) {
+      const message = await arrived(event, `batched event ${event.id}`);
+      expect(message.headers.traceparent?.split('-')[1]).toBe(traceId);
+    }
+    // One batch: one UPDATE marked them all, after the acknowledgement.
+    const marked = await dataSource.query<{ published_at: Date }[]>(
+      `SELECT DISTINCT published_at FROM "${schema}".outbox WHERE id = ANY($1::uuid[])`,
+      [written.map((w) => w.event.id)],
+    );
+    expect(marked).toHaveLength(1);
+    expect(new Set(written.map((w) => w.traceId)).size).toBe(written.length);
+  });
+
+  it('holds no transaction open while Kafka acknowledges a batch', async () => {
+    // The same broker, with each batch held at a gate before it is sent.
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    let waiting = 0;
+    const gated = Object.create(kafka) as KafkaClient;
+    gated.producer = (config) => {
+      const producer = kafka.producer(config);
+      const sendBatch = producer.sendBatch.bind(producer);
+      producer.sendBatch = async (batch) => {
+        waiting += 1;
+        await gate;
+        return sendBatch(batch);
+      };
+      return producer;
+    };
+    const other = await createTestSchema('messaging_outbox_gated');
+    try {
+      const runner = dataSource.createQueryRunner();
+      await createMessagingTables(runner, other.schema);
+      await runner.release();
+      const gatedOutbox = new Outbox({ schema: other.schema, source: '/harbour/test', validator });
+      const event = await dataSource.transaction((manager) =>
+        gatedOutbox.add(manager, {
+          topic,
+          key: 'op-gated',
+          type: 'harbour.test.planned',
+          data: { name: 'gated' },
+        }),
+      );
+      const gatedRelay = new OutboxRelay({
+        dataSource,
+        schema: other.schema,
+        kafka: gated,
+        logger,
+        pollIntervalMs: 60_000,
+      });
+      relays.push(gatedRelay);
+      await gatedRelay.start();
+      await expectEventually(() => {
+        if (waiting === 0) throw new Error('no batch at the gate yet');
+      });
+      // The rows were read; Kafka has not answered: no session of the relay is in a transaction.
+      const inTransaction = await dataSource.query<{ state: string }[]>(
+        `SELECT state FROM pg_stat_activity
+          WHERE state LIKE 'idle in transaction%' AND position($1 in query) > 0`,
+        [other.schema],
+      );
+      expect(inTransaction).toEqual([]);
+      expect(await outboxRow(event.id, other.schema)).toMatchObject({ published_at: null });
+      open();
+      await arrived(event, 'the gated event');
+      await expectEventually(async () => {
+        expect(await outboxRow(event.id, other.schema)).toMatchObject({ published_at: aDate });
+      });
+      await gatedRelay.stop();
+    } finally {
+      open();
+      await other.drop();
+    }
   });
 
   it('publishes nothing from a rolled-back transaction', async () => {

@@ -1,12 +1,20 @@
-import { context } from '@opentelemetry/api';
+import {
+  context,
+  ROOT_CONTEXT,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+} from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
 import { Partitioners, type Producer } from 'kafkajs';
-import type { DataSource } from 'typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
 import { type OutgoingKafkaMessage, toKafkaMessage } from './cloudevents-codec';
-import { createEvent } from './harbour-event';
+import { createEvent, type HarbourEvent } from './harbour-event';
 import type { KafkaClient } from './kafka-client';
 import { describeError, type Logger } from './logger';
 import { outboxTable } from './sql-identifiers';
-import { extractTraceContext } from './trace-context';
+import { captureTraceHeaders, extractTraceContext } from './trace-context';
 
 export interface OutboxRelayOptions {
   dataSource: DataSource;
@@ -193,52 +201,37 @@ export class OutboxRelay {
     const producer = await this.connectedProducer();
     if (!producer) return 'failed';
     const runner = this.options.dataSource.createQueryRunner();
+    let locked = false;
     try {
       await runner.connect();
-      await runner.startTransaction();
       // One relay at a time per schema: two relays sending disjoint batches concurrently could
-      // reorder one key's events. Other replicas wait here and then find what is left.
-      await runner.query('SELECT pg_advisory_xact_lock(hashtext($1))', [this.lockKey]);
+      // reorder one key's events. Other replicas wait here and then find what is left. A
+      // session lock, not a transaction: nothing stays open in Postgres (no snapshot, no row
+      // locks) while Kafka acknowledges the batch.
+      await runner.query('SELECT pg_advisory_lock(hashtext($1))', [this.lockKey]);
+      locked = true;
       const rows = (await runner.query(
         `SELECT seq, id, topic, key, type, source, subject, time, data, headers
            FROM ${this.table}
           WHERE published_at IS NULL
           ORDER BY seq
-          LIMIT $1
-          FOR UPDATE SKIP LOCKED`,
+          LIMIT $1`,
         [this.batchSize],
       )) as OutboxRow[];
       if (rows.length === 0) {
-        await runner.commitTransaction();
         this.consecutiveFailures = 0;
         return 'empty';
       }
       const seqs = rows.map((r) => r.seq);
-      const sent: string[] = [];
       try {
-        // Each run of rows from one trace is sent inside that trace's context, so the producer
-        // span (and the traceparent the Kafka instrumentation injects) continues the request
-        // that wrote the row, not whichever request or timer happened to run the relay.
-        for (const run of runsByTrace(rows)) {
-          await context.with(extractTraceContext(run[0]?.headers ?? {}), () =>
-            producer.sendBatch({ acks: -1, topicMessages: groupByTopic(run) }),
-          );
-          sent.push(...run.map((r) => r.seq));
-        }
+        await sendTraced(producer, rows);
       } catch (error) {
-        // What Kafka acknowledged is published; the rest is retried on a later sweep.
-        if (sent.length > 0) {
-          await runner.query(
-            `UPDATE ${this.table} SET published_at = now(), attempts = attempts + 1, last_error = NULL
-              WHERE seq = ANY($1::bigint[])`,
-            [sent],
-          );
-        }
+        // Nothing is marked published: Kafka may have taken part of the batch, so the whole
+        // batch is sent again later (the consumers' inbox absorbs what arrives twice).
         await runner.query(
           `UPDATE ${this.table} SET attempts = attempts + 1, last_error = $2 WHERE seq = ANY($1::bigint[])`,
-          [seqs.filter((seq) => !sent.includes(seq)), describeError(error)],
+          [seqs, describeError(error)],
         );
-        await runner.commitTransaction();
         this.consecutiveFailures += 1;
         this.options.logger.error(
           {
@@ -252,12 +245,12 @@ export class OutboxRelay {
         );
         return 'failed';
       }
+      // Only now, after every in-sync replica acknowledged the whole batch.
       await runner.query(
         `UPDATE ${this.table} SET published_at = now(), attempts = attempts + 1, last_error = NULL
           WHERE seq = ANY($1::bigint[])`,
         [seqs],
       );
-      await runner.commitTransaction();
       this.consecutiveFailures = 0;
       this.options.logger.debug(
         { schema: this.options.schema, rows: rows.length, lastSeq: seqs[seqs.length - 1] },
@@ -265,8 +258,7 @@ export class OutboxRelay {
       );
       return rows.length === this.batchSize ? 'full' : 'partial';
     } catch (error) {
-      // Postgres trouble: nothing was marked, so the rows are retried on a later sweep.
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      // Postgres trouble: what was sent but not marked is sent again on a later sweep.
       this.consecutiveFailures += 1;
       this.options.logger.error(
         {
@@ -278,41 +270,91 @@ export class OutboxRelay {
       );
       return 'failed';
     } finally {
-      await runner.release();
+      await this.release(runner, locked);
     }
+  }
+
+  /**
+   * Gives the connection back to the pool without the session lock. An unlock fails only when
+   * the connection is gone, and the lock went with its session.
+   */
+  private async release(runner: QueryRunner, locked: boolean): Promise<void> {
+    if (locked) {
+      await runner
+        .query('SELECT pg_advisory_unlock(hashtext($1))', [this.lockKey])
+        .catch((error: unknown) => {
+          this.options.logger.warn(
+            { schema: this.options.schema, err: describeError(error) },
+            'outbox relay could not release its lock; its connection is gone',
+          );
+        });
+    }
+    await runner.release();
   }
 }
 
-/** Consecutive rows that share a trace context (commit order is kept across runs). */
-function runsByTrace(rows: OutboxRow[]): OutboxRow[][] {
-  const runs: OutboxRow[][] = [];
-  let traceOfRun: string | undefined;
-  for (const row of rows) {
-    const trace = row.headers?.traceparent ?? '';
-    const last = runs[runs.length - 1];
-    if (last !== undefined && trace === traceOfRun) last.push(row);
-    else {
-      runs.push([row]);
-      traceOfRun = trace;
-    }
-  }
-  return runs;
-}
+const tracer = trace.getTracer('harbour-messaging');
 
-function groupByTopic(rows: OutboxRow[]): { topic: string; messages: OutgoingKafkaMessage[] }[] {
+/**
+ * Sends every row in one acknowledged `sendBatch` (one round trip per broker, whatever the number
+ * of requests the rows came from). Each row keeps its own trace: a `send <topic>` producer span is
+ * started as a child of the context stored with the row, and its `traceparent` goes in the
+ * message's headers. The send itself runs with tracing suppressed, so the Kafka client's
+ * instrumentation neither overwrites those headers nor parents every span on whichever request
+ * or timer happened to run the relay.
+ */
+async function sendTraced(producer: Producer, rows: OutboxRow[]): Promise<void> {
+  const spans: Span[] = [];
   const byTopic = new Map<string, OutgoingKafkaMessage[]>();
   for (const row of rows) {
-    const event = createEvent({
-      id: row.id,
-      type: row.type,
-      source: row.source,
-      time: new Date(row.time).toISOString(),
-      data: row.data,
-      ...(row.subject !== null ? { subject: row.subject } : {}),
-    });
+    const stored = row.headers ?? {};
+    const parent = extractTraceContext(stored);
+    const span = tracer.startSpan(
+      `send ${row.topic}`,
+      {
+        kind: SpanKind.PRODUCER,
+        attributes: {
+          'messaging.system': 'kafka',
+          'messaging.operation.type': 'send',
+          'messaging.operation.name': 'send',
+          'messaging.destination.name': row.topic,
+          'messaging.message.id': row.id,
+          'cloudevents.event_type': row.type,
+        },
+      },
+      parent,
+    );
+    spans.push(span);
+    // Without a tracer provider the span is the stored context itself, so nothing changes.
+    const headers = { ...stored, ...captureTraceHeaders(trace.setSpan(parent, span)) };
     const messages = byTopic.get(row.topic) ?? [];
-    messages.push(toKafkaMessage(event, row.key, row.headers ?? {}));
+    messages.push(toKafkaMessage(eventOf(row), row.key, headers));
     byTopic.set(row.topic, messages);
   }
-  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+  try {
+    await context.with(suppressTracing(ROOT_CONTEXT), () =>
+      producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      }),
+    );
+  } catch (error) {
+    for (const span of spans) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: describeError(error) });
+    }
+    throw error;
+  } finally {
+    for (const span of spans) span.end();
+  }
+}
+
+function eventOf(row: OutboxRow): HarbourEvent {
+  return createEvent({
+    id: row.id,
+    type: row.type,
+    source: row.source,
+    time: new Date(row.time).toISOString(),
+    data: row.data,
+    ...(row.subject !== null ? { subject: row.subject } : {}),
+  });
 }
