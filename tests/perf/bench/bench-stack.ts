@@ -108,9 +108,23 @@ export class BenchStack {
     for (const name of SERVICES) this.ports[name] = await freePort();
     for (const name of SERVICES) {
       const log = openSync(join(this.options.logDir, `${name}.log`), 'a');
+      // BENCH_CPU_PROF=1: each service writes a V8 CPU profile into the log folder when it stops.
+      const profile =
+        process.env['BENCH_CPU_PROF'] === '1'
+          ? [
+              '--cpu-prof',
+              `--cpu-prof-dir=${this.options.logDir}`,
+              `--cpu-prof-name=${name}.cpuprofile`,
+            ]
+          : [];
       const child = spawn(
         process.execPath,
-        ['--enable-source-maps', '--disable-warning=TimeoutNegativeWarning', main(name)],
+        [
+          '--enable-source-maps',
+          '--disable-warning=TimeoutNegativeWarning',
+          ...profile,
+          main(name),
+        ],
         { env: this.serviceEnv(name), stdio: ['ignore', log, log] },
       );
       closeSync(log);
@@ -184,6 +198,8 @@ export class BenchStack {
           }),
       ),
     );
+    // BENCH_KEEP_SCHEMAS=1 keeps the run's tables (outbox, inbox and delivery timestamps) to study.
+    if (process.env['BENCH_KEEP_SCHEMAS'] === '1') return;
     const db = new Client({ connectionString: this.options.databaseUrl });
     await db.connect();
     try {
