@@ -39,6 +39,7 @@ describe('idempotent event consumer with retries and dead letters (real Postgres
   const dlq = dlqTopicOf(topic);
   const groupId = uniqueName('messaging-consumer-test');
   const handBackTopic = uniqueName('harbour.test.handback');
+  const laneTopic = uniqueName('harbour.test.lanes');
   const logger = new RecordingLogger();
   let testSchema: TestSchema;
   let schema: string;
@@ -121,6 +122,8 @@ describe('idempotent event consumer with retries and dead letters (real Postgres
       logLevel: 'warn',
     });
     await ensureTopics(kafka, [topic, handBackTopic], { partitions: 2 });
+    // One partition: every key of the lane tests shares it.
+    await ensureTopics(kafka, [laneTopic], { partitions: 1 });
     producer = await connectProducer(kafka);
     [mainTopic, deadLetters] = await Promise.all([
       collectTopics(kafka, [topic]),
@@ -168,7 +171,7 @@ describe('idempotent event consumer with retries and dead letters (real Postgres
     releaseSlow();
     await consumer.stop();
     await Promise.all([mainTopic.stop(), deadLetters.stop(), producer.disconnect()]);
-    await deleteTopics(kafka, [topic, handBackTopic]);
+    await deleteTopics(kafka, [topic, handBackTopic, laneTopic]);
     await dataSource.destroy();
     await testSchema.drop();
     await tracing.uninstall();
@@ -433,5 +436,115 @@ describe('idempotent event consumer with retries and dead letters (real Postgres
     }
     expect(attempts).toBe(1);
     expect(deadLetters.withEventId(e.id)).toEqual([]);
+  });
+
+  describe('keys side by side on one partition', () => {
+    const laneGroup = uniqueName('messaging-lanes-test');
+    let lanes: EventConsumer;
+    let releaseHeld: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      releaseHeld = resolve;
+    });
+    const started: string[] = [];
+    let conflicts = 0;
+    const order = async (): Promise<string[]> => {
+      const rows = await dataSource.query<{ event_id: string }[]>(
+        `SELECT event_id FROM "${schema}".lane_effects ORDER BY seq`,
+      );
+      return rows.map((r) => r.event_id);
+    };
+
+    beforeAll(async () => {
+      await dataSource.query(
+        `CREATE TABLE "${schema}".lane_effects (seq bigserial PRIMARY KEY, event_id text NOT NULL)`,
+      );
+      const write = async (e: HarbourEvent, manager: EntityManager): Promise<void> => {
+        await manager.query(`INSERT INTO "${schema}".lane_effects (event_id) VALUES ($1)`, [e.id]);
+      };
+      lanes = new EventConsumer({
+        kafka,
+        groupId: laneGroup,
+        topics: [laneTopic],
+        dataSource,
+        schema,
+        validator,
+        logger,
+        fromBeginning: true,
+        sessionTimeoutMs: 10_000,
+        heartbeatIntervalMs: 500,
+        concurrency: 4,
+        retry: { attempts: 2, initialDelayMs: 20, maxDelayMs: 50 },
+        handlers: {
+          'test.held': async (e, manager) => {
+            started.push(e.id);
+            await held;
+            await write(e, manager);
+          },
+          'test.recorded': async (e, manager) => {
+            started.push(e.id);
+            await write(e, manager);
+          },
+          // Postgres refuses the first four tries as a serialization failure, twice the attempts
+          // a handler's own failure would get before its event is dead-lettered.
+          'test.conflicting': async (e, manager) => {
+            conflicts += 1;
+            if (conflicts <= 4) {
+              await manager.query(
+                `DO $$ BEGIN RAISE EXCEPTION 'could not serialize' USING ERRCODE = '40001'; END $$`,
+              );
+            }
+            await write(e, manager);
+          },
+        },
+      });
+      await lanes.start();
+    });
+
+    afterAll(async () => {
+      releaseHeld();
+      await lanes.stop();
+    });
+
+    it('handles another key while one key waits, keeps each key in order, and commits only past finished messages', async () => {
+      const a1 = event('test.held', { name: 'a1' });
+      const a2 = event('test.recorded', { name: 'a2' });
+      const b1 = event('test.recorded', { name: 'b1' });
+      await producer.send({
+        topic: laneTopic,
+        acks: -1,
+        messages: [
+          toKafkaMessage(a1, 'key-a'),
+          toKafkaMessage(a2, 'key-a'),
+          toKafkaMessage(b1, 'key-b'),
+        ],
+      });
+      await expectEventually(async () => {
+        expect(await order()).toEqual([b1.id]);
+      });
+      // a2 waits behind a1, whose handler is still running: nothing of key a is done or started.
+      expect(started).toContain(a1.id);
+      expect(started).not.toContain(a2.id);
+      await expect(committedToEnd(kafka, laneGroup, laneTopic)).rejects.toThrow();
+
+      releaseHeld();
+      await expectEventually(async () => {
+        expect(await order()).toEqual([b1.id, a1.id, a2.id]);
+      });
+      await expectEventually(() => committedToEnd(kafka, laneGroup, laneTopic));
+    });
+
+    it('retries a transaction Postgres refused as a conflict without counting it against the event', async () => {
+      const e = event('test.conflicting', { name: 'conflicting' });
+      await producer.send({ topic: laneTopic, acks: -1, messages: [toKafkaMessage(e, 'key-c')] });
+      await expectEventually(async () => {
+        expect(await order()).toContain(e.id);
+      });
+      expect(conflicts).toBe(5);
+      await expectEventually(() => committedToEnd(kafka, laneGroup, laneTopic));
+      expect(deadLetters.withEventId(e.id)).toEqual([]);
+      expect(
+        logger.at('warn').filter((r) => r.msg === 'transaction conflicted with another; retrying'),
+      ).toHaveLength(4);
+    });
   });
 });

@@ -15,6 +15,7 @@ import { type EventValidator, formatIssues } from './event-validator';
 import type { HarbourEvent } from './harbour-event';
 import { dlqTopicOf, type KafkaClient } from './kafka-client';
 import { describeError, type Logger } from './logger';
+import { FinishedPrefix, lanesByKey, Slots } from './key-lanes';
 import { inboxTable } from './sql-identifiers';
 import { extractTraceContext } from './trace-context';
 import type { Kickable } from './with-outbox';
@@ -46,8 +47,17 @@ export interface EventConsumerOptions {
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
   rebalanceTimeoutMs?: number;
-  /** At most the topics' partition count to be useful. Default 1. */
+  /**
+   * Partitions whose batches are handled at the same time; at most the topics' partition count
+   * to be useful. Default 3 (the partitions `ensureTopics` gives a topic).
+   */
   partitionsConsumedConcurrently?: number;
+  /**
+   * Most handlers running at once, across partitions. Messages with different keys may run side
+   * by side; messages with one key never do, and run in offset order. Each running handler holds
+   * a pooled database connection. Default 4; 1 handles one message at a time.
+   */
+  concurrency?: number;
   /**
    * Text for the `harbour-dlq-error` header and logs when a handler fails. The default is the
    * error's name and message: handler error messages must never contain personal data.
@@ -66,6 +76,9 @@ class HandlerFailure extends Error {
 
 const tracer = trace.getTracer('harbour-messaging');
 
+const DEFAULT_CONCURRENCY = 4;
+const DEFAULT_PARTITIONS_CONCURRENTLY = 3;
+
 /**
  * Consumes Harbour events with an exactly-once effect: each event's inbox row and its handler's
  * writes commit in one transaction, so a redelivery is a no-op. Invalid messages and handlers
@@ -76,6 +89,7 @@ export class EventConsumer {
   private readonly inbox: string;
   private readonly heartbeatIntervalMs: number;
   private readonly describe: (error: unknown) => string;
+  private readonly slots: Slots;
   private consumer: Consumer | undefined;
   private producer: Producer | undefined;
   private stopping = new AbortController();
@@ -92,6 +106,7 @@ export class EventConsumer {
     this.inbox = inboxTable(options.schema);
     this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 3_000;
     this.describe = options.describeError ?? ((error) => describeError(error));
+    this.slots = new Slots(options.concurrency ?? DEFAULT_CONCURRENCY);
   }
 
   async start(): Promise<void> {
@@ -128,7 +143,8 @@ export class EventConsumer {
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
+      partitionsConsumedConcurrently:
+        this.options.partitionsConsumedConcurrently ?? DEFAULT_PARTITIONS_CONCURRENTLY,
       eachBatch: (payload) => this.consumeBatch(payload),
     });
     logger.info({ groupId, topics: this.options.topics }, 'event consumer started');
@@ -157,27 +173,79 @@ export class EventConsumer {
     this.options.logger.info({ groupId: this.options.groupId }, 'event consumer stopped');
   }
 
+  /**
+   * One fetched batch of one partition. Messages with different keys run side by side (at most
+   * `concurrency` handlers at once across all partitions); one key's messages run one after the
+   * other, in offset order. Offsets are committed only over the unbroken run of finished
+   * messages from the start of the batch.
+   */
   private async consumeBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
+    const messages = batch.messages;
+    const prefix = new FinishedPrefix(messages.length);
+    let halted = false;
+    let rebalancing: Error | undefined;
+    let deadLetteredInPrefix = false;
+    const deadLettered = new Set<number>();
     const heartbeat = (): Promise<void> => payload.heartbeat();
     const commit = (): Promise<void> =>
       payload.commitOffsetsIfNecessary(payload.uncommittedOffsets());
-    for (const message of batch.messages) {
-      if (!payload.isRunning() || payload.isStale() || this.stopping.signal.aborted) break;
-      const outcome = await this.process(batch.topic, batch.partition, message, heartbeat);
-      if (outcome === 'abandoned') break;
-      payload.resolveOffset(message.offset);
-      // A dead-lettered message is committed at once, so a crash does not dead-letter it twice.
-      if (outcome === 'dead-lettered') await commit();
-      try {
-        await heartbeat();
-      } catch (error) {
-        // Rebalancing: keep what was done, then let kafkajs rejoin.
-        await commit().catch(() => undefined);
-        throw error;
+    const mayContinue = (): boolean =>
+      !halted && payload.isRunning() && !payload.isStale() && !this.stopping.signal.aborted;
+
+    const runLane = async (lane: number[]): Promise<void> => {
+      for (const index of lane) {
+        if (!mayContinue()) return;
+        const message = messages[index];
+        if (message === undefined) return;
+        await this.slots.acquire();
+        let outcome: Outcome;
+        try {
+          if (!mayContinue()) return;
+          outcome = await this.process(batch.topic, batch.partition, message, heartbeat);
+        } finally {
+          this.slots.release();
+        }
+        if (outcome === 'abandoned') {
+          // Shutdown or rebalance during a retry: nothing after it in this batch is committed.
+          halted = true;
+          return;
+        }
+        if (outcome === 'dead-lettered') deadLettered.add(index);
+        for (const finished of prefix.finish(index)) {
+          const done = messages[finished];
+          if (done !== undefined) payload.resolveOffset(done.offset);
+          if (deadLettered.has(finished)) deadLetteredInPrefix = true;
+        }
+        // A dead-lettered message is committed as soon as it can be, so a crash does not
+        // dead-letter it twice.
+        if (deadLetteredInPrefix) {
+          deadLetteredInPrefix = false;
+          await commit();
+        }
+        try {
+          await heartbeat();
+        } catch (error) {
+          // Rebalancing: the other lanes stop taking messages; what was done is committed below.
+          rebalancing ??= error instanceof Error ? error : new Error(String(error));
+          halted = true;
+          return;
+        }
       }
+    };
+
+    const lanes = lanesByKey(messages.map((message) => message.key));
+    const settled = await Promise.allSettled(lanes.map((lane) => runLane(lane)));
+    if (rebalancing !== undefined) {
+      await commit().catch(() => undefined);
+      throw rebalancing;
     }
     await commit();
+    const failed = settled.find((result) => result.status === 'rejected');
+    // A failure outside the handler's retries (the dead-letter producer): the uncommitted rest of
+    // the batch is fetched again.
+    if (failed)
+      throw failed.reason instanceof Error ? failed.reason : new Error(String(failed.reason));
   }
 
   private async process(
@@ -303,8 +371,11 @@ export class EventConsumer {
       } catch (error) {
         const cause = error instanceof HandlerFailure ? error.cause : error;
         const text = this.describe(cause);
-        // A database outage is not the message's fault: keep retrying it, never dead-letter it.
-        const messageAtFault = error instanceof HandlerFailure && (await this.databaseReachable());
+        // A database outage is not the message's fault, nor is a deadlock or serialization
+        // failure with a handler running beside it: keep retrying, never dead-letter for those.
+        const conflict = isTransactionConflict(cause);
+        const messageAtFault =
+          error instanceof HandlerFailure && !conflict && (await this.databaseReachable());
         span.addEvent('attempt failed', {
           attempt,
           error: text,
@@ -319,12 +390,15 @@ export class EventConsumer {
           return 'dead-lettered';
         }
         const delayMs = backoffDelay(attempt, this.retry);
-        const log = messageAtFault ? logger.warn.bind(logger) : logger.error.bind(logger);
+        const log =
+          messageAtFault || conflict ? logger.warn.bind(logger) : logger.error.bind(logger);
         log(
           { ...about, attempt, delayMs, err: text },
           messageAtFault
             ? 'handler failed; retrying'
-            : 'could not record the event (database?); retrying',
+            : conflict
+              ? 'transaction conflicted with another; retrying'
+              : 'could not record the event (database?); retrying',
         );
         const waited = await waitWithHeartbeat(
           delayMs,
@@ -398,4 +472,16 @@ export class EventConsumer {
       ],
     });
   }
+}
+
+/** Postgres deadlock_detected and serialization_failure: the transaction may simply run again. */
+const CONFLICT_CODES = new Set(['40P01', '40001']);
+
+function isTransactionConflict(error: unknown): boolean {
+  const { code, driverError } = (error ?? {}) as {
+    code?: unknown;
+    driverError?: { code?: unknown };
+  };
+  const found = typeof code === 'string' ? code : driverError?.code;
+  return typeof found === 'string' && CONFLICT_CODES.has(found);
 }
