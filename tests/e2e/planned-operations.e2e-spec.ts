@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { expectEventually, type InboxMessage, SmtpInbox, testDatabaseUrl } from '@harbour/testing';
+import { alertDetails } from '../support/alert-details';
 import { HarbourStack } from '../support/harbour-stack';
 import { expectNothingLeaked, scanForPersonalData } from '../support/leak-scan';
 import { PersonalDataMarkers } from '../support/personal-data-markers';
@@ -276,16 +277,31 @@ describe('planned operations: staged pre-enforcement alerts, displacement watch,
       expect(prebrief.subject).toMatch(/SHORT NOTICE/);
     });
 
-    it('releases the address near the start to the police SPoC only', async () => {
-      const released = await inbox.waitFor(
-        (m) =>
-          addressed(m, to.westminsterSpoc) && (m.text ?? '').includes(addressLine) && isRelease(m),
+    it('releases the address near the start to the police SPoC only, behind the link', async () => {
+      const released = await expectEventually(
+        async () => {
+          const release = (await emailsAbout(operationId)).find(
+            (m) => addressed(m, to.westminsterSpoc) && isRelease(m),
+          );
+          if (release === undefined) throw new Error('no release to the SPoC yet');
+          return release;
+        },
         { timeoutMs: 90_000, description: 'the operational detail to the SPoC' },
       );
-      expect(released.text).toContain('W1K 7AA');
-      expect(released.text).toContain(leadName);
+      // The e-mail says what was released, not the address: a mailbox is no place for it.
+      expect(JSON.stringify(released)).not.toContain('W1K 7AA');
+      expect(JSON.stringify(released)).not.toContain(leadName);
+      expect(released.text).toContain('the operational details are not sent by e-mail');
+      // The SPoC opens the link and asks for the details (a recorded disclosure).
+      const details = await alertDetails(released);
+      expect(details).toContain(addressLine);
+      expect(details).toContain('W1K 7AA');
+      expect(details).toContain(leadName);
+      // Nobody else was sent the release, and no e-mail anywhere holds the address.
+      const releases = (await emailsAbout(operationId)).filter(isRelease);
+      expect([...recipientsOf(releases)]).toEqual([to.westminsterSpoc]);
       const withAddress = (await inbox.messages()).filter((m) => JSON.stringify(m).includes(token));
-      expect([...recipientsOf(withAddress)]).toEqual([to.westminsterSpoc]);
+      expect(withAddress).toEqual([]);
     });
   });
 

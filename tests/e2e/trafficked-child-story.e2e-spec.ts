@@ -4,6 +4,7 @@ import { topics } from '@harbour/contracts';
 import { createKafka, DLQ_HEADERS, toKafkaMessage } from '@harbour/messaging';
 import { createLogger } from '@harbour/platform';
 import { expectEventually, type InboxMessage, SmtpInbox, testDatabaseUrl } from '@harbour/testing';
+import { alertDetails } from '../support/alert-details';
 import { type DeadLetter, HarbourStack } from '../support/harbour-stack';
 import { expectNothingLeaked, scanForPersonalData } from '../support/leak-scan';
 import { PersonalDataMarkers } from '../support/personal-data-markers';
@@ -149,13 +150,25 @@ describe('a trafficked child goes missing: alert, escalation, found, return home
     const { referralId } = (await referral.json()) as { referralId: string; mechanism: string };
     // Children's services and the guardian service hear of the referral first (in life, days
     // before the episode); only then is she reported missing.
-    await inbox.waitFor(
+    // The referral's details stay behind the e-mail's link; the reference is the alert's.
+    const referralAlertIds = new Set(
+      await expectEventually(
+        async () => {
+          const decided = await stack.decidedAlerts(referralId);
+          if (decided.length === 0) throw new Error('no referral alert decided yet');
+          return decided.map((d) => d.alertId);
+        },
+        { timeoutMs: 60_000, description: 'the referral alerts decided' },
+      ),
+    );
+    const referralEmail = await inbox.waitFor(
       (m) =>
         addressed(m, to.localAuthority) &&
         /Child referred to the NRM/.test(m.subject) &&
-        (m.text ?? '').includes(referralId),
+        referralAlertIds.has(alertIdOf(m)),
       { timeoutMs: 60_000, description: 'the referral alert to the council' },
     );
+    expect(await alertDetails(referralEmail)).toContain(referralId);
 
     // The missing report names no marker: the link to the open referral is Harbour's.
     const postedAt = Date.now();
@@ -218,31 +231,42 @@ describe('a trafficked child goes missing: alert, escalation, found, return home
     expect(wave).toHaveLength(4);
     expect(new Set(wave.map(alertIdOf))).toEqual(new Set([missingAlertId]));
     const first = wave[0]!;
-    expect(first.text).toContain('open NRM referral');
+    // The e-mail is the notice; the reason it is critical is behind its link.
+    expect(first.text).toContain('the operational details are not sent by e-mail');
+    expect(first.text).not.toContain('open NRM referral');
+    expect(await alertDetails(first)).toContain('open NRM referral');
     // Need-to-know: the alert itself carries no name, date of birth or profile.
     for (const email of wave) {
       expect(JSON.stringify(email)).not.toContain(givenName);
       expect(JSON.stringify(email)).not.toContain(profileText);
     }
 
-    // The Philomena profile: police recipients only (the unit and the specialist unit).
-    const profiles = async () =>
-      (await emailsAbout(missingAlertId)).filter((m) => (m.text ?? '').includes(profileText));
-    const ownProfile = (m: InboxMessage) =>
-      (m.text ?? '').includes(profileText) && (m.text ?? '').includes(missingAlertId);
-    await inbox.waitFor((m) => addressed(m, to.mpu) && ownProfile(m), {
-      timeoutMs: 60_000,
-      description: 'the Philomena profile to the missing-person unit',
-    });
-    await inbox.waitFor((m) => addressed(m, to.specialist) && ownProfile(m), {
-      timeoutMs: 60_000,
-      description: 'the Philomena profile to the specialist unit',
-    });
+    // The Philomena profile: police recipients only (the unit and the specialist unit), as an
+    // update whose e-mail says a personal stage was released and whose link shows it.
+    const isProfile = (m: InboxMessage) =>
+      /^\[UPDATE\].*personal details released/.test(m.subject) &&
+      (m.text ?? '').includes(missingAlertId);
+    const profileTo = async (address: string) =>
+      inbox.waitFor((m) => addressed(m, address) && isProfile(m), {
+        timeoutMs: 60_000,
+        description: `the Philomena profile update to ${address}`,
+      });
+    for (const address of [to.mpu, to.specialist]) {
+      const update = await profileTo(address);
+      expect(JSON.stringify(update)).not.toContain(profileText);
+      const details = await alertDetails(update);
+      expect(details).toContain(profileText);
+    }
     const ours = new Set(Object.values(to));
-    const profileRecipients = (await profiles())
+    const profileRecipients = (await emailsAbout(missingAlertId))
+      .filter(isProfile)
       .flatMap((m) => m.to.map((t) => t.address))
       .filter((address) => ours.has(address));
     expect(profileRecipients.sort()).toEqual([to.specialist, to.mpu].sort());
+    // No e-mail anywhere holds the profile.
+    expect((await inbox.messages()).filter((m) => JSON.stringify(m).includes(profileText))).toEqual(
+      [],
+    );
   });
 
   it('escalates when nobody acknowledges within the 15-minute window', async () => {
@@ -254,7 +278,7 @@ describe('a trafficked child goes missing: alert, escalation, found, return home
         (m.text ?? '').includes(missingAlertId),
       { timeoutMs: 90_000, description: 'the level 1 escalation to the coordinator' },
     );
-    expect(escalation.text).toContain(episodeId);
+    expect(await alertDetails(escalation)).toContain(episodeId);
   });
 
   it('closes every alert when she is found, and reminds the council of the return home interview', async () => {
@@ -305,7 +329,7 @@ describe('a trafficked child goes missing: alert, escalation, found, return home
         (m.text ?? '').includes(reminderAlertId),
       { timeoutMs: 60_000, description: 'the return home interview alert to the council' },
     );
-    expect(reminder.text).toContain(episodeId);
+    expect(await alertDetails(reminder)).toContain(episodeId);
     const timers = await db.query<{ due_at: Date }>(
       `SELECT due_at FROM "${stack.run}_notification".escalation_timer
         WHERE alert_id = $1 AND state = 'pending'`,

@@ -252,7 +252,9 @@ describe('notification: alert requested → e-mail delivered', () => {
     expect(email.subject).toBe(
       '[CRITICAL] Missing child — trafficking marker — Camden — acknowledge within 15 min',
     );
-    expect(email.text).toContain('Police risk grade: medium');
+    // Operational: the e-mail is the notice, and the lines are behind its link.
+    expect(email.text).toContain('Details: the operational details are not sent by e-mail');
+    expect(email.text).not.toContain('Police risk grade');
 
     await expectEventually(async () => {
       const [row] = await deliveriesOf(alert.alertId);

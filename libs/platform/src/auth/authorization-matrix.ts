@@ -560,6 +560,15 @@ export const AUTHORIZATION_MATRIX = [
     access: 'public',
     reason: 'The signed, expiring token in the e-mailed link is the credential.',
   },
+  {
+    action: 'notification.acknowledgement-link.details',
+    service: 'notification',
+    method: 'POST',
+    path: '/ack/:token/details',
+    access: 'public',
+    reason:
+      'The signed, expiring token in the e-mailed link is the credential; POST (never GET, which mail scanners prefetch) shows what the e-mail leaves out, and each showing is audited.',
+  },
   // every service
   {
     action: 'platform.health',

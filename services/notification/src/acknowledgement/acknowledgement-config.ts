@@ -18,7 +18,7 @@ export const acknowledgementConfig = defineConfig({
     kind: 'int',
     default: '1440',
     description:
-      "How long an acknowledgement link keeps working after the alert's acknowledge-by time.",
+      "How long an acknowledgement link keeps working after the alert's acknowledge-by time, or after the link was sent if that is later (the link also shows the details its e-mail leaves out).",
   },
 });
 

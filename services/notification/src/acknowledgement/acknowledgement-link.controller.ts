@@ -6,14 +6,16 @@ import {
   type AcknowledgementPage,
   acknowledgementErrorPage,
   acknowledgementPage,
+  detailsPage,
 } from './acknowledgement-page';
 import { ACKNOWLEDGEMENTS } from './acknowledgement-tokens';
 import type { Acknowledgements } from './open-acknowledgements';
 
 /**
  * The page an e-mailed acknowledgement link opens. Public: the signed token is the credential.
- * GET only shows (mail scanners prefetch links); POST records. Every outcome is a small HTML
- * page with its own status — never a problem document or a stack trace.
+ * GET only shows (mail scanners prefetch links); POST records; POST `details` shows what the
+ * e-mail left out and audits the showing. Every outcome is a small HTML page with its own
+ * status — never a problem document or a stack trace.
  */
 @Controller('ack')
 @Public()
@@ -26,7 +28,15 @@ export class AcknowledgementLinkController {
   @Get(':token')
   async show(@Param('token') token: string, @Res() response: Response): Promise<void> {
     await this.respond(response, async () =>
-      acknowledgementPage(await this.acknowledgements.acknowledge.inspectLink(token)),
+      acknowledgementPage(await this.acknowledgements.acknowledge.inspectLink(token), token),
+    );
+  }
+
+  /** The details the e-mail left out: a POST, so only a person's click shows (and audits) them. */
+  @Post(':token/details')
+  async details(@Param('token') token: string, @Res() response: Response): Promise<void> {
+    await this.respond(response, async () =>
+      detailsPage(await this.acknowledgements.details.show(token), token),
     );
   }
 
@@ -52,9 +62,12 @@ export class AcknowledgementLinkController {
               alert: inspection.alert,
               error: verdict.message,
             })
-          : acknowledgementPage(inspection);
+          : acknowledgementPage(inspection, token);
       }
-      return acknowledgementPage(await acknowledge.acknowledgeByLink(token, verdict.response));
+      return acknowledgementPage(
+        await acknowledge.acknowledgeByLink(token, verdict.response),
+        token,
+      );
     });
   }
 
@@ -77,6 +90,9 @@ export class AcknowledgementLinkController {
       .status(page.status)
       .setHeader('Content-Security-Policy', page.contentSecurityPolicy)
       .setHeader('X-Robots-Tag', 'noindex, nofollow')
+      // The link is a credential and a page may show details: no cache keeps a copy.
+      .setHeader('Cache-Control', 'no-store')
+      .setHeader('Referrer-Policy', 'no-referrer')
       .type('html')
       .send(page.html);
   }

@@ -26,7 +26,7 @@ describe('AcknowledgementLinks', () => {
   });
 
   it('keeps a link working for the grace period after acknowledge-by, then expires it', () => {
-    let now = new Date('2025-06-01T13:14:00Z');
+    let now = new Date('2025-06-01T12:00:00Z');
     const links = new AcknowledgementLinks({
       secret: SECRET,
       publicUrl: 'http://127.0.0.1:8083',
@@ -35,8 +35,25 @@ describe('AcknowledgementLinks', () => {
     });
     const token = links.tokenFor({ ...ids, acknowledgeBy });
     expect(links.expiryFor(acknowledgeBy)).toEqual(new Date('2025-06-01T13:15:00Z'));
+    now = new Date('2025-06-01T13:14:00Z');
     expect(links.verify(token).ok).toBe(true);
     now = new Date('2025-06-01T13:15:00Z');
+    expect(links.verify(token)).toMatchObject({ ok: false, reason: 'expired' });
+  });
+
+  it('gives a link sent after the deadline (a stage released later) the grace from when it is sent', () => {
+    let now = new Date('2025-06-03T05:30:00Z');
+    const links = new AcknowledgementLinks({
+      secret: SECRET,
+      publicUrl: 'http://127.0.0.1:8083',
+      graceMinutes: 60,
+      now: () => now,
+    });
+    const token = links.tokenFor({ ...ids, acknowledgeBy });
+    expect(links.expiryFor(acknowledgeBy)).toEqual(new Date('2025-06-03T06:30:00Z'));
+    now = new Date('2025-06-03T06:29:00Z');
+    expect(links.verify(token).ok).toBe(true);
+    now = new Date('2025-06-03T06:30:00Z');
     expect(links.verify(token)).toMatchObject({ ok: false, reason: 'expired' });
   });
 

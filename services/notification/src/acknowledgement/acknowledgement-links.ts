@@ -55,9 +55,15 @@ export class AcknowledgementLinks {
     return signAcknowledgementToken(claims, this.options.secret);
   }
 
-  /** When a link for an alert due at `acknowledgeBy` stops working. */
+  /**
+   * When a link for an alert due at `acknowledgeBy` stops working: the grace after the deadline,
+   * or after now if that is later. The link is also the way to the details its e-mail leaves
+   * out, and a later stage (an operation's address near its start) can be released long after
+   * the alert's deadline: its link must work when it arrives.
+   */
   expiryFor(acknowledgeBy: Date): Date {
-    return new Date(acknowledgeBy.getTime() + this.options.graceMinutes * 60_000);
+    const from = Math.max(acknowledgeBy.getTime(), this.now().getTime());
+    return new Date(from + this.options.graceMinutes * 60_000);
   }
 
   verify(token: string): TokenVerdict {

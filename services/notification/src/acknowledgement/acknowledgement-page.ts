@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { formatLondonTime } from '@harbour/london';
 import { MAX_RESPONSE_LENGTH } from '../domain/acknowledgement-response';
+import { boroughLabel } from '../domain/borough-label';
 import type { LinkAcknowledgement, LinkInspection } from './acknowledge-alert';
 import type { AlertForAcknowledgement } from './acknowledgement-repository';
+import type { DetailsOutcome } from './delivery-details';
 
 /** A rendered page: status, HTML, and the Content-Security-Policy that lets its one style block run. */
 export interface AcknowledgementPage {
@@ -13,14 +15,21 @@ export interface AcknowledgementPage {
 
 type PageOutcome = LinkInspection | LinkAcknowledgement;
 
-/** What the page says for each outcome of opening or submitting a link. */
+/**
+ * What the page says for each outcome of opening or submitting a link. Given the link's token,
+ * a page whose link still works offers the details the e-mail left out, behind a button (a POST:
+ * mail scanners prefetch GETs, and each showing is audited).
+ */
 export function acknowledgementPage(
   outcome: PageOutcome | { kind: 'bad-response'; alert: AlertForAcknowledgement; error: string },
+  token?: string,
 ): AcknowledgementPage {
+  const details = token === undefined ? '' : detailsButton(token);
   switch (outcome.kind) {
     case 'open':
       return page(200, 'Acknowledge this alert', [
         alertFacts(outcome.alert),
+        details,
         `<p>Acknowledging tells the partnership that <strong>${escapeHtml(outcome.organisationName)}</strong> has seen this alert and is acting on it. It stops escalation.</p>`,
         form(null),
       ]);
@@ -34,12 +43,13 @@ export function acknowledgementPage(
       return page(200, 'Acknowledged — thank you', [
         alertFacts(outcome.alert),
         `<p class="done">Acknowledged for <strong>${escapeHtml(outcome.acknowledgement.organisationName)}</strong> at ${escapeHtml(formatLondonTime(outcome.acknowledgement.acknowledgedAt))}.</p>`,
-        '<p>You can close this page.</p>',
+        details,
       ]);
     case 'already-acknowledged':
       return page(409, 'Already acknowledged', [
         alertFacts(outcome.alert),
         `<p><strong>${escapeHtml(outcome.acknowledgement.organisationName)}</strong> already acknowledged this alert at ${escapeHtml(formatLondonTime(outcome.acknowledgement.acknowledgedAt))}. Nothing more was recorded.</p>`,
+        details,
       ]);
     case 'used':
       return page(409, 'This link has already been used', [
@@ -70,6 +80,56 @@ export function acknowledgementPage(
   }
 }
 
+/**
+ * The details a delivery's e-mail left out (`POST /ack/:token/details`), with the acknowledgement
+ * form when the link can still acknowledge. Refusals read as the acknowledgement page's do.
+ */
+export function detailsPage(outcome: DetailsOutcome, token: string): AcknowledgementPage {
+  if (outcome.kind !== 'details') return acknowledgementPage(outcome);
+  const { view, acknowledgement } = outcome;
+  const alert = view.alert;
+  const facts: [string, string][] = [
+    ['Severity', alert.severity],
+    ...(alert.audience.namedOnly === true
+      ? []
+      : ([['Borough', boroughLabel(alert.audience.boroughs)]] as [string, string][])),
+    ['Acknowledge by', formatLondonTime(outcome.alert.acknowledgeBy)],
+    ['Alert reference', alert.alertId],
+    ...(view.update === undefined
+      ? []
+      : ([
+          ['Disclosure stage', view.update.level],
+          ['Released at', formatLondonTime(view.update.releasedAt)],
+        ] as [string, string][])),
+    ...(view.escalationLevel === undefined
+      ? []
+      : ([['Escalation', `level ${view.escalationLevel}`]] as [string, string][])),
+  ];
+  const list = (rows: readonly (readonly [string, string])[]): string =>
+    `<dl>${rows.map(([label, value]) => `<dt>${escapeHtml(label)}</dt><dd class="value">${escapeHtml(value)}</dd>`).join('')}</dl>`;
+  return page(200, 'Alert details', [
+    `<h2>${escapeHtml(alert.summary.title)}</h2>`,
+    list(alert.summary.lines.map((line) => [line.label, line.value] as const)),
+    list(facts),
+    `<p class="hint">For ${escapeHtml(view.level === 'notice' ? 'your organisation' : `partners cleared for ${view.level} details`)} only: do not copy, forward or print it. This viewing is recorded.</p>`,
+    acknowledgement === null
+      ? ''
+      : `<p><strong>${escapeHtml(acknowledgement.organisationName)}</strong> acknowledged this alert at ${escapeHtml(formatLondonTime(acknowledgement.acknowledgedAt))}.</p>`,
+    // The form posts back to the link itself: from /ack/<token>/details, ../<token>.
+    outcome.canAcknowledge ? form(null, `../${token}`) : '',
+  ]);
+}
+
+/** The button to the details, posting to <link>/details (relative: from /ack/<token>, <token>/details). */
+function detailsButton(token: string): string {
+  return [
+    `<form method="post" action="${escapeHtml(token)}/details" class="details">`,
+    '<button type="submit" class="secondary">Show details</button>',
+    '<p class="hint">What the e-mail leaves out. Each viewing is recorded.</p>',
+    '</form>',
+  ].join('');
+}
+
 /** When something failed on our side: no details, a way forward. */
 export function acknowledgementErrorPage(): AcknowledgementPage {
   return page(500, 'Something went wrong', [
@@ -87,11 +147,13 @@ function alertFacts(alert: AlertForAcknowledgement): string {
   ].join('');
 }
 
-function form(describedBy: string | null): string {
+function form(describedBy: string | null, action?: string): string {
   const described = describedBy === null ? '' : ` aria-describedby="${describedBy}"`;
   // No action attribute: the form posts back to this very URL, whatever prefix it is served under.
   return [
-    '<form method="post">',
+    action === undefined
+      ? '<form method="post">'
+      : `<form method="post" action="${escapeHtml(action)}">`,
     `<label for="response">Response (optional, at most ${MAX_RESPONSE_LENGTH} characters)</label>`,
     '<p class="hint" id="response-hint">For example: what you can bring — people, languages, beds. Do not name the person at risk.</p>',
     `<textarea id="response" name="response" rows="4" maxlength="${MAX_RESPONSE_LENGTH}" aria-describedby="response-hint"${described}></textarea>`,
@@ -110,6 +172,8 @@ const STYLE = [
   'button{margin-top:1rem;font:inherit;font-weight:bold;padding:.6rem 1.4rem;background:#1d4ed8;color:#fff;border:0;border-radius:4px;cursor:pointer}',
   'button:focus,textarea:focus{outline:3px solid #fd0;outline-offset:2px}',
   '.error{color:#b00020;font-weight:bold}.done{font-size:1.1rem}',
+  '.value{white-space:pre-wrap}.details{margin:1rem 0}',
+  'button.secondary{background:#fff;color:#1d4ed8;border:2px solid #1d4ed8}',
 ].join('');
 
 function page(status: number, heading: string, body: string[]): AcknowledgementPage {

@@ -322,6 +322,131 @@ describe('acknowledging an alert: e-mailed link and REST', () => {
     expect(await timerStates(alert.alertId)).toEqual(['0:fired', '1:pending', '2:pending']);
   });
 
+  const disclosures = (alertId: string) =>
+    rows<{ action: string; actor: Record<string, unknown>; details: Record<string, unknown> }>(
+      `SELECT action, actor, details FROM $schema.audit_log
+        WHERE resource_kind = 'alert' AND resource_id = $1 AND action LIKE 'disclosure.%'
+        ORDER BY seq`,
+      [alertId],
+    );
+  const showDetails = (path: string) => fetch(`${baseUrl}${path}/details`, { method: 'POST' });
+
+  it('shows the details the e-mail left out on POST only, and audits each showing', async () => {
+    const alert = await deliveredAlert(camden);
+    const deliveryId = alert.deliveryIds.get(camden)!;
+    const path = linkPath(alert, camden, deliveryId);
+    const token = path.split('/ack/')[1] ?? '';
+    const page = await (await fetch(`${baseUrl}${path}`)).text();
+    // GET offers the details behind a button posting to <token>/details, and shows none of them.
+    expect(page).toContain(`<form method="post" action="${token}/details"`);
+    expect(page).not.toContain('Ana Popescu');
+    expect(await disclosures(alert.alertId)).toEqual([]);
+
+    const shown = await showDetails(path);
+    const html = await shown.text();
+    expect(shown.status).toBe(200);
+    expect(shown.headers.get('cache-control')).toBe('no-store');
+    expect(shown.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(html).toContain('Ana Popescu');
+    expect(html).toContain(TITLE);
+    expect(html).toContain(alert.alertId);
+    // The form posts back to the link itself, so a person can acknowledge from here.
+    expect(html).toContain(`<form method="post" action="../${token}">`);
+    await showDetails(path);
+    const audited = await disclosures(alert.alertId);
+    expect(audited).toHaveLength(2);
+    expect(audited[0]).toMatchObject({
+      action: 'disclosure.operational',
+      actor: { type: 'link', organisationId: camden.organisationId, deliveryId },
+      details: {
+        deliveryId,
+        organisationId: camden.organisationId,
+        organisationKind: 'missing_person_unit',
+        channel: 'email',
+        purpose: 'alert',
+        shownBy: 'acknowledgement link',
+      },
+    });
+    // Showing is not acknowledging.
+    expect(await acknowledgementRows(alert.alertId)).toEqual([]);
+
+    // After acknowledging with this link, it still shows the details, without the form.
+    expect((await submit(path, 'on our way')).status).toBe(200);
+    const after = await showDetails(path);
+    const afterHtml = await after.text();
+    expect(after.status).toBe(200);
+    expect(afterHtml).toContain('Ana Popescu');
+    expect(afterHtml).toContain('acknowledged this alert at');
+    expect(afterHtml).not.toContain('<textarea');
+    expect(await disclosures(alert.alertId)).toHaveLength(3);
+  });
+
+  it('shows no details, and audits nothing, for a forged, foreign, expired or ended link', async () => {
+    const alert = await deliveredAlert(camden, hackney);
+    const camdenDelivery = alert.deliveryIds.get(camden)!;
+    const good = linkPath(alert, camden, camdenDelivery).split('/ack/')[1] ?? '';
+    const [payload = ''] = good.split('.');
+    const forged = await showDetails(`/ack/${payload}.${'A'.repeat(43)}`);
+    expect(forged.status).toBe(400);
+    // Hackney's organisation with Camden's delivery: signed, but not a delivery to Hackney.
+    const foreign = signAcknowledgementToken(
+      {
+        alertId: alert.alertId,
+        organisationId: hackney.organisationId,
+        deliveryId: camdenDelivery,
+        tokenId: randomUUID(),
+        expiresAt: new Date(Date.now() + 3_600_000),
+      },
+      SECRET,
+    );
+    expect((await showDetails(`/ack/${foreign}`)).status).toBe(400);
+    const expired = signAcknowledgementToken(
+      {
+        alertId: alert.alertId,
+        organisationId: camden.organisationId,
+        deliveryId: camdenDelivery,
+        tokenId: randomUUID(),
+        expiresAt: new Date(Date.now() - 1_000),
+      },
+      SECRET,
+    );
+    expect((await showDetails(`/ack/${expired}`)).status).toBe(410);
+    await rows(`UPDATE $schema.alert SET state = 'closed', closed_at = now() WHERE id = $1`, [
+      alert.alertId,
+    ]);
+    const closed = await showDetails(`/ack/${good}`);
+    expect(closed.status).toBe(409);
+    for (const response of [forged, closed]) {
+      expect(await response.text()).not.toContain('Ana Popescu');
+    }
+    expect(await disclosures(alert.alertId)).toEqual([]);
+  });
+
+  it('shows a recipient not cleared for the alert’s level the notice only, unaudited', async () => {
+    const housing = await identity.createOrganisation({
+      name: `Camden Homes ${run}`,
+      kind: 'housing_provider',
+      boroughs: ['E09000007'],
+    });
+    await dataSource.query(
+      `INSERT INTO "${schema.schema}".organisation (id, name, kind, boroughs) VALUES ($1, $2, $3, $4)`,
+      [housing.id, housing.name, 'housing_provider', ['E09000007']],
+    );
+    const provider: Recipient = {
+      organisationId: housing.id,
+      address: `homes.${randomUUID()}@test.harbour.localhost`,
+      respondKey: '',
+      readKey: '',
+    };
+    const alert = await deliveredAlert(provider);
+    const shown = await showDetails(linkPath(alert, provider, alert.deliveryIds.get(provider)!));
+    const html = await shown.text();
+    expect(shown.status).toBe(200);
+    expect(html).toContain(TITLE);
+    expect(html).not.toContain('Ana Popescu');
+    expect(await disclosures(alert.alertId)).toEqual([]);
+  });
+
   it('acknowledges once by link: records who and what, stops escalation, emits the event', async () => {
     const alert = await deliveredAlert(camden, hackney);
     const deliveryId = alert.deliveryIds.get(camden)!;

@@ -7,6 +7,7 @@ import { AcknowledgementLinkController } from './acknowledgement-link.controller
 import { AcknowledgementLinks } from './acknowledgement-links';
 import { AcknowledgementRepository } from './acknowledgement-repository';
 import { ACKNOWLEDGEMENTS } from './acknowledgement-tokens';
+import { DeliveryDetails } from './delivery-details';
 import { AlertAcknowledgementsController } from './alert-acknowledgements.controller';
 
 /** Acknowledgement links, their recording, and the SQL behind them, built once per process. */
@@ -14,6 +15,8 @@ export interface Acknowledgements {
   /** Channels call `links.acknowledgeUrlFor(...)` when they render a delivery. */
   links: AcknowledgementLinks;
   acknowledge: AcknowledgeAlert;
+  /** What a delivery's e-mail left out, shown (and audited) behind its link. */
+  details: DeliveryDetails;
   repository: AcknowledgementRepository;
 }
 
@@ -47,7 +50,12 @@ export function openAcknowledgements(options: OpenAcknowledgementsOptions): Ackn
     relay: options.relay,
     logger: options.logger,
   });
-  return { links, acknowledge, repository };
+  const details = new DeliveryDetails({
+    dataSource: options.dataSource,
+    links,
+    acknowledgements: repository,
+  });
+  return { links, acknowledge, details, repository };
 }
 
 /** The controllers to add to the Nest module. */

@@ -48,8 +48,8 @@ const CAMDEN = 'E09000007';
 
 /** A channel that accepts everything and remembers what it was given. */
 class AcceptingChannel implements DeliveryChannel {
-  readonly kind = 'email' as const;
   readonly sent: OutgoingDelivery[] = [];
+  constructor(readonly kind: 'email' | 'webhook') {}
   send(message: OutgoingDelivery): Promise<{ providerResponse: string }> {
     this.sent.push(message);
     return Promise.resolve({ providerResponse: '250 accepted' });
@@ -78,8 +78,8 @@ describe('the audit log of notification', () => {
   let channel: AcceptingChannel;
   let app: INestApplication;
   let baseUrl: string;
-  let police: { id: string; contactId: string };
-  let ngo: { id: string; contactId: string };
+  let police: Partner;
+  let ngo: Partner;
   const keys = new Map<string, string>();
 
   beforeAll(async () => {
@@ -107,12 +107,12 @@ describe('the audit log of notification', () => {
     await owner.connect();
     deliveries = new DeliveryRepository(dataSource);
     alerts = new AlertRepository(dataSource);
-    channel = new AcceptingChannel();
+    channel = new AcceptingChannel('email');
     deliver = new DeliverAlert({
       dataSource,
       alerts,
       deliveries,
-      channels: [channel],
+      channels: [channel, new AcceptingChannel('webhook')],
       webhookSecrets: testWebhookSecrets(dataSource, cipher),
       outbox: notificationTestOutbox(schema),
       relay: NO_RELAY,
@@ -169,11 +169,18 @@ describe('the audit log of notification', () => {
     await identitySchema.drop();
   });
 
-  /** An organisation with an e-mail contact, added as an administrator would, with the CLI. */
-  async function partner(
-    name: string,
-    kind: OrganisationKind,
-  ): Promise<{ id: string; contactId: string }> {
+  /** An organisation's id and its contact on one channel. */
+  interface Partner {
+    id: string;
+    contactId: string;
+    webhookContactId: string;
+  }
+
+  /**
+   * An organisation with an e-mail and a webhook contact, added as an administrator would, with
+   * the CLI.
+   */
+  async function partner(name: string, kind: OrganisationKind): Promise<Partner> {
     const { organisation } = await addOrganisation(context, {
       name: `${name} ${run}`,
       kind,
@@ -183,7 +190,11 @@ describe('the audit log of notification', () => {
       organisationId: organisation.id,
       email: `duty.${randomUUID()}@test.harbour.localhost`,
     });
-    return { id: organisation.id, contactId: contact.id };
+    const { contact: webhook } = await addContact(context, {
+      organisationId: organisation.id,
+      webhook: `https://partner.example/harbour/${organisation.id}`,
+    });
+    return { id: organisation.id, contactId: contact.id, webhookContactId: webhook.id };
   }
 
   async function key(kind: OrganisationKind, roles: Role[]): Promise<string> {
@@ -215,10 +226,13 @@ describe('the audit log of notification', () => {
     ).entries;
 
   /** An alert at `level` with a pending delivery to each recipient; the delivery ids. */
+  /** An alert with a pending delivery to each recipient, by e-mail unless `webhook` is said. */
   async function alertFor(
     level: DisclosureLevel,
-    ...recipients: { id: string; contactId: string }[]
+    ...recipients: (Partner | 'webhook')[]
   ): Promise<{ alertId: string; deliveryIds: string[] }> {
+    const channel = recipients.includes('webhook') ? 'webhook' : 'email';
+    const partners = recipients.filter((r): r is Partner => r !== 'webhook');
     const request: AlertRequested = {
       alertId: randomUUID(),
       cause: { kind: 'missing_episode', id: randomUUID(), eventId: randomUUID() },
@@ -232,12 +246,15 @@ describe('the audit log of notification', () => {
     const deliveryIds = await dataSource.transaction(async (manager) => {
       await alerts.record(request, manager);
       return deliveries.addPending(
-        recipients.map((r) => ({
+        partners.map((r) => ({
           alertId: request.alertId,
           organisationId: r.id,
-          contactId: r.contactId,
-          channel: 'email' as const,
-          address: `duty.${r.id}@test.harbour.localhost`,
+          contactId: channel === 'email' ? r.contactId : r.webhookContactId,
+          channel,
+          address:
+            channel === 'email'
+              ? `duty.${r.id}@test.harbour.localhost`
+              : `https://partner.example/harbour/${r.id}`,
           matchedRule: `role=test & borough=${CAMDEN}`,
         })),
         manager,
@@ -333,9 +350,9 @@ describe('the audit log of notification', () => {
     expect(text).not.toContain(issued.key.split('_').slice(2).join('_'));
   });
 
-  it('records a delivery sent above the notice, the level its recipient saw, and the rule', async () => {
-    const personal = await alertFor('personal', police, ngo);
-    const notice = await alertFor('notice', police);
+  it('records a webhook sent above the notice, the level its recipient saw, and the rule', async () => {
+    const personal = await alertFor('personal', 'webhook', police, ngo);
+    const notice = await alertFor('notice', 'webhook', police);
     for (const id of [...personal.deliveryIds, ...notice.deliveryIds]) {
       expect(await deliver.execute(id)).toEqual({ kind: 'sent' });
     }
@@ -352,7 +369,8 @@ describe('the audit log of notification', () => {
         deliveryId: toPolice,
         organisationId: police.id,
         organisationKind: 'police_borough',
-        contactId: police.contactId,
+        contactId: police.webhookContactId,
+        channel: 'webhook',
         purpose: 'alert',
       },
     });
@@ -361,8 +379,41 @@ describe('the audit log of notification', () => {
     expect(await entriesOf('notification', notice.alertId)).toEqual([]);
   });
 
+  it('records an e-mail’s details when its link shows them, not when it is sent (a notice)', async () => {
+    const { alertId, deliveryIds } = await alertFor('personal', police);
+    const [toPolice] = deliveryIds;
+    if (toPolice === undefined) throw new Error('no delivery');
+    expect(await deliver.execute(toPolice)).toEqual({ kind: 'sent' });
+    const sent = channel.sent.find((m) => m.deliveryId === toPolice);
+    if (sent?.channel !== 'email') throw new Error('expected an e-mail');
+    expect(sent.content.text).not.toContain('Risk: high');
+    expect(await entriesOf('notification', alertId)).toEqual([]);
+
+    const token = acknowledgements.links.tokenFor({
+      alertId,
+      organisationId: police.id,
+      deliveryId: toPolice,
+      acknowledgeBy: new Date(Date.now() + 3_600_000),
+    });
+    const shown = await acknowledgements.details.show(token);
+    expect(shown).toMatchObject({ kind: 'details', view: { level: 'personal' } });
+    expect(await entriesOf('notification', alertId)).toEqual([
+      expect.objectContaining({
+        action: 'disclosure.personal',
+        actor: {
+          type: 'link',
+          organisationId: police.id,
+          organisationKind: 'police_borough',
+          deliveryId: toPolice,
+        },
+        reason: `role=test & borough=${CAMDEN}`,
+        details: expect.objectContaining({ channel: 'email', shownBy: 'acknowledgement link' }),
+      }),
+    ]);
+  });
+
   it('leaves no entry when the change rolls back', async () => {
-    const { alertId, deliveryIds } = await alertFor('operational', police);
+    const { alertId, deliveryIds } = await alertFor('operational', 'webhook', police);
     const [deliveryId] = deliveryIds;
     if (deliveryId === undefined) throw new Error('no delivery');
     await expect(

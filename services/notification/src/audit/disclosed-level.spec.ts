@@ -1,7 +1,20 @@
 import { disclosedLevel, disclosureAction } from './disclosed-level';
 
 describe('the disclosure level a sent delivery carried', () => {
-  const alert = { stage: null, alertLevel: 'personal', recipientKind: 'police_borough' } as const;
+  const alert = {
+    channel: 'webhook',
+    stage: null,
+    alertLevel: 'personal',
+    recipientKind: 'police_borough',
+  } as const;
+
+  it('is never more than the notice for an e-mail, whatever the recipient is cleared for', () => {
+    expect(disclosedLevel({ ...alert, channel: 'email', purpose: 'alert' })).toBe('notice');
+    expect(disclosedLevel({ ...alert, channel: 'email', purpose: 'escalation' })).toBe('notice');
+    expect(
+      disclosedLevel({ ...alert, channel: 'email', purpose: 'follow_up', stage: 'personal' }),
+    ).toBe('notice');
+  });
 
   it('is the alert’s level for a recipient cleared for it, the notice for others', () => {
     expect(disclosedLevel({ ...alert, purpose: 'alert' })).toBe('personal');

@@ -5,6 +5,8 @@ import { maySeeStage } from '../domain/follow-up-disclosure';
 
 /** What a delivery showed its recipient, as the audit log records it. */
 export interface SentDelivery {
+  /** `email` carries a notice at most; `webhook` what the recipient is cleared for. */
+  channel: string;
   purpose: DeliveryPurpose;
   /** A follow-up's released level (`delivery.stage`). */
   stage: string | null;
@@ -14,12 +16,14 @@ export interface SentDelivery {
 }
 
 /**
- * The disclosure level a sent delivery carried, mirroring how it was rendered: a follow-up
- * shows its released stage; the alert and its escalations show the alert's level to kinds
- * cleared for it and the notice to everyone else; closure and supersession notices carry the
- * title only, never the summary lines (a notice).
+ * The disclosure level a sent delivery carried, mirroring how it was rendered: an e-mail never
+ * carries more than a notice (the rest is shown behind its link, and audited when shown); to a
+ * webhook, a follow-up shows its released stage, the alert and its escalations show the alert's
+ * level to kinds cleared for it and the notice to everyone else; closure and supersession notices
+ * carry the title only, never the summary lines (a notice).
  */
 export function disclosedLevel(delivery: SentDelivery): DisclosureLevel {
+  if (delivery.channel === 'email') return 'notice';
   switch (delivery.purpose) {
     case 'closure':
     case 'supersession':

@@ -60,11 +60,14 @@ describe('renderDelivery', () => {
     const url = 'https://harbour.example/ack/abc?x=1&y=2';
     const email = renderDelivery({ ...delivery, channel: 'email' }, alert, { acknowledgeUrl: url });
     if (email.channel !== 'email') throw new Error('expected an e-mail');
+    // The alert is operational: the e-mail withholds its lines, and its link leads to them.
     expect(email.content.text).toContain(`Acknowledge: ${url}`);
+    expect(email.content.html).toContain('See the details and acknowledge</a>');
     expect(email.content.html).toContain('href="https://harbour.example/ack/abc?x=1&amp;y=2"');
     const plain = renderDelivery({ ...delivery, channel: 'email' }, alert);
     if (plain.channel !== 'email') throw new Error('expected an e-mail');
     expect(plain.content.text).not.toContain('Acknowledge:');
+    expect(plain.content.text).toContain('ask the partnership coordinator for them');
     expect(plain.content.html).not.toContain('href=');
   });
 

@@ -3,7 +3,7 @@ import { renderAlertEmail } from '../domain/alert-email';
 import { type AlertEnd, END_PURPOSES, isEndPurpose } from '../domain/alert-end';
 import { renderAlertEndEmail } from '../domain/alert-end-email';
 import type { DeliveryPurpose } from '../domain/delivery';
-import { maySeeStage, noticeOnly } from '../domain/follow-up-disclosure';
+import { deliveryView, emailSafe } from '../domain/delivery-view';
 import type { ReleasedStage } from '../domain/follow-up-stage';
 import { mayReceive, purposeOf, withheldNote } from '../domain/purpose';
 import { ChannelSendError } from './channel-send-error';
@@ -44,7 +44,8 @@ export interface RenderOptions {
 
 /**
  * One delivery of an alert, rendered for its channel from the cleared summary only: for a
- * follow-up, the released stage's summary replaces the original one entirely.
+ * follow-up, the released stage's summary replaces the original one entirely. An e-mail carries
+ * no more than a notice: above it, the lines stay behind the acknowledgement link.
  *
  * The last gate of purpose-bound sharing: a delivery of any kind (the alert, an escalation, a
  * follow-up, an end notice) to a recipient kind that may not receive the alert's purpose is never
@@ -62,30 +63,25 @@ export function renderDelivery(
     throw new ChannelSendError(withheldNote(purpose), true);
   }
   if (isEndPurpose(delivery.purpose)) return renderEnd(delivery, request, options);
-  const update = delivery.purpose === 'follow_up' ? options.stage : undefined;
-  if (delivery.purpose === 'follow_up' && update === undefined) {
-    // Never fall back to the original summary: an "update" must show what was released.
-    throw new Error(`follow-up delivery ${delivery.id} has no released stage`);
-  }
-  const cleared =
-    update === undefined &&
-    options.recipientKind !== undefined &&
-    !maySeeStage(options.recipientKind, request.disclosure.level)
-      ? noticeOnly(request)
-      : request;
-  const alert = update === undefined ? cleared : { ...request, summary: update.summary };
+  const view = deliveryView(delivery, request, {
+    ...(options.stage === undefined ? {} : { stage: options.stage }),
+    ...(options.recipientKind === undefined ? {} : { recipientKind: options.recipientKind }),
+  });
   const link = {
-    ...(update === undefined
-      ? {}
-      : { update: { level: update.level, releasedAt: update.releasedAt } }),
+    ...(view.update === undefined ? {} : { update: view.update }),
     ...(options.acknowledgeUrl === undefined ? {} : { acknowledgeUrl: options.acknowledgeUrl }),
-    ...(delivery.purpose === 'escalation' && typeof delivery.escalationLevel === 'number'
-      ? { escalationLevel: delivery.escalationLevel }
-      : {}),
+    ...(view.escalationLevel === undefined ? {} : { escalationLevel: view.escalationLevel }),
   };
   return forChannel(delivery, options, {
-    email: () => renderAlertEmail(alert, link),
-    webhook: () => renderAlertWebhookPayload(alert, link),
+    // An e-mail carries the notice only; the rest is behind its link (see `emailSafe`).
+    email: () =>
+      renderAlertEmail(emailSafe(view, options.acknowledgeUrl !== undefined), {
+        ...link,
+        detailsWithheld: view.level !== 'notice',
+      }),
+    // A partner system's endpoint is not a mailbox: it receives what the recipient is cleared
+    // for, signed, and each such send is audited as a disclosure.
+    webhook: () => renderAlertWebhookPayload(view.alert, link),
   });
 }
 

@@ -332,6 +332,7 @@ export class DeliveryRepository {
     );
     if (sent === undefined) throw new Error(`delivery ${deliveryId} vanished while being sent`);
     const level = disclosedLevel({
+      channel: sent.channel,
       purpose: sent.purpose,
       stage: sent.stage,
       alertLevel: sent.alert_level,

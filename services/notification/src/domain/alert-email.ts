@@ -21,6 +21,11 @@ export interface AlertEmailOptions {
    * must then carry the RELEASED summary (see `renderDelivery`).
    */
   update?: Pick<ReleasedStage, 'level' | 'releasedAt'>;
+  /**
+   * Set when the alert passed in had its lines withheld (see `emailSafe`): the link is then also
+   * the way to the details, and says so.
+   */
+  detailsWithheld?: boolean;
 }
 
 /**
@@ -34,7 +39,8 @@ export function renderAlertEmail(
   alert: AlertRequested,
   options: AlertEmailOptions = {},
 ): AlertEmail {
-  const { acknowledgeUrl, escalationLevel, update } = options;
+  const { acknowledgeUrl, escalationLevel, update, detailsWithheld = false } = options;
+  const linkLabel = detailsWithheld ? 'See the details and acknowledge' : 'Acknowledge';
   const escalation =
     update !== undefined
       ? 'UPDATE'
@@ -92,6 +98,7 @@ export function renderAlertEmail(
         ? []
         : [`${escalation}: nobody has acknowledged this alert yet.`]),
     `${severity} alert: acknowledge by ${deadline} (within ${window}).`,
+    // Always `Acknowledge: <url>` in text, which partners' mail rules may already look for.
     ...(acknowledgeUrl === undefined ? [] : [`Acknowledge: ${acknowledgeUrl}`]),
   ];
   const text = emailText(lead, title, [lines, facts]);
@@ -104,7 +111,7 @@ export function renderAlertEmail(
       acknowledgeUrl === undefined
         ? ''
         : `<p><a href="${escapeHtml(acknowledgeUrl)}" style="display:inline-block;padding:8px 16px;` +
-          `background:#1d4ed8;color:#ffffff;text-decoration:none;border-radius:4px">Acknowledge</a> ` +
+          `background:#1d4ed8;color:#ffffff;text-decoration:none;border-radius:4px">${linkLabel}</a> ` +
           `<span style="color:#555">or open ${escapeHtml(acknowledgeUrl)}</span></p>`,
     ],
     title,

@@ -61,13 +61,34 @@ describe('rendering a follow-up (a released disclosure stage)', () => {
     );
   });
 
-  it('shows the released lines and none of the original summary', () => {
-    const outgoing = renderDelivery(followUp('email'), request, { stage });
+  it('e-mails the released title only: the operational lines stay behind the link', () => {
+    const url = 'https://harbour.example/ack/abc';
+    const outgoing = renderDelivery(followUp('email'), request, { stage, acknowledgeUrl: url });
     if (outgoing.channel !== 'email') throw new Error('expected an e-mail');
     const all = `${outgoing.content.subject}\n${outgoing.content.text}\n${outgoing.content.html}`;
-    expect(outgoing.content.text).toContain('Address: 12 Example Road, NW1');
-    expect(outgoing.content.html).toContain('12 Example Road, NW1');
+    expect(outgoing.content.text).toContain('Planned operation — Camden: address released');
+    expect(outgoing.content.text).toContain(
+      'Details: the operational details are not sent by e-mail. Open the link below and choose "Show details"; each viewing is recorded.',
+    );
+    expect(outgoing.content.text).toContain(`Acknowledge: ${url}`);
+    expect(outgoing.content.html).toContain('See the details and acknowledge</a>');
+    expect(all).not.toContain('12 Example Road');
+    expect(all).not.toContain('06:00');
     expect(all).not.toContain('original notice');
+  });
+
+  it('e-mails a released notice-level stage in full: a notice is what e-mail may carry', () => {
+    const notice: ReleasedStage = {
+      ...stage,
+      level: 'notice',
+      summary: {
+        title: 'Planned operation — Camden: moved',
+        lines: [{ label: 'Window', value: 'next week' }],
+      },
+    };
+    const outgoing = renderDelivery(followUp('email'), request, { stage: notice });
+    if (outgoing.channel !== 'email') throw new Error('expected an e-mail');
+    expect(outgoing.content.text).toContain('Window: next week');
   });
 
   it('sends webhooks a harbour.alert.update with the stage and the released summary only', () => {
@@ -122,10 +143,21 @@ describe('an alert at a level the recipient may not see', () => {
     }
   });
 
-  it('reaches a cleared partner in full', () => {
-    const outgoing = renderDelivery(original('alert'), operational, { recipientKind: 'ngo' });
+  it('reaches a cleared partner’s system in full, and its mailbox as the notice with a link', () => {
+    const hook = renderDelivery({ ...original('alert'), channel: 'webhook' }, operational, {
+      recipientKind: 'ngo',
+      secrets: ['whsec_x'],
+    });
+    if (hook.channel !== 'webhook') throw new Error('expected a webhook');
+    expect(JSON.stringify(hook.content)).toContain('12 Example Road');
+    const outgoing = renderDelivery(original('alert'), operational, {
+      recipientKind: 'ngo',
+      acknowledgeUrl: 'https://harbour.example/ack/abc',
+    });
     if (outgoing.channel !== 'email') throw new Error('expected e-mail');
-    expect(outgoing.content.text).toContain('12 Example Road');
+    const everything = `${outgoing.content.subject}\n${outgoing.content.text}\n${outgoing.content.html}`;
+    expect(everything).not.toContain('12 Example Road');
+    expect(outgoing.content.text).toContain('the operational details are not sent by e-mail');
   });
 });
 

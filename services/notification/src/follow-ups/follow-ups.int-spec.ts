@@ -247,9 +247,11 @@ describe('follow-ups: a released disclosure stage reaches the recipients cleared
     expect(update.text?.split('\n')[0]).toMatch(
       new RegExp(`^UPDATE to alert ${alert.alertId}: operational details released at .+\\.$`),
     );
-    expect(update.text).toContain('Address: 12 Example Road, London NW1');
-    expect(update.text).toContain('Start: tomorrow 06:00');
-    // Only the released summary: the original notice's lines are not repeated.
+    // An e-mail carries a notice at most: the released title, and the lines stay behind a link.
+    expect(update.text).toContain('Details: the operational details are not sent by e-mail');
+    expect(update.text).not.toContain('12 Example Road');
+    expect(update.text).not.toContain('tomorrow 06:00');
+    // Nor are the original notice's lines repeated.
     expect(update.text).not.toContain('Albanian interpreter');
 
     await consumedPast(position);
@@ -319,7 +321,8 @@ describe('follow-ups: a released disclosure stage reaches the recipients cleared
       timeoutMs: 60_000,
       description: 'the replayed update e-mail to the NGO',
     });
-    expect(update.text).toContain('Address: 12 Example Road, London NW1');
+    expect(update.subject).toMatch(/operational details released$/);
+    expect(update.text).not.toContain('12 Example Road');
     await expectEventually(async () => {
       expect((await followUpsOf(alert.alertId)).map((f) => f.organisation_id)).toEqual([ngoId]);
     });
