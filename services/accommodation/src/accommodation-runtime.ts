@@ -142,6 +142,10 @@ export async function openAccommodationRuntime(
   const consumer = new EventConsumer({
     kafka,
     groupId: config.ACCOMMODATION_KAFKA_GROUP,
+    // One bed request at a time: requests compete for the same beds, and first come is first
+    // offered.
+    concurrency: 1,
+    partitionsConsumedConcurrently: 1,
     topics: [bedRequestTopic],
     dataSource,
     schema,

@@ -181,6 +181,11 @@ export async function openSafeguardingRuntime(
   const consumer = new EventConsumer({
     kafka,
     groupId: config.SAFEGUARDING_KAFKA_GROUP,
+    // One event at a time: decisions read what other keys' events left (a child's open referral,
+    // her earlier episodes, a known victim at an operation's address), and each rule is written for
+    // either order of two events, not for both running at once.
+    concurrency: 1,
+    partitionsConsumedConcurrently: 1,
     topics: [missingEpisodeTopic, referralTopic, operationTopic, placementTopic],
     dataSource,
     schema,
