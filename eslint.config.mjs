@@ -19,6 +19,7 @@ const depConstraints = [
     sourceTag: 'scope:notification',
     onlyDependOnLibsWithTags: ['scope:notification', 'scope:shared'],
   },
+  { sourceTag: 'scope:console', onlyDependOnLibsWithTags: ['scope:console', 'scope:shared'] },
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
   { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:shared'] },
   // Layering: domain is plain TypeScript; contracts depend on nothing of ours.

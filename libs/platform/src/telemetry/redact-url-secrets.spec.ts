@@ -7,6 +7,17 @@ describe('credentials in URLs stay out of traces', () => {
       'http://127.0.0.1:8083/ack/[redacted]?x=1',
     );
   });
+  it('hides a console sign-in link token, in a URL or a bare query', () => {
+    const token = 'hbl_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ';
+    expect(redactUrlSecrets(`/auth/callback?token=${token}`)).toBe(
+      '/auth/callback?token=[redacted]',
+    );
+    expect(redactUrlSecrets(`http://127.0.0.1:8084/auth/callback?x=1&token=${token}#top`)).toBe(
+      'http://127.0.0.1:8084/auth/callback?x=1&token=[redacted]#top',
+    );
+    expect(redactUrlSecrets(`token=${token}`)).toBe('token=[redacted]');
+    expect(redactUrlSecrets('/v1/alerts?mytoken=1')).toBe('/v1/alerts?mytoken=1');
+  });
   it('leaves other paths alone', () => {
     expect(redactUrlSecrets('/v1/alerts/123/acknowledgements')).toBe(
       '/v1/alerts/123/acknowledgements',

@@ -1,10 +1,11 @@
 import type { Span } from '@opentelemetry/api';
 
 /**
- * URL paths that carry a credential: an acknowledgement link's token is the whole permission to
- * acknowledge an alert, so it must not travel into traces as a span attribute.
+ * URL parts that carry a credential: an acknowledgement link's token is the whole permission to
+ * acknowledge an alert, and a console sign-in link's `?token=` the whole permission to sign in,
+ * so neither may travel into traces as a span attribute.
  */
-const SECRET_PATH_SEGMENTS: readonly RegExp[] = [/(\/ack\/)[^/?#]+/];
+const SECRET_PATH_SEGMENTS: readonly RegExp[] = [/(\/ack\/)[^/?#]+/, /((?:^|[?&])token=)[^&#]+/];
 
 export function redactUrlSecrets(url: string): string {
   return SECRET_PATH_SEGMENTS.reduce(
@@ -14,7 +15,7 @@ export function redactUrlSecrets(url: string): string {
 }
 
 /** The URL attributes HTTP instrumentation records (old and stable semantic conventions). */
-const URL_ATTRIBUTES = ['url.path', 'url.full', 'http.target', 'http.url'] as const;
+const URL_ATTRIBUTES = ['url.path', 'url.full', 'url.query', 'http.target', 'http.url'] as const;
 
 /** Rewrites the URL attributes of an incoming-request span when its path carries a credential. */
 export function redactRequestSpan(span: Span, url: string | undefined): void {

@@ -1,0 +1,55 @@
+import {
+  createIdentityDataSource,
+  createLogger,
+  FieldCipher,
+  IdentityStore,
+  type Logger,
+  PeopleStore,
+  type ReadinessCheck,
+  postgresReadiness,
+  runMigrationsLocked,
+} from '@harbour/platform';
+import type { DataSource } from 'typeorm';
+import { SignInMailer } from './auth/sign-in-mailer';
+import { type SessionCookie, sessionCookieFor } from './auth/session-cookie';
+import type { ConsoleConfig } from './config';
+
+/** What the console holds open: the identity store (people, sessions) and the SMTP transport. */
+export interface ConsoleRuntime {
+  config: ConsoleConfig;
+  logger: Logger;
+  identity: IdentityStore;
+  people: PeopleStore;
+  mailer: SignInMailer;
+  cookie: SessionCookie;
+  readiness: ReadinessCheck[];
+  close(): Promise<void>;
+}
+
+export async function openConsoleRuntime(
+  config: ConsoleConfig,
+  logger: Logger = createLogger({ service: 'console', level: config.LOG_LEVEL }),
+  options: { identitySchema?: string } = {},
+): Promise<ConsoleRuntime> {
+  const dataSource: DataSource =
+    options.identitySchema === undefined
+      ? createIdentityDataSource(config.DATABASE_URL)
+      : createIdentityDataSource(config.DATABASE_URL, options.identitySchema);
+  await runMigrationsLocked(dataSource, 'harbour:identity');
+  const cipher = FieldCipher.fromConfig({ DATA_ENCRYPTION_KEY: config.IDENTITY_DATA_KEY });
+  logger.info({ keyId: cipher.describeKeys().current }, 'identity data key loaded (id only)');
+  const mailer = new SignInMailer({ url: config.SMTP_URL, from: config.SMTP_FROM });
+  return {
+    config,
+    logger,
+    identity: new IdentityStore(dataSource),
+    people: new PeopleStore(dataSource, cipher),
+    mailer,
+    cookie: sessionCookieFor(config.CONSOLE_PUBLIC_URL),
+    readiness: [postgresReadiness(dataSource)],
+    async close() {
+      mailer.close();
+      if (dataSource.isInitialized) await dataSource.destroy();
+    },
+  };
+}

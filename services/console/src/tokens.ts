@@ -1,0 +1,1 @@
+export const CONSOLE_RUNTIME = Symbol('CONSOLE_RUNTIME');
