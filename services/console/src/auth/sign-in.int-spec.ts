@@ -73,7 +73,7 @@ describe('console sign-in', () => {
   });
 
   afterAll(async () => {
-    await app?.close();
+    await app.close();
     await dataSource.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await dataSource.destroy();
     rmSync(webDir, { recursive: true, force: true });
