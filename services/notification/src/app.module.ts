@@ -1,6 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { apiRateLimitOf, PersonalDataReads, PlatformModule } from '@harbour/platform';
 import { AlertDeliveriesController } from './alerts/alert-deliveries.controller';
+import { PartnerAlertsController } from './alerts/partner-alerts.controller';
+import { PartnerAlertsRepository } from './alerts/partner-alerts-repository';
 import { AuditController } from './audit/audit.controller';
 import {
   ACKNOWLEDGEMENT_CONTROLLERS,
@@ -17,6 +19,7 @@ import {
   DELIVERY_REPOSITORY,
   DIRECTORY_STORES,
   NOTIFICATION_DATA_SOURCE,
+  PARTNER_ALERTS_REPOSITORY,
   PERSONAL_DATA_READS,
 } from './tokens';
 
@@ -36,6 +39,8 @@ export class NotificationModule {
         }),
       ],
       controllers: [
+        // Before AlertDeliveriesController, whose `v1/alerts/:alertId` would otherwise match first.
+        PartnerAlertsController,
         AlertDeliveriesController,
         CauseAlertsController,
         DirectoryController,
@@ -54,6 +59,10 @@ export class NotificationModule {
         {
           provide: CAUSE_ALERTS_REPOSITORY,
           useValue: new CauseAlertsRepository(runtime.dataSource, runtime.cipher),
+        },
+        {
+          provide: PARTNER_ALERTS_REPOSITORY,
+          useValue: new PartnerAlertsRepository(runtime.dataSource),
         },
         ...acknowledgementProviders(runtime.acknowledgements),
         {
