@@ -173,9 +173,9 @@ describe('partner inbox and borough counts', () => {
   });
 
   afterAll(async () => {
-    await app?.close();
-    await database?.close();
-    await schema?.drop();
+    await app.close();
+    await database.close();
+    await schema.drop();
   });
 
   const get = (path: string, key: string) =>
