@@ -405,8 +405,19 @@ describe('notification: hostile input on acknowledgements, acknowledgement links
       if (shown.status < 400 || shown.status >= 500) {
         findings.push({ status: shown.status, description: `GET ${candidate.slice(0, 40)}` });
       }
+      const details = await fetch(`${path}/details`, { method: 'POST' });
+      tally.record('notification POST /ack/{token}/details (forged token)', details.status);
+      if (details.status < 400 || details.status >= 500) {
+        findings.push({ status: details.status, description: `details ${candidate.slice(0, 40)}` });
+      }
     }
     expect(findings).toEqual([]);
+    // Nothing was shown, so nothing was disclosed.
+    const disclosed = await db.query(
+      `SELECT 1 FROM ${s()}.audit_log WHERE action LIKE 'disclosure.%' AND resource_id = $1`,
+      [alertId],
+    );
+    expect(disclosed.rows).toEqual([]);
   });
 
   it('an expired link is 410, a replayed link 409, a link for another delivery 400: one acknowledgement in all', async () => {
