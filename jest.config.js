@@ -34,10 +34,12 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      // tests/perf: the pure parts of the benchmark (percentiles, reconciliation, report writers).
+      // tests/perf and tests/faults: the pure parts of the benchmark and the fault suite
+      // (percentiles, reconciliation, report writers).
       testMatch: [
         '<rootDir>/{libs,services,deploy,contracts}/**/*.spec.ts',
         '<rootDir>/tests/perf/**/*.spec.ts',
+        '<rootDir>/tests/faults/**/*.spec.ts',
       ],
     },
     {

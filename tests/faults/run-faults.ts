@@ -172,7 +172,7 @@ async function main(): Promise<number> {
           expected: 0,
           delivered: 0,
           duplicates: 0,
-          duplicatesWithSameId: 0,
+          resent: 0,
           lost: 0,
           worstDelayMs: 0,
           problems: [`could not run: ${(error as Error).message.slice(0, 300)}`],

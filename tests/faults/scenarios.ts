@@ -284,10 +284,9 @@ export const escalationWhileDown: Scenario = {
     const fired = (await levelOne()).sort((a, b) => a.at - b.at);
     row.delivered = fired.length > 0 ? 1 : 0;
     row.lost = fired.length > 0 ? 0 : 1;
-    row.duplicates = Math.max(0, fired.length - 1);
-    row.duplicatesWithSameId = fired
-      .slice(1)
-      .filter((a) => a.deliveryId === fired[0]?.deliveryId).length;
+    const again = fired.slice(1);
+    row.resent = again.filter((a) => a.deliveryId === fired[0]?.deliveryId).length;
+    row.duplicates = again.length - row.resent;
     // Here the delay runs from the moment the timer fell due, not from the report.
     row.worstDelayMs = fired[0] ? fired[0].at - dueAt : 0;
     return row;

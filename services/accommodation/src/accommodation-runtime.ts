@@ -20,6 +20,7 @@ import {
   postgresReadiness,
   type ReadinessCheck,
   RetentionPurge,
+  kafkaHeartbeatIntervalMs,
 } from '@harbour/platform';
 import type { DataSource } from 'typeorm';
 import type { AccommodationConfig } from './config';
@@ -142,6 +143,8 @@ export async function openAccommodationRuntime(
   const consumer = new EventConsumer({
     kafka,
     groupId: config.ACCOMMODATION_KAFKA_GROUP,
+    sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+    heartbeatIntervalMs: kafkaHeartbeatIntervalMs(config.KAFKA_SESSION_TIMEOUT_MS),
     // One bed request at a time: requests compete for the same beds, and first come is first
     // offered.
     concurrency: 1,

@@ -17,6 +17,7 @@ import {
   postgresReadiness,
   type ReadinessCheck,
   RetentionPurge,
+  kafkaHeartbeatIntervalMs,
 } from '@harbour/platform';
 import type { DataSource } from 'typeorm';
 import type { AuditChains } from './audit/audit-chains';
@@ -152,6 +153,8 @@ export async function openNotificationRuntime(
   const consumer = new EventConsumer({
     kafka,
     groupId: config.NOTIFICATION_KAFKA_GROUP,
+    sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+    heartbeatIntervalMs: kafkaHeartbeatIntervalMs(config.KAFKA_SESSION_TIMEOUT_MS),
     topics: [alertTopic],
     dataSource,
     schema,

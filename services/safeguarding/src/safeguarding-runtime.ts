@@ -17,6 +17,7 @@ import {
   postgresReadiness,
   type ReadinessCheck,
   RetentionPurge,
+  kafkaHeartbeatIntervalMs,
 } from '@harbour/platform';
 import type { DataSource } from 'typeorm';
 import { BedRequestAlertStore } from './accommodation/bed-request-alert-store';
@@ -181,6 +182,8 @@ export async function openSafeguardingRuntime(
   const consumer = new EventConsumer({
     kafka,
     groupId: config.SAFEGUARDING_KAFKA_GROUP,
+    sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+    heartbeatIntervalMs: kafkaHeartbeatIntervalMs(config.KAFKA_SESSION_TIMEOUT_MS),
     // One event at a time: decisions read what other keys' events left (a child's open referral,
     // her earlier episodes, a known victim at an operation's address), and each rule is written for
     // either order of two events, not for both running at once.

@@ -35,7 +35,18 @@ export const kafkaConfig = defineConfig({
     optional: true,
     description: 'Kafka client id; defaults to the service name.',
   },
+  KAFKA_SESSION_TIMEOUT_MS: {
+    kind: 'int',
+    default: '30000',
+    description:
+      "How long the broker waits for a silent consumer before giving its partitions to another: after a crash, a restarted service waits this long for its partitions. At least the broker's group.min.session.timeout.ms (6000 by default).",
+  },
 });
+
+/** Heartbeats a third of the session timeout apart at most (kafkajs's default is 3 s). */
+export function kafkaHeartbeatIntervalMs(sessionTimeoutMs: number): number {
+  return Math.max(500, Math.min(3_000, Math.floor(sessionTimeoutMs / 3)));
+}
 
 export const smtpConfig = defineConfig({
   SMTP_URL: {
