@@ -40,6 +40,8 @@ function dataKeyOf(service) {
   if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
   return readFileSync(file, 'utf8').trim();
 }
+// People's e-mail addresses in the identity store: the console and `harbour person` share it.
+env.IDENTITY_DATA_KEY ??= dataKeyOf('identity');
 const serviceEnv = {
   intake: { DATA_ENCRYPTION_KEY: env.INTAKE_DATA_ENCRYPTION_KEY ?? dataKeyOf('intake') },
   safeguarding: {
@@ -60,7 +62,17 @@ const services = [
   { name: 'safeguarding', port: Number(env.SAFEGUARDING_PORT ?? 8081) },
   { name: 'accommodation', port: Number(env.ACCOMMODATION_PORT ?? 8082) },
   { name: 'notification', port: Number(env.NOTIFICATION_PORT ?? 8083) },
+  { name: 'console', port: Number(env.CONSOLE_PORT ?? 8084) },
 ];
+const urlOf = (name) => `http://127.0.0.1:${services.find((s) => s.name === name).port}`;
+// The console reaches the services' REST APIs through its /api proxy.
+serviceEnv.console = {
+  CONSOLE_PUBLIC_URL: env.CONSOLE_PUBLIC_URL ?? urlOf('console'),
+  INTAKE_URL: urlOf('intake'),
+  SAFEGUARDING_URL: urlOf('safeguarding'),
+  ACCOMMODATION_URL: urlOf('accommodation'),
+  NOTIFICATION_URL: urlOf('notification'),
+};
 const stops = [];
 let stopping = false;
 
@@ -182,6 +194,7 @@ async function main() {
       `  postgres       ${env.DATABASE_URL.replace(/\/\/[^@]*@/, '//')}`,
       `  logs           .run/logs/`,
       `  demo API keys  .run/demo-keys.json (Camden police SPoC and Camden council: submit; coordinator: admin)`,
+      `  console        sign in at ${urlOf('console')} as coordinator@demo.harbour.localhost (the link arrives in the SMTP inbox)`,
       '',
       'Report a missing child (README.md, "Report a missing child"):',
       `  KEY=$(node -p "require('./.run/demo-keys.json').keys.camdenPoliceSubmit.key")`,

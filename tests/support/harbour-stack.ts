@@ -62,6 +62,10 @@ export class HarbourStack {
     notification: randomBytes(32).toString('base64'),
   };
 
+  /** People's e-mail addresses in the identity store (the console and `harbour person`). */
+  private readonly identityDataKey = randomBytes(32).toString('base64');
+  private consolePort: number | undefined;
+
   /** `overrides` replace the stack's defaults (e.g. a shorter escalation minute). */
   constructor(private readonly overrides: NodeJS.ProcessEnv = {}) {}
 
@@ -81,12 +85,68 @@ export class HarbourStack {
       // One escalation-policy minute lasts two seconds here: a 15-minute window is 30 seconds.
       NOTIFICATION_ESCALATION_MINUTE_MS: '2000',
       NOTIFICATION_ESCALATION_SWEEP_MS: '500',
+      IDENTITY_DATA_KEY: this.identityDataKey,
       ...this.overrides,
     };
   }
 
   url(service: ServiceName): string {
     return `http://127.0.0.1:${this.ports[service]}`;
+  }
+
+  /** The partner console, once `startConsole` has started it. */
+  get consoleUrl(): string {
+    if (this.consolePort === undefined) throw new Error('the console is not started');
+    return `http://127.0.0.1:${this.consolePort}`;
+  }
+
+  /**
+   * Starts the partner console (services/console) in front of the running services, as
+   * `npm start` does. Call after `start`; `stop` stops it with the rest.
+   */
+  async startConsole(): Promise<void> {
+    const main = join(root, 'dist', 'services', 'console', 'src', 'main.js');
+    if (!existsSync(main)) throw new Error('dist/ has no console: run `npm run build`.');
+    this.consolePort = await freePort();
+    const child = spawn(
+      process.execPath,
+      ['--enable-source-maps', '--disable-warning=TimeoutNegativeWarning', main],
+      {
+        env: {
+          ...this.env,
+          PORT: String(this.consolePort),
+          CONSOLE_PUBLIC_URL: this.consoleUrl,
+          INTAKE_URL: this.url('intake'),
+          SAFEGUARDING_URL: this.url('safeguarding'),
+          ACCOMMODATION_URL: this.url('accommodation'),
+          NOTIFICATION_URL: this.url('notification'),
+          OTEL_EXPORTER_OTLP_ENDPOINT: this.traces.endpoint,
+          OTEL_SERVICE_NAME: 'harbour-console',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    const lines: string[] = [];
+    this.consoleOutput = lines;
+    child.stdout.on('data', (chunk: Buffer) => lines.push(chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => lines.push(chunk.toString()));
+    this.children.push(child);
+    await expectEventually(
+      async () => {
+        if (child.exitCode !== null)
+          throw new Error(`console exited: ${lines.join('').slice(-2000)}`);
+        const response = await fetch(`${this.consoleUrl}/ready`);
+        if (!response.ok) throw new Error(`console /ready ${response.status}`);
+      },
+      { timeoutMs: 90_000, intervalMs: 250, description: 'the console to be ready' },
+    );
+  }
+
+  private consoleOutput: string[] = [];
+
+  /** What the console wrote (empty when it was not started). */
+  consoleLogs(): string {
+    return this.consoleOutput.join('');
   }
 
   /** Runs the admin CLI (`npx harbour …`) exactly as an operator would. */

@@ -33,7 +33,6 @@ function page(title: string, body: string): string {
   <head>
     <meta charset="utf-8">
     <meta name="viewport" content="width=device-width, initial-scale=1">
-    <meta name="referrer" content="no-referrer">
     <title>${escapeHtml(title)}</title>
     <link rel="stylesheet" href="/sign-in.css">
   </head>

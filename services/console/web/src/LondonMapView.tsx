@@ -122,9 +122,7 @@ export function LondonMapView() {
                 onKeyDown={onKey(borough.gss)}
               >
                 <path d={borough.path} className="area" />
-                {shade >= 2 && (
-                  <path d={borough.path} className="area" fill={`url(#hatch-${shade})`} />
-                )}
+                {shade >= 2 && <path d={borough.path} className={`hatching hatching-${shade}`} />}
                 <text x={borough.label.x} y={borough.label.y} className="count" aria-hidden="true">
                   {open}
                 </text>
@@ -145,12 +143,7 @@ export function LondonMapView() {
                 >
                   <rect width="28" height="20" className="area" />
                   {band.shade >= 2 && (
-                    <rect
-                      width="28"
-                      height="20"
-                      className="area"
-                      fill={`url(#hatch-${band.shade})`}
-                    />
+                    <rect width="28" height="20" className={`hatching hatching-${band.shade}`} />
                   )}
                 </svg>
                 {band.label} open
