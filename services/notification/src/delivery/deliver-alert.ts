@@ -62,6 +62,11 @@ export interface DeliverAlertOptions {
   logger: Logger;
   /** Attempts in all, the first included; the last failure marks the delivery failed. */
   maxAttempts: number;
+  /**
+   * How long a send the partner accepted keeps trying to be recorded before the job is failed
+   * (and the send repeated under the same id). Default 60 s.
+   */
+  recordSentRetryMs?: number;
   /** A delivery failed for good escalates its alert at once (the next escalation step is due now). */
   escalation?: {
     bringForward(manager: EntityManager, alertId: string, now: Date): Promise<number>;
@@ -160,26 +165,57 @@ export class DeliverAlert {
     }
 
     const sentAt = this.now();
-    await withOutbox(dataSource, this.options.relay, async (manager) => {
-      if (!(await deliveries.markSent(deliveryId, sentAt, manager, providerResponse))) return;
-      const delivered: AlertDelivered = {
-        alertId: delivery.alertId,
-        deliveryId,
-        organisationId: delivery.organisationId,
-        channel: delivery.channel,
-        messageId: delivery.messageId,
-        deliveredAt: sentAt.toISOString(),
-      };
-      await this.options.outbox.add(manager, {
-        topic: topicFor(ALERT_DELIVERED),
-        key: delivery.alertId,
-        subject: delivery.alertId,
-        type: ALERT_DELIVERED,
-        data: delivered,
-      });
-    });
+    await this.recordSent(about, () =>
+      withOutbox(dataSource, this.options.relay, async (manager) => {
+        if (!(await deliveries.markSent(deliveryId, sentAt, manager, providerResponse))) return;
+        const delivered: AlertDelivered = {
+          alertId: delivery.alertId,
+          deliveryId,
+          organisationId: delivery.organisationId,
+          channel: delivery.channel,
+          messageId: delivery.messageId,
+          deliveredAt: sentAt.toISOString(),
+        };
+        await this.options.outbox.add(manager, {
+          topic: topicFor(ALERT_DELIVERED),
+          key: delivery.alertId,
+          subject: delivery.alertId,
+          type: ALERT_DELIVERED,
+          data: delivered,
+        });
+      }),
+    );
     logger.info(about, 'alert delivered');
     return { kind: 'sent' };
+  }
+
+  /**
+   * Records a send the partner has accepted. The send cannot be taken back, so when recording it
+   * fails (Postgres restarting, a connection cut) this retries the recording itself, for up to
+   * `recordSentRetryMs`, instead of failing the job — whose retry would send it again. Past that
+   * the error reaches the job, and the delivery is sent again under its same id (at-least-once).
+   */
+  private async recordSent(about: Record<string, unknown>, record: () => Promise<void>) {
+    const deadline = Date.now() + (this.options.recordSentRetryMs ?? 60_000);
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await record();
+        return;
+      } catch (error) {
+        if (Date.now() >= deadline) throw error;
+        this.options.logger.warn(
+          {
+            ...about,
+            recordAttempt: attempt,
+            err: error instanceof Error ? error.message : 'unknown',
+          },
+          'sent, but could not record it yet; retrying the record, not the send',
+        );
+        await new Promise((resolve) =>
+          setTimeout(resolve, Math.min(5_000, 250 * 2 ** (attempt - 1))),
+        );
+      }
+    }
   }
 
   /** A follow-up's released stage; its absence cannot be fixed by retrying. */

@@ -206,6 +206,57 @@ describe('delivery retries', () => {
     ]);
   });
 
+  it('retries recording a send the partner accepted, never the send itself', async () => {
+    await stopPipelines();
+    const sent: string[] = [];
+    const channel = {
+      kind: 'email' as const,
+      send: (message: { deliveryId: string }) => {
+        sent.push(message.deliveryId);
+        return Promise.resolve({ providerResponse: '250 accepted' });
+      },
+    };
+    // Postgres drops the connection twice as the send is being recorded (as in a restart).
+    let failuresLeft = 2;
+    const flaky = Object.create(deliveries) as DeliveryRepository;
+    flaky.markSent = (...args: Parameters<DeliveryRepository['markSent']>) => {
+      if (failuresLeft > 0) {
+        failuresLeft -= 1;
+        return Promise.reject(new Error('Connection terminated unexpectedly'));
+      }
+      return deliveries.markSent(...args);
+    };
+    const deliver = (recordSentRetryMs: number) =>
+      new DeliverAlert({
+        dataSource,
+        alerts: new AlertRepository(dataSource),
+        deliveries: flaky,
+        channels: [channel],
+        webhookSecrets: testWebhookSecrets(dataSource),
+        outbox: new Outbox({
+          schema: schema.schema,
+          source: '/harbour/notification',
+          validator: validateEvent,
+        }),
+        relay: { kick: () => Promise.resolve() },
+        logger,
+        maxAttempts: attempts,
+        recordSentRetryMs,
+      });
+
+    const { deliveryId } = await pendingDelivery();
+    expect(await deliver(30_000).execute(deliveryId)).toEqual({ kind: 'sent' });
+    expect(sent).toEqual([deliveryId]);
+    expect((await deliveries.find(deliveryId))?.status).toBe('sent');
+
+    // With no time to retry the record, the failure reaches the job: the row stays pending,
+    // and the job's retry sends it again under the same id.
+    failuresLeft = 1;
+    const second = await pendingDelivery();
+    await expect(deliver(0).execute(second.deliveryId)).rejects.toThrow(/Connection terminated/);
+    expect((await deliveries.find(second.deliveryId))?.status).toBe('pending');
+  });
+
   it('sends each pending delivery once, even when it is queued again', async () => {
     const pipeline = await startPipeline(uniqueName('accepted'), testSmtpUrl());
     const { alertId, deliveryId } = await pendingDelivery();
