@@ -397,19 +397,19 @@ describe('the audit log of notification', () => {
     });
     const shown = await acknowledgements.details.show(token);
     expect(shown).toMatchObject({ kind: 'details', view: { level: 'personal' } });
-    expect(await entriesOf('notification', alertId)).toEqual([
-      expect.objectContaining({
-        action: 'disclosure.personal',
-        actor: {
-          type: 'link',
-          organisationId: police.id,
-          organisationKind: 'police_borough',
-          deliveryId: toPolice,
-        },
-        reason: `role=test & borough=${CAMDEN}`,
-        details: expect.objectContaining({ channel: 'email', shownBy: 'acknowledgement link' }),
-      }),
-    ]);
+    const shownEntries = await entriesOf('notification', alertId);
+    expect(shownEntries).toHaveLength(1);
+    expect(shownEntries[0]).toMatchObject({
+      action: 'disclosure.personal',
+      actor: {
+        type: 'link',
+        organisationId: police.id,
+        organisationKind: 'police_borough',
+        deliveryId: toPolice,
+      },
+      reason: `role=test & borough=${CAMDEN}`,
+      details: { channel: 'email', shownBy: 'acknowledgement link' },
+    });
   });
 
   it('leaves no entry when the change rolls back', async () => {
