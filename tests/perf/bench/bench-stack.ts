@@ -117,11 +117,14 @@ export class BenchStack {
               `--cpu-prof-name=${name}.cpuprofile`,
             ]
           : [];
+      // BENCH_NODE_FLAGS: Node options to try on every service (e.g. heap limits), space-separated.
+      const flags = (process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter((f) => f !== '');
       const child = spawn(
         process.execPath,
         [
           '--enable-source-maps',
           '--disable-warning=TimeoutNegativeWarning',
+          ...flags,
           ...profile,
           main(name),
         ],
