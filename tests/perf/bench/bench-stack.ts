@@ -202,14 +202,15 @@ export class BenchStack {
       ),
     );
     // BENCH_KEEP_SCHEMAS=1 keeps the run's tables (outbox, inbox and delivery timestamps) to study.
-    if (process.env['BENCH_KEEP_SCHEMAS'] === '1') return;
-    const db = new Client({ connectionString: this.options.databaseUrl });
-    await db.connect();
-    try {
-      for (const name of SERVICES)
-        await db.query(`DROP SCHEMA IF EXISTS "${this.run}_${name}" CASCADE`);
-    } finally {
-      await db.end();
+    if (process.env['BENCH_KEEP_SCHEMAS'] !== '1') {
+      const db = new Client({ connectionString: this.options.databaseUrl });
+      await db.connect();
+      try {
+        for (const name of SERVICES)
+          await db.query(`DROP SCHEMA IF EXISTS "${this.run}_${name}" CASCADE`);
+      } finally {
+        await db.end();
+      }
     }
     const redis = new Redis(this.options.redisUrl);
     try {
