@@ -1,6 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { apiRateLimitOf, PersonalDataReads, PlatformModule } from '@harbour/platform';
 import { AlertDeliveriesController } from './alerts/alert-deliveries.controller';
+import { AlertDetailsReader } from './alerts/alert-details';
+import { AlertDetailsController } from './alerts/alert-details.controller';
 import { PartnerAlertsController } from './alerts/partner-alerts.controller';
 import { PartnerAlertsRepository } from './alerts/partner-alerts-repository';
 import { AuditController } from './audit/audit.controller';
@@ -20,6 +22,7 @@ import {
   DIRECTORY_STORES,
   NOTIFICATION_DATA_SOURCE,
   PARTNER_ALERTS_REPOSITORY,
+  ALERT_DETAILS,
   PERSONAL_DATA_READS,
 } from './tokens';
 
@@ -42,6 +45,7 @@ export class NotificationModule {
         // Before AlertDeliveriesController, whose `v1/alerts/:alertId` would otherwise match first.
         PartnerAlertsController,
         AlertDeliveriesController,
+        AlertDetailsController,
         CauseAlertsController,
         DirectoryController,
         AuditController,
@@ -60,6 +64,7 @@ export class NotificationModule {
           provide: CAUSE_ALERTS_REPOSITORY,
           useValue: new CauseAlertsRepository(runtime.dataSource, runtime.cipher),
         },
+        { provide: ALERT_DETAILS, useValue: new AlertDetailsReader(runtime.dataSource) },
         {
           provide: PARTNER_ALERTS_REPOSITORY,
           useValue: new PartnerAlertsRepository(runtime.dataSource),

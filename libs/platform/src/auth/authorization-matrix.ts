@@ -490,6 +490,17 @@ export const AUTHORIZATION_MATRIX = [
     note: 'A recipient sees its own acknowledgement; coordinator admins see every one.',
   },
   {
+    action: 'notification.alert.details',
+    service: 'notification',
+    method: 'GET',
+    path: '/v1/alerts/:alertId/details',
+    access: 'key',
+    kinds: 'any',
+    roles: ['read', 'respond', 'admin'],
+    scope: 'own-alerts',
+    note: 'What the e-mail leaves out: a recipient organisation’s own view of a live alert and the stages it was sent, audited as a disclosure.',
+  },
+  {
     action: 'notification.alert.inbox',
     service: 'notification',
     method: 'GET',
