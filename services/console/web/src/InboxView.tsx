@@ -1,5 +1,6 @@
 import { type SyntheticEvent, useCallback, useEffect, useState } from 'react';
 import { api, type Inbox, type InboxAlert, type Session } from './api';
+import { AlertDetailsPanel } from './AlertDetailsPanel';
 import { londonTime } from './london-time';
 
 const REFRESH_MS = 15_000;
@@ -130,6 +131,7 @@ function AlertItem({
           </dd>
         </div>
       </dl>
+      {live && <AlertDetailsPanel alertId={alert.alertId} title={alert.title} />}
       {awaiting && canRespond && (
         <form onSubmit={acknowledge} className="acknowledge">
           <label htmlFor={`response-${alert.alertId}`}>
