@@ -19,6 +19,8 @@ import { MissingEpisodeProgress } from './missing-episodes/missing-episode-progr
 import { MissingEpisodeRepository } from './missing-episodes/missing-episode-repository';
 import { MissingEpisodesController } from './missing-episodes/missing-episodes.controller';
 import { ReportMissingEpisode } from './missing-episodes/report-missing-episode';
+import { OPERATION_LIST, OperationList } from './operations/operation-list';
+import { OperationListController } from './operations/operation-list.controller';
 import { OperationProgress } from './operations/operation-progress';
 import { OperationRepository } from './operations/operation-repository';
 import { OperationsController } from './operations/operations.controller';
@@ -80,6 +82,7 @@ export class IntakeModule {
         MissingEpisodesController,
         ReferralsController,
         OperationsController,
+        OperationListController,
         BedRequestsController,
         IntakeAuditController,
       ],
@@ -127,6 +130,7 @@ export class IntakeModule {
           useValue: new MissingEpisodeProgress(transaction, episodes, runtime.outbox),
         },
         { provide: OPERATION_REPOSITORY, useValue: operations },
+        { provide: OPERATION_LIST, useValue: new OperationList(schema) },
         {
           provide: PLAN_OPERATION,
           useValue: new PlanOperation(transaction, operations, runtime.outbox, locationBase),

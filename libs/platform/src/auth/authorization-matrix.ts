@@ -189,6 +189,17 @@ export const AUTHORIZATION_MATRIX = [
     note: 'Police plan raids and warrants, immigration welfare visits and enforcement.',
   },
   {
+    action: 'intake.operation.list',
+    service: 'intake',
+    method: 'GET',
+    path: '/v1/operations',
+    access: 'key',
+    kinds: PLANNERS,
+    roles: ['submit', 'read'],
+    scope: 'own-organisation',
+    note: 'The planner’s own operations, a page at a time: kind, borough, times and state; never the address, lead contact or outcome.',
+  },
+  {
     action: 'intake.operation.read',
     service: 'intake',
     method: 'GET',
