@@ -38,7 +38,8 @@ const discardSpans: SpanProcessor = {
 };
 
 /**
- * Starts OpenTelemetry tracing with HTTP, Express, KafkaJS and pg instrumentation.
+ * Starts OpenTelemetry tracing with HTTP and KafkaJS instrumentation — and Express and pg
+ * instrumentation when spans are exported.
  *
  * It must run before `@nestjs/*`, `express`, `kafkajs` or `pg` are first required, because the
  * instrumentations patch those modules as they load: call it first thing in `main.ts` and load
@@ -62,9 +63,12 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
           redactRequestSpan(span, 'url' in request ? request.url : undefined);
         },
       }),
-      new ExpressInstrumentation(),
       new KafkaJsInstrumentation(),
-      new PgInstrumentation(),
+      // Express and pg spans are leaves: they carry no context anywhere. Without an exporter
+      // nobody sees them, and a span per query was a visible share of a busy service's CPU.
+      ...(options.otlpEndpoint
+        ? [new ExpressInstrumentation(), new PgInstrumentation({ requireParentSpan: true })]
+        : []),
     ],
     metricReaders: [],
     logRecordProcessors: [],
