@@ -9,8 +9,10 @@ import { HarbourStack } from '../support/harbour-stack';
  * The partner console in a real browser (Debian's Chromium, driven by playwright-core), in front
  * of the four services as real processes: a missing-person unit signs in from the e-mailed link,
  * sees the alert for a child missing in Camden and acknowledges it with a response; the
- * coordinator signs in and sees the 33 London authorities shaded by open alerts. axe-core checks
- * each page. Screenshots go to docs/images/ (shown in the README).
+ * coordinator signs in and sees the 33 London authorities shaded by open alerts; a housing
+ * provider sees a bed offer with the time left on its hold, accepts it and updates its beds; the
+ * police planner opens its operation's alert timeline. axe-core checks each page. Screenshots go
+ * to docs/images/ (shown in the README).
  */
 jest.setTimeout(300_000);
 
@@ -25,7 +27,10 @@ const CHROMIUM_FLAGS = [
   '--disable-sync',
 ];
 const CAMDEN = 'E09000007';
+const CROYDON = 'E09000008';
+const LONDON_TIME = /(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} [A-Z][a-z]{2},? \d{2}:\d{2}/;
 const RESPONSE = '2 caseworkers, Albanian interpreter, 3 female beds';
+const NGO_RESPONSE = 'Two caseworkers and a Vietnamese interpreter at the rendezvous';
 const root = join(__dirname, '..', '..');
 const images = join(root, 'docs', 'images');
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -68,6 +73,24 @@ async function seriousViolations(page: Page): Promise<AxeViolation[]> {
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
 
+/** On a phone, what sticks out to the right of the page (nothing, when it reads without scrolling). */
+async function sidewaysOverflow(page: Page): Promise<string[]> {
+  await page.waitForFunction('document.readyState === "complete"');
+  return page.evaluate<string[]>(`(() => {
+    const width = document.documentElement.clientWidth;
+    const over = document.documentElement.scrollWidth - width;
+    if (over <= 0) return [];
+    // What sticks out, leaving aside what is inside a container that scrolls by itself.
+    const culprits = [...document.querySelectorAll('body *')]
+      .filter((e) => e.getBoundingClientRect().right > width + 0.5)
+      .filter((e) => e.parentElement === null || !e.parentElement.closest('.table-scroll'))
+      .slice(0, 5)
+      .map((e) => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).split(' ').join('.') : '')
+        + ' ' + Math.round(e.getBoundingClientRect().right) + 'px');
+    return ['the page is ' + over + 'px too wide', ...culprits];
+  })()`);
+}
+
 describe('partner console in Chromium', () => {
   const stack = new HarbourStack();
   const inbox = new SmtpInbox();
@@ -75,7 +98,12 @@ describe('partner console in Chromium', () => {
   const mpuInbox = address('mpu-camden');
   const mpuPerson = address('duty-officer');
   const coordinatorPerson = address('coordinator');
+  const providerPerson = address('bed-manager');
+  const plannerPerson = address('planner');
   let browser: Browser;
+  let providerKey = '';
+  let ngoKey = '';
+  let propertyId = '';
   let policeKey = '';
   let mpuKey = '';
   let coordinatorKey = '';
@@ -150,6 +178,54 @@ describe('partner console in Chromium', () => {
       'admin',
     );
     coordinatorKey = keyOf(stack.cli('key', 'issue', '--org', hub, '--role', 'read'));
+    stack.cli('person', 'add', '--org', police, '--email', plannerPerson, '--role', 'read');
+    // Told of Camden's operations at nail bars (labour exploitation, Vietnamese speakers).
+    const ngo = idOf(
+      stack.cli(
+        'org',
+        'add',
+        '--name',
+        'Camden labour rights e2e',
+        '--kind',
+        'ngo',
+        '--borough',
+        CAMDEN,
+        '--specialism',
+        'labour',
+        '--language',
+        'vi',
+        '--age-group',
+        'adult',
+      ),
+    );
+    stack.cli('contact', 'add', '--org', ngo, '--email', address('camden-labour-ngo'));
+    ngoKey = keyOf(stack.cli('key', 'issue', '--org', ngo, '--role', 'respond', '--role', 'read'));
+    const provider = idOf(
+      stack.cli(
+        'org',
+        'add',
+        '--name',
+        'Croydon house e2e',
+        '--kind',
+        'housing_provider',
+        '--borough',
+        CROYDON,
+      ),
+    );
+    stack.cli('contact', 'add', '--org', provider, '--email', address('croydon-house'));
+    providerKey = keyOf(stack.cli('key', 'issue', '--org', provider, '--role', 'submit'));
+    stack.cli(
+      'person',
+      'add',
+      '--org',
+      provider,
+      '--email',
+      providerPerson,
+      '--role',
+      'respond',
+      '--role',
+      'read',
+    );
     await stack.start();
     await stack.startConsole();
     browser = await chromium.launch({
@@ -191,6 +267,21 @@ describe('partner console in Chromium', () => {
     await page.waitForURL(`${stack.consoleUrl}/`);
   }
 
+  /** A service's API with a key, as a partner system calls it. */
+  async function callApi(
+    service: 'intake' | 'accommodation' | 'notification',
+    method: string,
+    path: string,
+    key: string,
+    body?: unknown,
+  ): Promise<Response> {
+    return fetch(`${stack.url(service)}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  }
+
   it('a missing-person unit signs in from the e-mailed link and acknowledges its alert with a response', async () => {
     const report = await fetch(`${stack.url('intake')}/v1/missing-episodes`, {
       method: 'POST',
@@ -221,6 +312,10 @@ describe('partner console in Chromium', () => {
 
     const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
     const page = await context.newPage();
+    const detailRequests: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/details')) detailRequests.push(request.method());
+    });
     await signIn(page, mpuPerson);
     const item = page.locator(`li[data-alert-id="${alertId}"]`);
     await item.waitFor();
@@ -228,6 +323,39 @@ describe('partner console in Chromium', () => {
     await expect(page.getByText('Times are London time.').count()).resolves.toBe(1);
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: join(images, 'console-inbox.png'), fullPage: true });
+
+    // The details are fetched on the click, never before: each showing is an audited disclosure.
+    expect(detailRequests).toEqual([]);
+    await expect(item.getByText('Viewing the details is recorded').count()).resolves.toBe(1);
+    await item.getByRole('button', { name: /^Show details/ }).click();
+    const details = item.locator('.details-body');
+    await details.waitFor();
+    expect(detailRequests).toEqual(['GET']);
+    const api = (await (
+      await callApi('notification', 'GET', `/v1/alerts/${alertId}/details`, mpuKey)
+    ).json()) as {
+      lines: { label: string }[];
+      stages: { title: string; lines: { label: string }[] }[];
+    };
+    expect(api.lines.length).toBeGreaterThan(0);
+    // The lines, then each released stage with its own, exactly as the API has them.
+    await expect(details.locator(':scope > .lines dt').allTextContents()).resolves.toEqual(
+      api.lines.map((line) => line.label),
+    );
+    const stages = details.locator('.stages > li');
+    expect(await stages.count()).toBe(api.stages.length);
+    for (const [index, stage] of api.stages.entries()) {
+      await expect(stages.nth(index).locator('h4').textContent()).resolves.toContain(stage.title);
+      await expect(stages.nth(index).locator('.lines dt').allTextContents()).resolves.toEqual(
+        stage.lines.map((line) => line.label),
+      );
+    }
+    await expect(details.textContent()).resolves.toContain(
+      'Your viewing of these details was recorded',
+    );
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: join(images, 'console-alert-details.png'), fullPage: true });
+    await item.getByRole('button', { name: /^Hide details/ }).click();
 
     await item.getByLabel(/Your response/).fill(RESPONSE);
     await item.getByRole('button', { name: 'Acknowledge' }).click();
@@ -249,10 +377,7 @@ describe('partner console in Chromium', () => {
 
     // On a phone the same page reads without sideways scrolling.
     await page.setViewportSize({ width: 390, height: 844 });
-    const overflow = await page.evaluate<number>(
-      'document.documentElement.scrollWidth - document.documentElement.clientWidth',
-    );
-    expect(overflow).toBeLessThanOrEqual(0);
+    expect(await sidewaysOverflow(page)).toEqual([]);
     await page.screenshot({ path: join(images, 'console-inbox-phone.png'), fullPage: true });
 
     // Sign out: the session is gone, the sign-in form is back.
@@ -312,6 +437,220 @@ describe('partner console in Chromium', () => {
     // Nothing the console logged holds a person's e-mail address or a token.
     const logs = stack.consoleLogs();
     for (const secret of [mpuPerson, coordinatorPerson, 'hbs_', 'hbl_']) {
+      expect(logs).not.toContain(secret);
+    }
+  });
+  it('a housing provider sees a bed offer with the time left on its hold, accepts it, and updates its beds', async () => {
+    const registered = await callApi('accommodation', 'POST', '/v1/properties', providerKey, {
+      label: 'Croydon house',
+      borough: CROYDON,
+      postcodeDistrict: 'CR0',
+      genderServed: 'female',
+      ages: ['adult'],
+      supportLevel: 'emergency',
+      nrmStages: ['pre_nrm', 'recovery_period'],
+      nrpfAccepted: true,
+      languages: ['en', 'sq'],
+      beds: 4,
+      availableBeds: 2,
+    });
+    expect(registered.status).toBe(201);
+    propertyId = ((await registered.json()) as { propertyId: string }).propertyId;
+    const submitted = await callApi('intake', 'POST', '/v1/bed-requests', policeKey, {
+      person: { givenName: 'Elira', familyName: 'Testcase', gender: 'female', ageYears: 24 },
+      accompanyingChildren: 0,
+      languages: ['sq'],
+      accessNeeds: [],
+      supportLevel: 'emergency',
+      nrmStage: 'pre_nrm',
+      nrpf: true,
+      urgency: { kind: 'tonight' },
+      exclusionZones: { boroughs: [CAMDEN], around: [] },
+      borough: CAMDEN,
+    });
+    expect([submitted.status, submitted.status === 202 ? '' : await submitted.text()]).toEqual([
+      202,
+      '',
+    ]);
+    const { requestId } = (await submitted.json()) as { requestId: string };
+    type Offers = { offers: { offerId: string; requestId: string; state: string }[] };
+    const offerOf = async () => {
+      const listed = (await (
+        await callApi('accommodation', 'GET', '/v1/offers', providerKey)
+      ).json()) as Offers;
+      return listed.offers.find((o) => o.requestId === requestId);
+    };
+    const offer = await expectEventually(
+      async () => {
+        const found = await offerOf();
+        if (found === undefined) throw new Error('no offer yet');
+        return found;
+      },
+      { timeoutMs: 90_000, intervalMs: 250, description: 'the bed offer to the Croydon house' },
+    );
+
+    const context = await browser.newContext({ viewport: { width: 1100, height: 1000 } });
+    const page = await context.newPage();
+    await signIn(page, providerPerson);
+    const item = page.locator(`li[data-offer-id="${offer.offerId}"]`);
+    await item.waitFor();
+    // The hold: its expiry in London time and the time left in words, not only a ticking clock.
+    const countdown = item.locator('.countdown');
+    await expect(countdown.textContent()).resolves.toMatch(LONDON_TIME);
+    await expect(countdown.locator('strong').textContent()).resolves.toMatch(
+      /^about \d+ minutes left$/,
+    );
+    await expect(countdown.locator('.clock').getAttribute('aria-hidden')).resolves.toBe('true');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: join(images, 'console-offers.png'), fullPage: true });
+
+    await item.getByRole('button', { name: 'Accept offer' }).click();
+    await item.getByRole('status').getByText('Accepted: the placement was confirmed').waitFor();
+    // The person's name reaches the provider that takes her in, and only on acceptance.
+    await expect(item.getByRole('status').textContent()).resolves.toContain('Elira Testcase');
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // The accommodation API has the acceptance: the offer accepted, the request placed.
+    await expect(offerOf()).resolves.toMatchObject({ state: 'accepted' });
+    const request = await callApi(
+      'accommodation',
+      'GET',
+      `/v1/bed-requests/${requestId}`,
+      policeKey,
+    );
+    expect(request.status).toBe(200);
+    expect(await request.json()).toMatchObject({ state: 'placed' });
+
+    // The placement took a bed: 1 available. The provider says 3 are free now, in one step.
+    const property = page.locator(`li[data-property-id="${propertyId}"]`);
+    await property.getByText('Confirm 1 still available').waitFor();
+    const beds = property.getByLabel('Beds available now at Croydon house');
+    await expect(beds.inputValue()).resolves.toBe('1');
+    await beds.fill('3');
+    await property.getByRole('button', { name: 'Save availability' }).click();
+    await property
+      .getByRole('status')
+      .getByText(/Saved: 3 beds available/)
+      .waitFor();
+    const properties = (await (
+      await callApi('accommodation', 'GET', '/v1/properties', providerKey)
+    ).json()) as { properties: { propertyId: string; availableBeds: number }[] };
+    expect(properties.properties.find((p) => p.propertyId === propertyId)).toMatchObject({
+      availableBeds: 3,
+    });
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await sidewaysOverflow(page)).toEqual([]);
+    await context.close();
+  });
+
+  it('the police planner lists its operations and reads an operation’s alert timeline', async () => {
+    const inHours = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString();
+    const planned = await callApi('intake', 'POST', '/v1/operations', policeKey, {
+      kind: 'raid',
+      premisesKind: 'nail_bar',
+      address: { line1: '4 Timeline Row', postcode: 'NW1 2DB' },
+      borough: CAMDEN,
+      plannedStart: inHours(30),
+      plannedEnd: inHours(33),
+      expectedPeople: { total: 6, women: 4 },
+      expectedLanguages: ['vi'],
+      exploitationTypes: ['labour'],
+      vulnerablePeopleLikely: true,
+      leadContact: { name: 'DS Timeline Lead', phone: '+44 20 7946 0003' },
+    });
+    expect(planned.status).toBe(202);
+    const { operationId } = (await planned.json()) as { operationId: string };
+    // The NGO is sent the pre-brief and answers it with what it can bring.
+    const prebrief = await expectEventually(
+      async () => {
+        const listed = (await (
+          await callApi('notification', 'GET', '/v1/alerts', ngoKey)
+        ).json()) as { alerts: { alertId: string; title: string }[] };
+        const found = listed.alerts.find((a) => a.title.startsWith('Pre-brief: raid'));
+        if (found === undefined) throw new Error('no pre-brief in the NGO’s inbox yet');
+        return found;
+      },
+      { timeoutMs: 90_000, intervalMs: 250, description: 'the pre-brief to the NGO' },
+    );
+    const answered = await callApi(
+      'notification',
+      'POST',
+      `/v1/alerts/${prebrief.alertId}/acknowledgements`,
+      ngoKey,
+      { response: NGO_RESPONSE },
+    );
+    expect(answered.status).toBeLessThan(300);
+    type Timeline = {
+      alerts: {
+        alertId: string;
+        recipients: { organisation: { name: string }; acknowledgedAt?: string }[];
+      }[];
+    };
+    const timeline = await expectEventually(
+      async () => {
+        const response = await callApi(
+          'notification',
+          'GET',
+          `/v1/causes/operation/${operationId}/alerts`,
+          policeKey,
+        );
+        if (response.status !== 200) throw new Error(`timeline: ${response.status}`);
+        const body = (await response.json()) as Timeline;
+        const alert = body.alerts.find((a) => a.alertId === prebrief.alertId);
+        if (!alert?.recipients.some((r) => r.acknowledgedAt !== undefined)) {
+          throw new Error('the acknowledgement is not in the timeline yet');
+        }
+        return body;
+      },
+      { timeoutMs: 60_000, intervalMs: 250, description: 'the operation’s alert timeline' },
+    );
+
+    const context = await browser.newContext({ viewport: { width: 1100, height: 1000 } });
+    const page = await context.newPage();
+    await signIn(page, plannerPerson);
+    await page.getByRole('button', { name: 'My operations' }).click();
+    const row = page.locator(`tr[data-operation-id="${operationId}"]`);
+    await row.waitFor();
+    // The list has no address or lead contact.
+    const listed = (await page.locator('table.operations').textContent()) ?? '';
+    expect(listed).not.toContain('Timeline Row');
+    expect(listed).not.toContain('DS Timeline Lead');
+    await expect(row.textContent()).resolves.toMatch(LONDON_TIME);
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await row.getByRole('button', { name: /Show timeline/ }).click();
+    await page.getByRole('heading', { name: /Alert timeline: Operation/ }).waitFor();
+    const shown = page.locator('.cause-alerts > li[data-alert-id]');
+    await shown.first().waitFor();
+    expect((await shown.all()).length).toBeGreaterThanOrEqual(timeline.alerts.length);
+    const sent = timeline.alerts.find((a) => a.alertId === prebrief.alertId)!;
+    const first = page.locator(`li[data-alert-id="${sent.alertId}"]`);
+    await expect(first.locator('.timeline').textContent()).resolves.toMatch(/Requested, at/);
+    await expect(first.locator('.timeline time').first().textContent()).resolves.toMatch(
+      LONDON_TIME,
+    );
+    expect(await seriousViolations(page)).toEqual([]);
+    // Each recipient is on it, delivered (with the time) or not yet, and the NGO's answer.
+    const text = (await first.textContent()) ?? '';
+    for (const recipient of sent.recipients) {
+      expect(text).toContain(recipient.organisation.name);
+    }
+    await expect(
+      first
+        .locator('.event-acknowledged')
+        .filter({ hasText: 'Camden labour rights e2e' })
+        .textContent(),
+    ).resolves.toContain(NGO_RESPONSE);
+    await page.screenshot({ path: join(images, 'console-timeline.png'), fullPage: true });
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await sidewaysOverflow(page)).toEqual([]);
+    await context.close();
+
+    const logs = stack.consoleLogs();
+    for (const secret of [providerPerson, plannerPerson, 'Elira', 'Timeline Row', 'hbs_']) {
       expect(logs).not.toContain(secret);
     }
   });

@@ -1,12 +1,7 @@
 import { useState } from 'react';
 import { type AlertDetails, ApiError, api, type DetailLine } from './api';
 import { londonTime } from './london-time';
-
-export const LEVEL: Record<string, string> = {
-  notice: 'Notice',
-  operational: 'Operational',
-  personal: 'Personal',
-};
+import { LEVEL } from './timeline';
 
 /** Why the details cannot be shown, in words a partner can act on. */
 function refusal(error: unknown): string {
@@ -101,7 +96,7 @@ export function AlertDetailsPanel({ alertId, title }: { alertId: string; title: 
                 <h3>Released since</h3>
                 <ol className="stages">
                   {details.stages.map((stage) => (
-                    <li key={`${stage.level}-${stage.releasedAt}`}>
+                    <li key={stage.stageId}>
                       <h4>
                         {stage.title}{' '}
                         <span className="hint">

@@ -2,9 +2,38 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError, type Session } from './api';
 import { InboxView } from './InboxView';
 import { LondonMapView } from './LondonMapView';
+import { OperationsView } from './OperationsView';
+import { ProviderView } from './ProviderView';
 import { SignIn } from './SignIn';
 
-type View = 'inbox' | 'map';
+type View = 'inbox' | 'map' | 'beds' | 'operations';
+
+/** The organisations that plan operations (police and UKVI). */
+const PLANNERS = new Set(['police_borough', 'police_specialist', 'immigration']);
+
+/** The views an organisation's people have, the first being where they start. */
+export function viewsOf(kind: string): { view: View; label: string }[] {
+  if (kind === 'coordinator') {
+    return [
+      { view: 'map', label: 'London map' },
+      { view: 'inbox', label: 'Alerts' },
+      { view: 'operations', label: 'Alert timeline' },
+    ];
+  }
+  if (kind === 'housing_provider') {
+    return [
+      { view: 'beds', label: 'Offers and beds' },
+      { view: 'inbox', label: 'Alerts' },
+    ];
+  }
+  if (PLANNERS.has(kind)) {
+    return [
+      { view: 'inbox', label: 'Alerts' },
+      { view: 'operations', label: 'My operations' },
+    ];
+  }
+  return [{ view: 'inbox', label: 'Alerts' }];
+}
 
 export function App() {
   const [session, setSession] = useState<Session | null | undefined>(undefined);
@@ -15,7 +44,7 @@ export function App() {
     api.session().then(
       (s) => {
         setSession(s);
-        setView(s.organisation.kind === 'coordinator' ? 'map' : 'inbox');
+        setView(viewsOf(s.organisation.kind)[0]?.view ?? 'inbox');
       },
       (e: unknown) => {
         if (e instanceof ApiError && e.status === 401) setSession(null);
@@ -45,7 +74,8 @@ export function App() {
   }
   if (session === null) return <SignIn />;
 
-  const coordinator = session.organisation.kind === 'coordinator';
+  const views = viewsOf(session.organisation.kind);
+  const current = views.some((v) => v.view === view) ? view : 'inbox';
   return (
     <>
       <header className="top">
@@ -55,32 +85,20 @@ export function App() {
         </div>
         <nav aria-label="Console">
           <ul>
-            <li>
-              <button
-                type="button"
-                className="link"
-                aria-current={view === 'inbox' ? 'page' : undefined}
-                onClick={() => {
-                  setView('inbox');
-                }}
-              >
-                Alerts
-              </button>
-            </li>
-            {coordinator && (
-              <li>
+            {views.map(({ view: v, label }) => (
+              <li key={v}>
                 <button
                   type="button"
                   className="link"
-                  aria-current={view === 'map' ? 'page' : undefined}
+                  aria-current={current === v ? 'page' : undefined}
                   onClick={() => {
-                    setView('map');
+                    setView(v);
                   }}
                 >
-                  London map
+                  {label}
                 </button>
               </li>
-            )}
+            ))}
             <li>
               <button
                 type="button"
@@ -108,7 +126,10 @@ export function App() {
       </header>
       <main className="page" id="main">
         {error !== null && <p role="alert">{error}</p>}
-        {view === 'map' && coordinator ? <LondonMapView /> : <InboxView session={session} />}
+        {current === 'map' && <LondonMapView />}
+        {current === 'beds' && <ProviderView session={session} />}
+        {current === 'operations' && <OperationsView session={session} />}
+        {current === 'inbox' && <InboxView session={session} />}
       </main>
     </>
   );

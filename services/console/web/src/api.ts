@@ -41,7 +41,13 @@ export interface AlertDetails {
   acknowledgeBy: string;
   state: string;
   lines: DetailLine[];
-  stages: { level: string; releasedAt: string; title: string; lines: DetailLine[] }[];
+  stages: {
+    stageId: string;
+    level: string;
+    releasedAt: string;
+    title: string;
+    lines: DetailLine[];
+  }[];
 }
 
 export interface DetailLine {
