@@ -158,7 +158,8 @@ async function main() {
     const child = spawn(
       process.execPath,
       [
-        '--enable-source-maps',
+        // No --enable-source-maps: Node would parse every dependency's source map (about 190 MB
+        // over the four services, docs/performance.md); logs carry error names and messages.
         '--disable-warning=TimeoutNegativeWarning',
         join(root, 'dist', 'services', service.name, 'src', 'main.js'),
       ],
