@@ -562,15 +562,17 @@ describe('partner console in Chromium', () => {
     });
     expect(planned.status).toBe(202);
     const { operationId } = (await planned.json()) as { operationId: string };
-    // The NGO is sent the pre-brief and answers it with what it can bring.
-    const prebrief = await expectEventually(
+    // The NGO is sent the pre-brief and answers it with what it can bring. (This run's own
+    // decision: the shared broker may bring other stacks' alerts about the same operation.)
+    const prebrief = { alertId: await stack.ownAlert(operationId, 'operation-ngo-prebrief') };
+    await expectEventually(
       async () => {
         const listed = (await (
           await callApi('notification', 'GET', '/v1/alerts', ngoKey)
-        ).json()) as { alerts: { alertId: string; title: string }[] };
-        const found = listed.alerts.find((a) => a.title.startsWith('Pre-brief: raid'));
-        if (found === undefined) throw new Error('no pre-brief in the NGO’s inbox yet');
-        return found;
+        ).json()) as { alerts: { alertId: string }[] };
+        if (!listed.alerts.some((a) => a.alertId === prebrief.alertId)) {
+          throw new Error('the pre-brief is not in the NGO’s inbox yet');
+        }
       },
       { timeoutMs: 90_000, intervalMs: 250, description: 'the pre-brief to the NGO' },
     );

@@ -1,4 +1,4 @@
-import { type SyntheticEvent, useEffect, useRef, useState } from 'react';
+import { type SyntheticEvent, useCallback, useEffect, useRef, useState } from 'react';
 import {
   api,
   ApiError,
@@ -36,18 +36,24 @@ export function OperationsView({ session }: { session: Session }) {
   const [error, setError] = useState<string | null>(null);
   const [cause, setCause] = useState<{ kind: CauseKind; id: string } | null>(null);
 
-  useEffect(() => {
-    if (!planner) return;
-    api.operations().then(
+  const more = useCallback((offset: number) => {
+    api.operations(offset).then(
       (answer) => {
-        setPage(answer);
+        setPage((before) =>
+          before === null || offset === 0
+            ? answer
+            : { ...answer, operations: [...before.operations, ...answer.operations] },
+        );
         setError(null);
       },
       (e: unknown) => {
         setError(message(e, 'Your operations could not be loaded.'));
       },
     );
-  }, [planner]);
+  }, []);
+  useEffect(() => {
+    if (planner) more(0);
+  }, [planner, more]);
 
   return (
     <>
@@ -108,6 +114,17 @@ export function OperationsView({ session }: { session: Session }) {
                 </tbody>
               </table>
             </div>
+          )}
+          {page !== null && page.nextOffset !== null && (
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => {
+                if (page.nextOffset !== null) more(page.nextOffset);
+              }}
+            >
+              Show more operations ({page.operations.length} of {page.total} shown)
+            </button>
           )}
         </section>
       )}
