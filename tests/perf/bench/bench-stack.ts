@@ -10,7 +10,7 @@ export const SERVICES = ['intake', 'safeguarding', 'accommodation', 'notificatio
 export type BenchService = (typeof SERVICES)[number];
 
 export interface BenchStackOptions {
-  /** The compiled tree (dist/), holding services/ and libs/. */
+  /** The compiled tree (`.run/bench-build`), holding services/ and libs/. */
   built: string;
   databaseUrl: string;
   redisUrl: string;
@@ -104,7 +104,8 @@ export class BenchStack {
   async start(): Promise<void> {
     const main = (name: BenchService) =>
       join(this.options.built, 'services', name, 'src', 'main.js');
-    if (!existsSync(main('intake'))) throw new Error('dist/ is missing: run `npm run build`');
+    if (!existsSync(main('intake')))
+      throw new Error('the compiled services are missing: run `npm run bench`');
     for (const name of SERVICES) this.ports[name] = await freePort();
     for (const name of SERVICES) {
       const log = openSync(join(this.options.logDir, `${name}.log`), 'a');

@@ -21,9 +21,9 @@
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem, type } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { topics } from '@harbour/contracts';
 import { createKafka, ensureTopics, type KafkaClient } from '@harbour/messaging';
@@ -55,9 +55,16 @@ import {
 import { type Arrival, SmtpSink, WebhookSink } from './sinks';
 import { ratio, summarize } from './stats';
 
-/** The compiled tree (dist/), and the repository above it. */
+/** The compiled tree (`.run/bench-build`, see scripts/bench.mjs), and the repository. */
 const built = join(__dirname, '..', '..', '..');
-const root = join(built, '..');
+const root = repositoryRoot(built);
+
+function repositoryRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'deploy', 'kafka', 'kafka.sh'))) return dir;
+    if (dirname(dir) === dir) throw new Error('deploy/kafka/kafka.sh not found above the bench');
+  }
+}
 
 const RATES = listOfRates(process.env['BENCH_RATES'] ?? '10,50,100,200,500');
 const SECONDS = boundedNumber('BENCH_SECONDS', 10, 1, 600);
