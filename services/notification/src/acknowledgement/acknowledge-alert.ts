@@ -121,7 +121,9 @@ export class AcknowledgeAlert {
   async acknowledgeByApi(input: {
     alertId: string;
     organisationId: string;
+    /** The API key, or for a signed-in person the session (`personId` is then set). */
     keyId: string;
+    personId?: string;
     response: string | null;
   }): Promise<ApiAcknowledgement> {
     const { repository, dataSource, relay } = this.options;
@@ -142,10 +144,11 @@ export class AcknowledgeAlert {
         organisationId: input.organisationId,
         deliveryId: null,
         via: 'api',
-        actor: `api-key:${input.keyId}`,
+        actor: input.personId === undefined ? `api-key:${input.keyId}` : `person:${input.personId}`,
         response: input.response,
         tokenId: null,
         keyId: input.keyId,
+        ...(input.personId === undefined ? {} : { personId: input.personId }),
       });
       return { kind: 'created', acknowledgement };
     });
@@ -209,8 +212,10 @@ export class AcknowledgeAlert {
       actor: string;
       response: string | null;
       tokenId: string | null;
-      /** The API key used (API acknowledgements). */
+      /** The API key used (API acknowledgements), or a signed-in person's session. */
       keyId?: string;
+      /** The signed-in person (console acknowledgements). */
+      personId?: string;
     },
   ): Promise<Acknowledgement> {
     const { repository, outbox, logger } = this.options;
@@ -239,6 +244,7 @@ export class AcknowledgeAlert {
         via: input.via,
         deliveryId: input.deliveryId,
         keyId: input.keyId ?? null,
+        personId: input.personId ?? null,
       },
       manager,
     );

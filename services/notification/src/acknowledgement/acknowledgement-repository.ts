@@ -19,7 +19,7 @@ export interface Acknowledgement {
   organisationId: string;
   organisationName: string;
   via: AcknowledgementVia;
-  /** The address the link was sent to, or `api-key:<keyId>`. */
+  /** The address the link was sent to, `api-key:<keyId>`, or `person:<personId>`. */
   actor: string;
   /** Free text from a partner: may name people, never logged. */
   response: string | null;
@@ -75,8 +75,10 @@ export interface AcknowledgementAudit {
   via: AcknowledgementVia;
   /** The delivery whose link was used (link acknowledgements). */
   deliveryId: string | null;
-  /** The API key used (API acknowledgements). */
+  /** The API key used (API acknowledgements), or a signed-in person's session. */
   keyId: string | null;
+  /** The signed-in person who acknowledged through the console; null otherwise. */
+  personId?: string | null;
 }
 
 /**
@@ -109,7 +111,11 @@ export class AcknowledgementRepository {
     if (acknowledgement.via === 'link' && deliveryId !== null) {
       actor = { type: 'link', organisationId, organisationKind, deliveryId };
     } else if (acknowledgement.via === 'api' && keyId !== null) {
-      actor = { type: 'api_key', organisationId, organisationKind, keyId };
+      const { personId } = acknowledgement;
+      actor =
+        personId === undefined || personId === null
+          ? { type: 'api_key', organisationId, organisationKind, keyId }
+          : { type: 'person', organisationId, organisationKind, personId, sessionId: keyId };
     } else {
       throw new Error(`an acknowledgement via ${acknowledgement.via} needs its delivery or key`);
     }

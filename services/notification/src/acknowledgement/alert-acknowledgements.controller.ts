@@ -65,6 +65,7 @@ export class AlertAcknowledgementsController {
       alertId,
       organisationId: principal.organisationId,
       keyId: principal.keyId,
+      ...(principal.personId === undefined ? {} : { personId: principal.personId }),
       response: reply,
     });
     switch (outcome.kind) {

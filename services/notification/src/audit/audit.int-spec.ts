@@ -446,6 +446,34 @@ describe('the audit log of notification', () => {
     ]);
   });
 
+  it('records a console acknowledgement as the signed-in person, with the session, not as a key', async () => {
+    const { alertId } = await alertFor('operational', police);
+    const personId = randomUUID();
+    const sessionId = randomUUID();
+    const done = await acknowledgements.acknowledge.acknowledgeByApi({
+      alertId,
+      organisationId: police.id,
+      keyId: sessionId,
+      personId,
+      response: 'On our way',
+    });
+    expect(done.kind).toBe('created');
+    if (done.kind !== 'created') return;
+    expect(done.acknowledgement.actor).toBe(`person:${personId}`);
+    const recorded = (await entriesOf('notification', alertId)).filter(
+      (e) => e.action === 'acknowledgement',
+    );
+    expect(recorded).toHaveLength(1);
+    expect(recorded[0]?.actor).toEqual({
+      type: 'person',
+      organisationId: police.id,
+      organisationKind: 'police_borough',
+      personId,
+      sessionId,
+    });
+    expect(JSON.stringify(recorded)).not.toContain('On our way');
+  });
+
   it('records acknowledgements by API key and by link with the key or the delivery, not the text', async () => {
     const { alertId, deliveryIds } = await alertFor('operational', police, ngo);
     const [toPolice, toNgo] = deliveryIds;
