@@ -196,6 +196,11 @@ describe('console sign-in', () => {
     expect(asset.headers.get('cache-control')).toContain('immutable');
     expect((await fetch(`${baseUrl}/api/notification/v1/alerts`)).status).toBe(401);
     expect((await fetch(`${baseUrl}/api/elsewhere/v1/x`)).status).toBe(404);
+    // A way out of /v1 in any spelling is no API (fetch itself would resolve a literal `..`).
+    for (const escape of ['%2e%2e', '%2E%2e', '.%2e']) {
+      const response = await fetch(`${baseUrl}/api/notification/v1/${escape}/health`);
+      expect(response.status).toBe(404);
+    }
     const cookie = cookieOf(await signIn(await linkFromMail()));
     const unsafe = await fetch(`${baseUrl}/api/notification/v1/alerts/x/acknowledgements`, {
       method: 'POST',

@@ -43,7 +43,8 @@ export function apiProxy(options: {
     const match = API_PATH.exec(request.path);
     const service = match?.[1] as keyof ServiceUrls | undefined;
     const path = match?.[2];
-    if (service === undefined || path === undefined || path.includes('..')) {
+    // `..` in any spelling: the URL parser would resolve `%2e%2e` to `..` as well.
+    if (service === undefined || path === undefined || /\.\.|%2e/i.test(path)) {
       problem(response, 404, 'Not Found', 'No such API.');
       return;
     }
