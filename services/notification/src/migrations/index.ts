@@ -6,6 +6,7 @@ import { AlertCauseOwner1764900000000 } from './1764900000000-alert-cause-owner'
 import { AuditLog1765100000000 } from './1765100000000-audit-log';
 import { NotificationRetention1765400000000 } from './1765400000000-notification-retention';
 import { EncryptedSecretsAndReplies1765450000000 } from './1765450000000-encrypted-secrets-and-replies';
+import { DeliveryOrganisationIndex1766300000000 } from './1766300000000-delivery-organisation-index';
 
 /** Every notification migration, oldest first. Append; never edit one that has shipped. */
 export const NOTIFICATION_MIGRATIONS = [
@@ -17,4 +18,5 @@ export const NOTIFICATION_MIGRATIONS = [
   AuditLog1765100000000,
   NotificationRetention1765400000000,
   EncryptedSecretsAndReplies1765450000000,
+  DeliveryOrganisationIndex1766300000000,
 ];
