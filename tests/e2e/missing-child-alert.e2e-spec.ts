@@ -210,8 +210,16 @@ describe('missing trafficked child → missing-person unit email', () => {
     } finally {
       await db.end();
     }
+    // One alert; the unit (police) also gets the child's name as a police-only follow-up, a
+    // separate delivery that may arrive after the alert: wait for it before counting.
+    await inbox.waitFor(
+      (m) =>
+        m.to.some((t) => t.address === camdenMpu) &&
+        m.subject.startsWith('[UPDATE] [CRITICAL] Philomena profile') &&
+        (m.text ?? '').includes(alertId),
+      { timeoutMs: 60_000, description: 'the police-only profile follow-up to the Camden unit' },
+    );
     const toCamden = await inbox.messagesTo(camdenMpu);
-    // One alert; the unit (police) also gets the child's name as a police-only follow-up.
     const aboutEpisode = toCamden.filter((m) => (m.text ?? '').includes(alertId));
     expect(aboutEpisode.filter((m) => m.subject.startsWith('[CRITICAL]'))).toHaveLength(1);
     expect(aboutEpisode.map((m) => m.subject).sort()).toEqual([
