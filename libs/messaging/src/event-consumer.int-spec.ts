@@ -547,4 +547,78 @@ describe('idempotent event consumer with retries and dead letters (real Postgres
       ).toHaveLength(4);
     });
   });
+  describe('serializable transactions side by side', () => {
+    const numberedTopic = uniqueName('harbour.test.numbered');
+    const numberedGroup = uniqueName('messaging-numbered-test');
+    let numbered: EventConsumer;
+    let inFlight = 0;
+    let mostInFlight = 0;
+
+    beforeAll(async () => {
+      await ensureTopics(kafka, [numberedTopic]);
+      await dataSource.query(
+        `CREATE TABLE "${schema}".numbered (n int NOT NULL, event_id text NOT NULL)`,
+      );
+      numbered = new EventConsumer({
+        kafka,
+        groupId: numberedGroup,
+        topics: [numberedTopic],
+        dataSource,
+        schema,
+        validator,
+        logger,
+        fromBeginning: true,
+        sessionTimeoutMs: 10_000,
+        heartbeatIntervalMs: 500,
+        concurrency: 4,
+        isolation: 'SERIALIZABLE',
+        handlers: {
+          // Reads what the others wrote and writes the next number: at read committed, two of
+          // these side by side would both take the same one.
+          'test.numbered': async (e, manager) => {
+            inFlight += 1;
+            mostInFlight = Math.max(mostInFlight, inFlight);
+            try {
+              const [row] = await manager.query<{ n: number }[]>(
+                `SELECT coalesce(max(n), 0)::int AS n FROM "${schema}".numbered`,
+              );
+              await manager.query('SELECT pg_sleep(0.02)');
+              await manager.query(
+                `INSERT INTO "${schema}".numbered (n, event_id) VALUES ($1, $2)`,
+                [(row?.n ?? 0) + 1, e.id],
+              );
+            } finally {
+              inFlight -= 1;
+            }
+          },
+        },
+      });
+      await numbered.start();
+    });
+
+    afterAll(async () => {
+      await numbered.stop();
+      await deleteTopics(kafka, [numberedTopic]);
+    });
+
+    it('runs handlers of different keys at once, each outcome that of some one-at-a-time order', async () => {
+      const sent = Array.from({ length: 20 }, (_, i) => event('test.numbered', { name: `n${i}` }));
+      await producer.send({
+        topic: numberedTopic,
+        acks: -1,
+        messages: sent.map((e, i) => toKafkaMessage(e, `key-${i}`)),
+      });
+      await expectEventually(() => committedToEnd(kafka, numberedGroup, numberedTopic), {
+        timeoutMs: 30_000,
+        description: 'every numbered event to be handled',
+      });
+      const rows = await dataSource.query<{ n: number; event_id: string }[]>(
+        `SELECT n, event_id FROM "${schema}".numbered ORDER BY n`,
+      );
+      expect(rows.map((r) => r.n)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+      expect(new Set(rows.map((r) => r.event_id))).toEqual(new Set(sent.map((e) => e.id)));
+      expect(mostInFlight).toBeGreaterThan(1);
+      expect(sent.flatMap((e) => deadLetters.withEventId(e.id))).toEqual([]);
+    });
+  });
 });

@@ -59,6 +59,13 @@ export interface EventConsumerOptions {
    */
   concurrency?: number;
   /**
+   * Isolation of each event's transaction. `SERIALIZABLE` lets handlers whose decisions read what
+   * other keys' events wrote run side by side: Postgres aborts one of two transactions that could
+   * not have run one after the other (`40001`), and it runs again, so every outcome is that of
+   * some one-at-a-time order. Default: the database's (read committed).
+   */
+  isolation?: 'SERIALIZABLE';
+  /**
    * Text for the `harbour-dlq-error` header and logs when a handler fails. The default is the
    * error's name and message: handler error messages must never contain personal data.
    */
@@ -345,7 +352,7 @@ export class EventConsumer {
     };
     for (let attempt = 1; ; attempt++) {
       try {
-        const isNew = await this.options.dataSource.transaction(async (manager) => {
+        const work = async (manager: EntityManager): Promise<boolean> => {
           const inserted = await manager.query<unknown[]>(
             `INSERT INTO ${this.inbox} (consumer, source, event_id, event_type, topic)
              VALUES ($1, $2, $3, $4, $5)
@@ -360,7 +367,11 @@ export class EventConsumer {
             throw new HandlerFailure(error);
           }
           return true;
-        });
+        };
+        const { dataSource, isolation } = this.options;
+        const isNew = await (isolation === undefined
+          ? dataSource.transaction(work)
+          : dataSource.transaction(isolation, work));
         if (!isNew) {
           logger.debug(about, 'event already processed; redelivery ignored');
           return 'duplicate';
@@ -389,7 +400,8 @@ export class EventConsumer {
           );
           return 'dead-lettered';
         }
-        const delayMs = backoffDelay(attempt, this.retry);
+        // A conflict clears as soon as the other transaction ends: run again almost at once.
+        const delayMs = backoffDelay(attempt, conflict ? CONFLICT_RETRY : this.retry);
         const log =
           messageAtFault || conflict ? logger.warn.bind(logger) : logger.error.bind(logger);
         log(
@@ -473,6 +485,9 @@ export class EventConsumer {
     });
   }
 }
+
+/** Waits before running a conflicted transaction again: 5 ms doubling, never more than 500 ms. */
+const CONFLICT_RETRY = { initialDelayMs: 5, maxDelayMs: 500 };
 
 /** Postgres deadlock_detected and serialization_failure: the transaction may simply run again. */
 const CONFLICT_CODES = new Set(['40P01', '40001']);
