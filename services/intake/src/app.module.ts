@@ -8,6 +8,8 @@ import {
   PlatformModule,
 } from '@harbour/platform';
 import { IntakeAuditController } from './audit/intake-audit.controller';
+import { BOROUGH_COUNTS, BoroughCounts } from './boroughs/borough-counts';
+import { BoroughCountsController } from './boroughs/borough-counts.controller';
 import { BedRequestRepository } from './bed-requests/bed-request-repository';
 import { BedRequestsController } from './bed-requests/bed-requests.controller';
 import { RecordBedRequest } from './bed-requests/record-bed-request';
@@ -85,6 +87,7 @@ export class IntakeModule {
         OperationListController,
         BedRequestsController,
         IntakeAuditController,
+        BoroughCountsController,
       ],
       providers: [
         { provide: INTAKE_DATA_SOURCE, useValue: runtime.dataSource },
@@ -93,6 +96,7 @@ export class IntakeModule {
           provide: PERSONAL_DATA_READS,
           useValue: new PersonalDataReads(runtime.dataSource, audit),
         },
+        { provide: BOROUGH_COUNTS, useValue: new BoroughCounts(schema) },
         { provide: MISSING_EPISODE_REPOSITORY, useValue: episodes },
         {
           provide: REPORT_MISSING_EPISODE,

@@ -20,6 +20,7 @@ import { CreateOperations1764900000000 } from './migrations/1764900000000-create
 import { CreateBedRequests1765000000000 } from './migrations/1765000000000-create-bed-requests';
 import { IntakeAuditLog1765250000000 } from './migrations/1765250000000-intake-audit-log';
 import { IntakeRetention1765300000000 } from './migrations/1765300000000-intake-retention';
+import { BoroughCountIndexes1766400000000 } from './migrations/1766400000000-borough-count-indexes';
 import { INTAKE_TOPICS } from './intake-topics';
 import { INTAKE_ENCRYPTED_COLUMNS } from './security/encrypted-columns';
 import { INTAKE_RETENTION_POLICY } from './retention/intake-retention-policy';
@@ -33,6 +34,7 @@ export const INTAKE_MIGRATIONS = [
   CreateBedRequests1765000000000,
   IntakeAuditLog1765250000000,
   IntakeRetention1765300000000,
+  BoroughCountIndexes1766400000000,
 ];
 
 /** Everything the intake service connects to, opened before Nest starts and closed after it stops. */

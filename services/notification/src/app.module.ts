@@ -13,10 +13,13 @@ import {
 import { CauseAlertsController } from './causes/cause-alerts.controller';
 import { CauseAlertsRepository } from './causes/cause-alerts-repository';
 import type { NotificationRuntime } from './notification-runtime';
+import { BoroughPartners } from './directory/borough-partners';
+import { BoroughPartnersController } from './directory/borough-partners.controller';
 import { DirectoryController } from './directory/directory.controller';
 import {
   ALERT_REPOSITORY,
   AUDIT_LOGS,
+  BOROUGH_PARTNERS,
   CAUSE_ALERTS_REPOSITORY,
   DELIVERY_REPOSITORY,
   DIRECTORY_STORES,
@@ -48,6 +51,7 @@ export class NotificationModule {
         AlertDetailsController,
         CauseAlertsController,
         DirectoryController,
+        BoroughPartnersController,
         AuditController,
         ...ACKNOWLEDGEMENT_CONTROLLERS,
       ],
@@ -69,6 +73,7 @@ export class NotificationModule {
           provide: PARTNER_ALERTS_REPOSITORY,
           useValue: new PartnerAlertsRepository(runtime.dataSource),
         },
+        { provide: BOROUGH_PARTNERS, useValue: new BoroughPartners(runtime.dataSource) },
         ...acknowledgementProviders(runtime.acknowledgements),
         {
           provide: DIRECTORY_STORES,

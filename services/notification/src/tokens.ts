@@ -7,3 +7,4 @@ export const AUDIT_LOGS = Symbol('AUDIT_LOGS');
 export const PERSONAL_DATA_READS = Symbol('PERSONAL_DATA_READS');
 export const PARTNER_ALERTS_REPOSITORY = Symbol('PARTNER_ALERTS_REPOSITORY');
 export const ALERT_DETAILS = Symbol('ALERT_DETAILS');
+export const BOROUGH_PARTNERS = Symbol('BOROUGH_PARTNERS');

@@ -243,6 +243,18 @@ export const AUTHORIZATION_MATRIX = [
     scope: 'own-organisation',
     note: 'The planner only.',
   },
+  // intake: the coordinator's London map
+  {
+    action: 'intake.borough.counts',
+    service: 'intake',
+    method: 'GET',
+    path: '/v1/boroughs/counts',
+    access: 'key',
+    kinds: ['coordinator'],
+    roles: ['read', 'admin'],
+    scope: 'coordinator',
+    note: 'Operations, children’s missing episodes and referrals in a period, by borough, for the London map: counts only.',
+  },
   // intake: bed requests
   {
     action: 'intake.bed-request.submit',
@@ -532,6 +544,17 @@ export const AUTHORIZATION_MATRIX = [
     roles: ['read', 'admin'],
     scope: 'coordinator',
     note: 'Alerts requested in a period and those still open, by borough, for the London map: counts only.',
+  },
+  {
+    action: 'notification.borough.partners',
+    service: 'notification',
+    method: 'GET',
+    path: '/v1/boroughs/:gss/partners',
+    access: 'key',
+    kinds: ['coordinator'],
+    roles: ['read', 'admin'],
+    scope: 'coordinator',
+    note: 'The organisations that serve a borough (those serving all London included): name and kind only, never contacts.',
   },
   {
     action: 'notification.cause.alerts',
