@@ -2,6 +2,8 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { apiRateLimitOf, AuditLog, PersonalDataReads, PlatformModule } from '@harbour/platform';
 import type { AccommodationRuntime } from './accommodation-runtime';
 import { AccommodationAuditController } from './audit/accommodation-audit.controller';
+import { CoordinatorDeskController } from './desk/coordinator-desk.controller';
+import { WaitingRequests } from './desk/unmatched-requests';
 import { OffersController } from './offers/offers.controller';
 import { PlacementsController } from './placements/placements.controller';
 import { PropertiesController } from './properties/properties.controller';
@@ -10,6 +12,7 @@ import {
   ACCOMMODATION_DATA_SOURCE,
   AUDIT_LOGS,
   BED_REQUEST_READS,
+  COORDINATOR_DESK,
   OFFER_DECISIONS,
   OFFER_STORE,
   PERSONAL_DATA_READS,
@@ -42,6 +45,7 @@ export class AccommodationModule {
         PlacementsController,
         BedRequestsController,
         AccommodationAuditController,
+        CoordinatorDeskController,
       ],
       providers: [
         { provide: ACCOMMODATION_DATA_SOURCE, useValue: runtime.dataSource },
@@ -67,6 +71,15 @@ export class AccommodationModule {
             placements: runtime.placements,
             properties: runtime.properties,
             rounds: runtime.rounds,
+          },
+        },
+        {
+          provide: COORDINATOR_DESK,
+          useValue: {
+            properties: runtime.properties,
+            waiting: new WaitingRequests(runtime.config.ACCOMMODATION_DB_SCHEMA),
+            identity: runtime.identity,
+            staleAfterHours: runtime.config.ACCOMMODATION_STALE_AFTER_HOURS,
           },
         },
       ],

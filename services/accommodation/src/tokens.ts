@@ -8,3 +8,4 @@ export const PLACEMENT_READS = Symbol('PLACEMENT_READS');
 export const BED_REQUEST_READS = Symbol('BED_REQUEST_READS');
 export const AUDIT_LOGS = Symbol('AUDIT_LOGS');
 export const PERSONAL_DATA_READS = Symbol('PERSONAL_DATA_READS');
+export const COORDINATOR_DESK = Symbol('COORDINATOR_DESK');

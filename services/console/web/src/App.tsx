@@ -1,12 +1,14 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError, type Session } from './api';
+import { BedAvailabilityView } from './BedAvailabilityView';
 import { InboxView } from './InboxView';
 import { LondonMapView } from './LondonMapView';
 import { OperationsView } from './OperationsView';
 import { ProviderView } from './ProviderView';
 import { SignIn } from './SignIn';
+import { WaitingRequestsView } from './WaitingRequestsView';
 
-type View = 'inbox' | 'map' | 'beds' | 'operations';
+type View = 'inbox' | 'map' | 'beds' | 'operations' | 'availability' | 'waiting';
 
 /** The organisations that plan operations (police and UKVI). */
 const PLANNERS = new Set(['police_borough', 'police_specialist', 'immigration']);
@@ -18,6 +20,8 @@ export function viewsOf(kind: string): { view: View; label: string }[] {
       { view: 'map', label: 'London map' },
       { view: 'inbox', label: 'Alerts' },
       { view: 'operations', label: 'Alert timeline' },
+      { view: 'availability', label: 'Beds' },
+      { view: 'waiting', label: 'Waiting requests' },
     ];
   }
   if (kind === 'housing_provider') {
@@ -130,6 +134,8 @@ export function App() {
         {current === 'beds' && <ProviderView session={session} />}
         {current === 'operations' && <OperationsView session={session} />}
         {current === 'inbox' && <InboxView session={session} />}
+        {current === 'availability' && <BedAvailabilityView />}
+        {current === 'waiting' && <WaitingRequestsView />}
       </main>
     </>
   );

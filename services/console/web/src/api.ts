@@ -164,7 +164,7 @@ export class ApiError extends Error {
 /** Every state-changing request says it comes from the console (the server's CSRF check). */
 const CONSOLE_HEADERS = { 'X-Harbour-Console': '1' };
 
-async function call<T>(
+export async function call<T>(
   path: string,
   init: { method?: string; body?: string; json?: boolean; idempotencyKey?: string } = {},
 ): Promise<T> {
@@ -193,7 +193,7 @@ async function call<T>(
   return (await response.json()) as T;
 }
 
-const json = (body: unknown, method = 'POST') => ({
+export const json = (body: unknown, method = 'POST') => ({
   method,
   json: true,
   body: JSON.stringify(body),
