@@ -33,6 +33,12 @@ export const safeguardingConfigSpec = defineConfig({
     default: 'harbour-safeguarding',
     description: 'Kafka consumer group of the safeguarding service.',
   },
+  SAFEGUARDING_CONSUMER_CONCURRENCY: {
+    kind: 'int',
+    default: '4',
+    description:
+      'Events decided at once (events of one key always one after another). Above 1 each runs in a serializable transaction, so decisions come out as if made one at a time. 1 to 8.',
+  },
   OPERATION_PREBRIEF_MIN_HOURS: {
     kind: 'int',
     default: '24',
@@ -93,6 +99,9 @@ function operationConfigIssues(config: Config<typeof safeguardingConfigSpec>): C
     description: safeguardingConfigSpec[variable].description,
   });
   return [
+    ...(config.SAFEGUARDING_CONSUMER_CONCURRENCY < 1 || config.SAFEGUARDING_CONSUMER_CONCURRENCY > 8
+      ? [issue('SAFEGUARDING_CONSUMER_CONCURRENCY', 'must be from 1 to 8')]
+      : []),
     ...(config.OPERATION_PREBRIEF_MIN_HOURS < 0
       ? [issue('OPERATION_PREBRIEF_MIN_HOURS', 'must be 0 or more')]
       : []),

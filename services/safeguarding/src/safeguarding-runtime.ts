@@ -184,11 +184,15 @@ export async function openSafeguardingRuntime(
     groupId: config.SAFEGUARDING_KAFKA_GROUP,
     sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
     heartbeatIntervalMs: kafkaHeartbeatIntervalMs(config.KAFKA_SESSION_TIMEOUT_MS),
-    // One event at a time: decisions read what other keys' events left (a child's open referral,
-    // her earlier episodes, a known victim at an operation's address), and each rule is written for
-    // either order of two events, not for both running at once.
-    concurrency: 1,
-    partitionsConsumedConcurrently: 1,
+    // Decisions read what other keys' events left (a child's open referral, her earlier episodes,
+    // a known victim at an operation's address), and each rule is written for either order of two
+    // events, not for both running at once: side by side, each event's transaction is
+    // serializable, so Postgres turns back one of two that overlap and it runs again after the
+    // other (ADR-36).
+    concurrency: config.SAFEGUARDING_CONSUMER_CONCURRENCY,
+    ...(config.SAFEGUARDING_CONSUMER_CONCURRENCY > 1
+      ? { isolation: 'SERIALIZABLE' as const }
+      : { partitionsConsumedConcurrently: 1 }),
     topics: [missingEpisodeTopic, referralTopic, operationTopic, placementTopic],
     dataSource,
     schema,

@@ -173,6 +173,30 @@ describe('safeguarding: the missing-episode story through Kafka', () => {
     expect(stages(await h.alertEventsAbout(second))).toEqual([]);
   });
 
+  it('episodes of one child reported at the same moment count each other, decided side by side', async () => {
+    const reference = `CAD-${randomUUID()}`;
+    const episodes = [randomUUID(), randomUUID(), randomUUID()];
+    // One report time, so whichever is decided first, each later one counts those before it.
+    const reportedAt = new Date().toISOString();
+    // Different keys, so the consumer may decide them at once: each decision reads the others'.
+    await Promise.all(
+      episodes.map((id) =>
+        h.publish(
+          'harbour.missing-episode.reported',
+          report(id, { personal: { subjectReference: reference }, reportedAt }),
+          id,
+        ),
+      ),
+    );
+    await Promise.all(episodes.map((id) => firstAlert(id)));
+    const rows = await h.db.query<{ episodes_in_last_12_months: number }>(
+      `SELECT episodes_in_last_12_months FROM "${h.schema}".missing_episode
+        WHERE episode_id = ANY($1::uuid[]) ORDER BY episodes_in_last_12_months`,
+      [episodes],
+    );
+    expect(rows.rows.map((r) => r.episodes_in_last_12_months)).toEqual([1, 2, 3]);
+  });
+
   it('a child with an open NRM referral is critical even when the report names no marker', async () => {
     const referralId = randomUUID();
     const token = randomUUID().slice(0, 8);
