@@ -142,9 +142,13 @@ async function startBroker(): Promise<string> {
   return `127.0.0.1:${env.KAFKA_PORT}`;
 }
 
-/** Samples the largest lag of consumer groups: messages behind each topic's end, summed. */
+/**
+ * Samples the largest lag of consumer groups: messages behind each topic's end, summed; overall
+ * and per service (the group's name after the run's prefix), which shows where work waits.
+ */
 class LagSampler {
   private max = 0;
+  private maxByService: Record<string, number> = {};
   private timer: NodeJS.Timeout | undefined;
   private sampling: Promise<void> | undefined;
 
@@ -155,15 +159,16 @@ class LagSampler {
 
   begin(): void {
     this.max = 0;
+    this.maxByService = {};
     this.timer ??= setInterval(() => {
       this.sampling ??= this.sample().finally(() => (this.sampling = undefined));
     }, 1000);
   }
 
-  async end(): Promise<number> {
+  async end(): Promise<{ max: number; byService: Record<string, number> }> {
     await this.sampling;
     await this.sample();
-    return this.max;
+    return { max: this.max, byService: { ...this.maxByService } };
   }
 
   stop(): void {
@@ -189,6 +194,8 @@ class LagSampler {
           }
         }
         this.max = Math.max(this.max, Number(lag));
+        const service = groupId.slice(groupId.lastIndexOf('_') + 1);
+        this.maxByService[service] = Math.max(this.maxByService[service] ?? 0, Number(lag));
       }
     } catch {
       // A sample lost to a busy broker is skipped; the next second samples again.
@@ -268,7 +275,7 @@ function rateRun(
   outcome: RateOutcome,
   expected: ReadonlyMap<string, readonly string[]>,
   arrivals: readonly (AttributedArrival & { at: number })[],
-  maxLag: number,
+  lag: { max: number; byService: Record<string, number> },
   resources: Pick<RateRun, 'rssMb' | 'cpuPercent'>,
 ): RateRun {
   const ours = arrivals.filter((a) => expected.has(a.eventId));
@@ -285,7 +292,8 @@ function rateRun(
     e2e: summarize(e2e),
     lost: reconciliation.lost,
     duplicated: reconciliation.duplicated,
-    maxLag,
+    maxLag: lag.max,
+    maxLagByService: lag.byService,
     ...resources,
     sent: outcome.sent,
     restErrors: outcome.restErrors,
@@ -565,14 +573,17 @@ async function main(): Promise<void> {
       log(`${rate}/s: first refusals: ${[...refusals].join('; ')}`);
       refusals.clear();
     }
-    const maxLag = await lag.end();
+    const lagSeen = await lag.end();
     const resources = sampler.end();
     const attributed = await attribute(arrivalsSince(...marks));
-    const run = rateRun(rate, outcome, expected, attributed, maxLag, resources);
+    const run = rateRun(rate, outcome, expected, attributed, lagSeen, resources);
     runs.push(run);
     log(
       `${rate}/s: sent ${run.sent} (${run.restErrors} refused or failed), e2e p50 ${run.e2e.p50} ms p99 ${run.e2e.p99} ms, ` +
-        `sustained ${run.sustainedRate}/s, lost ${run.lost}, duplicated ${run.duplicated}, max lag ${run.maxLag}`,
+        `sustained ${run.sustainedRate}/s, lost ${run.lost}, duplicated ${run.duplicated}, max lag ${run.maxLag} ` +
+        `(${Object.entries(run.maxLagByService ?? {})
+          .map(([service, n]) => `${service} ${n}`)
+          .join(', ')})`,
     );
   }
   lag.stop();

@@ -13,6 +13,8 @@ export interface RateRun {
   duplicated: number;
   /** Largest consumer lag sampled (messages behind the topic end, summed over partitions). */
   maxLag: number;
+  /** The same by consuming service (the floor has none). */
+  maxLagByService?: Record<string, number>;
   /** Peak resident memory per process, MB. */
   rssMb: Record<string, number>;
   /** CPU per process over the run, percent of one core: mean, and the busiest sampled second. */
