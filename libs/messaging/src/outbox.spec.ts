@@ -91,6 +91,25 @@ describe('Outbox.add', () => {
     expect(query).not.toHaveBeenCalled();
   });
 
+  it('prepares the row add would insert, validated, for a statement of the caller’s own', () => {
+    expect(() => outbox.prepare({ topic: 't', key: 'k', type: 'x', data: { name: 42 } })).toThrow(
+      EventValidationError,
+    );
+    const { event, row } = outbox.prepare({ topic: 't', key: 'k', type: 'x', data: { name: 'n' } });
+    expect(row).toEqual({
+      id: event.id,
+      topic: 't',
+      key: 'k',
+      type: 'x',
+      source: '/harbour/intake',
+      subject: null,
+      time: event.time,
+      data: '{"name":"n"}',
+      headers: '{}',
+    });
+    expect(outbox.table).toBe('"intake".outbox');
+  });
+
   it('rejects a schema name that is not a plain identifier', () => {
     expect(() => new Outbox({ schema: 'x"; drop table y; --', source: '/s', validator })).toThrow(
       /Invalid schema/,

@@ -6,11 +6,19 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { AlertRepository, RecordedAlert } from '../alerts/alert-repository';
 import { asChannelSendError, ChannelSendError } from '../channels/channel-send-error';
 import type { ChannelKind, DeliveryChannel } from '../channels/delivery-channel';
+import { disclosedLevel, disclosureAction } from '../audit/disclosed-level';
 import { renderDelivery } from '../channels/render-delivery';
 import { type AlertEnd, type EndPurpose, isEndPurpose } from '../domain/alert-end';
 import { asDisclosureLevel, type ReleasedStage } from '../domain/follow-up-stage';
 import { AlertStageRepository } from '../follow-ups/alert-stage-repository';
-import type { Delivery, DeliveryRepository } from './delivery-repository';
+import type {
+  ClaimedDelivery,
+  Delivery,
+  DeliveryRepository,
+  SentDisclosure,
+  SentRecord,
+} from './delivery-repository';
+import { WriteBatcher } from './write-batcher';
 
 export const ALERT_DELIVERED = 'harbour.alert.delivered';
 export const DELIVERY_FAILED = 'harbour.delivery.failed';
@@ -71,6 +79,11 @@ export interface DeliverAlertOptions {
   escalation?: {
     bringForward(manager: EntityManager, alertId: string, now: Date): Promise<number>;
   };
+  /**
+   * How sends are recorded together (group commit, `WriteBatcher`): most records in one
+   * statement, and most such statements at once. Default 100 and 2.
+   */
+  recordBatch?: { maxBatch: number; maxInFlight: number };
   now?: () => Date;
 }
 
@@ -81,30 +94,40 @@ export interface DeliverAlertOptions {
  * transaction. A delivery that is no longer pending is left alone, so a duplicate job
  * sends nothing. After the last attempt (or a refusal retrying cannot fix) the row is marked
  * failed with `harbour.delivery.failed`, also in one transaction.
+ *
+ * It runs for every message a partner gets, so it spends few round trips: one statement counts
+ * the attempt and reads the delivery with its alert and its recipient's kind; a webhook reads its
+ * secrets (their store is the only reader of them); follow-ups and end notices read their stage
+ * or successor. A send is recorded in one statement (row, log and outbox event), grouped with the
+ * sends recorded at the same moment; only one above the notice, which appends to the audit chain,
+ * takes a transaction of its own.
  */
 export class DeliverAlert {
   private readonly now: () => Date;
   private readonly channels: ReadonlyMap<ChannelKind, DeliveryChannel>;
   private readonly stages: ReleasedStages;
+  private readonly sent: WriteBatcher<SentRecord, boolean>;
 
   constructor(private readonly options: DeliverAlertOptions) {
     this.now = options.now ?? (() => new Date());
     this.stages = options.stages ?? new AlertStageRepository(options.dataSource);
     this.channels = new Map(options.channels.map((channel) => [channel.kind, channel]));
+    const outboxTable = options.outbox.table;
+    this.sent = new WriteBatcher<SentRecord, boolean>({
+      ...(options.recordBatch ?? { maxBatch: 100, maxInFlight: 2 }),
+      write: async (records) => {
+        const marked = await options.deliveries.recordSent(records, outboxTable);
+        return records.map((record) => marked.has(record.deliveryId));
+      },
+    });
   }
 
   async execute(deliveryId: string): Promise<DeliveryOutcome> {
-    const { deliveries, alerts, dataSource, logger } = this.options;
-    const delivery = await deliveries.find(deliveryId);
-    if (delivery === null) {
-      logger.warn({ deliveryId }, 'queued delivery does not exist; job dropped');
-      return { kind: 'unknown-delivery' };
-    }
-    if (delivery.status !== 'pending') return { kind: 'not-pending' };
-    const alert = await alerts.find(delivery.alertId, dataSource.manager);
-    if (alert === null) throw new Error(`delivery ${deliveryId} has no alert`);
-    const attempt = await deliveries.startAttempt(deliveryId);
-    if (attempt === null) return { kind: 'not-pending' };
+    const { deliveries, logger } = this.options;
+    const claimed = await deliveries.claim(deliveryId);
+    if (claimed === null) return this.unclaimed(deliveryId);
+    const { delivery, alert, recipientKind } = claimed;
+    const attempt = delivery.attempts;
 
     const about = {
       deliveryId,
@@ -132,13 +155,12 @@ export class DeliverAlert {
       // An alert that ended has nothing left to acknowledge: its end notices carry no link.
       const acknowledgeUrl =
         end === undefined ? await this.options.acknowledgeUrl?.(delivery, alert) : undefined;
-      const recipientKind = await this.options.deliveries.recipientKind(delivery.id);
       const outgoing = renderDelivery(delivery, alert.request, {
         ...(acknowledgeUrl === undefined ? {} : { acknowledgeUrl }),
         ...(secrets === null ? {} : { secrets }),
         ...(stage === undefined ? {} : { stage }),
         ...(end === undefined ? {} : { end }),
-        ...(recipientKind === null ? {} : { recipientKind }),
+        recipientKind,
       });
       ({ providerResponse } = await channel.send(outgoing));
     } catch (error) {
@@ -165,28 +187,51 @@ export class DeliverAlert {
     }
 
     const sentAt = this.now();
+    const delivered: AlertDelivered = {
+      alertId: delivery.alertId,
+      deliveryId,
+      organisationId: delivery.organisationId,
+      channel: delivery.channel,
+      messageId: delivery.messageId,
+      deliveredAt: sentAt.toISOString(),
+    };
+    const { row: event } = this.options.outbox.prepare({
+      topic: topicFor(ALERT_DELIVERED),
+      key: delivery.alertId,
+      subject: delivery.alertId,
+      type: ALERT_DELIVERED,
+      data: delivered,
+    });
+    const record: SentRecord = { deliveryId, sentAt, providerResponse, event };
+    const disclosure = disclosureOf(claimed);
     await this.recordSent(about, () =>
-      withOutbox(dataSource, this.options.relay, async (manager) => {
-        if (!(await deliveries.markSent(deliveryId, sentAt, manager, providerResponse))) return;
-        const delivered: AlertDelivered = {
-          alertId: delivery.alertId,
-          deliveryId,
-          organisationId: delivery.organisationId,
-          channel: delivery.channel,
-          messageId: delivery.messageId,
-          deliveredAt: sentAt.toISOString(),
-        };
-        await this.options.outbox.add(manager, {
-          topic: topicFor(ALERT_DELIVERED),
-          key: delivery.alertId,
-          subject: delivery.alertId,
-          type: ALERT_DELIVERED,
-          data: delivered,
-        });
-      }),
+      disclosure === null ? this.sent.submit(record) : this.recordAudited(record, disclosure),
     );
+    void this.options.relay.kick();
     logger.info(about, 'alert delivered');
     return { kind: 'sent' };
+  }
+
+  /** Why a delivery could not be claimed: gone, no longer pending, or (an error) without its alert. */
+  private async unclaimed(deliveryId: string): Promise<DeliveryOutcome> {
+    const delivery = await this.options.deliveries.find(deliveryId);
+    if (delivery === null) {
+      this.options.logger.warn({ deliveryId }, 'queued delivery does not exist; job dropped');
+      return { kind: 'unknown-delivery' };
+    }
+    if (delivery.status !== 'pending') return { kind: 'not-pending' };
+    throw new Error(`delivery ${deliveryId} has no alert`);
+  }
+
+  /** A send above the notice: recorded with its audit entry, in one transaction of its own. */
+  private async recordAudited(record: SentRecord, disclosure: SentDisclosure): Promise<boolean> {
+    const { deliveries, dataSource, outbox } = this.options;
+    return dataSource.transaction(async (manager) => {
+      const marked = await deliveries.recordSent([record], outbox.table, manager);
+      if (!marked.has(record.deliveryId)) return false;
+      await deliveries.recordDisclosure(manager, disclosure);
+      return true;
+    });
   }
 
   /**
@@ -195,7 +240,7 @@ export class DeliverAlert {
    * `recordSentRetryMs`, instead of failing the job — whose retry would send it again. Past that
    * the error reaches the job, and the delivery is sent again under its same id (at-least-once).
    */
-  private async recordSent(about: Record<string, unknown>, record: () => Promise<void>) {
+  private async recordSent(about: Record<string, unknown>, record: () => Promise<unknown>) {
     const deadline = Date.now() + (this.options.recordSentRetryMs ?? 60_000);
     for (let attempt = 1; ; attempt += 1) {
       try {
@@ -295,4 +340,27 @@ export class DeliverAlert {
       await this.options.escalation?.bringForward(manager, delivery.alertId, failedAt);
     });
   }
+}
+
+/**
+ * What a delivery discloses, as its audit entry would say, when that is above the notice (a
+ * webhook showing operational or personal details); null for a notice, which is not audited.
+ * Judged from what was read with the delivery, i.e. from what it was rendered with.
+ */
+function disclosureOf({ delivery, alert, recipientKind }: ClaimedDelivery): SentDisclosure | null {
+  const sent: SentDisclosure = {
+    deliveryId: delivery.id,
+    alertId: delivery.alertId,
+    organisationId: delivery.organisationId,
+    contactId: delivery.contactId,
+    channel: delivery.channel,
+    purpose: delivery.purpose,
+    stage: delivery.stage,
+    stageId: delivery.stageId,
+    escalationLevel: delivery.escalationLevel,
+    matchedRule: delivery.matchedRule,
+    alertLevel: alert.request.disclosure.level,
+    recipientKind,
+  };
+  return disclosureAction(disclosedLevel(sent)) === null ? null : sent;
 }

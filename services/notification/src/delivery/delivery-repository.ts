@@ -13,7 +13,14 @@ import {
   type DeliveryStatus,
   deliveryMessageId,
 } from '../domain/delivery';
+import type { OutboxRow } from '@harbour/messaging';
 import { queryRows } from '@harbour/platform';
+import {
+  ALERT_COLUMNS,
+  type AlertRow,
+  type RecordedAlert,
+  toRecordedAlert,
+} from '../alerts/alert-repository';
 import { disclosedLevel, disclosureAction } from '../audit/disclosed-level';
 import type { DeliveryRef } from './delivery-jobs';
 
@@ -76,6 +83,47 @@ export interface DeliveryView extends Delivery {
   organisationKind: string;
 }
 
+/**
+ * A pending delivery taken for one more attempt, with what sending it needs: its alert and the
+ * kind of the organisation it goes to (what it may be shown depends on it).
+ */
+export interface ClaimedDelivery {
+  /** As it is now: `attempts` counts the attempt being made. */
+  delivery: Delivery;
+  alert: RecordedAlert;
+  recipientKind: string;
+}
+
+/** A send the channel accepted, to be recorded with its `harbour.alert.delivered` event. */
+export interface SentRecord {
+  deliveryId: string;
+  sentAt: Date;
+  /** What the channel said when it accepted the message (`250 …`, `HTTP 204`). */
+  providerResponse: string | null;
+  /** The outbox row of the event, written only if the delivery was still pending. */
+  event: OutboxRow;
+}
+
+/**
+ * What a sent delivery disclosed, as the audit log records it: ids, the rule that matched, the
+ * level its recipient saw — never the address.
+ */
+export interface SentDisclosure {
+  deliveryId: string;
+  alertId: string;
+  organisationId: string;
+  contactId: string;
+  channel: string;
+  purpose: DeliveryPurpose;
+  stage: string | null;
+  stageId: string | null;
+  escalationLevel: number | null;
+  matchedRule: string;
+  /** The alert's own disclosure level. */
+  alertLevel: string;
+  recipientKind: string;
+}
+
 interface DeliveryRow {
   id: string;
   alert_id: string;
@@ -115,6 +163,12 @@ interface DeliveryViewRow extends DeliveryRow {
 
 const COLUMNS =
   'd.id, d.alert_id, d.organisation_id, d.contact_id, d.channel, d.address, d.status, d.attempts, d.message_id, d.matched_rule, d.created_at, d.enqueued_at, d.sent_at, d.failed_at, d.last_error, d.provider_response, d.purpose, d.escalation_level, d.escalation_loop, d.stage, d.stage_id';
+
+/** The alert's columns beside a delivery's, each as `a_<column>` (both have `id`, `created_at`). */
+const ALERT_NAMES = ALERT_COLUMNS.split(',').map((column) => column.trim());
+const PREFIXED_ALERT_COLUMNS = ALERT_NAMES.map((column) => `a.${column} AS a_${column}`).join(', ');
+
+type ClaimedRow = DeliveryRow & { recipient_kind: string } & Record<string, unknown>;
 
 /** Longest error text kept on a delivery row. */
 const MAX_ERROR_LENGTH = 1000;
@@ -213,18 +267,29 @@ export class DeliveryRepository {
     return row === undefined ? null : toDelivery(row);
   }
 
-  /** The kind of the organisation a delivery goes to (what it may be shown depends on it). */
-  async recipientKind(
-    deliveryId: string,
-    manager: EntityManager = this.dataSource.manager,
-  ): Promise<string | null> {
-    const rows = await queryRows<{ kind: string }>(
-      manager,
-      `SELECT o.kind FROM ${this.table} d JOIN ${this.organisations} o ON o.id = d.organisation_id
-        WHERE d.id = $1`,
+  /**
+   * Counts one more send attempt of a pending delivery and returns it with its alert and its
+   * recipient's kind, in one statement; null when the delivery is not pending, does not exist
+   * or has no alert (nothing is counted then: `find` tells which).
+   */
+  async claim(deliveryId: string): Promise<ClaimedDelivery | null> {
+    const [row] = await queryRows<ClaimedRow>(
+      this.dataSource.manager,
+      `UPDATE ${this.table} d SET attempts = d.attempts + 1
+         FROM ${this.alerts} a, ${this.organisations} o
+        WHERE d.id = $1 AND d.status = 'pending' AND a.id = d.alert_id AND o.id = d.organisation_id
+       RETURNING ${COLUMNS}, ${PREFIXED_ALERT_COLUMNS}, o.kind AS recipient_kind`,
       [deliveryId],
     );
-    return rows[0]?.kind ?? null;
+    if (row === undefined) return null;
+    const alert = Object.fromEntries(
+      ALERT_NAMES.map((column) => [column, row[`a_${column}`]]),
+    ) as unknown as AlertRow;
+    return {
+      delivery: toDelivery(row),
+      alert: toRecordedAlert(alert),
+      recipientKind: row.recipient_kind,
+    };
   }
 
   /** Every delivery of an alert with its organisation, in the order they were created. */
@@ -245,21 +310,6 @@ export class DeliveryRepository {
       organisationName: row.organisation_name,
       organisationKind: row.organisation_kind,
     }));
-  }
-
-  /**
-   * Counts one more send attempt of a pending delivery and returns the new count, or null when
-   * the delivery is no longer pending (already sent or failed: nothing to do).
-   */
-  async startAttempt(deliveryId: string): Promise<number | null> {
-    const rows = await queryRows<{ attempts: number }>(
-      this.dataSource.manager,
-      `UPDATE ${this.table} SET attempts = attempts + 1
-        WHERE id = $1 AND status = 'pending'
-        RETURNING attempts`,
-      [deliveryId],
-    );
-    return rows[0]?.attempts ?? null;
   }
 
   /**
@@ -305,7 +355,94 @@ export class DeliveryRepository {
     });
   }
 
-  /** Records who was sent what level of an alert, under which rule: ids only, never the address. */
+  /**
+   * Pending → sent for each record, with what the channel answered, logged as `sent` and with
+   * its `harbour.alert.delivered` row in `outboxTable` — all of them in one statement, so
+   * atomic without a transaction and one round trip however many there are. Returns the ids
+   * that were still pending (and are sent now); a record of a delivery no longer pending (a
+   * concurrent attempt got there first, or the same delivery twice in `records`) changes
+   * nothing and writes no event. Records no audit entry: a delivery above the notice needs
+   * `recordDisclosure` in the same transaction.
+   */
+  async recordSent(
+    records: readonly SentRecord[],
+    outboxTable: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<Set<string>> {
+    const unique = [...new Map(records.map((r) => [r.deliveryId, r] as const)).values()];
+    if (unique.length === 0) return new Set();
+    const column = <T>(value: (record: SentRecord) => T): T[] => unique.map(value);
+    const rows = await queryRows<{ id: string }>(
+      manager,
+      `WITH sent AS (
+         SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::uuid[], $5::text[],
+                              $6::text[], $7::text[], $8::text[], $9::text[], $10::timestamptz[],
+                              $11::text[], $12::text[])
+           AS s (delivery_id, sent_at, provider_response, event_id, topic, key, type, source,
+                 subject, time, data, headers)
+       ), changed AS (
+         UPDATE ${this.table} d
+            SET status = 'sent', sent_at = s.sent_at, last_error = NULL,
+                provider_response = s.provider_response
+           FROM sent s
+          WHERE d.id = s.delivery_id AND d.status = 'pending'
+         RETURNING d.id, d.alert_id, s.provider_response
+       ), logged AS (
+         INSERT INTO ${this.events} (delivery_id, alert_id, event, detail)
+         SELECT id, alert_id, 'sent', provider_response FROM changed
+       ), published AS (
+         INSERT INTO ${outboxTable} (id, topic, key, type, source, subject, time, data, headers)
+         SELECT s.event_id, s.topic, s.key, s.type, s.source, s.subject, s.time, s.data::jsonb,
+                s.headers::jsonb
+           FROM sent s JOIN changed c ON c.id = s.delivery_id
+       )
+       SELECT id FROM changed`,
+      [
+        column((r) => r.deliveryId),
+        column((r) => r.sentAt),
+        column((r) => (r.providerResponse === null ? null : truncate(r.providerResponse))),
+        column((r) => r.event.id),
+        column((r) => r.event.topic),
+        column((r) => r.event.key),
+        column((r) => r.event.type),
+        column((r) => r.event.source),
+        column((r) => r.event.subject),
+        column((r) => r.event.time),
+        column((r) => r.event.data),
+        column((r) => r.event.headers),
+      ],
+    );
+    return new Set(rows.map((row) => row.id));
+  }
+
+  /**
+   * Records, in the caller's transaction, who was sent what level of an alert under which rule
+   * (ids only, never the address), when that level is above the notice; false when it was a
+   * notice, which is not audited.
+   */
+  async recordDisclosure(manager: EntityManager, sent: SentDisclosure): Promise<boolean> {
+    const action = disclosureAction(disclosedLevel(sent));
+    if (action === null) return false;
+    await this.audit.append(manager, {
+      actor: systemActor('notification'),
+      action,
+      resource: { kind: 'alert', id: sent.alertId },
+      reason: sent.matchedRule,
+      details: {
+        deliveryId: sent.deliveryId,
+        organisationId: sent.organisationId,
+        organisationKind: sent.recipientKind,
+        contactId: sent.contactId,
+        channel: sent.channel,
+        purpose: sent.purpose,
+        stageId: sent.stageId,
+        escalationLevel: sent.escalationLevel,
+      },
+    });
+    return true;
+  }
+
+  /** Records who was sent what level of an alert, as the rows say now (`markSent`). */
   private async auditDisclosure(deliveryId: string, manager: EntityManager): Promise<void> {
     const [sent] = await queryRows<{
       alert_id: string;
@@ -331,30 +468,19 @@ export class DeliveryRepository {
       [deliveryId],
     );
     if (sent === undefined) throw new Error(`delivery ${deliveryId} vanished while being sent`);
-    const level = disclosedLevel({
+    await this.recordDisclosure(manager, {
+      deliveryId,
+      alertId: sent.alert_id,
+      organisationId: sent.organisation_id,
+      contactId: sent.contact_id,
       channel: sent.channel,
       purpose: sent.purpose,
       stage: sent.stage,
+      stageId: sent.stage_id,
+      escalationLevel: sent.escalation_level,
+      matchedRule: sent.matched_rule,
       alertLevel: sent.alert_level,
       recipientKind: sent.recipient_kind,
-    });
-    const action = disclosureAction(level);
-    if (action === null) return;
-    await this.audit.append(manager, {
-      actor: systemActor('notification'),
-      action,
-      resource: { kind: 'alert', id: sent.alert_id },
-      reason: sent.matched_rule,
-      details: {
-        deliveryId,
-        organisationId: sent.organisation_id,
-        organisationKind: sent.recipient_kind,
-        contactId: sent.contact_id,
-        channel: sent.channel,
-        purpose: sent.purpose,
-        stageId: sent.stage_id,
-        escalationLevel: sent.escalation_level,
-      },
     });
   }
 

@@ -219,12 +219,12 @@ describe('delivery retries', () => {
     // Postgres drops the connection twice as the send is being recorded (as in a restart).
     let failuresLeft = 2;
     const flaky = Object.create(deliveries) as DeliveryRepository;
-    flaky.markSent = (...args: Parameters<DeliveryRepository['markSent']>) => {
+    flaky.recordSent = (...args: Parameters<DeliveryRepository['recordSent']>) => {
       if (failuresLeft > 0) {
         failuresLeft -= 1;
         return Promise.reject(new Error('Connection terminated unexpectedly'));
       }
-      return deliveries.markSent(...args);
+      return deliveries.recordSent(...args);
     };
     const deliver = (recordSentRetryMs: number) =>
       new DeliverAlert({
