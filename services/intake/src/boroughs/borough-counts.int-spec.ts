@@ -78,9 +78,7 @@ describe('intake: counts by borough for the coordinator’s map', () => {
   }
 
   async function move(table: string, column: string, id: string, when: number): Promise<void> {
-    const extra =
-      table === 'operation' ? ", planned_end = $1::timestamptz + interval '3 hours'" : '';
-    await h.db.query(`UPDATE "${h.schema}".${table} SET ${column} = $1${extra} WHERE id = $2`, [
+    await h.db.query(`UPDATE "${h.schema}".${table} SET ${column} = $1 WHERE id = $2`, [
       at(when),
       id,
     ]);
@@ -99,11 +97,11 @@ describe('intake: counts by borough for the coordinator’s map', () => {
     const coordinator = await h.organisation('coordinator', ['pan_london'], ['read']);
     coordinatorRead = coordinator.key;
 
-    // Operations: Camden's at T (in), T + 1 day - 1 ms (in), T - 1 ms (out), T + 1 day (out)
+    // Operations planned (recorded): Camden's at T (in), T + 1 day - 1 ms (in), T - 1 ms (out), T + 1 day (out)
     // and a cancelled one at T + 1 hour (not counted); Islington's at T + 2 hours (in).
     for (const when of [T, T + DAY_MS - 1, T - 1, T + DAY_MS]) {
       const id = await made('/v1/operations', raid(CAMDEN), camden, 'operationId');
-      await move('operation', 'planned_start', id, when);
+      await move('operation', 'planned_at', id, when);
     }
     const cancelled = await made('/v1/operations', raid(CAMDEN), camden, 'operationId');
     const cancellation = await h.post(
@@ -112,9 +110,9 @@ describe('intake: counts by borough for the coordinator’s map', () => {
       camden.key,
     );
     expect(cancellation.status).toBe(201);
-    await move('operation', 'planned_start', cancelled, T + HOUR_MS);
+    await move('operation', 'planned_at', cancelled, T + HOUR_MS);
     const theirs = await made('/v1/operations', raid(ISLINGTON), islington, 'operationId');
-    await move('operation', 'planned_start', theirs, T + 2 * HOUR_MS);
+    await move('operation', 'planned_at', theirs, T + 2 * HOUR_MS);
 
     // Missing episodes: Camden children at T (in) and T + 1 day (out), a Camden adult at
     // T + 1 hour (not a child); an Islington child at T + 3 hours (in), since found.

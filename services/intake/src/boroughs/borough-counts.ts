@@ -9,7 +9,10 @@ export const BOROUGH_COUNTS = Symbol('BOROUGH_COUNTS');
 export interface BoroughFigures {
   gss: string;
   name: string;
-  /** Operations planned to start in the period, cancelled ones left out. */
+  /**
+   * Operations planned (recorded) in the period, whenever they are to take place, so that
+   * tomorrow's raid is on today's map; cancelled ones left out.
+   */
   operations: number;
   /** Missing episodes of children reported in the period. */
   missingChildren: number;
@@ -50,7 +53,7 @@ export class BoroughCounts {
     const rows: CountRow[] = await manager.query(
       `SELECT 'operations' AS layer, borough, count(*)::int AS n, 0 AS still_missing
          FROM ${s}.operation
-        WHERE planned_start >= $1 AND planned_start < $2 AND state <> 'cancelled'
+        WHERE planned_at >= $1 AND planned_at < $2 AND state <> 'cancelled'
         GROUP BY borough
        UNION ALL
        SELECT 'missing_children', borough, count(*)::int,

@@ -12,7 +12,7 @@ export class BoroughCountIndexes1766400000000 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     const s = quoteIdentifier(schemaOf(queryRunner.dataSource) ?? 'public');
     await queryRunner.query(
-      `CREATE INDEX operation_start_borough_idx ON ${s}.operation (planned_start) INCLUDE (borough, state)`,
+      `CREATE INDEX operation_planned_borough_idx ON ${s}.operation (planned_at) INCLUDE (borough, state)`,
     );
     await queryRunner.query(
       `CREATE INDEX missing_episode_child_reported_idx ON ${s}.missing_episode (reported_at)
@@ -27,6 +27,6 @@ export class BoroughCountIndexes1766400000000 implements MigrationInterface {
     const s = quoteIdentifier(schemaOf(queryRunner.dataSource) ?? 'public');
     await queryRunner.query(`DROP INDEX IF EXISTS ${s}.referral_submitted_borough_idx`);
     await queryRunner.query(`DROP INDEX IF EXISTS ${s}.missing_episode_child_reported_idx`);
-    await queryRunner.query(`DROP INDEX IF EXISTS ${s}.operation_start_borough_idx`);
+    await queryRunner.query(`DROP INDEX IF EXISTS ${s}.operation_planned_borough_idx`);
   }
 }
