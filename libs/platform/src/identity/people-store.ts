@@ -276,48 +276,93 @@ export class PeopleStore {
       );
       const link = spent[0];
       if (link === undefined || !isOrganisationKind(link.organisation_kind)) return null;
-      const session = generateSessionToken();
-      const sessionId = randomUUID();
-      const expiresAt = new Date(now.getTime() + lifetime.absoluteMinutes * MINUTE_MS);
-      const idleExpiresAt = new Date(
-        Math.min(expiresAt.getTime(), now.getTime() + lifetime.idleMinutes * MINUTE_MS),
-      );
-      await queryRows(
-        manager,
-        `INSERT INTO ${this.sessions}
-           (id, token_hash, person_id, created_at, idle_minutes, idle_expires_at, expires_at, last_seen_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $4)`,
-        [
-          sessionId,
-          session.hash,
-          link.person_id,
-          now,
-          lifetime.idleMinutes,
-          idleExpiresAt,
-          expiresAt,
-        ],
-      );
-      await this.audit.append(manager, {
-        actor: {
-          type: 'person',
-          organisationId: link.organisation_id,
-          organisationKind: link.organisation_kind,
-          personId: link.person_id,
-          sessionId,
-        },
-        action: 'person.signed_in',
-        resource: { kind: 'person', id: link.person_id },
-        reason: 'e-mailed sign-in link',
-        details: { sessionId, expiresAt: expiresAt.toISOString() },
-      });
-      return {
-        token: session.token,
-        sessionId,
-        personId: link.person_id,
-        organisationId: link.organisation_id,
-        expiresAt,
-      };
+      return this.startSession(manager, link, lifetime, now, 'e-mailed sign-in link', {});
     });
+  }
+
+  /**
+   * Starts a session for the active person holding this address, whom an identity provider has
+   * just vouched for (the caller has verified the provider's ID token and that it says the
+   * address is verified): the same session and audit entry as a spent link, with `how` as the
+   * entry's reason and `details` beside the session's. Null when no active person holds the
+   * address; nobody is ever added here (people are added by `harbour person add`).
+   */
+  async signInVerifiedEmail(
+    email: string,
+    how: { reason: string; details?: Record<string, string> },
+    lifetime: SessionLifetime = DEFAULT_SESSION_LIFETIME,
+  ): Promise<StartedSession | null> {
+    const normalised = normaliseEmail(email);
+    if (!isEmailAddress(normalised)) return null;
+    const now = this.now();
+    return this.dataSource.transaction(async (manager) => {
+      const found = await queryRows<{
+        person_id: string;
+        organisation_id: string;
+        organisation_kind: string;
+      }>(
+        manager,
+        `SELECT p.id AS person_id, p.organisation_id, o.kind AS organisation_kind
+           FROM ${this.people} p JOIN ${this.organisations} o ON o.id = p.organisation_id
+          WHERE p.email_index = $1 AND p.disabled_at IS NULL
+          FOR SHARE OF p`,
+        [this.emailIndex(normalised)],
+      );
+      const person = found[0];
+      if (person === undefined || !isOrganisationKind(person.organisation_kind)) return null;
+      return this.startSession(manager, person, lifetime, now, how.reason, how.details ?? {});
+    });
+  }
+
+  private async startSession(
+    manager: EntityManager,
+    person: { person_id: string; organisation_id: string; organisation_kind: string },
+    lifetime: SessionLifetime,
+    now: Date,
+    reason: string,
+    details: Record<string, string>,
+  ): Promise<StartedSession> {
+    const session = generateSessionToken();
+    const sessionId = randomUUID();
+    const expiresAt = new Date(now.getTime() + lifetime.absoluteMinutes * MINUTE_MS);
+    const idleExpiresAt = new Date(
+      Math.min(expiresAt.getTime(), now.getTime() + lifetime.idleMinutes * MINUTE_MS),
+    );
+    await queryRows(
+      manager,
+      `INSERT INTO ${this.sessions}
+         (id, token_hash, person_id, created_at, idle_minutes, idle_expires_at, expires_at, last_seen_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $4)`,
+      [
+        sessionId,
+        session.hash,
+        person.person_id,
+        now,
+        lifetime.idleMinutes,
+        idleExpiresAt,
+        expiresAt,
+      ],
+    );
+    await this.audit.append(manager, {
+      actor: {
+        type: 'person',
+        organisationId: person.organisation_id,
+        organisationKind: person.organisation_kind,
+        personId: person.person_id,
+        sessionId,
+      },
+      action: 'person.signed_in',
+      resource: { kind: 'person', id: person.person_id },
+      reason,
+      details: { ...details, sessionId, expiresAt: expiresAt.toISOString() },
+    });
+    return {
+      token: session.token,
+      sessionId,
+      personId: person.person_id,
+      organisationId: person.organisation_id,
+      expiresAt,
+    };
   }
 
   /**
