@@ -13,9 +13,12 @@ const transform = {
   '^.+\\.ts$': ['@swc/jest', swcOptions({ syntax: 'typescript', decorators: true })],
   '^.+\\.js$': ['@swc/jest', swcOptions({ syntax: 'ecmascript' })],
 };
-// NestJS 12 and nodemailer 10 ship only ES modules; Jest's module system is CommonJS, so swc
-// transforms those packages too (Node 24 itself loads them natively at run time).
-const transformIgnorePatterns = ['/node_modules/(?!(@nestjs|nodemailer)/)'];
+// NestJS 12, nodemailer 10 and the OpenID Connect client and test provider (with jose and
+// oauth4webapi) ship only ES modules; Jest's module system is CommonJS, so swc transforms those
+// packages too (Node 24 itself loads them natively at run time).
+const transformIgnorePatterns = [
+  '/node_modules/(?!(@nestjs|nodemailer|openid-client|oauth4webapi|jose|oidc-provider)/)',
+];
 const moduleNameMapper = {
   '^@harbour/platform/telemetry$': '<rootDir>/libs/platform/src/telemetry/index.ts',
   '^@harbour/(contracts|messaging|platform|london|testing)$': '<rootDir>/libs/$1/src/index.ts',

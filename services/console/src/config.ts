@@ -10,6 +10,7 @@ import {
   telemetryConfig,
   type Config,
 } from '@harbour/platform';
+import { oidcConfig, oidcConfigIssues } from './auth/oidc-settings';
 
 export const consoleConfigSpec = defineConfig({
   ...databaseConfig,
@@ -59,6 +60,13 @@ export const consoleConfigSpec = defineConfig({
     default: 'http://127.0.0.1:8083',
     description: "The notification service's REST API (/api/notification/).",
   },
+  CONSOLE_EMAIL_SIGN_IN: {
+    kind: 'boolean',
+    default: 'true',
+    description:
+      'Whether people may ask for an e-mailed sign-in link; off needs CONSOLE_OIDC_ISSUER (sign-in through the identity provider only).',
+  },
+  ...oidcConfig,
   CONSOLE_WEB_DIR: {
     kind: 'string',
     optional: true,
@@ -92,6 +100,7 @@ export function loadConsoleConfig(env: NodeJS.ProcessEnv = process.env): Console
       description: 'minutes',
     });
   }
+  issues.push(...oidcConfigIssues(config));
   if (issues.length > 0) throw new ConfigError(issues);
   return config;
 }

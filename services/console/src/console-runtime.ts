@@ -10,6 +10,9 @@ import {
   runMigrationsLocked,
 } from '@harbour/platform';
 import type { DataSource } from 'typeorm';
+import { oidcSettingsOf } from './auth/oidc-settings';
+import { OidcSignIn } from './auth/oidc-sign-in';
+import { OidcTransactionCookie } from './auth/oidc-transaction';
 import { SignInMailer } from './auth/sign-in-mailer';
 import { type SessionCookie, sessionCookieFor } from './auth/session-cookie';
 import type { ConsoleConfig } from './config';
@@ -22,6 +25,9 @@ export interface ConsoleRuntime {
   people: PeopleStore;
   mailer: SignInMailer;
   cookie: SessionCookie;
+  /** Sign-in through the OpenID Connect provider, when one is configured (ADR-36). */
+  oidc: OidcSignIn | undefined;
+  oidcTransaction: OidcTransactionCookie;
   readiness: ReadinessCheck[];
   close(): Promise<void>;
 }
@@ -39,13 +45,17 @@ export async function openConsoleRuntime(
   const cipher = FieldCipher.fromConfig({ DATA_ENCRYPTION_KEY: config.IDENTITY_DATA_KEY });
   logger.info({ keyId: cipher.describeKeys().current }, 'identity data key loaded (id only)');
   const mailer = new SignInMailer({ url: config.SMTP_URL, from: config.SMTP_FROM });
+  const cookie = sessionCookieFor(config.CONSOLE_PUBLIC_URL);
+  const oidcSettings = oidcSettingsOf(config);
   return {
     config,
     logger,
     identity: new IdentityStore(dataSource),
     people: new PeopleStore(dataSource, cipher),
     mailer,
-    cookie: sessionCookieFor(config.CONSOLE_PUBLIC_URL),
+    cookie,
+    oidc: oidcSettings === undefined ? undefined : new OidcSignIn(oidcSettings),
+    oidcTransaction: new OidcTransactionCookie(config.IDENTITY_DATA_KEY, cookie),
     readiness: [postgresReadiness(dataSource)],
     async close() {
       mailer.close();

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule } from '@harbour/platform';
 import { AuthController } from './auth/auth.controller';
+import { OidcController } from './auth/oidc.controller';
 import type { ConsoleRuntime } from './console-runtime';
 import { CONSOLE_RUNTIME } from './tokens';
 
@@ -18,7 +19,7 @@ export class ConsoleModule {
           onShutdown: () => runtime.close(),
         }),
       ],
-      controllers: [AuthController],
+      controllers: [AuthController, OidcController],
       providers: [{ provide: CONSOLE_RUNTIME, useValue: runtime }],
     };
   }

@@ -13,6 +13,7 @@ import {
 import {
   ForbiddenProblem,
   isSessionToken,
+  NotFoundProblem,
   isSignInToken,
   Public,
   SIGN_IN_LINK_MINUTES,
@@ -59,6 +60,7 @@ export class AuthController {
   @HttpCode(HttpStatus.ACCEPTED)
   requestLink(@Req() request: Request, @Body() body: unknown): typeof LINK_ANSWER {
     requireConsoleRequest(request);
+    requireEmailSignIn(this.runtime);
     const email = (body as { email?: unknown } | undefined)?.email;
     if (typeof email !== 'string' || email.length > 254 || !email.includes('@')) {
       throw new ValidationProblem([{ pointer: '/email', message: 'must be an e-mail address' }]);
@@ -95,7 +97,11 @@ export class AuthController {
     // The page's URL holds the token: a request it makes may name only the origin.
     response.setHeader('Referrer-Policy', 'strict-origin');
     response.type('html');
-    if (typeof token !== 'string' || !isSignInToken(token)) {
+    if (
+      !this.runtime.config.CONSOLE_EMAIL_SIGN_IN ||
+      typeof token !== 'string' ||
+      !isSignInToken(token)
+    ) {
       response.status(HttpStatus.BAD_REQUEST).send(signInFailedPage());
       return;
     }
@@ -116,7 +122,11 @@ export class AuthController {
     // console's own page may, and a browser names the page's origin on a form post.
     const origin = request.headers.origin;
     const token = (body as { token?: unknown } | undefined)?.token;
-    if (origin !== new URL(config.CONSOLE_PUBLIC_URL).origin || typeof token !== 'string') {
+    if (
+      !config.CONSOLE_EMAIL_SIGN_IN ||
+      origin !== new URL(config.CONSOLE_PUBLIC_URL).origin ||
+      typeof token !== 'string'
+    ) {
       response.status(HttpStatus.BAD_REQUEST).send(signInFailedPage());
       return;
     }
@@ -180,5 +190,12 @@ export class AuthController {
 function requireConsoleRequest(request: Request): void {
   if (!isConsoleRequest(request)) {
     throw new ForbiddenProblem('Send this from the console (X-Harbour-Console: 1).');
+  }
+}
+
+/** With e-mailed links configured off, there is no such route (sign-in is by the provider). */
+function requireEmailSignIn(runtime: ConsoleRuntime): void {
+  if (!runtime.config.CONSOLE_EMAIL_SIGN_IN) {
+    throw new NotFoundProblem('Sign-in by e-mailed link is not offered here.');
   }
 }

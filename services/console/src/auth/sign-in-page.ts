@@ -27,6 +27,32 @@ export function signInFailedPage(): string {
   );
 }
 
+/**
+ * The same page for every reason a return from the identity provider signs nobody in (no such
+ * person, an unverified address, a stale or forged answer, the provider refused): nobody learns
+ * from it whether an address has an account.
+ */
+export function oidcSignInFailedPage(providerName: string): string {
+  return page(
+    'You could not be signed in',
+    `<h1>You could not be signed in</h1>
+    <p>Harbour could not sign you in with ${escapeHtml(providerName)}. Harbour signs in only
+    people their organisation has added, with the work e-mail address it knows them by.</p>
+    <p>If you think you should have access, ask your organisation's Harbour administrator.</p>
+    <p><a href="/">Back to sign-in</a></p>`,
+  );
+}
+
+/** The identity provider could not be reached to start signing in. */
+export function oidcUnavailablePage(providerName: string): string {
+  return page(
+    'Sign-in is not available just now',
+    `<h1>Sign-in is not available just now</h1>
+    <p>Harbour could not reach ${escapeHtml(providerName)}. Try again in a few minutes.</p>
+    <p><a href="/">Back to sign-in</a></p>`,
+  );
+}
+
 function page(title: string, body: string): string {
   return `<!doctype html>
 <html lang="en-GB">
