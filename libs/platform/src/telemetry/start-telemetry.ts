@@ -1,14 +1,27 @@
+import { context, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import {
   CompositePropagator,
   W3CBaggagePropagator,
   W3CTraceContextPropagator,
 } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
-import { NodeSDK, type NodeSDKConfiguration } from '@opentelemetry/sdk-node';
+import {
+  defaultResource,
+  detectResources,
+  hostDetector,
+  osDetector,
+  processDetector,
+  resourceAttributesEnvDetector,
+  resourceFromAttributes,
+  serviceInstanceIdDetector,
+} from '@opentelemetry/resources';
+import { BatchSpanProcessor, type SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { redactRequestSpan } from './redact-url-secrets';
 
 export interface TelemetryOptions {
@@ -19,16 +32,13 @@ export interface TelemetryOptions {
 }
 
 export interface Telemetry {
-  /** Flushes pending spans and stops the SDK; call last when the process stops. */
+  /** Flushes pending spans and stops tracing; call last when the process stops. */
   shutdown(): Promise<void>;
 }
 
-type SpanProcessor = NonNullable<NodeSDKConfiguration['spanProcessors']>[number];
-
 /**
- * Keeps a tracer provider registered when nothing is exported: spans still get real ids, so
- * `traceparent` flows HTTP → Kafka → consumer and log lines carry `traceId` even without a
- * collector. (With no processor at all the SDK would register no provider.)
+ * Keeps spans real when nothing is exported: they still get real ids, so `traceparent` flows
+ * HTTP → Kafka → consumer and log lines carry `traceId` even without a collector.
  */
 const discardSpans: SpanProcessor = {
   onStart: () => undefined,
@@ -45,17 +55,48 @@ const discardSpans: SpanProcessor = {
  * instrumentations patch those modules as they load: call it first thing in `main.ts` and load
  * the rest of the service with a dynamic `import()` afterwards.
  *
- * The W3C trace-context (and baggage) propagator is always registered, whatever `OTEL_PROPAGATORS`
- * says. The OTLP/HTTP trace exporter is used only when `otlpEndpoint` is given; otherwise no
- * exporter at all (no console output). Metrics and OpenTelemetry logs are not exported: logs go
- * to standard output as JSON lines carrying trace ids.
+ * Tracing only, wired from its parts (context manager, W3C trace-context and baggage propagator,
+ * tracer provider, instrumentations) rather than through `@opentelemetry/sdk-node`, which loads
+ * the metrics and logs SDKs and every exporter whether used or not — about 24 MB of resident
+ * memory a process. The resource is what the SDK would detect: service name, instance id,
+ * process, host, OS and `OTEL_RESOURCE_ATTRIBUTES`. The OTLP/HTTP trace exporter is used only
+ * when `otlpEndpoint` is given; otherwise nothing is exported (no console output). Metrics and
+ * OpenTelemetry logs are not exported: logs go to standard output as JSON lines carrying trace ids.
  */
 export function startTelemetry(options: TelemetryOptions): Telemetry {
-  const configuration: Partial<NodeSDKConfiguration> = {
-    serviceName: options.serviceName,
-    textMapPropagator: new CompositePropagator({
+  const contextManager = new AsyncLocalStorageContextManager().enable();
+  context.setGlobalContextManager(contextManager);
+  propagation.setGlobalPropagator(
+    new CompositePropagator({
       propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
     }),
+  );
+  const resource = defaultResource()
+    .merge(
+      detectResources({
+        detectors: [
+          serviceInstanceIdDetector,
+          processDetector,
+          hostDetector,
+          osDetector,
+          resourceAttributesEnvDetector,
+        ],
+      }),
+    )
+    .merge(resourceFromAttributes({ 'service.name': options.serviceName }));
+  const provider = new TracerProvider({
+    resource,
+    spanProcessors: [
+      options.otlpEndpoint
+        ? new BatchSpanProcessor({
+            exporter: new OTLPTraceExporter({ url: tracesUrl(options.otlpEndpoint) }),
+          })
+        : discardSpans,
+    ],
+  });
+  trace.setGlobalTracerProvider(provider);
+  const unregister = registerInstrumentations({
+    tracerProvider: provider,
     instrumentations: [
       new HttpInstrumentation({
         // Acknowledgement tokens live in the path: keep them out of span attributes.
@@ -70,17 +111,16 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
         ? [new ExpressInstrumentation(), new PgInstrumentation({ requireParentSpan: true })]
         : []),
     ],
-    metricReaders: [],
-    logRecordProcessors: [],
+  });
+  return {
+    async shutdown() {
+      unregister();
+      await provider.shutdown();
+      trace.disable();
+      propagation.disable();
+      context.disable();
+    },
   };
-  if (options.otlpEndpoint) {
-    configuration.traceExporter = new OTLPTraceExporter({ url: tracesUrl(options.otlpEndpoint) });
-  } else {
-    configuration.spanProcessors = [discardSpans];
-  }
-  const sdk = new NodeSDK(configuration);
-  sdk.start();
-  return { shutdown: () => sdk.shutdown() };
 }
 
 /** OTEL_EXPORTER_OTLP_ENDPOINT is a base URL; the traces signal lives under /v1/traces. */
