@@ -1,5 +1,11 @@
-import { type SyntheticEvent, useState } from 'react';
+import { type SyntheticEvent, useEffect, useState } from 'react';
 import { api } from './api';
+
+/** How the console lets people sign in (`GET /auth/methods`, ADR-36). */
+interface SignInMethods {
+  emailLink: boolean;
+  provider: { name: string; start: string } | null;
+}
 
 /** Ask for an e-mailed sign-in link. The answer is the same whether or not the address is known. */
 export function SignIn() {
@@ -24,9 +30,33 @@ export function SignIn() {
     );
   };
 
+  // Sign-in through the organisation's identity provider, when the console has one.
+  const [methods, setMethods] = useState<SignInMethods | null>(null);
+  useEffect(() => {
+    fetch('/auth/methods')
+      .then((response) => (response.ok ? (response.json() as Promise<SignInMethods>) : null))
+      .then(setMethods, () => {
+        setMethods(null);
+      });
+  }, []);
+  const provider = methods?.provider != null && (
+    <p>
+      <a href={methods.provider.start}>Sign in with {methods.provider.name}</a>
+    </p>
+  );
+  if (methods?.emailLink === false) {
+    return (
+      <main className="page narrow">
+        <h1>Sign in to Harbour</h1>
+        {provider}
+      </main>
+    );
+  }
+
   return (
     <main className="page narrow">
       <h1>Sign in to Harbour</h1>
+      {provider}
       <p>
         Enter your work e-mail address. We will send you a link that signs you in; it works once,
         for 15 minutes.
