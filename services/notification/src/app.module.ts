@@ -1,4 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { topics } from '@harbour/contracts';
+import { createKafka } from '@harbour/messaging';
 import { apiRateLimitOf, PersonalDataReads, PlatformModule } from '@harbour/platform';
 import { AlertDeliveriesController } from './alerts/alert-deliveries.controller';
 import { AlertDetailsReader } from './alerts/alert-details';
@@ -6,6 +8,8 @@ import { AlertDetailsController } from './alerts/alert-details.controller';
 import { PartnerAlertsController } from './alerts/partner-alerts.controller';
 import { PartnerAlertsRepository } from './alerts/partner-alerts-repository';
 import { AuditController } from './audit/audit.controller';
+import { DeadLetterDesk } from './dead-letters/dead-letter-desk';
+import { DeadLettersController } from './dead-letters/dead-letters.controller';
 import {
   ACKNOWLEDGEMENT_CONTROLLERS,
   acknowledgementProviders,
@@ -21,6 +25,7 @@ import {
   AUDIT_LOGS,
   BOROUGH_PARTNERS,
   CAUSE_ALERTS_REPOSITORY,
+  DEAD_LETTER_DESK,
   DELIVERY_REPOSITORY,
   DIRECTORY_STORES,
   NOTIFICATION_DATA_SOURCE,
@@ -53,6 +58,7 @@ export class NotificationModule {
         DirectoryController,
         BoroughPartnersController,
         AuditController,
+        DeadLettersController,
         ...ACKNOWLEDGEMENT_CONTROLLERS,
       ],
       providers: [
@@ -75,6 +81,19 @@ export class NotificationModule {
         },
         { provide: BOROUGH_PARTNERS, useValue: new BoroughPartners(runtime.dataSource) },
         ...acknowledgementProviders(runtime.acknowledgements),
+        {
+          provide: DEAD_LETTER_DESK,
+          useValue: new DeadLetterDesk({
+            kafka: createKafka({
+              brokers: runtime.config.KAFKA_BROKERS,
+              clientId: `${runtime.config.KAFKA_CLIENT_ID ?? 'harbour-notification'}-dead-letters`,
+              logger: runtime.logger,
+            }),
+            dataSource: runtime.dataSource,
+            audit: runtime.audit.notification,
+            topics: Object.values(topics),
+          }),
+        },
         {
           provide: DIRECTORY_STORES,
           useValue: { identity: runtime.identity, directory: runtime.directory },

@@ -4,7 +4,8 @@ import type { JsonValue } from './canonical-json';
 /**
  * What is audited. Disclosures are deliveries sent above `notice`; reads of personal data are
  * API answers that carried it (which fields, never their values); directory and identity
- * changes are recorded where they are made (the notification directory, the identity store).
+ * changes are recorded where they are made (the notification directory, the identity store);
+ * a dead letter replayed from the console is recorded in notification's chain.
  */
 export const AUDIT_ACTIONS = [
   'disclosure.operational',
@@ -25,6 +26,7 @@ export const AUDIT_ACTIONS = [
   'directory.webhook.secret.rotated',
   'directory.import',
   'retention.purge',
+  'dead_letter.replayed',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

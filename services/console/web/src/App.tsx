@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError, type Session } from './api';
+import { AuditView } from './AuditView';
 import { BedAvailabilityView } from './BedAvailabilityView';
+import { DeadLettersView } from './DeadLettersView';
 import { InboxView } from './InboxView';
 import { LondonMapView } from './LondonMapView';
 import { OperationsView } from './OperationsView';
@@ -8,7 +10,8 @@ import { ProviderView } from './ProviderView';
 import { SignIn } from './SignIn';
 import { WaitingRequestsView } from './WaitingRequestsView';
 
-type View = 'inbox' | 'map' | 'beds' | 'operations' | 'availability' | 'waiting';
+type View =
+  'inbox' | 'map' | 'beds' | 'operations' | 'availability' | 'waiting' | 'deadLetters' | 'audit';
 
 /** The organisations that plan operations (police and UKVI). */
 const PLANNERS = new Set(['police_borough', 'police_specialist', 'immigration']);
@@ -22,6 +25,8 @@ export function viewsOf(kind: string): { view: View; label: string }[] {
       { view: 'operations', label: 'Alert timeline' },
       { view: 'availability', label: 'Beds' },
       { view: 'waiting', label: 'Waiting requests' },
+      { view: 'deadLetters', label: 'Dead letters' },
+      { view: 'audit', label: 'Audit log' },
     ];
   }
   if (kind === 'housing_provider') {
@@ -136,6 +141,8 @@ export function App() {
         {current === 'inbox' && <InboxView session={session} />}
         {current === 'availability' && <BedAvailabilityView />}
         {current === 'waiting' && <WaitingRequestsView />}
+        {current === 'deadLetters' && <DeadLettersView session={session} />}
+        {current === 'audit' && <AuditView session={session} />}
       </main>
     </>
   );

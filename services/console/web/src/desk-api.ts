@@ -100,7 +100,8 @@ export interface DeadLetter {
   sourcePartition: number | null;
   sourceOffset: string | null;
   failedAt: string | null;
-  replays: { at: string; by: string }[];
+  /** Earlier replays, from the audit chain: when and who (ids only). */
+  replays: { at: string; actor: { type: string; personId?: string; organisationId?: string } }[];
 }
 
 export interface DeadLetterTopics {
@@ -109,6 +110,7 @@ export interface DeadLetterTopics {
 
 export interface DeadLetterList {
   topic: string;
+  total: number;
   deadLetters: DeadLetter[];
 }
 
