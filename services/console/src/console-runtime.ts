@@ -25,7 +25,7 @@ export interface ConsoleRuntime {
   people: PeopleStore;
   mailer: SignInMailer;
   cookie: SessionCookie;
-  /** Sign-in through the OpenID Connect provider, when one is configured (ADR-36). */
+  /** Sign-in through the OpenID Connect provider, when one is configured (ADR-37). */
   oidc: OidcSignIn | undefined;
   oidcTransaction: OidcTransactionCookie;
   readiness: ReadinessCheck[];

@@ -6,7 +6,7 @@ export const OIDC_CALLBACK_PATH = '/auth/oidc/callback';
 export const OIDC_START_PATH = '/auth/oidc/start';
 
 /**
- * Sign-in through an OpenID Connect provider (ADR-36), instead of or beside e-mailed links.
+ * Sign-in through an OpenID Connect provider (ADR-37), instead of or beside e-mailed links.
  * Unset issuer: no provider. The console is a confidential client using the authorization-code
  * flow with PKCE; register it with the provider with the redirect URL below.
  */

@@ -19,7 +19,7 @@ const PROVIDER_TIMEOUT_SECONDS = 10;
 
 /**
  * The authorization-code flow with PKCE, `state` and `nonce` against one OpenID Connect provider
- * (ADR-36), by `openid-client`: it checks the provider's metadata names the configured issuer,
+ * (ADR-37), by `openid-client`: it checks the provider's metadata names the configured issuer,
  * the answer's `state` (and `iss`, where the provider sends it), then redeems the code with the
  * client secret and the code verifier and verifies the ID token (signature by the provider's
  * published keys, issuer, audience, expiry, nonce). The e-mail address comes from the ID token

@@ -18,7 +18,7 @@ const PAGE_POLICY =
   "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /**
- * Sign-in through the OpenID Connect provider (ADR-36). Public by nature, like the e-mailed
+ * Sign-in through the OpenID Connect provider (ADR-37). Public by nature, like the e-mailed
  * link's routes: the provider's answer, bound to this browser by the transaction cookie, is the
  * credential. A verified address finds a person already in the identity store (never one made
  * here); every failure answers with the same page, so nobody learns whether an address has an

@@ -1,7 +1,7 @@
 import { type SyntheticEvent, useEffect, useState } from 'react';
 import { api } from './api';
 
-/** How the console lets people sign in (`GET /auth/methods`, ADR-36). */
+/** How the console lets people sign in (`GET /auth/methods`, ADR-37). */
 interface SignInMethods {
   emailLink: boolean;
   provider: { name: string; start: string } | null;
