@@ -55,7 +55,13 @@ export const notificationConfigSpec = defineConfig({
   NOTIFICATION_DELIVERY_CONCURRENCY: {
     kind: 'int',
     default: '10',
-    description: 'Deliveries one process sends at the same time.',
+    description: 'Deliveries one process sends at the same time, per channel (e-mail, webhook).',
+  },
+  NOTIFICATION_DB_POOL_SIZE: {
+    kind: 'int',
+    default: '10',
+    description:
+      'Postgres connections of the service. A delivery holds one only for its statements, never during its send, so fewer than the sends in flight (2 × NOTIFICATION_DELIVERY_CONCURRENCY) suffice; more only add contention on a small database host.',
   },
   NOTIFICATION_DELIVERY_ATTEMPTS: {
     kind: 'int',
@@ -105,6 +111,7 @@ export function loadNotificationConfig(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(notificationConfigSpec, env);
   const positive = [
     'NOTIFICATION_DELIVERY_CONCURRENCY',
+    'NOTIFICATION_DB_POOL_SIZE',
     'NOTIFICATION_DELIVERY_ATTEMPTS',
     'NOTIFICATION_RETRY_BASE_MS',
     'NOTIFICATION_RETRY_MAX_MS',

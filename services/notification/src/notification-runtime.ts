@@ -90,6 +90,7 @@ export async function openNotificationRuntime(
     databaseUrl: config.DATABASE_URL,
     schema,
     migrations: NOTIFICATION_MIGRATIONS,
+    poolSize: config.NOTIFICATION_DB_POOL_SIZE,
   });
   const { dataSource } = database;
   const cipher = FieldCipher.fromConfig(config);

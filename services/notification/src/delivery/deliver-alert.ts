@@ -117,7 +117,8 @@ export class DeliverAlert {
       ...(options.recordBatch ?? { maxBatch: 100, maxInFlight: 2 }),
       write: async (records) => {
         const marked = await options.deliveries.recordSent(records, outboxTable);
-        return records.map((record) => marked.has(record.deliveryId));
+        // The same delivery twice in one batch (a stray second job) is recorded once.
+        return records.map((record) => marked.delete(record.deliveryId));
       },
     });
   }

@@ -232,4 +232,47 @@ describe('the round trips of one delivery', () => {
     expect(await sentLogs([id])).toEqual([id]);
     expect(await deliveredEvents([id])).toEqual([id]);
   });
+
+  it("adds an alert's deliveries in one statement, each once however often it is asked", async () => {
+    const id = await pending('email', 'notice');
+    const first = await deliveries.find(id);
+    if (first === null) throw new Error('no delivery');
+    const contacts = await Promise.all(
+      Array.from({ length: 5 }, async () => {
+        const [row] = await dataSource.query<{ id: string }[]>(
+          `INSERT INTO "${schema.schema}".contact (id, organisation_id, channel, address, label)
+           VALUES ($1, $2, 'email', $3, '') RETURNING id`,
+          [randomUUID(), police.id, `duty.${randomUUID()}@test.harbour.localhost`],
+        );
+        return row!.id;
+      }),
+    );
+    const more = contacts.map((contactId) => ({
+      alertId: first.alertId,
+      organisationId: police.id,
+      contactId,
+      channel: 'email' as const,
+      address: 'duty@test.harbour.localhost',
+      matchedRule: `role=police_borough & borough=${CAMDEN}`,
+    }));
+    let added: string[] = [];
+    const statements = await statementsDuring(async () => {
+      added = await dataSource.transaction((manager) => deliveries.addPending(more, manager));
+    });
+    expect(statements).toHaveLength(3); // BEGIN, the deliveries with their log rows, COMMIT
+    expect(added).toHaveLength(5);
+    const rows = await Promise.all(added.map((deliveryId) => deliveries.find(deliveryId)));
+    // In the order asked for, each with its own message id.
+    expect(rows.map((row) => row?.contactId)).toEqual(contacts);
+    expect(new Set(rows.map((row) => row?.messageId)).size).toBe(5);
+    const log = await deliveries.eventsOfAlert(first.alertId);
+    expect(log.filter((entry) => entry.event === 'queued')).toHaveLength(6);
+
+    // Again, and with one asked twice in the same call: nothing more.
+    const again = await dataSource.transaction((manager) =>
+      deliveries.addPending([...more, more[0]!], manager),
+    );
+    expect(again).toEqual([]);
+    expect(await deliveries.eventsOfAlert(first.alertId)).toHaveLength(log.length);
+  });
 });
