@@ -44,8 +44,13 @@ describe('an alert’s timeline', () => {
         organisation: { id: 'o1', name: 'Camden NGO', kind: 'ngo' },
         rule: 'role=ngo',
         deliveries: [
-          { channel: 'email', status: 'sent', deliveredAt: '2026-06-01T10:00:05.000Z' },
-          { channel: 'webhook', status: 'failed' },
+          {
+            purpose: 'alert',
+            channel: 'email',
+            status: 'sent',
+            deliveredAt: '2026-06-01T10:00:05.000Z',
+          },
+          { purpose: 'alert', channel: 'webhook', status: 'failed' },
         ],
         acknowledgedAt: '2026-06-01T10:30:00.000Z',
         response: 'two caseworkers',
@@ -53,16 +58,35 @@ describe('an alert’s timeline', () => {
       {
         organisation: { id: 'o2', name: 'Camden SPoC', kind: 'police_borough' },
         rule: 'role=police_borough',
-        deliveries: [{ channel: 'email', status: 'pending' }],
+        deliveries: [{ purpose: 'alert', channel: 'email', status: 'pending' }],
+      },
+      {
+        organisation: { id: 'o3', name: 'London hub', kind: 'coordinator' },
+        rule: 'escalation level 1: role=coordinator',
+        deliveries: [
+          {
+            purpose: 'escalation',
+            channel: 'email',
+            status: 'sent',
+            deliveredAt: '2026-06-01T10:20:00.000Z',
+          },
+          { purpose: 'escalation', channel: 'webhook', status: 'pending' },
+        ],
       },
     ],
   };
 
-  it('orders requested, delivered, acknowledged (with the answer) and released by time; undelivered apart', () => {
+  it('orders requested, delivered, escalated, acknowledged (with the answer) and released by time; undelivered apart', () => {
     const { events, pending } = eventsOf(alert);
     expect(events.map((e) => [e.at, e.kind, e.text, e.quote])).toEqual([
       ['2026-06-01T10:00:00.000Z', 'requested', 'Requested, at notice level', undefined],
       ['2026-06-01T10:00:05.000Z', 'delivered', 'Delivered to Camden NGO by email', undefined],
+      [
+        '2026-06-01T10:20:00.000Z',
+        'escalated',
+        'Escalated to London hub by email: not acknowledged in time',
+        undefined,
+      ],
       ['2026-06-01T10:30:00.000Z', 'acknowledged', 'Acknowledged by Camden NGO', 'two caseworkers'],
       [
         '2026-06-01T12:00:00.000Z',
@@ -71,6 +95,10 @@ describe('an alert’s timeline', () => {
         undefined,
       ],
     ]);
-    expect(pending).toEqual(['Camden NGO by webhook: failed', 'Camden SPoC by email: pending']);
+    expect(pending).toEqual([
+      'Camden NGO by webhook: failed',
+      'Camden SPoC by email: pending',
+      'Escalation to London hub by webhook: pending',
+    ]);
   });
 });

@@ -145,7 +145,12 @@ export interface CauseAlerts {
     recipients: {
       organisation: { id: string; name: string; kind: string };
       rule: string;
-      deliveries: { channel: string; status: string; deliveredAt?: string }[];
+      deliveries: {
+        purpose: 'alert' | 'escalation';
+        channel: string;
+        status: string;
+        deliveredAt?: string;
+      }[];
       acknowledgedAt?: string;
       response?: string;
     }[];

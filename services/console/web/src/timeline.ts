@@ -11,7 +11,7 @@ export interface TimelineEvent {
   at: string;
   text: string;
   quote?: string;
-  kind: 'requested' | 'delivered' | 'acknowledged' | 'released';
+  kind: 'requested' | 'delivered' | 'escalated' | 'acknowledged' | 'released';
 }
 
 export type CauseAlert = CauseAlerts['alerts'][number];
@@ -29,13 +29,18 @@ export function eventsOf(alert: CauseAlert): { events: TimelineEvent[]; pending:
   for (const recipient of alert.recipients) {
     const name = recipient.organisation.name;
     for (const delivery of recipient.deliveries) {
+      const escalation = delivery.purpose === 'escalation';
       if (delivery.deliveredAt === undefined) {
-        pending.push(`${name} by ${words(delivery.channel)}: ${words(delivery.status)}`);
+        pending.push(
+          `${escalation ? 'Escalation to ' : ''}${name} by ${words(delivery.channel)}: ${words(delivery.status)}`,
+        );
       } else {
         events.push({
           at: delivery.deliveredAt,
-          kind: 'delivered',
-          text: `Delivered to ${name} by ${words(delivery.channel)}`,
+          kind: escalation ? 'escalated' : 'delivered',
+          text: escalation
+            ? `Escalated to ${name} by ${words(delivery.channel)}: not acknowledged in time`
+            : `Delivered to ${name} by ${words(delivery.channel)}`,
         });
       }
     }

@@ -96,8 +96,13 @@ describe('causeAlertsView', () => {
               organisation: { id: NGO, name: 'Camden NGO', kind: 'ngo' },
               rule: 'role=ngo & borough=E09000007 & specialism∈labour',
               deliveries: [
-                { channel: 'email', status: 'sent', deliveredAt: '2026-11-28T09:00:00.000Z' },
-                { channel: 'webhook', status: 'failed' },
+                {
+                  purpose: 'alert',
+                  channel: 'email',
+                  status: 'sent',
+                  deliveredAt: '2026-11-28T09:00:00.000Z',
+                },
+                { purpose: 'alert', channel: 'webhook', status: 'failed' },
               ],
               acknowledgedAt: '2026-11-28T10:00:00.000Z',
               response: '2 beds',
@@ -105,14 +110,19 @@ describe('causeAlertsView', () => {
             {
               organisation: { id: PLANNER, name: 'A planning unit', kind: 'police_specialist' },
               rule: 'organisation=named',
-              deliveries: [{ channel: 'email', status: 'pending' }],
+              deliveries: [{ purpose: 'alert', channel: 'email', status: 'pending' }],
               acknowledgedAt: '2026-11-28T10:00:00.000Z',
             },
             {
               organisation: { id: HUB, name: 'Hub', kind: 'coordinator' },
               rule: 'escalation level 1: role=coordinator & borough=pan_london',
               deliveries: [
-                { channel: 'email', status: 'sent', deliveredAt: '2026-11-28T10:00:00.000Z' },
+                {
+                  purpose: 'escalation',
+                  channel: 'email',
+                  status: 'sent',
+                  deliveredAt: '2026-11-28T10:00:00.000Z',
+                },
               ],
             },
           ],

@@ -34,7 +34,13 @@ export interface CauseAlertRecipientView {
   /** Why it was chosen, e.g. `role=ngo & borough=E09000007 & specialism∈labour`. */
   rule: string;
   /** Of the alert and its escalations, in the order they were created. */
-  deliveries: { channel: DeliveryChannelKind; status: DeliveryStatus; deliveredAt?: string }[];
+  deliveries: {
+    /** `escalation`: sent because nobody acknowledged in time. */
+    purpose: CauseDeliveryRecord['purpose'];
+    channel: DeliveryChannelKind;
+    status: DeliveryStatus;
+    deliveredAt?: string;
+  }[];
   acknowledgedAt?: string;
   /** What the partner typed when acknowledging ("2 caseworkers, 1 Albanian interpreter"). */
   response?: string;
@@ -97,6 +103,7 @@ function recipientsOf(
       },
       rule: ruleFrom.matchedRule,
       deliveries: own.map((delivery) => ({
+        purpose: delivery.purpose,
         channel: delivery.channel,
         status: delivery.status,
         ...(delivery.sentAt === null ? {} : { deliveredAt: delivery.sentAt.toISOString() }),

@@ -300,6 +300,7 @@ describe('the cause owner’s view of its alerts and partners’ responses', () 
     expect(response.status).toBe(200);
     const view = (await response.json()) as CauseAlertsView;
     const sent = {
+      purpose: 'alert',
       channel: 'email',
       status: 'sent',
       deliveredAt: expect.stringMatching(ISO) as unknown,
