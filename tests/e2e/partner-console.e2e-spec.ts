@@ -9,7 +9,8 @@ import { HarbourStack } from '../support/harbour-stack';
  * The partner console in a real browser (Debian's Chromium, driven by playwright-core), in front
  * of the four services as real processes: a missing-person unit signs in from the e-mailed link,
  * sees the alert for a child missing in Camden and acknowledges it with a response; the
- * coordinator signs in and sees the 33 London authorities shaded by open alerts; a housing
+ * coordinator signs in and sees the 33 London authorities shaded by each layer (open alerts,
+ * operations, missing children, referrals) and a borough's figures and partners; a housing
  * provider sees a bed offer with the time left on its hold, accepts it and updates its beds; the
  * police planner opens its operation's alert timeline. axe-core checks each page. Screenshots go
  * to docs/images/ (shown in the README).
@@ -49,8 +50,16 @@ const keyOf = (output: string): string => {
   return match[0];
 };
 
-/** The shading the map must show for a number of open alerts (LondonMapView's bands). */
-const shadeOf = (open: number): number => (open === 0 ? 0 : open === 1 ? 1 : open <= 4 ? 2 : 3);
+/**
+ * The shading the map must show for a figure, given the largest figure of the layer: none, then
+ * 1, 2 to 4 and 5 or more while the largest is at most 4, else three equal steps up to it.
+ */
+const shadeOf = (value: number, largest: number): number => {
+  if (value === 0) return 0;
+  if (largest <= 4) return value === 1 ? 1 : value <= 4 ? 2 : 3;
+  const step = Math.ceil(largest / 3);
+  return value <= step ? 1 : value <= 2 * step ? 2 : 3;
+};
 
 interface AxeViolation {
   id: string;
@@ -386,52 +395,179 @@ describe('partner console in Chromium', () => {
     await context.close();
   });
 
-  it('the coordinator sees all 33 London authorities shaded by open alerts, and a borough’s figures', async () => {
+  it('the coordinator sees all 33 London authorities shaded by each layer as the APIs count, and a borough’s figures and partners', async () => {
+    // Known figures in this stack's own intake: an operation planned and a referral made in
+    // Camden now (and, earlier in this story, a child reported missing there).
+    const inHours = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString();
+    const planned = await callApi('intake', 'POST', '/v1/operations', policeKey, {
+      kind: 'warrant',
+      premisesKind: 'private_household',
+      address: { line1: '2 Map Mews', postcode: 'NW1 8AA' },
+      borough: CAMDEN,
+      plannedStart: inHours(48),
+      plannedEnd: inHours(50),
+      expectedPeople: { total: 2 },
+      exploitationTypes: ['sexual'],
+      vulnerablePeopleLikely: true,
+      leadContact: { name: 'DS Map Lead', phone: '+44 20 7946 0004' },
+    });
+    expect([planned.status, planned.status === 202 ? '' : await planned.text()]).toEqual([202, '']);
+    const referred = await callApi('intake', 'POST', '/v1/referrals', policeKey, {
+      person: {
+        givenName: 'Mapped',
+        familyName: 'Testcase',
+        dateOfBirth: '1991-02-03',
+        gender: 'male',
+        languages: ['ro'],
+      },
+      exploitationTypes: ['labour'],
+      borough: CAMDEN,
+      locations: [],
+      indicators: ['debt bondage'],
+      responder: { name: 'PC Map', phone: '+44 20 7946 0005' },
+      consent: { nrm: true, shareWith: [] },
+    });
+    expect([referred.status, referred.status === 202 ? '' : await referred.text()]).toEqual([
+      202,
+      '',
+    ]);
+
     const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
     const page = await context.newPage();
     await signIn(page, coordinatorPerson);
     const areas = page.locator('g.borough[data-gss]');
-    await page.getByRole('heading', { name: 'London: open alerts by borough' }).waitFor();
+    await page.getByRole('heading', { name: 'London by borough' }).waitFor();
     await page.locator('.london-map[aria-busy="false"]').waitFor();
     expect(await areas.count()).toBe(33);
 
-    // The shading is what the notification API counts (the shared broker may bring other
-    // tests' alerts to this stack, so the figures are read, not assumed).
+    // What the APIs count over a period a little wider than the map's last 30 days (the shared
+    // broker may bring other tests' alerts to this stack, so alerts are read, not assumed;
+    // intake's figures are this stack's own).
     const to = new Date(Date.now() + 60_000);
     const from = new Date(to.getTime() - 30 * 24 * 3_600_000 - 120_000);
-    const counts = (await (
-      await fetch(
-        `${stack.url('notification')}/v1/boroughs/alert-counts?from=${from.toISOString()}&to=${to.toISOString()}`,
-        { headers: { authorization: `Bearer ${coordinatorKey}` } },
-      )
+    const period = `from=${from.toISOString()}&to=${to.toISOString()}`;
+    const alertCounts = (await (
+      await callApi('notification', 'GET', `/v1/boroughs/alert-counts?${period}`, coordinatorKey)
     ).json()) as { boroughs: { gss: string; open: number }[] };
-    const camden = counts.boroughs.find((b) => b.gss === CAMDEN);
-    expect(camden?.open).toBeGreaterThanOrEqual(1);
-    const shown = await Promise.all(
-      (await areas.all()).map(
-        async (area) =>
-          [
-            await area.getAttribute('data-gss'),
-            Number(await area.getAttribute('data-shade')),
-          ] as const,
-      ),
-    );
-    expect(Object.fromEntries(shown)).toEqual(
-      Object.fromEntries(counts.boroughs.map((b) => [b.gss, shadeOf(b.open)])),
-    );
-    // Not colour alone: each area says its count, as text and to assistive technology.
+    const intakeCounts = (await (
+      await callApi('intake', 'GET', `/v1/boroughs/counts?${period}`, coordinatorKey)
+    ).json()) as {
+      boroughs: { gss: string; operations: number; missingChildren: number; referrals: number }[];
+    };
+    const camdenIntake = intakeCounts.boroughs.find((b) => b.gss === CAMDEN);
+    expect(camdenIntake).toMatchObject({ operations: 1, referrals: 1 });
+    expect(intakeCounts.boroughs).toHaveLength(33);
+    const layers = [
+      {
+        label: 'Open alerts',
+        id: 'openAlerts',
+        figures: alertCounts.boroughs.map((b) => [b.gss, b.open] as const),
+      },
+      {
+        label: 'Operations',
+        id: 'operations',
+        figures: intakeCounts.boroughs.map((b) => [b.gss, b.operations] as const),
+      },
+      {
+        label: 'Missing children',
+        id: 'missingChildren',
+        figures: intakeCounts.boroughs.map((b) => [b.gss, b.missingChildren] as const),
+      },
+      {
+        label: 'Referrals',
+        id: 'referrals',
+        figures: intakeCounts.boroughs.map((b) => [b.gss, b.referrals] as const),
+      },
+    ];
+    const shading = async () =>
+      Object.fromEntries(
+        await Promise.all(
+          (await areas.all()).map(
+            async (area) =>
+              [
+                (await area.getAttribute('data-gss')) ?? '',
+                [
+                  Number(await area.getAttribute('data-value')),
+                  Number(await area.getAttribute('data-shade')),
+                ],
+              ] as const,
+          ),
+        ),
+      );
+    for (const layer of layers) {
+      // The layer chooser is a radio group: chosen by its label.
+      await page.getByRole('radio', { name: layer.label }).check();
+      await page.locator(`.london-map[data-layer="${layer.id}"]`).waitFor();
+      const largest = Math.max(...layer.figures.map(([, n]) => n));
+      expect([layer.id, await shading()]).toEqual([
+        layer.id,
+        Object.fromEntries(layer.figures.map(([gss, n]) => [gss, [n, shadeOf(n, largest)]])),
+      ]);
+      // The key names the layer and each band's range, not colours alone.
+      await expect(page.locator('.legend li').first().textContent()).resolves.toContain('None');
+    }
+    // Not colour alone: Camden says its figure, as text and to assistive technology.
     const camdenArea = page.locator(`g.borough[data-gss="${CAMDEN}"]`);
     await expect(camdenArea.getAttribute('aria-label')).resolves.toMatch(
-      /^Camden: \d+ open alerts?/,
+      /^Camden: 1 referral \(band /,
     );
-    await expect(camdenArea.locator('text').textContent()).resolves.toBe(String(camden?.open));
+    await expect(camdenArea.locator('text').textContent()).resolves.toBe('1');
+    await page.getByRole('radio', { name: 'Operations' }).check();
+    await expect(camdenArea.getAttribute('aria-label')).resolves.toMatch(
+      /^Camden: 1 operation \(band /,
+    );
 
-    // Keyboard: focus Camden and press Enter for its figures.
+    // Keyboard: focus Camden and press Enter for its figures on every layer, and its partners.
     await camdenArea.focus();
     await page.keyboard.press('Enter');
-    await page.locator('.details').getByRole('heading', { name: 'Camden' }).waitFor();
+    const panel = page.locator('.details');
+    await panel.getByRole('heading', { name: 'Camden', exact: true }).waitFor();
+    await panel.locator('.partners').waitFor();
+    const facts = Object.fromEntries(
+      await Promise.all(
+        (await panel.locator('.facts > div').all()).map(
+          async (fact) =>
+            [
+              (await fact.locator('dt').textContent()) ?? '',
+              (await fact.locator('dd').textContent()) ?? '',
+            ] as const,
+        ),
+      ),
+    );
+    expect(facts).toMatchObject({
+      'Open alerts': String(alertCounts.boroughs.find((b) => b.gss === CAMDEN)?.open),
+      Operations: '1',
+      Referrals: '1',
+    });
+    const partners = (await panel.locator('.partners li').allTextContents()).map((p) => p.trim());
+    // This stack’s partners that name Camden, and the hub that serves all London.
+    for (const expected of [
+      'Camden MPU e2e (missing person unit)',
+      'Camden police e2e (police borough)',
+      'Camden labour rights e2e (ngo)',
+      'London coordination hub e2e (coordinator, all London)',
+    ]) {
+      expect(partners).toContain(expected);
+    }
+    expect(partners).not.toContain('Croydon house e2e (housing provider)');
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: join(images, 'console-map.png'), fullPage: false });
+
+    // Space on another borough opens it; the panel's button closes it and focus returns.
+    const croydonArea = page.locator(`g.borough[data-gss="${CROYDON}"]`);
+    await croydonArea.focus();
+    await page.keyboard.press(' ');
+    await panel.getByRole('heading', { name: 'Croydon', exact: true }).waitFor();
+    await panel.getByRole('button', { name: 'Close Croydon' }).click();
+    await panel.getByText('Choose an area for its figures and partners.').waitFor();
+    await expect(
+      page.evaluate<string | null>(`document.activeElement?.getAttribute('data-gss') ?? null`),
+    ).resolves.toBe(CROYDON);
+
+    // On a phone the map, its key and its table read without sideways scrolling.
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await sidewaysOverflow(page)).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
     await context.close();
 
     // Nothing the console logged holds a person's e-mail address or a token.

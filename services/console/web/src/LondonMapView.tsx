@@ -306,9 +306,15 @@ export function LondonMapView() {
         </div>
       </div>
       {figures !== null && (
-        <div className="table-scroll">
+        // Scrolls sideways on its own on a phone: focusable, so the keyboard can scroll it too.
+        <div
+          className="table-scroll"
+          tabIndex={0}
+          role="region"
+          aria-labelledby="map-figures-caption"
+        >
           <table className="figures map-figures">
-            <caption>
+            <caption id="map-figures-caption">
               Figures by borough, {londonTime(figures.from)} to {londonTime(figures.to)} (London
               time)
             </caption>
