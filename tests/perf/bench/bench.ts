@@ -33,6 +33,7 @@ import { Partitioners, type Admin } from 'kafkajs';
 import { Client } from 'pg';
 import { BenchStack } from './bench-stack';
 import type { FloorMessage } from './floor-consumer';
+import { describeHops, hopLatencies } from './hops';
 import {
   acceptedId,
   buildRequest,
@@ -524,6 +525,7 @@ async function main(): Promise<void> {
     const plan = plans[i]!;
     const marks = [smtp.arrivals.length, webhooks.arrivals.length] as const;
     const expectedSoFar = { count: 0 };
+    const windowStart = new Date();
     sampler.begin();
     lag.begin();
     const outcome = await sendOpenLoop(
@@ -577,6 +579,7 @@ async function main(): Promise<void> {
     const resources = sampler.end();
     const attributed = await attribute(arrivalsSince(...marks));
     const run = rateRun(rate, outcome, expected, attributed, lagSeen, resources);
+    run.hops = await hopLatencies(db, stack.run, windowStart, new Date());
     runs.push(run);
     log(
       `${rate}/s: sent ${run.sent} (${run.restErrors} refused or failed), e2e p50 ${run.e2e.p50} ms p99 ${run.e2e.p99} ms, ` +
@@ -585,6 +588,7 @@ async function main(): Promise<void> {
           .map(([service, n]) => `${service} ${n}`)
           .join(', ')})`,
     );
+    log(`${rate}/s: hops p50 / p99 ms (${run.hops.events} events): ${describeHops(run.hops)}`);
   }
   lag.stop();
   sampler.stop();

@@ -1,3 +1,4 @@
+import type { HopLatencies } from './hops';
 import type { LatencySummary } from './stats';
 
 /** One offered rate, for the project or for the bare pipeline (the floor). */
@@ -15,6 +16,8 @@ export interface RateRun {
   maxLag: number;
   /** The same by consuming service (the floor has none). */
   maxLagByService?: Record<string, number>;
+  /** Where the time went between the services (the floor has none). */
+  hops?: HopLatencies;
   /** Peak resident memory per process, MB. */
   rssMb: Record<string, number>;
   /** CPU per process over the run, percent of one core: mean, and the busiest sampled second. */
@@ -102,6 +105,25 @@ export function markdownReport(result: BenchResult): string {
           .join(' | ') +
         ` | ${Math.round(total)} |`,
     );
+  }
+  const withHops = result.runs.filter((run) => run.hops !== undefined && run.hops.events > 0);
+  if (withHops.length > 0) {
+    lines.push(
+      '',
+      "Where the time goes, p50 / p99 ms, from the services' own timestamps in Postgres (events " +
+        "safeguarding turned into alerts; a transaction's start is when a service began on one):",
+      '',
+      '| offered/s | events | intake commit → Kafka | → safeguarding | safeguarding → Kafka | → notification | notification → sent |',
+      '| --: | --: | --: | --: | --: | --: | --: |',
+    );
+    const hop = (summary: LatencySummary) => `${ms(summary.p50)} / ${ms(summary.p99)}`;
+    for (const run of withHops) {
+      const h = run.hops!;
+      lines.push(
+        `| ${run.offeredRate} | ${h.events} | ${hop(h.intakeRelay)} | ${hop(h.toSafeguarding)} | ` +
+          `${hop(h.safeguarding)} | ${hop(h.toNotification)} | ${hop(h.notification)} |`,
+      );
+    }
   }
   return `${lines.join('\n')}\n`;
 }
