@@ -25,7 +25,11 @@ import {
 } from '@harbour/testing';
 import Provider from 'oidc-provider';
 import type { DataSource } from 'typeorm';
+// The session is shown to work on a real service behind the console's proxy, in-process: only
+// this test reaches into another service.
+// eslint-disable-next-line @nx/enforce-module-boundaries -- a real service behind /api, test only
 import { createAccommodationApp } from '../../../accommodation/src/bootstrap';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- a real service behind /api, test only
 import { loadAccommodationConfig } from '../../../accommodation/src/config';
 import { createConsoleApp } from '../bootstrap';
 import { loadConsoleConfig } from '../config';
