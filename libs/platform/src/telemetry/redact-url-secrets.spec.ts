@@ -18,6 +18,12 @@ describe('credentials in URLs stay out of traces', () => {
     expect(redactUrlSecrets(`token=${token}`)).toBe('token=[redacted]');
     expect(redactUrlSecrets('/v1/alerts?mytoken=1')).toBe('/v1/alerts?mytoken=1');
   });
+  it('hides the query of the console’s return from an identity provider', () => {
+    expect(
+      redactUrlSecrets('/auth/oidc/callback?code=abc123&state=xyz&iss=https%3A%2F%2Fid.example'),
+    ).toBe('/auth/oidc/callback?[redacted]');
+    expect(redactUrlSecrets('/auth/oidc/start')).toBe('/auth/oidc/start');
+  });
   it('leaves other paths alone', () => {
     expect(redactUrlSecrets('/v1/alerts/123/acknowledgements')).toBe(
       '/v1/alerts/123/acknowledgements',

@@ -3,9 +3,14 @@ import type { Span } from '@opentelemetry/api';
 /**
  * URL parts that carry a credential: an acknowledgement link's token is the whole permission to
  * acknowledge an alert, and a console sign-in link's `?token=` the whole permission to sign in,
- * so neither may travel into traces as a span attribute.
+ * so neither may travel into traces as a span attribute; nor the query of the console's return
+ * from an identity provider (its authorization code and state).
  */
-const SECRET_PATH_SEGMENTS: readonly RegExp[] = [/(\/ack\/)[^/?#]+/, /((?:^|[?&])token=)[^&#]+/];
+const SECRET_PATH_SEGMENTS: readonly RegExp[] = [
+  /(\/ack\/)[^/?#]+/,
+  /((?:^|[?&])token=)[^&#]+/,
+  /(\/auth\/oidc\/callback\?)[^#]+/,
+];
 
 export function redactUrlSecrets(url: string): string {
   return SECRET_PATH_SEGMENTS.reduce(
