@@ -198,7 +198,7 @@ export function DeadLettersView({ session }: { session: Session }) {
                   <p id="dlq-confirm-text">
                     {chosen.size === 1 ? 'It goes' : 'They go'} back to{' '}
                     <span className="reference">{topic}</span> at positions {[...chosen].join(', ')}
-                    . Your replay is recorded in the audit log under your name.
+                    . Your replay is recorded in the audit log as yours.
                   </p>
                   <div className="inline">
                     <button type="button" disabled={busy} onClick={replay}>
