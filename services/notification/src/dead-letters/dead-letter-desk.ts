@@ -148,7 +148,9 @@ export class DeadLetterDesk {
     const source = this.known(topic);
     const positions = readPositions(body);
     const entries = await this.read(source);
-    const byPosition = new Map(entries.map((e) => [`${e.partition}:${e.offset}`, e] as const));
+    const byPosition = new Map<string, DlqEntry>(
+      entries.map((e) => [`${e.partition}:${e.offset}`, e]),
+    );
     const missing = positions.filter((p) => !byPosition.has(p));
     if (missing.length > 0) {
       throw new ValidationProblem(
