@@ -41,8 +41,26 @@ describe('the console’s OpenID Connect settings', () => {
       redirectUrl: new URL('https://console.harbour.example/auth/oidc/callback'),
       scopes: ['openid', 'email'],
       providerName: 'single sign-on',
+      verifiedEmailClaims: ['email_verified'],
       insecureLoopback: false,
     });
+  });
+
+  it('trust Entra ID’s xms_edov for the address only when told to, and no unknown claim', () => {
+    expect(
+      oidcSettingsOf(
+        loadConsoleConfig({
+          ...BASE,
+          ...PROVIDER,
+          CONSOLE_OIDC_VERIFIED_EMAIL_CLAIMS: 'email_verified,xms_edov',
+        }),
+      )?.verifiedEmailClaims,
+    ).toEqual(['email_verified', 'xms_edov']);
+    expect(
+      problems({ ...PROVIDER, CONSOLE_OIDC_VERIFIED_EMAIL_CLAIMS: 'email_verified,upn' }),
+    ).toEqual([
+      'CONSOLE_OIDC_VERIFIED_EMAIL_CLAIMS: names upn, which is not one of email_verified, xms_edov',
+    ]);
   });
 
   it('name every variable that is missing, inconsistent or unsafe, and never echo the secret', () => {

@@ -39,6 +39,12 @@ export const oidcConfig = defineConfig({
     description:
       'Scopes asked of the provider, comma-separated; openid and email are needed (the e-mail address finds the person).',
   },
+  CONSOLE_OIDC_VERIFIED_EMAIL_CLAIMS: {
+    kind: 'list',
+    default: 'email_verified',
+    description:
+      "Claims any one of which, when true, says the provider vouches for the address: email_verified (OpenID Connect's own), and for Microsoft Entra ID, which sends none for work accounts, xms_edov (the tenant owns the address's domain; add it and email as optional claims of the app registration). Comma-separated.",
+  },
   CONSOLE_OIDC_PROVIDER_NAME: {
     kind: 'string',
     default: 'single sign-on',
@@ -59,11 +65,19 @@ export interface OidcSettings {
   redirectUrl: URL;
   scopes: string[];
   providerName: string;
+  /** Claims any one of which, when `true`, makes the address verified. */
+  verifiedEmailClaims: VerifiedEmailClaim[];
   /** Plain http, allowed only for a provider on this machine (development and tests). */
   insecureLoopback: boolean;
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
+/** The claims that may vouch for an address: OpenID Connect's, and Entra ID's domain owner flag. */
+const VERIFIED_EMAIL_CLAIMS = ['email_verified', 'xms_edov'] as const;
+export type VerifiedEmailClaim = (typeof VERIFIED_EMAIL_CLAIMS)[number];
+const isVerifiedEmailClaim = (claim: string): claim is VerifiedEmailClaim =>
+  (VERIFIED_EMAIL_CLAIMS as readonly string[]).includes(claim);
 
 /** Why the OpenID Connect variables cannot be used together, one issue per variable. */
 export function oidcConfigIssues(config: OidcConfig): ConfigIssue[] {
@@ -125,6 +139,16 @@ export function oidcConfigIssues(config: OidcConfig): ConfigIssue[] {
       issue('CONSOLE_OIDC_SCOPES', `does not include ${needed}`);
     }
   }
+  const claims = config.CONSOLE_OIDC_VERIFIED_EMAIL_CLAIMS;
+  if (claims.length === 0) {
+    issue('CONSOLE_OIDC_VERIFIED_EMAIL_CLAIMS', 'names no claim, so no address could be verified');
+  }
+  for (const claim of claims.filter((c) => !isVerifiedEmailClaim(c))) {
+    issue(
+      'CONSOLE_OIDC_VERIFIED_EMAIL_CLAIMS',
+      `names ${claim}, which is not one of ${VERIFIED_EMAIL_CLAIMS.join(', ')}`,
+    );
+  }
   if (config.CONSOLE_OIDC_SCOPES.some((scope) => /\s/.test(scope))) {
     issue('CONSOLE_OIDC_SCOPES', 'has a scope with a space in it (separate scopes with commas)');
   }
@@ -145,6 +169,9 @@ export function oidcSettingsOf(config: OidcConfig): OidcSettings | undefined {
     ),
     scopes: [...new Set(config.CONSOLE_OIDC_SCOPES)],
     providerName: config.CONSOLE_OIDC_PROVIDER_NAME.trim() || 'single sign-on',
+    verifiedEmailClaims: [...new Set(config.CONSOLE_OIDC_VERIFIED_EMAIL_CLAIMS)].filter(
+      isVerifiedEmailClaim,
+    ),
     insecureLoopback: issuerUrl.protocol === 'http:',
   };
 }

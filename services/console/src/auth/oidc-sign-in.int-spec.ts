@@ -41,7 +41,9 @@ const CLIENT_SECRET = 'a-client-secret-for-this-test-only-0123456789';
 
 interface Account {
   email: string;
-  email_verified: boolean;
+  email_verified?: boolean;
+  /** Microsoft Entra ID's "the tenant owns the address's domain", sent instead of email_verified. */
+  xms_edov?: boolean;
 }
 
 /**
@@ -67,7 +69,7 @@ async function startProvider(
         response_types: ['code'],
       },
     ],
-    claims: { openid: ['sub'], email: ['email', 'email_verified'] },
+    claims: { openid: ['sub'], email: ['email', 'email_verified', 'xms_edov'] },
     findAccount: (_ctx, id) => {
       const account = accounts.get(id);
       if (account === undefined) return undefined;
@@ -211,6 +213,9 @@ describe('console sign-in through an OpenID Connect provider', () => {
     accounts.set('council', { email: councilEmail, email_verified: true });
     accounts.set('stranger', { email: `nobody-${run}@elsewhere.example`, email_verified: true });
     accounts.set('unverified', { email: councilEmail, email_verified: false });
+    // As Entra ID signs in a work account: no email_verified, the domain owner flag instead.
+    accounts.set('entra', { email: councilEmail, xms_edov: true });
+    accounts.set('entra-unowned', { email: councilEmail, xms_edov: false });
 
     accommodationSchema = await createTestSchema('accommodation');
     accommodationApp = await createAccommodationApp(
@@ -243,6 +248,8 @@ describe('console sign-in through an OpenID Connect provider', () => {
       CONSOLE_OIDC_CLIENT_ID: CLIENT_ID,
       CONSOLE_OIDC_CLIENT_SECRET: CLIENT_SECRET,
       CONSOLE_OIDC_PROVIDER_NAME: 'Harbour Test ID',
+      // As an Entra ID deployment sets it: either claim vouches for the address.
+      CONSOLE_OIDC_VERIFIED_EMAIL_CLAIMS: 'email_verified,xms_edov',
       LOG_LEVEL: 'info',
     });
     consoleApp = await createConsoleApp(config, {
@@ -465,6 +472,30 @@ describe('console sign-in through an OpenID Connect provider', () => {
     await expectRefused(unverifiedAnswer, unverified);
     expect(refusalsLogged('email-unverified')).toBe(before + 1);
     expect(logLines.join('\n')).not.toContain(councilEmail);
+  });
+
+  it('takes Entra ID’s domain owner flag for a verified address when configured to, and only when true', async () => {
+    const entra = new Browser();
+    const answer = await returnToConsole(
+      entra,
+      await authenticateAtProvider(entra, await startAtConsole(entra), 'entra'),
+    );
+    expect(answer.status).toBe(303);
+    const cookie = `harbour_session=${sessionOf(entra)}`;
+    const session = await fetch(`${baseUrl}/auth/session`, { headers: { cookie } });
+    expect(session.status).toBe(200);
+    expect(await session.json()).toMatchObject({ organisation: { kind: 'local_authority' } });
+
+    const unowned = new Browser();
+    const before = refusalsLogged('email-unverified');
+    await expectRefused(
+      await returnToConsole(
+        unowned,
+        await authenticateAtProvider(unowned, await startAtConsole(unowned), 'entra-unowned'),
+      ),
+      unowned,
+    );
+    expect(refusalsLogged('email-unverified')).toBe(before + 1);
   });
 
   it('refuses someone removed by `harbour person remove`, whom the provider still knows', async () => {

@@ -108,7 +108,10 @@ export class OidcSignIn {
       if (typeof source.email !== 'string' || source.email === '') {
         return { kind: 'refused', reason: 'no-email' };
       }
-      if (source.email_verified !== true) return { kind: 'refused', reason: 'email-unverified' };
+      // Vouched for by a claim the configuration trusts (email_verified, or Entra ID's xms_edov).
+      if (!this.settings.verifiedEmailClaims.some((claim) => source[claim] === true)) {
+        return { kind: 'refused', reason: 'email-unverified' };
+      }
       return { kind: 'verified', email: source.email };
     } catch (error) {
       if (error instanceof oidc.AuthorizationResponseError) {
