@@ -380,7 +380,12 @@ export class DeliveryRepository {
     outboxTable: string,
     manager: EntityManager = this.dataSource.manager,
   ): Promise<Set<string>> {
-    const unique = [...new Map(records.map((r) => [r.deliveryId, r] as const)).values()];
+    // The first record of a delivery counts; a later one in the same call changes nothing.
+    const firsts = new Map<string, SentRecord>();
+    for (const record of records) {
+      if (!firsts.has(record.deliveryId)) firsts.set(record.deliveryId, record);
+    }
+    const unique = [...firsts.values()];
     if (unique.length === 0) return new Set();
     const column = <T>(value: (record: SentRecord) => T): T[] => unique.map(value);
     const rows = await queryRows<{ id: string }>(
