@@ -172,3 +172,34 @@ export function expectNothingLeaked(scan: LeakScan): void {
   expect(scan.logLines).toBeGreaterThan(0);
   expect(scan.findings).toEqual([]);
 }
+
+/** A stack that also ran the partner console: its log lines and spans are scanned too. */
+export interface ConsoleScanSource extends ScanSource {
+  consoleLogs(): string;
+}
+
+/**
+ * The end of a console story: with the stack stopped, the values it typed or was given — people's
+ * addresses, names, phone numbers, and the `hbs_`/`hbl_` prefixes of session and sign-in tokens —
+ * are in no service's log line, span or dead letter's headers, nor in the console's own log
+ * lines and spans (which must have arrived).
+ */
+export async function expectConsoleStoryLeftNothing(
+  stack: ConsoleScanSource,
+  markers: PersonalDataMarkers,
+  scenario: string,
+  values: readonly (readonly [label: string, value: string])[],
+): Promise<LeakScan> {
+  markers.register('session token', 'hbs_');
+  markers.register('sign-in link token', 'hbl_');
+  for (const [label, value] of values) markers.register(label, value);
+  const scan = await scanForPersonalData(stack, markers, scenario);
+  expectNothingLeaked(scan);
+  expect(stack.traces.spansByService().get('harbour-console') ?? 0).toBeGreaterThan(0);
+  const consoleFindings = stack
+    .consoleLogs()
+    .split('\n')
+    .flatMap((line, index) => markers.scan(`console log line ${index + 1}`, line));
+  expect(consoleFindings).toEqual([]);
+  return scan;
+}
