@@ -161,6 +161,9 @@ async function main() {
         // No --enable-source-maps: Node would parse every dependency's source map (about 190 MB
         // over the four services, docs/performance.md); logs carry error names and messages.
         '--disable-warning=TimeoutNegativeWarning',
+        // A 4 MB young generation, not V8's default for a large machine: each service stays
+        // about a third smaller under load, with no cost measured in latency (ADR-39).
+        '--max-semi-space-size=4',
         join(root, 'dist', 'services', service.name, 'src', 'main.js'),
       ],
       {

@@ -123,8 +123,10 @@ export class BenchStack {
       const child = spawn(
         process.execPath,
         [
-          // As `npm start` runs them: no --enable-source-maps (about 190 MB over the four).
+          // As `npm start` runs them: no --enable-source-maps (about 190 MB over the four) and
+          // a 4 MB young generation (ADR-39); BENCH_NODE_FLAGS, after, may override it.
           '--disable-warning=TimeoutNegativeWarning',
+          '--max-semi-space-size=4',
           ...flags,
           ...profile,
           main(name),
