@@ -277,7 +277,7 @@ function rateRun(
   expected: ReadonlyMap<string, readonly string[]>,
   arrivals: readonly (AttributedArrival & { at: number })[],
   lag: { max: number; byService: Record<string, number> },
-  resources: Pick<RateRun, 'rssMb' | 'cpuPercent'>,
+  resources: Pick<RateRun, 'rssMb' | 'cpuPercent' | 'machineCpuPercent'>,
 ): RateRun {
   const ours = arrivals.filter((a) => expected.has(a.eventId));
   const reconciliation = reconcile(expected, ours);
@@ -589,6 +589,7 @@ async function main(): Promise<void> {
           .join(', ')})`,
     );
     log(`${rate}/s: hops p50 / p99 ms (${run.hops.events} events): ${describeHops(run.hops)}`);
+    log(`${rate}/s: machine CPU ${run.machineCpuPercent ?? '–'}% of all cores busy`);
   }
   lag.stop();
   sampler.stop();

@@ -28,6 +28,21 @@ export function cpuSeconds(pid: number): number | null {
   }
 }
 
+/** The machine's CPU time so far, all cores (/proc/stat's first line): busy and total ticks. */
+export function machineCpuTicks(): { busy: number; total: number } | null {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+    const ticks = line.trim().split(/\s+/).slice(1).map(Number);
+    if (ticks.length < 5 || ticks.some((t) => !Number.isFinite(t))) return null;
+    // user nice system idle iowait irq softirq steal …: idle and iowait are the idle time.
+    const total = ticks.slice(0, 8).reduce((sum, t) => sum + t, 0);
+    const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
+    return { busy: total - idle, total };
+  } catch {
+    return null;
+  }
+}
+
 interface Window {
   peakRss: number;
   firstCpu: number | null;
@@ -43,12 +58,14 @@ interface Window {
  */
 export class ProcessSampler {
   private readonly windows = new Map<string, Window>();
+  private machineAtBegin: { busy: number; total: number } | null = null;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly pids: () => Record<string, number>) {}
 
   begin(): void {
     this.windows.clear();
+    this.machineAtBegin = machineCpuTicks();
     this.sample();
     this.timer ??= setInterval(() => {
       this.sample();
@@ -58,8 +75,16 @@ export class ProcessSampler {
   end(): {
     rssMb: Record<string, number>;
     cpuPercent: Record<string, { mean: number; peak: number }>;
+    /** The whole machine's CPU over the window, percent of all cores busy (null off Linux). */
+    machineCpuPercent: number | null;
   } {
     this.sample();
+    const machineNow = machineCpuTicks();
+    const begun = this.machineAtBegin;
+    const machineCpuPercent =
+      machineNow === null || begun === null || machineNow.total <= begun.total
+        ? null
+        : Math.round(((machineNow.busy - begun.busy) / (machineNow.total - begun.total)) * 100);
     const rss: Record<string, number> = {};
     const cpu: Record<string, { mean: number; peak: number }> = {};
     for (const [name, window] of this.windows) {
@@ -72,7 +97,7 @@ export class ProcessSampler {
         peak: Math.round(window.peakCpuPercent),
       };
     }
-    return { rssMb: rss, cpuPercent: cpu };
+    return { rssMb: rss, cpuPercent: cpu, machineCpuPercent };
   }
 
   stop(): void {

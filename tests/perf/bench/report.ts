@@ -22,6 +22,8 @@ export interface RateRun {
   rssMb: Record<string, number>;
   /** CPU per process over the run, percent of one core: mean, and the busiest sampled second. */
   cpuPercent: Record<string, { mean: number; peak: number }>;
+  /** The whole machine's CPU over the run, percent of all its cores busy (Postgres, Kafka, …). */
+  machineCpuPercent?: number | null;
   /** Events sent, events the API refused or failed, deliveries expected, arrivals not expected. */
   sent: number;
   restErrors: number;
@@ -90,8 +92,8 @@ export function markdownReport(result: BenchResult): string {
     '',
     '| offered/s | ' +
       services.map((s) => `${s} RSS MB / CPU % mean, peak`).join(' | ') +
-      ' | total RSS MB |',
-    '| --: | ' + services.map(() => '--:').join(' | ') + ' | --: |',
+      ' | total RSS MB | machine CPU % busy |',
+    '| --: | ' + services.map(() => '--:').join(' | ') + ' | --: | --: |',
   );
   for (const run of result.runs) {
     const total = services.reduce((sum, s) => sum + (run.rssMb[s] ?? 0), 0);
@@ -103,7 +105,7 @@ export function markdownReport(result: BenchResult): string {
             return `${run.rssMb[s] ?? '–'} / ${cpu ? `${cpu.mean}, ${cpu.peak}` : '–'}`;
           })
           .join(' | ') +
-        ` | ${Math.round(total)} |`,
+        ` | ${Math.round(total)} | ${run.machineCpuPercent ?? '–'} |`,
     );
   }
   const withHops = result.runs.filter((run) => run.hops !== undefined && run.hops.events > 0);
