@@ -4,6 +4,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { acknowledgeBy } from '../domain/acknowledge-by';
 import type { AlertState } from '../domain/alert-state';
 import { queryRows } from '@harbour/platform';
+import type { EscalationPolicy } from '../domain/escalation-policy';
+import { StatementParameters } from '../infrastructure/statement-parameters';
 
 /** An alert as recorded: the request, plus its state, deadline and how it ended (if it did). */
 export interface RecordedAlert {
@@ -43,6 +45,17 @@ interface AlertRow {
 
 export const ALERT_COLUMNS =
   'id, cause, severity, acknowledge_within_minutes, requested_at, acknowledge_by, disclosure_level, summary, audience, escalation_policy, state, created_at, acknowledged_at, closed_at, closure_reason, supersedes, superseded_by, superseded_at';
+
+/** What recording an alert with what it brings did (`AlertRepository.recordOpening`). */
+export type AlertOpening =
+  | { recorded: false }
+  | {
+      recorded: true;
+      /** The recorded alert that already superseded it: it was recorded superseded. */
+      supersededBy: { id: string; requestedAt: Date } | null;
+      /** The ids the effects' `ids` CTE returned (none when superseded). */
+      effectIds: string[];
+    };
 
 /** Alerts the notification service was asked to deliver, as safeguarding requested them. */
 export class AlertRepository {
@@ -85,6 +98,82 @@ export class AlertRepository {
     return inserted.length > 0;
   }
 
+  /**
+   * Records a requested alert and what it brings, in one statement (one round trip in the
+   * consumer's transaction): the alert row as `record` writes it, with the escalation `policy`
+   * snapshotted onto it, and the `effects` (CTEs from the other repositories: its escalation
+   * timers, its deliveries), which take effect only if the alert is recorded open — each gated
+   * on the condition they are given. An alert that a recorded alert already supersedes (the two
+   * arrived out of order) is recorded superseded by it at once, with the policy it was requested
+   * with, and brings nothing. Nothing at all when an alert with this id is already recorded.
+   * `effectIds` are the ids in the effects' CTE named `ids` (e.g. the deliveries added).
+   */
+  async recordOpening(
+    alert: AlertRequested,
+    opening: {
+      policy: EscalationPolicy | null;
+      effects: (parameters: StatementParameters, whenOpen: string) => string[];
+      ids?: string;
+    },
+    manager: EntityManager,
+  ): Promise<AlertOpening> {
+    const p = new StatementParameters();
+    const id = p.add(alert.alertId, 'uuid');
+    const requested =
+      alert.escalationPolicy === undefined ? null : JSON.stringify(alert.escalationPolicy);
+    const planned = opening.policy === null ? null : JSON.stringify(opening.policy);
+    const recording = `successor AS (
+         SELECT id, requested_at FROM ${this.table}
+          WHERE supersedes = ${id} AND id <> ${id}
+          ORDER BY created_at, id LIMIT 1
+       ), recorded AS (
+         INSERT INTO ${this.table}
+           (id, cause, severity, acknowledge_within_minutes, requested_at, acknowledge_by,
+            disclosure_level, summary, audience, escalation_policy, state, supersedes,
+            cause_owner_organisation_id, superseded_by, superseded_at)
+         SELECT ${id}, ${p.add(JSON.stringify(alert.cause), 'jsonb')}, ${p.add(alert.severity, 'text')},
+                ${p.add(alert.acknowledgeWithinMinutes, 'int')},
+                ${p.add(alert.requestedAt, 'timestamptz')},
+                ${p.add(acknowledgeBy(alert.requestedAt, alert.acknowledgeWithinMinutes), 'timestamptz')},
+                ${p.add(alert.disclosure.level, 'text')}, ${p.add(JSON.stringify(alert.summary), 'jsonb')},
+                ${p.add(JSON.stringify(alert.audience), 'jsonb')},
+                CASE WHEN s.id IS NULL THEN ${p.add(planned, 'jsonb')} ELSE ${p.add(requested, 'jsonb')} END,
+                CASE WHEN s.id IS NULL THEN 'open' ELSE 'superseded' END,
+                ${p.add(alert.supersedes ?? null, 'uuid')},
+                ${p.add(alert.cause.ownerOrganisationId ?? null, 'uuid')},
+                s.id, s.requested_at
+           FROM (VALUES (1)) AS one (n) LEFT JOIN successor s ON true
+         ON CONFLICT (id) DO NOTHING
+         RETURNING state, superseded_by, superseded_at
+       )`;
+    const effects = opening.effects(p, `EXISTS (SELECT 1 FROM recorded WHERE state = 'open')`);
+    const idsOf =
+      opening.ids === undefined
+        ? `'{}'::uuid[]`
+        : `ARRAY(SELECT id FROM ${quoteIdentifier(opening.ids)})`;
+    const rows = await queryRows<{
+      state: AlertState;
+      superseded_by: string | null;
+      superseded_at: Date | null;
+      effect_ids: string[];
+    }>(
+      manager,
+      `WITH ${[recording, ...effects].join(', ')}
+       SELECT state, superseded_by, superseded_at, ${idsOf} AS effect_ids FROM recorded`,
+      p.values,
+    );
+    const row = rows[0];
+    if (row === undefined) return { recorded: false };
+    if (row.superseded_by !== null && row.superseded_at !== null) {
+      return {
+        recorded: true,
+        supersededBy: { id: row.superseded_by, requestedAt: row.superseded_at },
+        effectIds: [],
+      };
+    }
+    return { recorded: true, supersededBy: null, effectIds: row.effect_ids };
+  }
+
   async find(alertId: string, manager: EntityManager): Promise<RecordedAlert | null> {
     return this.select(alertId, manager, '');
   }
@@ -92,25 +181,6 @@ export class AlertRepository {
   /** The alert, locked until the transaction ends: closing, superseding and acknowledging never race. */
   async lock(alertId: string, manager: EntityManager): Promise<RecordedAlert | null> {
     return this.select(alertId, manager, 'FOR UPDATE');
-  }
-
-  /**
-   * A recorded alert that says it supersedes this one (the newer alert was recorded first), or
-   * null. The earliest, should there be several.
-   */
-  async successorOf(
-    alertId: string,
-    manager: EntityManager,
-  ): Promise<{ id: string; requestedAt: Date } | null> {
-    const rows = await queryRows<{ id: string; requested_at: Date }>(
-      manager,
-      `SELECT id, requested_at FROM ${this.table}
-        WHERE supersedes = $1 AND id <> $1
-        ORDER BY created_at, id LIMIT 1`,
-      [alertId],
-    );
-    const row = rows[0];
-    return row === undefined ? null : { id: row.id, requestedAt: row.requested_at };
   }
 
   /**

@@ -10,7 +10,7 @@ import type { DeliveryRepository, NewDelivery } from '../delivery/delivery-repos
 import type { EscalationTimers } from '../escalation/escalation-timers';
 import type { AlertHandlerOptions } from './alert-handler-options';
 import type { AlertRepository } from './alert-repository';
-import { audienceCandidates } from './audience-candidates';
+import { type AudienceDirectory, audienceDirectory } from './audience-candidates';
 import { AlertSupersession } from './alert-supersession';
 
 export const ALERT_REQUESTED = 'harbour.alert.requested';
@@ -50,33 +50,68 @@ export class AlertRequestedHandler {
     // The consumer validated the payload against the contract before calling us.
     const alert = event.data as AlertRequested;
     const about = { alertId: alert.alertId, severity: alert.severity, eventId: event.id };
-    if (!(await this.alerts.record(alert, manager))) {
-      this.logger.info(about, 'alert already recorded; request ignored');
-      return;
-    }
-    if (await this.supersession.supersededOnArrival(manager, alert)) return;
-    // The escalation policy is snapshotted and its first timer armed with the alert itself.
-    await this.escalation.planAndSchedule(manager, alert);
-    const candidates = await audienceCandidates(this.directory, alert.audience, manager);
+    // Two round trips: the directory the audience may reach, then the alert recorded with its
+    // escalation policy, first timer and deliveries in one statement (nothing of which is
+    // written when the alert was already recorded, or arrives already superseded).
+    const directory = await audienceDirectory(this.directory, alert.audience, manager);
     const purpose = purposeOf(alert);
-    const resolved = resolveAudience(alert.audience, candidates, purpose);
-    this.logWithheld(alert.alertId, purpose, resolved.withheld);
+    const resolved = resolveAudience(alert.audience, directory.candidates, purpose);
     let recipients = resolved.recipients;
-    let deliveries = await this.deliveriesTo(alert, recipients, manager);
+    let deliveries = this.deliveriesTo(alert, recipients, directory);
+    let fallbackRule: string | null = null;
     if (deliveries.length === 0) {
       // Never silence: when no partner can be reached (neither selected nor named, or none with
       // a contact, or none the purpose allows), the coordinator is alerted instead.
-      const rule =
+      fallbackRule =
         resolved.withheld.length === 0
           ? coordinatorFallbackRule(alert.audience)
           : `${coordinatorFallbackRule(alert.audience)} & ${withheldNote(purpose)}`;
+      const rule = fallbackRule;
       const coordinators = partitionByPurpose(
         purpose,
-        await this.directory.organisationsOfKinds(['coordinator'], manager),
+        directory.coordinators,
         (organisation) => organisation.kind,
       );
       recipients = coordinators.allowed.map((organisation) => ({ organisation, rule }));
-      deliveries = await this.deliveriesTo(alert, recipients, manager);
+      deliveries = this.deliveriesTo(alert, recipients, directory);
+    }
+    // The escalation policy is snapshotted and its first timer armed with the alert itself.
+    const plan = this.escalation.plan(alert);
+    const opening = await this.alerts.recordOpening(
+      alert,
+      {
+        policy: plan.policy,
+        effects: (parameters, whenOpen) => {
+          const timers = this.escalation.timersInsert(
+            alert.alertId,
+            plan,
+            parameters,
+            'timers',
+            whenOpen,
+          );
+          if (deliveries.length === 0) return [timers];
+          const insert = this.deliveries.pendingInsert(deliveries, parameters, 'added', whenOpen);
+          return [timers, insert.sql];
+        },
+        ...(deliveries.length === 0 ? {} : { ids: 'added' }),
+      },
+      manager,
+    );
+    if (!opening.recorded) {
+      this.logger.info(about, 'alert already recorded; request ignored');
+      return;
+    }
+    if (opening.supersededBy !== null) {
+      this.logger.warn(
+        { alertId: alert.alertId, supersededBy: opening.supersededBy.id },
+        'alert arrived after the alert that supersedes it: recorded superseded, not delivered',
+      );
+      return;
+    }
+    this.logWithheld(alert.alertId, purpose, resolved.withheld);
+    this.logUnreachable(alert.alertId, resolved.recipients, directory);
+    if (fallbackRule !== null) {
+      this.logUnreachable(alert.alertId, recipients, directory);
       // Audience and boroughs are routing data, never personal data.
       const routing = { roles: alert.audience.roles, boroughs: alert.audience.boroughs };
       if (deliveries.length === 0) {
@@ -85,14 +120,13 @@ export class AlertRequestedHandler {
         this.logger.warn({ ...about, ...routing }, 'alert reaches no partner: coordinator alerted');
       }
     }
-    await this.deliveries.addPending(deliveries, manager);
     // After its own deliveries: who the new alert reaches decides who hears of the old one.
     await this.supersession.supersede(manager, alert);
     this.logger.info(
       {
         ...about,
         organisations: recipients.length,
-        deliveries: deliveries.length,
+        deliveries: opening.effectIds.length,
         withheld: resolved.withheld.length,
       },
       'alert recorded; deliveries pending',
@@ -115,32 +149,36 @@ export class AlertRequestedHandler {
     );
   }
 
-  /**
-   * One pending delivery per contact each recipient is reached at now (its out-of-hours contacts
-   * too when the alert comes outside its duty hours); warns about recipients with none.
-   */
-  private async deliveriesTo(
-    alert: AlertRequested,
-    recipients: Recipient[],
-    manager: EntityManager,
-  ): Promise<NewDelivery[]> {
-    const contacts = await this.directory.contactsOf(
-      recipients.map((r) => r.organisation.id),
-      manager,
-    );
+  /** Warns, by id, about recipients with no contact: they are not alerted. */
+  private logUnreachable(
+    alertId: string,
+    recipients: readonly Recipient[],
+    directory: AudienceDirectory,
+  ): void {
     const unreachable = recipients
-      .filter((r) => !contacts.some((c) => c.organisationId === r.organisation.id))
+      .filter((r) => directory.contactsOf(r.organisation.id).length === 0)
       .map((r) => r.organisation.id);
     if (unreachable.length > 0) {
       this.logger.warn(
-        { alertId: alert.alertId, organisationIds: unreachable },
+        { alertId, organisationIds: unreachable },
         'organisations in the audience have no contact; they are not alerted',
       );
     }
+  }
+
+  /**
+   * One pending delivery per contact each recipient is reached at now (its out-of-hours contacts
+   * too when the alert comes outside its duty hours).
+   */
+  private deliveriesTo(
+    alert: AlertRequested,
+    recipients: readonly Recipient[],
+    directory: AudienceDirectory,
+  ): NewDelivery[] {
     const at = new Date(alert.requestedAt);
     return recipients.flatMap((recipient) =>
       contactsToAlert(
-        contacts.filter((contact) => contact.organisationId === recipient.organisation.id),
+        directory.contactsOf(recipient.organisation.id),
         recipient.organisation.dutyHours,
         at,
       ).map((contact) => ({

@@ -22,7 +22,7 @@ export class AlertSupersession {
 
   /**
    * Supersedes what `newer` names, in the transaction that recorded `newer` and added its
-   * deliveries. An alert not recorded yet is superseded when it arrives (`supersededOnArrival`);
+   * deliveries. An alert not recorded yet is superseded when it arrives (`AlertRepository.recordOpening`);
    * one that already ended stays as it is.
    */
   async supersede(manager: EntityManager, newer: AlertRequested): Promise<void> {
@@ -55,26 +55,5 @@ export class AlertSupersession {
       { ...about, cancelledEscalationTimers, supersessions: notices },
       'alert superseded; recipients the new alert does not reach are being told',
     );
-  }
-
-  /**
-   * For an alert being recorded: when a recorded alert already supersedes it (the two arrived
-   * out of order), it is recorded superseded at once — nobody is alerted, nothing escalates.
-   * True when so.
-   */
-  async supersededOnArrival(manager: EntityManager, alert: AlertRequested): Promise<boolean> {
-    const successor = await this.options.alerts.successorOf(alert.alertId, manager);
-    if (successor === null) return false;
-    await this.options.alerts.markSuperseded(
-      alert.alertId,
-      successor.id,
-      successor.requestedAt,
-      manager,
-    );
-    this.options.logger.warn(
-      { alertId: alert.alertId, supersededBy: successor.id },
-      'alert arrived after the alert that supersedes it: recorded superseded, not delivered',
-    );
-    return true;
   }
 }

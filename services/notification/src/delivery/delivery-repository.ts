@@ -15,6 +15,7 @@ import {
 } from '../domain/delivery';
 import type { OutboxRow } from '@harbour/messaging';
 import { queryRows } from '@harbour/platform';
+import { StatementParameters } from '../infrastructure/statement-parameters';
 import {
   ALERT_COLUMNS,
   type AlertRow,
@@ -199,50 +200,68 @@ export class DeliveryRepository {
   async addPending(deliveries: readonly NewDelivery[], manager: EntityManager): Promise<string[]> {
     if (deliveries.length === 0) return [];
     // All of them in one statement: an alert reaching a dozen contacts costs one round trip.
-    const ids = deliveries.map(() => randomUUID());
-    const column = <T>(value: (delivery: NewDelivery, index: number) => T): T[] =>
-      deliveries.map(value);
+    const parameters = new StatementParameters();
+    const insert = this.pendingInsert(deliveries, parameters, 'added');
     const rows = await queryRows<{ id: string }>(
       manager,
-      `WITH input AS (
-         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[],
-                              $6::text[], $7::text[], $8::text[], $9::text[], $10::int[],
-                              $11::int[], $12::text[], $13::uuid[])
+      `WITH ${insert.sql} SELECT id FROM added`,
+      parameters.values,
+    );
+    return insert.addedOf(rows.map((row) => row.id));
+  }
+
+  /**
+   * `addPending` as CTEs for a larger statement (the one recording an alert): `<name>` holds the
+   * deliveries added (`id`), with their `queued` log rows beside. With `when` (a condition on
+   * the statement's other CTEs) nothing is added unless it holds. `addedOf` keeps, of the ids
+   * the statement returned from `<name>`, those added now, in the order asked for.
+   */
+  pendingInsert(
+    deliveries: readonly NewDelivery[],
+    parameters: StatementParameters,
+    name: string,
+    when = 'true',
+  ): { sql: string; addedOf: (returned: readonly string[]) => string[] } {
+    const ids = deliveries.map(() => randomUUID());
+    const column = (value: (delivery: NewDelivery, index: number) => unknown, cast: string) =>
+      parameters.add(deliveries.map(value), cast);
+    const sql = `${name}_input AS (
+         SELECT * FROM unnest(${parameters.add(ids, 'uuid[]')},
+                              ${column((d) => d.alertId, 'uuid[]')},
+                              ${column((d) => d.organisationId, 'uuid[]')},
+                              ${column((d) => d.contactId, 'uuid[]')},
+                              ${column((d) => d.channel, 'text[]')},
+                              ${column((d) => d.address, 'text[]')},
+                              ${column((d, index) => deliveryMessageId(ids[index] ?? '', d.channel), 'text[]')},
+                              ${column((d) => d.matchedRule, 'text[]')},
+                              ${column((d) => d.purpose ?? 'alert', 'text[]')},
+                              ${column((d) => d.escalationLevel ?? null, 'int[]')},
+                              ${column((d) => d.escalationLoop ?? null, 'int[]')},
+                              ${column((d) => d.stage ?? null, 'text[]')},
+                              ${column((d) => d.stageId ?? null, 'uuid[]')})
            WITH ORDINALITY
            AS i (id, alert_id, organisation_id, contact_id, channel, address, message_id,
                  matched_rule, purpose, escalation_level, escalation_loop, stage, stage_id, n)
-       ), added AS (
+       ), ${name} AS (
          INSERT INTO ${this.table}
            (id, alert_id, organisation_id, contact_id, channel, address, status, message_id,
             matched_rule, purpose, escalation_level, escalation_loop, stage, stage_id)
          SELECT id, alert_id, organisation_id, contact_id, channel, address, 'pending', message_id,
                 matched_rule, purpose, escalation_level, escalation_loop, stage, stage_id
-           FROM input ORDER BY n
+           FROM ${name}_input WHERE ${when} ORDER BY n
          ON CONFLICT DO NOTHING
          RETURNING id, alert_id, channel
-       ), logged AS (
+       ), ${name}_logged AS (
          INSERT INTO ${this.events} (delivery_id, alert_id, event, detail)
-         SELECT id, alert_id, 'queued', 'channel=' || channel FROM added
-       )
-       SELECT id FROM added`,
-      [
-        ids,
-        column((d) => d.alertId),
-        column((d) => d.organisationId),
-        column((d) => d.contactId),
-        column((d) => d.channel),
-        column((d) => d.address),
-        column((d, index) => deliveryMessageId(ids[index] ?? '', d.channel)),
-        column((d) => d.matchedRule),
-        column((d) => d.purpose ?? 'alert'),
-        column((d) => d.escalationLevel ?? null),
-        column((d) => d.escalationLoop ?? null),
-        column((d) => d.stage ?? null),
-        column((d) => d.stageId ?? null),
-      ],
-    );
-    const added = new Set(rows.map((row) => row.id));
-    return ids.filter((id) => added.has(id));
+         SELECT id, alert_id, 'queued', 'channel=' || channel FROM ${name}
+       )`;
+    return {
+      sql,
+      addedOf: (returned) => {
+        const added = new Set(returned);
+        return ids.filter((id) => added.has(id));
+      },
+    };
   }
 
   /** The delivery log of an alert: every step of every delivery, oldest first. */

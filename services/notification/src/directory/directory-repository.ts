@@ -109,6 +109,13 @@ interface ContactRow {
   created_at: Date;
 }
 
+/** A contact's columns beside its organisation's, each prefixed; `<P>id` null (and every other too): no contact. */
+type ContactColumnsOf<P extends string> = Omit<
+  { [K in keyof ContactRow as `${P}${K}`]: ContactRow[K] },
+  `${P}id`
+> &
+  Record<`${P}id`, string | null>;
+
 const ORGANISATION_COLUMNS =
   'id, name, kind, boroughs, specialisms, languages, age_groups, duty_hours, created_at';
 // The webhook secret is never selected with a contact: only the channel that signs reads it.
@@ -227,6 +234,54 @@ export class DirectoryRepository {
       [[...kinds]],
     );
     return rows.map(toOrganisation);
+  }
+
+  /**
+   * The organisations of these kinds and those with these ids, by name, each with its contacts
+   * (oldest first), read in one statement: what `organisationsOfKinds`, `findOrganisation` and
+   * `contactsOf` give together, for the transaction routing an alert.
+   */
+  async organisationsWithContacts(
+    kinds: readonly OrganisationKind[],
+    ids: readonly string[],
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<{ organisation: DirectoryEntry; contacts: Contact[] }[]> {
+    const rows = await queryRows<OrganisationRow & ContactColumnsOf<'contact_'>>(
+      manager,
+      `SELECT o.id, o.name, o.kind, o.boroughs, o.specialisms, o.languages, o.age_groups,
+              o.duty_hours, o.created_at,
+              c.id AS contact_id, c.organisation_id AS contact_organisation_id,
+              c.channel AS contact_channel, c.address AS contact_address,
+              c.label AS contact_label, c.out_of_hours AS contact_out_of_hours,
+              c.created_at AS contact_created_at
+         FROM ${this.organisations} o
+         LEFT JOIN ${this.contacts} c ON c.organisation_id = o.id
+        WHERE o.kind = ANY($1::text[]) OR o.id = ANY($2::uuid[])
+        ORDER BY o.name, o.id, c.created_at, c.id`,
+      [[...kinds], [...ids]],
+    );
+    const found: { organisation: DirectoryEntry; contacts: Contact[] }[] = [];
+    for (const row of rows) {
+      let last = found[found.length - 1];
+      if (last?.organisation.id !== row.id) {
+        last = { organisation: toOrganisation(row), contacts: [] };
+        found.push(last);
+      }
+      if (row.contact_id !== null) {
+        last.contacts.push(
+          toContact({
+            id: row.contact_id,
+            organisation_id: row.contact_organisation_id,
+            channel: row.contact_channel,
+            address: row.contact_address,
+            label: row.contact_label,
+            out_of_hours: row.contact_out_of_hours,
+            created_at: row.contact_created_at,
+          }),
+        );
+      }
+    }
+    return found;
   }
 
   /**

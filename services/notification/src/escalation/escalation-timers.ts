@@ -9,6 +9,7 @@ import {
   type PlannedTimer,
 } from '../domain/escalation-plan';
 import { queryRows } from '@harbour/platform';
+import type { StatementParameters } from '../infrastructure/statement-parameters';
 
 export type EscalationTimerState = 'pending' | 'fired' | 'cancelled';
 
@@ -70,6 +71,47 @@ export class EscalationTimers {
     const plan = planEscalation(alert, now, this.clock);
     await this.schedule(manager, alert.alertId, plan);
     return plan;
+  }
+
+  /** The alert's escalation (its snapshot policy, or its severity's default), planned from `now`. */
+  plan(alert: AlertRequested, now: Date = new Date()): EscalationPlan {
+    return planEscalation(alert, now, this.clock);
+  }
+
+  /**
+   * `schedule`'s timer inserts as a CTE `<name>` of the statement that records the alert (which
+   * snapshots the plan's policy itself): the plan's timers, pending, inserted only `when` (a
+   * condition on the statement's other CTEs) holds; one already there for the same (level, loop)
+   * is left alone. `<name>` holds the ids inserted.
+   */
+  timersInsert(
+    alertId: string,
+    plan: EscalationPlan,
+    parameters: StatementParameters,
+    name: string,
+    when: string,
+  ): string {
+    const timers = plan.timers;
+    return `${name} AS (
+         INSERT INTO ${this.table} (id, alert_id, level, loop, due_at, state)
+         SELECT t.id, ${parameters.add(alertId, 'uuid')}, t.level, t.loop, t.due_at, 'pending'
+           FROM unnest(${parameters.add(
+             timers.map(() => randomUUID()),
+             'uuid[]',
+           )}, ${parameters.add(
+             timers.map((timer) => timer.level),
+             'int[]',
+           )}, ${parameters.add(
+             timers.map((timer) => timer.loop),
+             'int[]',
+           )}, ${parameters.add(
+             timers.map((timer) => timer.dueAt),
+             'timestamptz[]',
+           )}) AS t (id, level, loop, due_at)
+          WHERE ${when}
+         ON CONFLICT (alert_id, level, loop) DO NOTHING
+         RETURNING id
+       )`;
   }
 
   /**
