@@ -1,8 +1,19 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { Client } from 'pg';
-import { expectEventually, SmtpInbox, testDatabaseUrl } from '@harbour/testing';
+import type { Browser, Page } from 'playwright-core';
+import { expectEventually, SmtpInbox } from '@harbour/testing';
+import {
+  callApi as callStackApi,
+  endConsoleStory,
+  idOf,
+  images,
+  keyOf,
+  launchChromium,
+  LONDON_TIME,
+  seriousViolations,
+  sidewaysOverflow,
+  signIn as signInAs,
+} from '../support/console-browser';
 import { HarbourStack } from '../support/harbour-stack';
 import { expectConsoleStoryLeftNothing } from '../support/leak-scan';
 import { PersonalDataMarkers } from '../support/personal-data-markers';
@@ -19,38 +30,14 @@ import { PersonalDataMarkers } from '../support/personal-data-markers';
  */
 jest.setTimeout(300_000);
 
-const CHROMIUM = process.env['HARBOUR_CHROMIUM'] ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const CAMDEN = 'E09000007';
 const CROYDON = 'E09000008';
-const LONDON_TIME = /(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} [A-Z][a-z]{2},? \d{2}:\d{2}/;
 const RESPONSE = '2 caseworkers, Albanian interpreter, 3 female beds';
 const NGO_RESPONSE = 'Two caseworkers and a Vietnamese interpreter at the rendezvous';
 const root = join(__dirname, '..', '..');
-const images = join(root, 'docs', 'images');
-const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const example = JSON.parse(
   readFileSync(join(root, 'docs', 'examples', 'missing-episode.json'), 'utf8'),
 ) as Record<string, unknown>;
-
-const idOf = (output: string): string => {
-  const match = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/.exec(output);
-  if (!match) throw new Error(`no id in: ${output}`);
-  return match[0];
-};
-const keyOf = (output: string): string => {
-  const match = /hbr_[A-Za-z0-9_-]+/.exec(output);
-  if (!match) throw new Error('no key printed');
-  return match[0];
-};
 
 /**
  * The shading the map must show for a figure, given the largest figure of the layer: none, then
@@ -62,45 +49,6 @@ const shadeOf = (value: number, largest: number): number => {
   const step = Math.ceil(largest / 3);
   return value <= step ? 1 : value <= 2 * step ? 2 : 3;
 };
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[] }[];
-}
-
-/** axe-core in the page (evaluated over the DevTools protocol: the page's CSP forbids injection). */
-async function seriousViolations(page: Page): Promise<AxeViolation[]> {
-  await page.evaluate(axeSource);
-  // A string, run in the page: the test's own TypeScript knows no DOM.
-  const violations = await page.evaluate<AxeViolation[]>(`axe
-    .run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
-    })
-    .then((result) => result.violations.map((v) => ({
-      id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })),
-    })))`);
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-}
-
-/** On a phone, what sticks out to the right of the page (nothing, when it reads without scrolling). */
-async function sidewaysOverflow(page: Page): Promise<string[]> {
-  await page.waitForFunction('document.readyState === "complete"');
-  return page.evaluate<string[]>(`(() => {
-    const width = document.documentElement.clientWidth;
-    const over = document.documentElement.scrollWidth - width;
-    if (over <= 0) return [];
-    // What sticks out, leaving aside what is inside a container that scrolls by itself.
-    const culprits = [...document.querySelectorAll('body *')]
-      .filter((e) => e.getBoundingClientRect().right > width + 0.5)
-      .filter((e) => e.parentElement === null || !e.parentElement.closest('.table-scroll'))
-      .slice(0, 5)
-      .map((e) => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).split(' ').join('.') : '')
-        + ' ' + Math.round(e.getBoundingClientRect().right) + 'px');
-    return ['the page is ' + over + 'px too wide', ...culprits];
-  })()`);
-}
 
 describe('partner console in Chromium', () => {
   const stack = new HarbourStack();
@@ -122,9 +70,7 @@ describe('partner console in Chromium', () => {
 
   beforeAll(async () => {
     // Fails, never skips: CI installs Chromium (.ci/run) and the console is tested in it.
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (see README)`);
-    }
+    browser = await launchChromium();
     const police = idOf(
       stack.cli(
         'org',
@@ -239,59 +185,20 @@ describe('partner console in Chromium', () => {
     );
     await stack.start();
     await stack.startConsole();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_FLAGS,
-    });
-    mkdirSync(images, { recursive: true });
   });
 
   afterAll(async () => {
-    await (browser as Browser | undefined)?.close();
-    await stack.stop();
-    const db = new Client({ connectionString: testDatabaseUrl() });
-    await db.connect();
-    for (const service of ['intake', 'safeguarding', 'accommodation', 'notification']) {
-      await db.query(`DROP SCHEMA IF EXISTS "${stack.run}_${service}" CASCADE`);
-    }
-    await db.end();
+    await endConsoleStory(browser, stack);
   });
 
-  /** Signs in through the page exactly as a person does: the form, the e-mail, the button. */
-  async function signIn(page: Page, email: string): Promise<void> {
-    const before = new Set((await inbox.messagesTo(email)).map((m) => m.id));
-    await page.goto(stack.consoleUrl);
-    await page.getByLabel('Work e-mail address').fill(email);
-    await page.getByRole('button', { name: 'Send me a sign-in link' }).click();
-    await page.getByRole('status').getByText('a sign-in link is on its way').waitFor();
-    const mail = await inbox.waitFor(
-      (m) => !before.has(m.id) && m.to.some((t) => t.address.toLowerCase() === email),
-      { timeoutMs: 60_000, description: `the sign-in e-mail to ${email}` },
-    );
-    const link = /http:\/\/\S+\/auth\/callback\?token=hbl_[A-Za-z0-9_-]{43}/.exec(
-      mail.text ?? '',
-    )?.[0];
-    if (link === undefined) throw new Error('no sign-in link in the e-mail');
-    await page.goto(link);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`${stack.consoleUrl}/`);
-  }
-
-  /** A service's API with a key, as a partner system calls it. */
-  async function callApi(
+  const signIn = (page: Page, email: string) => signInAs(page, stack, inbox, email);
+  const callApi = (
     service: 'intake' | 'accommodation' | 'notification',
     method: string,
     path: string,
     key: string,
     body?: unknown,
-  ): Promise<Response> {
-    return fetch(`${stack.url(service)}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-  }
+  ) => callStackApi(stack, service, method, path, key, body);
 
   it('a missing-person unit signs in from the e-mailed link and acknowledges its alert with a response', async () => {
     const report = await fetch(`${stack.url('intake')}/v1/missing-episodes`, {
