@@ -102,11 +102,63 @@ export interface DataEncryptionSettings {
 }
 
 /**
+ * The variables one set of data keys is read from, and what they are for: named in every issue.
+ * A service's own keys are `DATA_ENCRYPTION_KEY` & co. (`SERVICE_DATA_KEY_VARIABLES`); the
+ * identity store's are `IDENTITY_DATA_KEY` & co. (`libs/platform/src/identity/identity-data-keys.ts`).
+ */
+export interface DataKeyVariables {
+  readonly current: DataKeyVariable;
+  readonly retired: DataKeyVariable;
+  readonly index: DataKeyVariable;
+  /** Whose first key the index key is, in an issue: e.g. `this service`. */
+  readonly owner: string;
+}
+
+export interface DataKeyVariable {
+  readonly name: string;
+  readonly description: string;
+}
+
+/** One set of data keys as configured (base64 text, not yet checked). */
+export interface DataKeyValues {
+  readonly current: string;
+  readonly retired?: readonly string[] | undefined;
+  readonly index?: string | undefined;
+}
+
+/** `DATA_ENCRYPTION_KEY`, `DATA_ENCRYPTION_RETIRED_KEYS`, `DATA_INDEX_KEY`. */
+export const SERVICE_DATA_KEY_VARIABLES: DataKeyVariables = {
+  current: {
+    name: 'DATA_ENCRYPTION_KEY',
+    description: dataEncryptionConfig.DATA_ENCRYPTION_KEY.description,
+  },
+  retired: {
+    name: 'DATA_ENCRYPTION_RETIRED_KEYS',
+    description: dataEncryptionConfig.DATA_ENCRYPTION_RETIRED_KEYS.description,
+  },
+  index: { name: 'DATA_INDEX_KEY', description: dataEncryptionConfig.DATA_INDEX_KEY.description },
+  owner: 'this service',
+};
+
+function serviceKeyValues(config: DataEncryptionSettings): DataKeyValues {
+  return {
+    current: config.DATA_ENCRYPTION_KEY,
+    retired: config.DATA_ENCRYPTION_RETIRED_KEYS,
+    index: config.DATA_INDEX_KEY,
+  };
+}
+
+/**
  * The shape of the configured keys, checked at start. Reasons name variables, list positions
  * and key ids (non-secret fingerprints), never key material.
  */
 export function dataEncryptionConfigIssues(config: DataEncryptionSettings): ConfigIssue[] {
-  return readConfiguredKeys(config).issues;
+  return dataKeyIssues(serviceKeyValues(config), SERVICE_DATA_KEY_VARIABLES);
+}
+
+/** `dataEncryptionConfigIssues` for a key set read from other variables. */
+export function dataKeyIssues(values: DataKeyValues, variables: DataKeyVariables): ConfigIssue[] {
+  return readConfiguredKeys(values, variables).issues;
 }
 
 /**
@@ -127,7 +179,12 @@ export class ConfiguredDataKeys implements DataKeyProvider {
 
   /** @throws ConfigError naming every problem, without key material. */
   static fromConfig(config: DataEncryptionSettings): ConfiguredDataKeys {
-    const { keys, issues } = readConfiguredKeys(config);
+    return ConfiguredDataKeys.fromValues(serviceKeyValues(config), SERVICE_DATA_KEY_VARIABLES);
+  }
+
+  /** A key set read from other variables (the identity store's). @throws ConfigError */
+  static fromValues(values: DataKeyValues, variables: DataKeyVariables): ConfiguredDataKeys {
+    const { keys, issues } = readConfiguredKeys(values, variables);
     if (keys === undefined || issues.length > 0) throw new ConfigError(issues);
     return new ConfiguredDataKeys(keys.current, keys.retired, keys.index);
   }
@@ -155,40 +212,41 @@ interface ConfiguredKeys {
   index: DataKey;
 }
 
-function readConfiguredKeys(config: DataEncryptionSettings): {
+function readConfiguredKeys(
+  config: DataKeyValues,
+  variables: DataKeyVariables,
+): {
   keys?: ConfiguredKeys;
   issues: ConfigIssue[];
 } {
-  const spec = dataEncryptionConfig;
   const issues: ConfigIssue[] = [];
-  const issue = (variable: keyof typeof spec, reason: string) =>
-    issues.push({ variable, reason, description: spec[variable].description });
+  const issue = (variable: DataKeyVariable, reason: string) =>
+    issues.push({ variable: variable.name, reason, description: variable.description });
+  const { current: currentVar, retired: retiredVar, index: indexVar } = variables;
   const shape = `base64 of exactly ${DATA_KEY_BYTES} bytes`;
-
-  const current = keyOf(config.DATA_ENCRYPTION_KEY);
-  if (current === undefined) issue('DATA_ENCRYPTION_KEY', `is not ${shape}`);
-
-  const retiredList = config.DATA_ENCRYPTION_RETIRED_KEYS ?? [];
+  const current = keyOf(config.current);
+  if (current === undefined) issue(currentVar, `is not ${shape}`);
+  const retiredList = config.retired ?? [];
   const retired: DataKey[] = [];
   const positionOf = new Map<string, number>();
   retiredList.forEach((value, index) => {
     const position = `entry ${index + 1} of ${retiredList.length}`;
     const key = keyOf(value);
     if (key === undefined) {
-      issue('DATA_ENCRYPTION_RETIRED_KEYS', `${position} is not ${shape}`);
+      issue(retiredVar, `${position} is not ${shape}`);
       return;
     }
     if (current !== undefined && key.id === current.id) {
       issue(
-        'DATA_ENCRYPTION_RETIRED_KEYS',
-        `${position} is the current DATA_ENCRYPTION_KEY (key id ${key.id}); a key is either current or retired`,
+        retiredVar,
+        `${position} is the current ${currentVar.name} (key id ${key.id}); a key is either current or retired`,
       );
       return;
     }
     const earlier = positionOf.get(key.id);
     if (earlier !== undefined) {
       issue(
-        'DATA_ENCRYPTION_RETIRED_KEYS',
+        retiredVar,
         `${position} repeats entry ${earlier} (key id ${key.id}); list each key once`,
       );
       return;
@@ -196,19 +254,17 @@ function readConfiguredKeys(config: DataEncryptionSettings): {
     positionOf.set(key.id, index + 1);
     retired.push(key);
   });
-
   let index = current;
-  if (config.DATA_INDEX_KEY !== undefined) {
-    index = keyOf(config.DATA_INDEX_KEY);
-    if (index === undefined) issue('DATA_INDEX_KEY', `is not ${shape}`);
+  if (config.index !== undefined) {
+    index = keyOf(config.index);
+    if (index === undefined) issue(indexVar, `is not ${shape}`);
   } else if (retiredList.length > 0) {
     // Defaulting to the new current key here would silently break every equality lookup.
     issue(
-      'DATA_INDEX_KEY',
-      'is required while DATA_ENCRYPTION_RETIRED_KEYS is set: set it to the key the blind indexes were made with (the first DATA_ENCRYPTION_KEY of this service)',
+      indexVar,
+      `is required while ${retiredVar.name} is set: set it to the key the blind indexes were made with (the first ${currentVar.name} of ${variables.owner})`,
     );
   }
-
   if (current === undefined || index === undefined || issues.length > 0) return { issues };
   return { keys: { current, retired, index }, issues };
 }

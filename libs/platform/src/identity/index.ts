@@ -6,3 +6,5 @@ export * from './identity-data-source';
 export * from './migrations';
 export * from './person-tokens';
 export * from './people-store';
+export * from './identity-data-keys';
+export * from './identity-encrypted-columns';

@@ -87,7 +87,9 @@ interface PersonRow {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EMAIL_INDEX_PURPOSE = 'person.email';
-const EMAIL_CONTEXT = 'person.email';
+/** The authenticated-data context of `person.email_encrypted` (re-encryption needs it). */
+export const PERSON_EMAIL_CONTEXT = 'person.email';
+const EMAIL_CONTEXT = PERSON_EMAIL_CONTEXT;
 const MINUTE_MS = 60_000;
 
 /**
