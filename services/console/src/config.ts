@@ -4,6 +4,8 @@ import {
   databaseConfig,
   defineConfig,
   httpConfig,
+  identityDataKeyConfig,
+  identityDataKeyIssues,
   loadConfig,
   loggingConfig,
   smtpConfig,
@@ -18,12 +20,8 @@ export const consoleConfigSpec = defineConfig({
   ...httpConfig(8084),
   ...loggingConfig,
   ...telemetryConfig,
-  IDENTITY_DATA_KEY: {
-    kind: 'string',
-    sensitive: true,
-    description:
-      "Encrypts and blind-indexes people's e-mail addresses in the identity store (32 random bytes, base64); `harbour person` needs the same key.",
-  },
+  // IDENTITY_DATA_KEY, IDENTITY_DATA_RETIRED_KEYS and IDENTITY_DATA_INDEX_KEY, as `harbour person` reads them.
+  ...identityDataKeyConfig,
   CONSOLE_PUBLIC_URL: {
     kind: 'url',
     default: 'http://127.0.0.1:8084',
@@ -79,13 +77,8 @@ export type ConsoleConfig = Config<typeof consoleConfigSpec>;
 export function loadConsoleConfig(env: NodeJS.ProcessEnv = process.env): ConsoleConfig {
   const config = loadConfig(consoleConfigSpec, env);
   const issues: ConfigIssue[] = [];
-  if (Buffer.from(config.IDENTITY_DATA_KEY, 'base64').length !== 32) {
-    issues.push({
-      variable: 'IDENTITY_DATA_KEY',
-      reason: 'is not base64 of exactly 32 bytes',
-      description: 'base64 of 32 random bytes, e.g. from `openssl rand -base64 32`',
-    });
-  }
+  // Refused at start, naming the variable: a wrong or missing key would make people unreadable.
+  issues.push(...identityDataKeyIssues(config));
   if (config.CONSOLE_SESSION_IDLE_MINUTES < 1) {
     issues.push({
       variable: 'CONSOLE_SESSION_IDLE_MINUTES',

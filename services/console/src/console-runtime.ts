@@ -1,8 +1,10 @@
 import {
   createIdentityDataSource,
   createLogger,
-  FieldCipher,
+  DataReencryption,
   IdentityStore,
+  identityCipherOf,
+  identityReencryptionOptions,
   type Logger,
   PeopleStore,
   type ReadinessCheck,
@@ -42,8 +44,13 @@ export async function openConsoleRuntime(
       ? createIdentityDataSource(config.DATABASE_URL)
       : createIdentityDataSource(config.DATABASE_URL, options.identitySchema);
   await runMigrationsLocked(dataSource, 'harbour:identity');
-  const cipher = FieldCipher.fromConfig({ DATA_ENCRYPTION_KEY: config.IDENTITY_DATA_KEY });
-  logger.info({ keyId: cipher.describeKeys().current }, 'identity data key loaded (id only)');
+  const cipher = identityCipherOf(config);
+  if (cipher === undefined) throw new Error('IDENTITY_DATA_KEY is required'); // loadConsoleConfig checks it
+  // Logs the identity key ids and, while retired identity keys are configured, re-encrypts every
+  // stored address under IDENTITY_DATA_KEY in the background, as each service does with its own.
+  const reencryption = DataReencryption.startIfKeysRetired(
+    identityReencryptionOptions({ dataSource, cipher, logger }),
+  );
   const mailer = new SignInMailer({ url: config.SMTP_URL, from: config.SMTP_FROM });
   const cookie = sessionCookieFor(config.CONSOLE_PUBLIC_URL);
   const oidcSettings = oidcSettingsOf(config);
@@ -58,6 +65,7 @@ export async function openConsoleRuntime(
     oidcTransaction: new OidcTransactionCookie(config.IDENTITY_DATA_KEY, cookie),
     readiness: [postgresReadiness(dataSource)],
     async close() {
+      await reencryption.stop();
       mailer.close();
       if (dataSource.isInitialized) await dataSource.destroy();
     },
