@@ -2,8 +2,13 @@ import {
   AuditLog,
   createServiceDataSource,
   type DataEncryptionSettings,
+  DataReencryption,
   FieldCipher,
+  type IdentityDataKeySettings,
   type IdentityStore,
+  identityCipherOf,
+  identityReencryptionOptions,
+  type Logger,
   openServiceDatabase,
   PeopleStore,
   quoteIdentifier,
@@ -32,10 +37,11 @@ export interface CliContextOptions {
    */
   dataKeys?: DataEncryptionSettings;
   /**
-   * `IDENTITY_DATA_KEY`: people's e-mail addresses in the identity store are encrypted and
-   * blind-indexed under it (the console holds the same key). `harbour person` needs it.
+   * `IDENTITY_DATA_KEY` (and during its rotation `IDENTITY_DATA_RETIRED_KEYS` and
+   * `IDENTITY_DATA_INDEX_KEY`): people's e-mail addresses in the identity store are encrypted
+   * and blind-indexed under them (the console holds the same keys). `harbour person` needs them.
    */
-  identityDataKey?: string;
+  identityDataKeys?: IdentityDataKeySettings;
 }
 
 /** The services besides notification that keep an audit chain in their own schema. */
@@ -53,6 +59,11 @@ export interface CliContext {
   serviceAudit(service: ServiceChain): Promise<{ log: AuditLog; schema: string } | null>;
   /** People who sign in to the console; absent when the CLI runs without `IDENTITY_DATA_KEY`. */
   people?: PeopleStore;
+  /**
+   * Re-encrypts the identity store's encrypted columns under `IDENTITY_DATA_KEY` (after a
+   * rotation); absent without `IDENTITY_DATA_KEY`.
+   */
+  identityReencryption?: (logger: Logger, options?: { batchSize?: number }) => DataReencryption;
   /** Webhook signing secrets; absent when the CLI runs without the data key. */
   webhookSecrets?: WebhookSecretStore;
   close(): Promise<void>;
@@ -68,6 +79,8 @@ export function cliAudit(command: string): DirectoryChangeAudit {
 
 /** Connects to both stores, bringing their schemas up to date first (as the services would). */
 export async function openCliContext(options: CliContextOptions): Promise<CliContext> {
+  // Checked before connecting: a bad identity key is a ConfigError naming its variable.
+  const identityCipher = identityCipherOf(options.identityDataKeys ?? {});
   const database = await openServiceDatabase({
     service: 'cli',
     databaseUrl: options.databaseUrl,
@@ -85,13 +98,19 @@ export async function openCliContext(options: CliContextOptions): Promise<CliCon
     identity: database.identity,
     directory: new DirectoryRepository(database.dataSource, webhookSecrets),
     ...(webhookSecrets === undefined ? {} : { webhookSecrets }),
-    ...(options.identityDataKey === undefined
+    ...(identityCipher === undefined
       ? {}
       : {
-          people: new PeopleStore(
-            database.identityDataSource,
-            FieldCipher.fromConfig({ DATA_ENCRYPTION_KEY: options.identityDataKey }),
-          ),
+          people: new PeopleStore(database.identityDataSource, identityCipher),
+          identityReencryption: (logger: Logger, job: { batchSize?: number } = {}) =>
+            new DataReencryption(
+              identityReencryptionOptions({
+                dataSource: database.identityDataSource,
+                cipher: identityCipher,
+                logger,
+                ...job,
+              }),
+            ),
         }),
     async serviceAudit(service) {
       const schema = options.serviceSchemas?.[service] ?? service;

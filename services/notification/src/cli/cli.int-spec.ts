@@ -197,7 +197,7 @@ describe('harbour CLI commands', () => {
       databaseUrl: testDatabaseUrl(),
       notificationSchema: notificationSchema.schema,
       identitySchema: identitySchema.schema,
-      identityDataKey: generateDataEncryptionKey(),
+      identityDataKeys: { IDENTITY_DATA_KEY: generateDataEncryptionKey() },
     });
     try {
       const person = await addPerson(withKey, { ...input, roles: ['read', 'respond', 'read'] });

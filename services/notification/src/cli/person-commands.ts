@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { Person, PeopleStore } from '@harbour/platform';
+import type { Logger, Person, PeopleStore, ReencryptionReport } from '@harbour/platform';
 import { parseRoles, parseUuid } from './cli-arguments';
 import { type CliContext, cliAudit } from './cli-context';
 import { CliError } from './cli-error';
@@ -7,6 +7,7 @@ import type { CliIo } from './program';
 
 interface PersonCommandDeps {
   io: CliIo;
+  logger: Logger;
   withContext: <T>(work: (context: CliContext) => Promise<T>) => Promise<T>;
   table: (header: string[], rows: string[][]) => string;
 }
@@ -65,11 +66,57 @@ export async function removePerson(context: CliContext, idOrEmail: string): Prom
   return personId;
 }
 
+/**
+ * One re-encryption pass over the identity store's encrypted columns (`person.email_encrypted`)
+ * under `IDENTITY_DATA_KEY`, after a rotation: each token under a retired key is rewritten by
+ * compare-and-set, one row per statement, so it may run beside the console's own job, be
+ * interrupted, and be run again (only what is left is done). Progress lines (counts only) go to
+ * `progress` as well as to the logger; the report says whether the retired keys may go.
+ */
+export async function reencryptPeople(
+  context: CliContext,
+  logger: Logger,
+  progress: (line: string) => void,
+  options: { batchSize?: number } = {},
+): Promise<ReencryptionReport> {
+  peopleOf(context); // refuses without IDENTITY_DATA_KEY, as every person command does
+  const job = context.identityReencryption?.(progressLogger(logger, progress), options);
+  if (job === undefined) throw new Error('expected the identity re-encryption with the key');
+  return job.runOnce();
+}
+
+/** Mirrors the job's progress lines (table, column and counts only: no value) to `progress`. */
+function progressLogger(logger: Logger, progress: (line: string) => void): Logger {
+  const mirror =
+    (level: 'info' | 'warn') =>
+    (fields: object | string, message?: unknown, ...rest: unknown[]): void => {
+      if (typeof fields === 'string') {
+        logger[level](fields, message, ...rest);
+        return;
+      }
+      logger[level](fields, typeof message === 'string' ? message : undefined, ...rest);
+      const f = fields as Record<string, unknown>;
+      if (typeof f.table !== 'string' || typeof f.column !== 'string') return;
+      const counts = ['done', 'total', 'changedMeanwhile', 'undecryptable']
+        .filter((name) => typeof f[name] === 'number')
+        .map((name) => `${name} ${String(f[name])}`)
+        .join(', ');
+      progress(`${f.table}.${f.column}: ${String(message)}${counts ? ` (${counts})` : ''}`);
+    };
+  return {
+    info: mirror('info'),
+    warn: mirror('warn'),
+    error: logger.error.bind(logger),
+    debug: logger.debug.bind(logger),
+    child: (bindings) => progressLogger(logger.child(bindings), progress),
+  };
+}
+
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /** `harbour person add|list|remove`: people who sign in to the console (ADR-33). */
 export function registerPersonCommands(program: Command, deps: PersonCommandDeps): void {
-  const { io, withContext, table } = deps;
+  const { io, logger, withContext, table } = deps;
   const person = program
     .command('person')
     .alias('people')
@@ -121,5 +168,41 @@ export function registerPersonCommands(program: Command, deps: PersonCommandDeps
     .action(async (idOrEmail: string) => {
       const removed = await withContext((context) => removePerson(context, idOrEmail));
       io.out(`removed ${removed}`);
+    });
+  person
+    .command('reencrypt')
+    .description(
+      'After a rotation of IDENTITY_DATA_KEY: rewrite every stored e-mail address under a retired key (IDENTITY_DATA_RETIRED_KEYS) under the current one; prints progress and the counts. Safe to interrupt and run again.',
+    )
+    .action(async () => {
+      const report = await withContext((context) =>
+        reencryptPeople(context, logger, (line) => {
+          io.err(line);
+        }),
+      );
+      io.out(
+        table(
+          ['COLUMN', 'PENDING', 'RE-ENCRYPTED', 'CHANGED MEANWHILE', 'UNDECRYPTABLE', 'REMAINING'],
+          report.columns.map((c) => [
+            `${c.table}.${c.column}`,
+            String(c.total),
+            String(c.reencrypted),
+            String(c.changedMeanwhile),
+            String(c.undecryptable),
+            String(c.remaining),
+          ]),
+        ),
+      );
+      for (const name of report.unregistered) {
+        io.err(`${name} is an encrypted column nobody registered for re-encryption (a defect)`);
+      }
+      if (!report.complete) {
+        throw new CliError(
+          `re-encryption incomplete: keep IDENTITY_DATA_RETIRED_KEYS; fields are not all under key ${report.currentKeyId}`,
+        );
+      }
+      io.out(
+        `complete: every identity field is under key ${report.currentKeyId}; IDENTITY_DATA_RETIRED_KEYS may now be removed`,
+      );
     });
 }

@@ -4,6 +4,7 @@ import {
   databaseConfig,
   dataEncryptionConfig,
   defineConfig,
+  identityDataKeyConfig,
   kafkaConfig,
   loadConfig,
   type Logger,
@@ -56,13 +57,9 @@ export const cliConfigSpec = defineConfig({
     default: 'accommodation',
     description: 'Postgres schema of the accommodation service (its audit chain).',
   },
-  IDENTITY_DATA_KEY: {
-    kind: 'string',
-    optional: true,
-    sensitive: true,
-    description:
-      "Encrypts and blind-indexes people's e-mail addresses in the identity store (32 random bytes, base64): `harbour person` and the console need the same key.",
-  },
+  // The identity store's keys, as the console reads them; only `harbour person` needs them.
+  ...identityDataKeyConfig,
+  IDENTITY_DATA_KEY: { ...identityDataKeyConfig.IDENTITY_DATA_KEY, optional: true },
   // During a key rotation the CLI must read what the service can: the same retired keys and index key.
   DATA_ENCRYPTION_RETIRED_KEYS: dataEncryptionConfig.DATA_ENCRYPTION_RETIRED_KEYS,
   DATA_INDEX_KEY: dataEncryptionConfig.DATA_INDEX_KEY,
@@ -102,6 +99,8 @@ export function buildProgram(options: ProgramOptions): Command {
       SAFEGUARDING_DB_SCHEMA,
       ACCOMMODATION_DB_SCHEMA,
       IDENTITY_DATA_KEY,
+      IDENTITY_DATA_RETIRED_KEYS,
+      IDENTITY_DATA_INDEX_KEY,
     } = config();
     const context = await openCliContext({
       databaseUrl: DATABASE_URL,
@@ -114,7 +113,7 @@ export function buildProgram(options: ProgramOptions): Command {
       ...(DATA_ENCRYPTION_KEY === undefined
         ? {}
         : { dataKeys: { DATA_ENCRYPTION_KEY, DATA_ENCRYPTION_RETIRED_KEYS, DATA_INDEX_KEY } }),
-      ...(IDENTITY_DATA_KEY === undefined ? {} : { identityDataKey: IDENTITY_DATA_KEY }),
+      identityDataKeys: { IDENTITY_DATA_KEY, IDENTITY_DATA_RETIRED_KEYS, IDENTITY_DATA_INDEX_KEY },
     });
     try {
       return await work(context);
@@ -377,7 +376,7 @@ export function buildProgram(options: ProgramOptions): Command {
       io.out(`revoked ${keyId}`);
     });
 
-  registerPersonCommands(program, { io, withContext, table });
+  registerPersonCommands(program, { io, logger, withContext, table });
 
   const dlq = program.command('dlq').description('Dead-letter topics (<topic>.dlq).');
   dlq
