@@ -63,6 +63,12 @@ export const notificationConfigSpec = defineConfig({
     description:
       'Postgres connections of the service. A delivery holds one only for its statements, never during its send, so fewer than the sends in flight (2 × NOTIFICATION_DELIVERY_CONCURRENCY) suffice; more only add contention on a small database host.',
   },
+  NOTIFICATION_CONSUMER_CONCURRENCY: {
+    kind: 'int',
+    default: '4',
+    description:
+      'Alert events handled at the same time (different alerts; one alert’s events always in order). Each holds a Postgres connection for its transaction, so keep it below NOTIFICATION_DB_POOL_SIZE.',
+  },
   NOTIFICATION_DELIVERY_ATTEMPTS: {
     kind: 'int',
     default: '8',
@@ -112,6 +118,7 @@ export function loadNotificationConfig(env: NodeJS.ProcessEnv = process.env) {
   const positive = [
     'NOTIFICATION_DELIVERY_CONCURRENCY',
     'NOTIFICATION_DB_POOL_SIZE',
+    'NOTIFICATION_CONSUMER_CONCURRENCY',
     'NOTIFICATION_DELIVERY_ATTEMPTS',
     'NOTIFICATION_RETRY_BASE_MS',
     'NOTIFICATION_RETRY_MAX_MS',

@@ -162,6 +162,7 @@ export async function openNotificationRuntime(
     validator: validateEvent,
     logger: log,
     fromBeginning: true,
+    concurrency: config.NOTIFICATION_CONSUMER_CONCURRENCY,
     // Requested, stage released, cancelled: one topic, keyed by alert id, so in order per alert.
     handlers: alertEventHandlers({
       dataSource,

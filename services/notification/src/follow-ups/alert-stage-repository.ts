@@ -7,6 +7,7 @@ import type {
 } from '@harbour/contracts';
 import { quoteIdentifier, schemaOf } from '@harbour/platform';
 import type { DataSource, EntityManager } from 'typeorm';
+import { ALERT_STATES, type AlertState, isLive } from '../domain/alert-state';
 import type { ReleasedStage } from '../domain/follow-up-stage';
 import { queryRows } from '@harbour/platform';
 
@@ -31,9 +32,12 @@ export interface RecordedStage extends ReleasedStage {
  */
 export class AlertStageRepository {
   private readonly table: string;
+  private readonly alerts: string;
 
   constructor(private readonly dataSource: DataSource) {
-    this.table = `${quoteIdentifier(schemaOf(dataSource) ?? 'public')}.alert_stage`;
+    const schema = quoteIdentifier(schemaOf(dataSource) ?? 'public');
+    this.table = `${schema}.alert_stage`;
+    this.alerts = `${schema}.alert`;
   }
 
   /**
@@ -60,6 +64,45 @@ export class AlertStageRepository {
       ],
     );
     return rows[0]?.id ?? null;
+  }
+
+  /**
+   * `record`, in the same statement as reading the alert's state: the stage is recorded only
+   * while the alert is live (`isLive`). `state` is null when the alert is not recorded (yet);
+   * `stageId` null when the alert is not live or the stage was already released.
+   */
+  async recordIfLive(
+    stage: AlertStageReleased,
+    manager: EntityManager,
+  ): Promise<{ state: AlertState | null; stageId: string | null }> {
+    const rows = await queryRows<{ state: AlertState; stage_id: string | null }>(
+      manager,
+      `WITH found AS (
+         SELECT id, state FROM ${this.alerts} WHERE id = $1
+       ), recorded AS (
+         INSERT INTO ${this.table}
+           (id, alert_id, level, summary, released_at, reason, roles, fingerprint)
+         SELECT gen_random_uuid(), found.id, $2, $3::jsonb, $4, $5, $6::text[], $7
+           FROM found WHERE found.state = ANY($8::text[])
+         ON CONFLICT (alert_id, fingerprint) DO NOTHING
+         RETURNING id
+       )
+       SELECT state, (SELECT id FROM recorded) AS stage_id FROM found`,
+      [
+        stage.alertId,
+        stage.disclosure.level,
+        JSON.stringify(stage.summary),
+        stage.releasedAt,
+        stage.reason,
+        stage.roles === undefined ? null : [...stage.roles],
+        stageFingerprint(stage),
+        ALERT_STATES.filter(isLive),
+      ],
+    );
+    const row = rows[0];
+    return row === undefined
+      ? { state: null, stageId: null }
+      : { state: row.state, stageId: row.stage_id };
   }
 
   /**

@@ -2,7 +2,6 @@ import type { AlertStageReleased } from '@harbour/contracts';
 import type { HarbourEvent } from '@harbour/messaging';
 import type { Logger } from '@harbour/platform';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { AlertRepository } from '../alerts/alert-repository';
 import type { DeliveryRepository, NewDelivery } from '../delivery/delivery-repository';
 import { isLive } from '../domain/alert-state';
 import { mayReceiveStage } from '../domain/follow-up-disclosure';
@@ -14,7 +13,6 @@ export const ALERT_STAGE_RELEASED = 'harbour.alert.stage-released';
 
 export interface StageReleasedHandlerOptions {
   dataSource: DataSource;
-  alerts: AlertRepository;
   deliveries: DeliveryRepository;
   logger: Logger;
 }
@@ -38,18 +36,18 @@ export class StageReleasedHandler {
   }
 
   async onStageReleased(event: HarbourEvent, manager: EntityManager): Promise<void> {
-    const { alerts, deliveries, logger } = this.options;
+    const { deliveries, logger } = this.options;
     // The consumer validated the payload against the contract before calling us.
     const stage = event.data as AlertStageReleased;
     const level = stage.disclosure.level;
     const about = { alertId: stage.alertId, level, roles: stage.roles, eventId: event.id };
-    const alert = await alerts.find(stage.alertId, manager);
-    if (alert === null) throw new AlertNotYetKnownError(stage.alertId);
-    if (!isLive(alert.state)) {
-      logger.info({ ...about, state: alert.state }, 'stage released for an ended alert; ignored');
+    // The alert's state read and the stage recorded (while it is live) in one statement.
+    const { state, stageId } = await this.stages.recordIfLive(stage, manager);
+    if (state === null) throw new AlertNotYetKnownError(stage.alertId);
+    if (!isLive(state)) {
+      logger.info({ ...about, state }, 'stage released for an ended alert; ignored');
       return;
     }
-    const stageId = await this.stages.record(stage, manager);
     if (stageId === null) {
       logger.info(about, 'stage already released; ignored');
       return;
