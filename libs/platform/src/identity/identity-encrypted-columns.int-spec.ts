@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { withEveryMigration } from '@harbour/testing';
+import { testDatabaseUrl, withEveryMigration } from '@harbour/testing';
 import { generateDataEncryptionKey } from '../crypto/data-keys';
 import { DataReencryption, encryptedColumnRegistryProblems } from '../crypto/reencryption';
 import type { Logger } from '../logging/logger';
@@ -45,7 +45,7 @@ describe("the identity store's encrypted columns (what re-encryption after a rot
       async (dataSource, schema) => {
         // What a careless migration would add: more personal data under the identity key.
         await dataSource.query(`ALTER TABLE "${schema}".person ADD COLUMN phone_encrypted text`);
-        const identity = createIdentityDataSource(dataSource.options.url as string, schema);
+        const identity = createIdentityDataSource(testDatabaseUrl(), schema);
         await identity.initialize();
         try {
           const cipher = identityCipherOf({ IDENTITY_DATA_KEY: generateDataEncryptionKey() })!;
