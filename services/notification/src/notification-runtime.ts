@@ -23,7 +23,11 @@ import type { DataSource } from 'typeorm';
 import type { AuditChains } from './audit/audit-chains';
 import { WebhookSecretStore } from './channels/webhook-secret-store';
 import { AlertRepository } from './alerts/alert-repository';
-import { alertEventHandlers, cancelsEscalation } from './alerts/alert-event-handlers';
+import {
+  alertEventHandlers,
+  armsEscalationSoon,
+  cancelsEscalation,
+} from './alerts/alert-event-handlers';
 import { ALERT_REQUESTED } from './alerts/alert-requested-handler';
 import type { NotificationConfig } from './config';
 import { ALERT_DELIVERED } from './delivery/deliver-alert';
@@ -151,6 +155,10 @@ export async function openNotificationRuntime(
     logger: log,
   });
 
+  const escalationClock = {
+    minuteMs: config.NOTIFICATION_ESCALATION_MINUTE_MS,
+    sweepIntervalMs: config.NOTIFICATION_ESCALATION_SWEEP_MS,
+  };
   const consumer = new EventConsumer({
     kafka,
     groupId: config.NOTIFICATION_KAFKA_GROUP,
@@ -173,12 +181,13 @@ export async function openNotificationRuntime(
       logger: log,
     }),
     // Runs once the handler's transaction has committed: its deliveries and timers (new or
-    // cancelled) are visible now.
+    // cancelled) are visible now. The alert topic's handlers write nothing to the outbox, so
+    // the relay is not kicked (its own poll and the deliveries' kicks publish what they add),
+    // and the escalation sweep only for a timer due before its next passes would queue it.
     afterCommit: (event) =>
       Promise.all([
         dispatcher.kick(),
-        relay.kick(),
-        escalation.kick(),
+        armsEscalationSoon(event, escalationClock) ? escalation.kick() : undefined,
         cancelsEscalation(event) ? escalation.disarm() : undefined,
       ]),
   });

@@ -1,5 +1,6 @@
 import type { AlertRequested } from '@harbour/contracts';
 import type { EventHandler, HarbourEvent } from '@harbour/messaging';
+import { type EscalationClock, planEscalation } from '../domain/escalation-plan';
 import { ALERT_STAGE_RELEASED, StageReleasedHandler } from '../follow-ups/stage-released-handler';
 import { ALERT_CANCELLED, AlertCancelledHandler } from './alert-cancelled-handler';
 import type { AlertHandlerOptions } from './alert-handler-options';
@@ -37,4 +38,27 @@ export function cancelsEscalation(event: HarbourEvent): boolean {
   if (event.type === ALERT_CANCELLED) return true;
   if (event.type !== ALERT_REQUESTED) return false;
   return (event.data as Partial<AlertRequested> | null)?.supersedes !== undefined;
+}
+
+/**
+ * Whether the event may have scheduled an escalation timer due before the escalation sweep
+ * would queue it (within two sweeps): only then is the sweep worth kicking right after commit.
+ * A timer due later (a production alert's first level comes minutes after it) is queued by the
+ * next sweep, long before it is due, so kicking for it would only take a database connection
+ * and a Redis round trip from every alert. Only a requested alert schedules one here.
+ */
+export function armsEscalationSoon(
+  event: HarbourEvent,
+  settings: EscalationClock & { sweepIntervalMs: number },
+  now: Date = new Date(),
+): boolean {
+  if (event.type !== ALERT_REQUESTED) return false;
+  try {
+    const { timers } = planEscalation(event.data as AlertRequested, now, settings);
+    const soon = now.getTime() + 2 * settings.sweepIntervalMs;
+    return timers.some((timer) => timer.dueAt.getTime() <= soon);
+  } catch {
+    // Whatever the payload, never miss a timer: kick.
+    return true;
+  }
 }
