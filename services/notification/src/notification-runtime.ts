@@ -70,7 +70,7 @@ export interface NotificationRuntime {
   webhookSecrets: WebhookSecretStore;
   /** Acknowledgement links (`acknowledgements.links.acknowledgeUrlFor`) and their recording. */
   acknowledgements: Acknowledgements;
-  /** Escalation timers (`escalation.timers.planAndSchedule` in the alert's transaction). */
+  /** Escalation timers (planned and inserted with the alert, in its transaction: `escalation.timers`). */
   escalation: Escalation;
   /** Notification's audit chain and the identity store's, as coordinators read them. */
   audit: AuditChains;
