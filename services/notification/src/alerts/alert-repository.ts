@@ -58,6 +58,9 @@ export type AlertOpening =
     };
 
 /** Alerts the notification service was asked to deliver, as safeguarding requested them. */
+/** Seeds the hash of the advisory locks of supersession, apart from other advisory locks. */
+const SUPERSESSION_LOCK_SEED = 7_301_911;
+
 export class AlertRepository {
   private readonly table: string;
 
@@ -108,6 +111,21 @@ export class AlertRepository {
    * with, and brings nothing. Nothing at all when an alert with this id is already recorded.
    * `effectIds` are the ids in the effects' CTE named `ids` (e.g. the deliveries added).
    */
+  /**
+   * Holds, until the transaction ends, the lock of each alert id given: an alert's own id, and
+   * the one it supersedes. An alert and its successor are keyed apart on the topic and may be
+   * handled at the same moment; each would miss the other's uncommitted row and the older would
+   * stay open beside the newer. Both take the older's lock, so the second waits for the first to
+   * commit and its next statement sees it. Ids are locked in order, so two chains never deadlock.
+   */
+  async lockSupersession(alertIds: readonly string[], manager: EntityManager): Promise<void> {
+    await manager.query(
+      `SELECT pg_advisory_xact_lock(hashtextextended(id, ${SUPERSESSION_LOCK_SEED}))
+         FROM unnest($1::text[]) AS id ORDER BY id`,
+      [[...new Set(alertIds)]],
+    );
+  }
+
   async recordOpening(
     alert: AlertRequested,
     opening: {

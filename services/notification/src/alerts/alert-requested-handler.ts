@@ -50,9 +50,14 @@ export class AlertRequestedHandler {
     // The consumer validated the payload against the contract before calling us.
     const alert = event.data as AlertRequested;
     const about = { alertId: alert.alertId, severity: alert.severity, eventId: event.id };
-    // Two round trips: the directory the audience may reach, then the alert recorded with its
-    // escalation policy, first timer and deliveries in one statement (nothing of which is
-    // written when the alert was already recorded, or arrives already superseded).
+    // Three round trips: the supersession lock (this alert's id and the one it replaces), the
+    // directory the audience may reach, then the alert recorded with its escalation policy,
+    // first timer and deliveries in one statement (nothing of which is written when the alert
+    // was already recorded, or arrives already superseded).
+    await this.alerts.lockSupersession(
+      alert.supersedes === undefined ? [alert.alertId] : [alert.alertId, alert.supersedes],
+      manager,
+    );
     const directory = await audienceDirectory(this.directory, alert.audience, manager);
     const purpose = purposeOf(alert);
     const resolved = resolveAudience(alert.audience, directory.candidates, purpose);

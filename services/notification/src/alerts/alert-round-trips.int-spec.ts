@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AlertRequested, AlertStageReleased } from '@harbour/contracts';
 import { createEvent } from '@harbour/messaging';
 import { createLogger } from '@harbour/platform';
-import type { TestSchema } from '@harbour/testing';
+import { expectEventually, type TestSchema } from '@harbour/testing';
 import type { DataSource } from 'typeorm';
 import { DeliveryRepository } from '../delivery/delivery-repository';
 import { DirectoryRepository } from '../directory/directory-repository';
@@ -144,14 +144,15 @@ describe('the round trips of an alert event', () => {
     return row;
   }
 
-  it('records an alert with its policy, first timer and deliveries in two statements: the directory read, then one write', async () => {
+  it('records an alert with its policy, first timer and deliveries in three statements: the supersession lock, the directory read, then one write', async () => {
     const alert = request();
     const statements = await requested(alert);
-    expect(statements).toHaveLength(4);
+    expect(statements).toHaveLength(5);
     expect(statements[0]).toBe('START TRANSACTION');
-    expect(statements[1]).toMatch(/^SELECT .* FROM .*\.organisation o LEFT JOIN .*\.contact c/);
-    expect(statements[2]).toMatch(/^WITH successor AS/);
-    expect(statements[3]).toBe('COMMIT');
+    expect(statements[1]).toMatch(/^SELECT pg_advisory_xact_lock/);
+    expect(statements[2]).toMatch(/^SELECT .* FROM .*\.organisation o LEFT JOIN .*\.contact c/);
+    expect(statements[3]).toMatch(/^WITH successor AS/);
+    expect(statements[4]).toBe('COMMIT');
 
     expect(await stored(alert.alertId)).toMatchObject({
       state: 'open',
@@ -194,9 +195,9 @@ describe('the round trips of an alert event', () => {
     expect(log.map((entry) => entry.event)).toEqual(['queued', 'queued', 'queued', 'queued']);
   });
 
-  it('alerts the coordinator, when nobody else can be, in the same two statements', async () => {
+  it('alerts the coordinator, when nobody else can be, in the same three statements', async () => {
     const alert = request({ audience: { roles: ['ngo'], boroughs: [CROYDON] } });
-    expect(await requested(alert)).toHaveLength(4);
+    expect(await requested(alert)).toHaveLength(5);
     expect(await deliveriesOf(alert.alertId)).toEqual([
       {
         organisation_id: hub,
@@ -226,17 +227,17 @@ describe('the round trips of an alert event', () => {
     ]);
   });
 
-  it('adds nothing for an alert already recorded, in the same two statements', async () => {
+  it('adds nothing for an alert already recorded, in the same three statements', async () => {
     const alert = request();
     await requested(alert);
     const before = await deliveriesOf(alert.alertId);
-    expect(await requested(alert)).toHaveLength(4);
+    expect(await requested(alert)).toHaveLength(5);
     expect(await deliveriesOf(alert.alertId)).toEqual(before);
     expect(await timers.ofAlert(alert.alertId)).toHaveLength(1);
     expect(await deliveries.eventsOfAlert(alert.alertId)).toHaveLength(before.length);
   });
 
-  it('records an alert arriving after its successor superseded, with nothing pending, in the same two statements', async () => {
+  it('records an alert arriving after its successor superseded, with nothing pending, in the same three statements', async () => {
     const older = request({
       escalationPolicy: {
         levels: [{ afterMinutes: 5, roles: ['coordinator'] }],
@@ -245,7 +246,7 @@ describe('the round trips of an alert event', () => {
     });
     const newer = request({ supersedes: older.alertId, severity: 'high' });
     await requested(newer);
-    expect(await requested(older)).toHaveLength(4);
+    expect(await requested(older)).toHaveLength(5);
     expect(await stored(older.alertId)).toEqual({
       state: 'superseded',
       superseded_by: newer.alertId,
@@ -256,7 +257,7 @@ describe('the round trips of an alert event', () => {
     expect(await timers.ofAlert(older.alertId)).toEqual([]);
   });
 
-  it('supersedes an alert, telling the partners the new one leaves out, in at most ten statements', async () => {
+  it('supersedes an alert, telling the partners the new one leaves out, in at most eleven statements', async () => {
     const older = request();
     await requested(older);
     const newer = request({
@@ -264,14 +265,65 @@ describe('the round trips of an alert event', () => {
       audience: { roles: ['missing_person_unit'], boroughs: [CAMDEN] },
     });
     const statements = await requested(newer);
-    // BEGIN, the directory, the new alert with its deliveries, the old one locked and marked,
+    // BEGIN, the supersession lock, the directory, the new alert with its deliveries, the old one locked and marked,
     // its timers cancelled, who heard of it and who the new one reaches, the notices, COMMIT.
-    expect(statements.length).toBeLessThanOrEqual(10);
+    expect(statements.length).toBeLessThanOrEqual(11);
     expect((await stored(older.alertId))?.state).toBe('superseded');
     const notices = (await deliveriesOf(older.alertId)).filter((d) =>
       d.matched_rule.startsWith('supersession'),
     );
     expect(notices.map((d) => d.organisation_id).sort()).toEqual([namedNgo, police, police].sort());
+  });
+
+  it('an alert and its successor handled at the same moment: the older ends superseded, never open beside it', async () => {
+    const older = request();
+    const newer = request({ supersedes: older.alertId, severity: 'high' });
+    const handler = handlers['harbour.alert.requested']!;
+    const event = (data: AlertRequested) =>
+      createEvent({ type: 'harbour.alert.requested', source: '/test', data });
+    // The newer is handled first and its transaction held open, uncommitted: it found no older
+    // alert to supersede. The two have different keys, so the consumer may run the older now.
+    let handled: () => void = () => undefined;
+    const newerHandled = new Promise<void>((resolve) => {
+      handled = resolve;
+    });
+    let commit: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      commit = resolve;
+    });
+    const newerDone = dataSource.transaction(async (manager) => {
+      await handler(event(newer), manager);
+      handled();
+      await gate;
+    });
+    await newerHandled;
+    let olderFinished = false;
+    const olderDone = dataSource
+      .transaction((manager) => handler(event(older), manager))
+      .then(() => {
+        olderFinished = true;
+      });
+    // Either the older is done (it saw no successor: the race) or it waits on the newer's lock.
+    await expectEventually(
+      async () => {
+        if (olderFinished) return;
+        const [waiting] = await dataSource.query<{ n: number }[]>(
+          `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+            WHERE l.locktype = 'advisory' AND NOT l.granted AND a.datname = current_database()
+              AND a.query LIKE '%pg_advisory_xact_lock%'`,
+        );
+        if ((waiting?.n ?? 0) === 0) throw new Error('the older alert is neither done nor waiting');
+      },
+      { timeoutMs: 10_000, description: 'the older alert to finish or wait for the newer' },
+    );
+    commit();
+    await Promise.all([newerDone, olderDone]);
+    expect(await stored(older.alertId)).toMatchObject({
+      state: 'superseded',
+      superseded_by: newer.alertId,
+    });
+    expect(await deliveriesOf(older.alertId)).toEqual([]);
+    expect(await timers.ofAlert(older.alertId)).toEqual([]);
   });
 
   it('releases a stage to the alert’s recipients in five statements', async () => {
