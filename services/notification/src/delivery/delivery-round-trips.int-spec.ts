@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { AlertRequested, DisclosureLevel, OrganisationKind } from '@harbour/contracts';
 import { createLogger } from '@harbour/platform';
 import type { TestSchema } from '@harbour/testing';
-import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { AlertRepository } from '../alerts/alert-repository';
 import type { DeliveryChannel, OutgoingDelivery } from '../channels/delivery-channel';
 import { DirectoryRepository } from '../directory/directory-repository';
 import { openNotificationTestDatabase } from '../test-support/notification-test-database';
+import { statementsDuring } from '../test-support/statements-during';
 import {
   NO_RELAY,
   notificationTestOutbox,
@@ -29,28 +29,6 @@ class AcceptingChannel implements DeliveryChannel {
     this.sent.push(message);
     return Promise.resolve({ providerResponse: '250 accepted' });
   }
-}
-
-/**
- * Every statement the pg driver sends while `work` runs (BEGIN and COMMIT included): each is a
- * round trip to Postgres. Counted on the driver's client, under TypeORM, so nothing is left out.
- */
-async function statementsDuring(work: () => Promise<unknown>): Promise<string[]> {
-  const statements: string[] = [];
-  const prototype = Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
-  const query = prototype.query;
-  prototype.query = function (this: Client, ...args: unknown[]) {
-    const [first] = args;
-    const text = typeof first === 'string' ? first : (first as { text?: string } | undefined)?.text;
-    statements.push((text ?? '').replace(/\s+/g, ' ').trim());
-    return query.apply(this, args);
-  };
-  try {
-    await work();
-  } finally {
-    prototype.query = query;
-  }
-  return statements;
 }
 
 /**
