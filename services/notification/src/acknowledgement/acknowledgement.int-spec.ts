@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { type INestApplication, Module, type NestApplicationOptions } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import type { INestApplication } from '@nestjs/common';
 import { topicFor, validateEvent } from '@harbour/contracts';
 import { formatLondonTime } from '@harbour/london';
 import {
@@ -13,11 +12,9 @@ import {
   OutboxRelay,
 } from '@harbour/messaging';
 import {
-  configureHttpApp,
   createLogger,
   type IdentityStore,
   openServiceDatabase,
-  PlatformModule,
   type ServiceDatabase,
 } from '@harbour/platform';
 import {
@@ -33,7 +30,7 @@ import type { DataSource } from 'typeorm';
 import { signAcknowledgementToken } from '../domain/acknowledgement-token';
 import { NOTIFICATION_MIGRATIONS } from '../migrations';
 import { ACKNOWLEDGEMENT_RESPONSE_COLUMN } from '../security/encrypted-columns';
-import { testFieldCipher } from '../test-support/notification-test-harness';
+import { startGuardedTestApp, testFieldCipher } from '../test-support/notification-test-harness';
 import { ALERT_ACKNOWLEDGED } from './acknowledge-alert';
 import {
   ACKNOWLEDGEMENT_CONTROLLERS,
@@ -104,18 +101,13 @@ describe('acknowledging an alert: e-mailed link and REST', () => {
       logger,
     });
 
-    @Module({
-      imports: [PlatformModule.forRoot({ service: 'ack-test', logger, identity, readiness: [] })],
+    ({ app, baseUrl } = await startGuardedTestApp({
+      service: 'ack-test',
+      logger,
+      identity,
       controllers: ACKNOWLEDGEMENT_CONTROLLERS,
       providers: acknowledgementProviders(acknowledgements),
-    })
-    class AcknowledgementTestModule {}
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
-    const options: NestApplicationOptions = { bufferLogs: true };
-    app = await NestFactory.create(AcknowledgementTestModule, options);
-    configureHttpApp(app, { logger });
-    await app.listen(0, '127.0.0.1');
-    baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    }));
 
     camden = await recipient('Camden MPU', 'missing_person_unit');
     hackney = await recipient('Hackney MPU', 'missing_person_unit');

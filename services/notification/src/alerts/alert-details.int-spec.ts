@@ -1,13 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { type INestApplication, Module, type NestApplicationOptions } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import type { INestApplication } from '@nestjs/common';
 import type { AlertRequested } from '@harbour/contracts';
 import {
-  configureHttpApp,
   createLogger,
   type IdentityStore,
   openServiceDatabase,
-  PlatformModule,
   type ServiceDatabase,
 } from '@harbour/platform';
 import { createTestSchema, testDatabaseUrl, type TestSchema, uniqueName } from '@harbour/testing';
@@ -15,7 +12,11 @@ import type { DataSource } from 'typeorm';
 import { DirectoryRepository } from '../directory/directory-repository';
 import { AlertStageRepository } from '../follow-ups/alert-stage-repository';
 import { NOTIFICATION_MIGRATIONS } from '../migrations';
-import { addTestPartner, type TestPartner } from '../test-support/notification-test-harness';
+import {
+  addTestPartner,
+  startGuardedTestApp,
+  type TestPartner,
+} from '../test-support/notification-test-harness';
 import { ALERT_DETAILS } from '../tokens';
 import { AlertDetailsReader } from './alert-details';
 import { type AlertDetailsView, AlertDetailsController } from './alert-details.controller';
@@ -106,18 +107,13 @@ describe('alert details for a recipient organisation', () => {
     immigration = await partner('Immigration Enforcement', 'immigration');
     outsider = await partner('Other Police', 'police_borough');
 
-    @Module({
-      imports: [PlatformModule.forRoot({ service: run, logger, identity, readiness: [] })],
+    ({ app, baseUrl } = await startGuardedTestApp({
+      service: run,
+      logger,
+      identity,
       controllers: [AlertDetailsController],
       providers: [{ provide: ALERT_DETAILS, useValue: new AlertDetailsReader(dataSource) }],
-    })
-    class AlertDetailsTestModule {}
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
-    const options: NestApplicationOptions = { bufferLogs: true };
-    app = await NestFactory.create(AlertDetailsTestModule, options);
-    configureHttpApp(app, { logger });
-    await app.listen(0, '127.0.0.1');
-    baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    }));
   });
 
   afterAll(async () => {

@@ -1,20 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { type INestApplication, Module, type NestApplicationOptions } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import type { INestApplication } from '@nestjs/common';
 import type { AlertRequested } from '@harbour/contracts';
 import {
-  configureHttpApp,
   createLogger,
   type IdentityStore,
   openServiceDatabase,
-  PlatformModule,
   type ServiceDatabase,
 } from '@harbour/platform';
 import { createTestSchema, testDatabaseUrl, type TestSchema, uniqueName } from '@harbour/testing';
 import type { DataSource } from 'typeorm';
 import { DirectoryRepository } from '../directory/directory-repository';
 import { NOTIFICATION_MIGRATIONS } from '../migrations';
-import { addTestPartner, type TestPartner } from '../test-support/notification-test-harness';
+import {
+  addTestPartner,
+  startGuardedTestApp,
+  type TestPartner,
+} from '../test-support/notification-test-harness';
 import { PARTNER_ALERTS_REPOSITORY } from '../tokens';
 import { AlertRepository } from './alert-repository';
 import type { BoroughCountsView, InboxView } from './partner-alerts.controller';
@@ -156,20 +157,15 @@ describe('partner inbox and borough counts', () => {
       [alerts['closed-critical']!.alertId],
     );
 
-    @Module({
-      imports: [PlatformModule.forRoot({ service: run, logger, identity, readiness: [] })],
+    ({ app, baseUrl } = await startGuardedTestApp({
+      service: run,
+      logger,
+      identity,
       controllers: [PartnerAlertsController],
       providers: [
         { provide: PARTNER_ALERTS_REPOSITORY, useValue: new PartnerAlertsRepository(dataSource) },
       ],
-    })
-    class PartnerAlertsTestModule {}
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
-    const options: NestApplicationOptions = { bufferLogs: true };
-    app = await NestFactory.create(PartnerAlertsTestModule, options);
-    configureHttpApp(app, { logger });
-    await app.listen(0, '127.0.0.1');
-    baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    }));
   });
 
   afterAll(async () => {

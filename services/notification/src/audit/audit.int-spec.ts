@@ -1,15 +1,12 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { type INestApplication, Module, type NestApplicationOptions } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import type { INestApplication } from '@nestjs/common';
 import type { AlertRequested, DisclosureLevel, OrganisationKind } from '@harbour/contracts';
 import {
   type AuditEntry,
   type AuditEntryView,
-  configureHttpApp,
   createLogger,
   openServiceDatabase,
-  PlatformModule,
   type Role,
 } from '@harbour/platform';
 import { createTestSchema, testDatabaseUrl, type TestSchema, uniqueName } from '@harbour/testing';
@@ -36,6 +33,7 @@ import { NOTIFICATION_MIGRATIONS } from '../migrations';
 import {
   NO_RELAY,
   notificationTestOutbox,
+  startGuardedTestApp,
   testFieldCipher,
   testWebhookSecrets,
 } from '../test-support/notification-test-harness';
@@ -132,15 +130,10 @@ describe('the audit log of notification', () => {
       logger,
     });
 
-    @Module({
-      imports: [
-        PlatformModule.forRoot({
-          service: 'audit-test',
-          logger,
-          identity: context.identity,
-          readiness: [],
-        }),
-      ],
+    ({ app, baseUrl } = await startGuardedTestApp({
+      service: 'audit-test',
+      logger,
+      identity: context.identity,
       controllers: [AuditController],
       providers: [
         {
@@ -148,14 +141,7 @@ describe('the audit log of notification', () => {
           useValue: { notification: context.directory.audit, identity: context.identity.audit },
         },
       ],
-    })
-    class AuditTestModule {}
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
-    const options: NestApplicationOptions = { bufferLogs: true };
-    app = await NestFactory.create(AuditTestModule, options);
-    configureHttpApp(app, { logger });
-    await app.listen(0, '127.0.0.1');
-    baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    }));
 
     police = await partner('Camden Police', 'police_borough');
     ngo = await partner('Hope NGO', 'ngo');

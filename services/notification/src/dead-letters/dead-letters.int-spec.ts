@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { type INestApplication, Module, type NestApplicationOptions } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import type { INestApplication } from '@nestjs/common';
 import {
   createEvent,
   createKafka,
@@ -14,13 +13,11 @@ import {
 } from '@harbour/messaging';
 import {
   AuditLog,
-  configureHttpApp,
   createAuditController,
   createLogger,
   type IdentityStore,
   openServiceDatabase,
   type OrganisationKind,
-  PlatformModule,
   type Role,
 } from '@harbour/platform';
 import {
@@ -36,6 +33,7 @@ import { NOTIFICATION_MIGRATIONS } from '../migrations';
 import { AUDIT_LOGS, DEAD_LETTER_DESK } from '../tokens';
 import { DeadLetterDesk, deadLetterResourceId } from './dead-letter-desk';
 import { DeadLettersController } from './dead-letters.controller';
+import { startGuardedTestApp } from '../test-support/notification-test-harness';
 
 jest.setTimeout(120_000);
 
@@ -144,10 +142,10 @@ describe('notification: dead letters for the coordinator, with replay', () => {
       listAction: 'notification.audit.list',
       exportAction: 'notification.audit.export',
     });
-    @Module({
-      imports: [
-        PlatformModule.forRoot({ service: 'dead-letters-test', logger, identity, readiness: [] }),
-      ],
+    ({ app, baseUrl } = await startGuardedTestApp({
+      service: 'dead-letters-test',
+      logger,
+      identity,
       controllers: [DeadLettersController, AuditController],
       providers: [
         {
@@ -156,14 +154,7 @@ describe('notification: dead letters for the coordinator, with replay', () => {
         },
         { provide: AUDIT_LOGS, useValue: { notification: audit } },
       ],
-    })
-    class DeadLettersTestModule {}
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
-    const options: NestApplicationOptions = { bufferLogs: true };
-    app = await NestFactory.create(DeadLettersTestModule, options);
-    configureHttpApp(app, { logger });
-    await app.listen(0, '127.0.0.1');
-    baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    }));
 
     keys['admin'] = await keyFor('coordinator', ['admin']);
     keys['coordinatorRead'] = await keyFor('coordinator', ['read', 'respond', 'submit']);

@@ -1,17 +1,18 @@
-import { type INestApplication, Module, type NestApplicationOptions } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import type { INestApplication } from '@nestjs/common';
 import {
-  configureHttpApp,
   createLogger,
   type IdentityStore,
   openServiceDatabase,
-  PlatformModule,
   type ServiceDatabase,
 } from '@harbour/platform';
 import { createTestSchema, testDatabaseUrl, type TestSchema, uniqueName } from '@harbour/testing';
 import type { DataSource } from 'typeorm';
 import { NOTIFICATION_MIGRATIONS } from '../migrations';
-import { addTestPartner, type TestPartner } from '../test-support/notification-test-harness';
+import {
+  addTestPartner,
+  startGuardedTestApp,
+  type TestPartner,
+} from '../test-support/notification-test-harness';
 import { BOROUGH_PARTNERS } from '../tokens';
 import { BoroughPartners } from './borough-partners';
 import { BoroughPartnersController, type BoroughPartnersView } from './borough-partners.controller';
@@ -72,18 +73,13 @@ describe('partners by borough for the London map', () => {
     coordinatorRead = await key('read');
     coordinatorAdmin = await key('admin');
 
-    @Module({
-      imports: [PlatformModule.forRoot({ service: run, logger, identity, readiness: [] })],
+    ({ app, baseUrl } = await startGuardedTestApp({
+      service: run,
+      logger,
+      identity,
       controllers: [BoroughPartnersController],
       providers: [{ provide: BOROUGH_PARTNERS, useValue: new BoroughPartners(dataSource) }],
-    })
-    class BoroughPartnersTestModule {}
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
-    const options: NestApplicationOptions = { bufferLogs: true };
-    app = await NestFactory.create(BoroughPartnersTestModule, options);
-    configureHttpApp(app, { logger });
-    await app.listen(0, '127.0.0.1');
-    baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    }));
   });
 
   afterAll(async () => {

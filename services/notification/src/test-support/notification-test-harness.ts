@@ -17,7 +17,13 @@ import {
   type TestSchema,
   uniqueName,
 } from '@harbour/testing';
-import { type INestApplication, Module, type NestApplicationOptions } from '@nestjs/common';
+import {
+  type INestApplication,
+  Module,
+  type NestApplicationOptions,
+  type Provider,
+  type Type,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import {
   configureHttpApp,
@@ -222,8 +228,10 @@ export async function startCauseAlertsApp(options: {
     relay: NO_RELAY,
     logger,
   });
-  @Module({
-    imports: [PlatformModule.forRoot({ service, logger, identity, readiness: [] })],
+  return startGuardedTestApp({
+    service,
+    logger,
+    identity,
     controllers: [CauseAlertsController, ...ACKNOWLEDGEMENT_CONTROLLERS],
     providers: [
       {
@@ -233,11 +241,30 @@ export async function startCauseAlertsApp(options: {
       { provide: PERSONAL_DATA_READS, useValue: new PersonalDataReads(dataSource) },
       ...acknowledgementProviders(acknowledgements),
     ],
+  });
+}
+
+/**
+ * Controllers behind the real API-key guard and the service's HTTP set-up (problem+json, limits,
+ * headers), with the providers they need, listening on a free port of 127.0.0.1.
+ */
+export async function startGuardedTestApp(options: {
+  service: string;
+  logger: Logger;
+  identity: IdentityStore;
+  controllers: Type[];
+  providers: Provider[];
+}): Promise<{ app: INestApplication; baseUrl: string }> {
+  const { service, logger, identity, controllers, providers } = options;
+  @Module({
+    imports: [PlatformModule.forRoot({ service, logger, identity, readiness: [] })],
+    controllers,
+    providers,
   })
-  class CauseAlertsTestModule {}
+  class GuardedTestModule {}
   // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
   const appOptions: NestApplicationOptions = { bufferLogs: true };
-  const app = await NestFactory.create(CauseAlertsTestModule, appOptions);
+  const app = await NestFactory.create(GuardedTestModule, appOptions);
   configureHttpApp(app, { logger });
   await app.listen(0, '127.0.0.1');
   return { app, baseUrl: (await app.getUrl()).replace('[::1]', '127.0.0.1') };
