@@ -95,6 +95,7 @@ describe('the audit log of notification', () => {
     const webhookSecrets = testWebhookSecrets(dataSource, cipher);
     context = {
       identity: database.identity,
+      dataSource,
       directory: new DirectoryRepository(dataSource, webhookSecrets),
       webhookSecrets,
       // This test database holds no other service's chain (service-chains.int-spec reads one).

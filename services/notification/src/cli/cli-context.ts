@@ -57,6 +57,8 @@ export interface CliContext {
    * (the service is deployed elsewhere, or has not started yet).
    */
   serviceAudit(service: ServiceChain): Promise<{ log: AuditLog; schema: string } | null>;
+  /** Notification's own database (its audit chain, its tables). */
+  dataSource: DataSource;
   /** People who sign in to the console; absent when the CLI runs without `IDENTITY_DATA_KEY`. */
   people?: PeopleStore;
   /**
@@ -96,6 +98,7 @@ export async function openCliContext(options: CliContextOptions): Promise<CliCon
   const opened: DataSource[] = [];
   return {
     identity: database.identity,
+    dataSource: database.dataSource,
     directory: new DirectoryRepository(database.dataSource, webhookSecrets),
     ...(webhookSecrets === undefined ? {} : { webhookSecrets }),
     ...(identityCipher === undefined

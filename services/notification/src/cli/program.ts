@@ -420,7 +420,14 @@ export function buildProgram(options: ProgramOptions): Command {
     .argument('<topic>', 'the source topic, e.g. harbour.safeguarding.alert.v1')
     .option('--offset <partition:offset>', 'replay only this one; repeat for more', collect)
     .action(async (topic: string, opts: { offset?: string[] }) => {
-      const replayed = await replayDeadLetters(kafka(), topic, opts.offset ?? []);
+      const replayed = await withContext((context) =>
+        replayDeadLetters(
+          kafka(),
+          { dataSource: context.dataSource, audit: context.directory.audit },
+          topic,
+          opts.offset ?? [],
+        ),
+      );
       io.out(`replayed ${replayed} message${replayed === 1 ? '' : 's'} to ${topic}`);
     });
 

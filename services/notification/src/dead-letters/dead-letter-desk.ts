@@ -6,6 +6,7 @@ import {
   replayDlq,
 } from '@harbour/messaging';
 import {
+  type AuditActor,
   type AuditEntry,
   type AuditLog,
   auditActorOf,
@@ -145,9 +146,41 @@ export class DeadLetterDesk {
    * and which (ids, type and reason: no body), committed only after the broker acknowledged.
    */
   async replay(topic: string, body: unknown, principal: Principal): Promise<ReplayView> {
+    return this.replayAudited(topic, readPositions(body), {
+      actor: auditActorOf(principal),
+      reason: 'POST /v1/dead-letters/:topic/replays',
+    });
+  }
+
+  /**
+   * Republishes the dead letters at `positions` (`'all'`: every one the topic holds) with one
+   * audit entry each, by `by.actor` for `by.reason` — the console's replays and the command
+   * line's alike. Every position must exist (else 400, nothing replayed).
+   */
+  async replayAudited(
+    topic: string,
+    positions: readonly string[] | 'all',
+    by: { actor: AuditActor; reason: string },
+  ): Promise<ReplayView> {
     const source = this.known(topic);
-    const positions = readPositions(body);
     const entries = await this.read(source);
+    if (positions === 'all') {
+      return this.replayEntries(
+        source,
+        entries.map((e) => `${e.partition}:${e.offset}`),
+        entries,
+        by,
+      );
+    }
+    return this.replayEntries(source, positions, entries, by);
+  }
+
+  private async replayEntries(
+    source: string,
+    positions: readonly string[],
+    entries: readonly DlqEntry[],
+    by: { actor: AuditActor; reason: string },
+  ): Promise<ReplayView> {
     const byPosition = new Map<string, DlqEntry>(
       entries.map((e) => [`${e.partition}:${e.offset}`, e]),
     );
@@ -161,17 +194,17 @@ export class DeadLetterDesk {
       );
     }
     const chosen = positions.map((p) => byPosition.get(p) as DlqEntry);
-    const actor = auditActorOf(principal);
+    if (chosen.length === 0) return { topic: source, replayed: [] };
     await this.options.dataSource.transaction(async (manager) => {
       for (const entry of chosen) {
         await this.options.audit.append(manager, {
-          actor,
+          actor: by.actor,
           action: REPLAY_ACTION,
           resource: {
             kind: DEAD_LETTER_RESOURCE,
             id: deadLetterResourceId(source, entry.partition, entry.offset),
           },
-          reason: 'POST /v1/dead-letters/:topic/replays',
+          reason: by.reason,
           details: {
             topic: source,
             position: `${entry.partition}:${entry.offset}`,
@@ -190,7 +223,7 @@ export class DeadLetterDesk {
         throw new Error(`replayed ${replayed} of ${chosen.length} dead letters`);
       }
     });
-    return { topic: source, replayed: positions };
+    return { topic: source, replayed: [...positions] };
   }
 
   private known(topic: string): string {

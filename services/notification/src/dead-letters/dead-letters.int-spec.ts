@@ -33,6 +33,8 @@ import { NOTIFICATION_MIGRATIONS } from '../migrations';
 import { AUDIT_LOGS, DEAD_LETTER_DESK } from '../tokens';
 import { DeadLetterDesk, deadLetterResourceId } from './dead-letter-desk';
 import { DeadLettersController } from './dead-letters.controller';
+import { CliError } from '../cli/cli-error';
+import { replayDeadLetters } from '../cli/dlq-commands';
 import { startGuardedTestApp } from '../test-support/notification-test-harness';
 
 jest.setTimeout(120_000);
@@ -354,5 +356,27 @@ describe('notification: dead letters for the coordinator, with replay', () => {
 
     expect(await replayEntries()).toHaveLength(audited);
     expect(await readDlq(kafka, topic, { timeoutMs: 30_000 })).toHaveLength(1);
+  });
+
+  it('records a replay from the command line too: by the command line, for the command', async () => {
+    const audited = (await replayEntries()).length;
+    const second = (await list()).deadLetters.find((d) => d.eventId === events[1])!;
+    // A position the topic does not hold: refused, nothing replayed or recorded.
+    await expect(
+      replayDeadLetters(kafka, { dataSource, audit }, topic, ['0:999999'], [topic]),
+    ).rejects.toThrow(CliError);
+    expect(await replayEntries()).toHaveLength(audited);
+
+    await expect(
+      replayDeadLetters(kafka, { dataSource, audit }, topic, [second.position], [topic]),
+    ).resolves.toBe(1);
+    const entries = await replayEntries();
+    expect(entries).toHaveLength(audited + 1);
+    expect(entries.find((e) => e.details['eventId'] === events[1])).toMatchObject({
+      actor: { type: 'system', component: 'cli' },
+      reason: `harbour dlq replay ${topic}`,
+      details: { position: second.position, dlqReason: 'handler-failed' },
+    });
+    await expect(audit.verify()).resolves.toMatchObject({ intact: true });
   });
 });
