@@ -5,8 +5,6 @@ import { disclosureAction } from '../audit/disclosed-level';
 import { isEndPurpose } from '../domain/alert-end';
 import { isLive } from '../domain/alert-state';
 import { type DeliveryView, deliveryView } from '../domain/delivery-view';
-import { mayReceiveStage } from '../domain/follow-up-disclosure';
-import { asDisclosureLevel } from '../domain/follow-up-stage';
 import { mayReceive, purposeOf } from '../domain/purpose';
 import { DeliveryRepository } from '../delivery/delivery-repository';
 import { AlertStageRepository } from '../follow-ups/alert-stage-repository';
@@ -104,20 +102,8 @@ export class DeliveryDetails {
       }
       let stage;
       if (delivery.purpose === 'follow_up') {
-        const level = asDisclosureLevel(delivery.stage);
-        stage =
-          level === null
-            ? null
-            : await this.stages.find(
-                { alertId: delivery.alertId, level, stageId: delivery.stageId },
-                manager,
-              );
-        if (
-          stage === null ||
-          !mayReceiveStage(recipientKind, stage.level, stage.roles ?? undefined)
-        ) {
-          return { kind: 'invalid' };
-        }
+        stage = await this.stages.findCleared(delivery, recipientKind, manager);
+        if (stage === null) return { kind: 'invalid' };
       }
       const view = deliveryView(delivery, recorded.request, {
         ...(stage === undefined ? {} : { stage }),

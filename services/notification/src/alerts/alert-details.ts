@@ -4,8 +4,6 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { disclosureAction } from '../audit/disclosed-level';
 import { isLive } from '../domain/alert-state';
 import { type DeliveryView, deliveryView } from '../domain/delivery-view';
-import { mayReceiveStage } from '../domain/follow-up-disclosure';
-import { asDisclosureLevel } from '../domain/follow-up-stage';
 import { mayReceive, purposeOf } from '../domain/purpose';
 import { AlertStageRepository } from '../follow-ups/alert-stage-repository';
 import { AlertRepository, type RecordedAlert } from './alert-repository';
@@ -86,14 +84,12 @@ export class AlertDetailsReader {
       const stages: OrganisationAlertDetails['stages'] = [];
       const seen = new Set<string>();
       for (const delivery of deliveries.filter((d) => d.purpose === 'follow_up')) {
-        const level = asDisclosureLevel(delivery.stage);
-        if (level === null) continue;
-        const stage = await this.stages.find(
-          { alertId, level, stageId: delivery.stage_id },
+        const stage = await this.stages.findCleared(
+          { alertId, stage: delivery.stage, stageId: delivery.stage_id },
+          kind,
           manager,
         );
         if (stage === null || seen.has(stage.id)) continue;
-        if (!mayReceiveStage(kind, stage.level, stage.roles ?? undefined)) continue;
         seen.add(stage.id);
         stages.push({
           ...deliveryView({ id: delivery.id, purpose: 'follow_up' }, alert.request, { stage }),

@@ -8,7 +8,8 @@ import type {
 import { quoteIdentifier, schemaOf } from '@harbour/platform';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ALERT_STATES, type AlertState, isLive } from '../domain/alert-state';
-import type { ReleasedStage } from '../domain/follow-up-stage';
+import { mayReceiveStage } from '../domain/follow-up-disclosure';
+import { asDisclosureLevel, type ReleasedStage } from '../domain/follow-up-stage';
 import { queryRows } from '@harbour/platform';
 
 interface StageRow {
@@ -132,6 +133,28 @@ export class AlertStageRepository {
           releasedAt: row.released_at.toISOString(),
           roles: row.roles,
         };
+  }
+
+  /**
+   * The stage a follow-up delivery carried (its `stage` level and `stage_id`), if the
+   * recipient's kind may still receive it now (`mayReceiveStage`: the level and the stage's
+   * roles); null when it is gone, unknown or no longer for this kind — what a link page and
+   * the details API show is checked again each time, never taken from the delivery alone.
+   */
+  async findCleared(
+    delivery: { alertId: string; stage: string | null; stageId: string | null },
+    recipientKind: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<RecordedStage | null> {
+    const level = asDisclosureLevel(delivery.stage);
+    if (level === null) return null;
+    const stage = await this.find(
+      { alertId: delivery.alertId, level, stageId: delivery.stageId },
+      manager,
+    );
+    return stage !== null && mayReceiveStage(recipientKind, stage.level, stage.roles ?? undefined)
+      ? stage
+      : null;
   }
 }
 
