@@ -1,3 +1,4 @@
+import { quoteIdentifier } from '@harbour/platform';
 import type { Client } from 'pg';
 import { type LatencySummary, summarize } from './stats';
 
@@ -35,17 +36,15 @@ interface HopRow {
   notification: number | null;
 }
 
-const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
-
 export async function hopLatencies(
   db: Client,
   run: string,
   from: Date,
   to: Date,
 ): Promise<HopLatencies> {
-  const intake = quoted(`${run}_intake`);
-  const safeguarding = quoted(`${run}_safeguarding`);
-  const notification = quoted(`${run}_notification`);
+  const intake = quoteIdentifier(`${run}_intake`);
+  const safeguarding = quoteIdentifier(`${run}_safeguarding`);
+  const notification = quoteIdentifier(`${run}_notification`);
   const ms = (later: string, earlier: string) =>
     `extract(epoch FROM (${later} - ${earlier})) * 1000`;
   const { rows } = await db.query<HopRow>(

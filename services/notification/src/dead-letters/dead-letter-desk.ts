@@ -153,34 +153,18 @@ export class DeadLetterDesk {
   }
 
   /**
-   * Republishes the dead letters at `positions` (`'all'`: every one the topic holds) with one
+   * Republishes the dead letters at the `named` positions (`'all'`: every one the topic holds) with one
    * audit entry each, by `by.actor` for `by.reason` — the console's replays and the command
    * line's alike. Every position must exist (else 400, nothing replayed).
    */
   async replayAudited(
     topic: string,
-    positions: readonly string[] | 'all',
+    named: readonly string[] | 'all',
     by: { actor: AuditActor; reason: string },
   ): Promise<ReplayView> {
     const source = this.known(topic);
     const entries = await this.read(source);
-    if (positions === 'all') {
-      return this.replayEntries(
-        source,
-        entries.map((e) => `${e.partition}:${e.offset}`),
-        entries,
-        by,
-      );
-    }
-    return this.replayEntries(source, positions, entries, by);
-  }
-
-  private async replayEntries(
-    source: string,
-    positions: readonly string[],
-    entries: readonly DlqEntry[],
-    by: { actor: AuditActor; reason: string },
-  ): Promise<ReplayView> {
+    const positions = named === 'all' ? entries.map((e) => `${e.partition}:${e.offset}`) : named;
     const byPosition = new Map<string, DlqEntry>(
       entries.map((e) => [`${e.partition}:${e.offset}`, e]),
     );
