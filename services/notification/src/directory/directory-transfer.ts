@@ -4,6 +4,7 @@ import {
   fromOpenReferral,
   type ImportIssue,
   type OpenReferralDocument,
+  shortened,
   toOpenReferral,
 } from './open-referral';
 
@@ -52,7 +53,8 @@ export async function importDirectory(
     if (known !== null && (known.name !== o.name || known.kind !== o.kind)) {
       clashes.push({
         pointer: `/organizations/${i}/id`,
-        message: `already used by "${known.name}" (${known.kind})`,
+        // The name as stored may be long: a refusal never quotes it whole.
+        message: shortened(`already used by "${known.name}" (${known.kind})`),
       });
     }
   }

@@ -131,7 +131,7 @@ const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 /** Longest message of an issue: a refusal must not quote a huge bad value back in full. */
 const MAX_ISSUE_MESSAGE = 200;
-const shortened = (message: string): string =>
+export const shortened = (message: string): string =>
   message.length <= MAX_ISSUE_MESSAGE ? message : `${message.slice(0, MAX_ISSUE_MESSAGE)}…`;
 const asString = (v: unknown): string => (typeof v === 'string' ? v : '');
 

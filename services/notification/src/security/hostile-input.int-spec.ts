@@ -484,6 +484,29 @@ describe('notification: hostile input on acknowledgements, acknowledgement links
     );
   });
 
+  // Once a bug: an organisation imported with a huge name was quoted whole when another document
+  // reused its id under another name (found by the generated documents, HOSTILE_SEED=882055626).
+  it('refuses an id already used under another name without quoting the stored name whole', async () => {
+    const first = directoryDocument();
+    const organisation = first.organizations[0]!;
+    organisation.id = randomUUID();
+    organisation.name = `Huge ${'N'.repeat(100_000)}`;
+    const post = (document: unknown) =>
+      fetch(`${baseUrl}/v1/directory/import`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${coordinatorKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify(document),
+      });
+    expect((await post(first)).status).toBeLessThan(300);
+    const second = directoryDocument();
+    second.organizations[0]!.id = organisation.id;
+    const refused = await post(second);
+    expect(refused.status).toBe(400);
+    const text = await refused.text();
+    expect(text.length).toBeLessThan(2_000);
+    expect(text).toContain('already used by');
+  });
+
   // Once bugs of the directory import (open-referral.ts): a list field of the wrong type read as
   // empty, and a bad value was quoted whole in the refusal.
   it('a directory document with wrong-typed lists is refused whole', async () => {
