@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import pino from 'pino';
-import { createLogger } from './create-logger';
+import { createLogger, standardOutput } from './create-logger';
 import { HarbourNestLogger } from './harbour-nest-logger';
 
 /** Values that must never appear in a log line. */
@@ -31,6 +31,13 @@ function capture(): { stream: PassThrough; lines: () => Record<string, unknown>[
 }
 
 describe('createLogger', () => {
+  it('writes standard output in the background, not with a blocking write per line', () => {
+    // What a service gets when it passes no destination. Not ended: it is this worker's fd 1.
+    const out = standardOutput() as pino.DestinationStream & { fd: number; sync: boolean };
+    expect(out.fd).toBe(1);
+    expect(out.sync).toBe(false);
+  });
+
   it('writes JSON lines with time, level label, service and msg', () => {
     const { stream, lines } = capture();
     const logger = createLogger({ service: 'intake', destination: stream });

@@ -8,7 +8,10 @@ export interface CreateLoggerOptions {
   service: string;
   /** Pino level name (fatal, error, warn, info, debug, trace, silent); default `info`. */
   level?: string;
-  /** Where JSON lines go (any writable, or a `pino.destination()`); default standard output. */
+  /**
+   * Where JSON lines go (any writable, or a `pino.destination()`); default standard output,
+   * written asynchronously (see `standardOutput`).
+   */
   destination?: NodeJS.WritableStream | pino.DestinationStream;
 }
 
@@ -35,8 +38,19 @@ export function createLogger(options: CreateLoggerOptions): Logger {
       },
     },
   };
-  const instance = options.destination ? pino(pinoOptions, options.destination) : pino(pinoOptions);
-  return new PinoLogger(instance);
+  return new PinoLogger(pino(pinoOptions, options.destination ?? standardOutput()));
+}
+
+/**
+ * Standard output without blocking the event loop: pino's default writes every line with a
+ * synchronous `write(2)` on the service's only thread, in the middle of handling an event. Here
+ * a line is handed to the file descriptor in the background, and lines logged while a write is
+ * in flight go out together in the next one, so nothing waits at idle and a busy service makes
+ * fewer, larger writes. pino flushes what is pending synchronously when the process exits; only
+ * a SIGKILL can lose the last few lines (the audit log and the outbox are in Postgres, not here).
+ */
+export function standardOutput(): pino.DestinationStream {
+  return pino.destination({ dest: 1, sync: false });
 }
 
 /** Redacts one log call's arguments, keeping pino's calling convention. */
