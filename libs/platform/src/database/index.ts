@@ -3,3 +3,4 @@ export * from './schema-of';
 export * from './sql-identifier';
 export * from './service-database';
 export * from './query-rows';
+export * from './prepared-statements';

@@ -1,6 +1,7 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { createIdentityDataSource, IDENTITY_SCHEMA } from '../identity/identity-data-source';
 import { IdentityStore } from '../identity/identity-store';
+import { PREPARED_STATEMENT_POOL } from './prepared-statements';
 import { runMigrationsLocked } from './run-migrations-locked';
 import { quoteIdentifier } from './sql-identifier';
 
@@ -41,6 +42,8 @@ export function createServiceDataSource(options: ServiceDatabaseOptions): DataSo
     synchronize: false,
     poolSize: options.poolSize ?? 10,
     applicationName: `harbour-${options.service}`,
+    // Repeated statements are prepared once per connection (ADR-41).
+    extra: PREPARED_STATEMENT_POOL,
   });
 }
 

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { PREPARED_STATEMENT_POOL } from '../database/prepared-statements';
 import { quoteIdentifier } from '../database/sql-identifier';
 import { IDENTITY_MIGRATIONS } from './migrations';
 
@@ -26,5 +27,6 @@ export function createIdentityDataSource(
     // Authentication is one indexed read per request (plus a rare write): a small pool suffices.
     poolSize: 4,
     applicationName: 'harbour-identity',
+    extra: PREPARED_STATEMENT_POOL,
   });
 }
