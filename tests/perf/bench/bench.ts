@@ -15,8 +15,9 @@
  * services and measure the floor at the same rates with the same per-event fan-out.
  *
  * Settings (env): BENCH_RATES (10,50,100,200,500), BENCH_SECONDS per rate (10),
- * BENCH_DRAIN_SECONDS most wait after each rate (30), BENCH_SEED (8), BENCH_LOG_LEVEL for the
- * services (info), BENCH_RESULTS_DIR (bench/results), DATABASE_URL, REDIS_URL.
+ * BENCH_DRAIN_SECONDS most wait after each rate (30), BENCH_WARMUP_SECONDS (60, 0 for none) at
+ * BENCH_WARMUP_RATE (10) before measuring, BENCH_SEED (8), BENCH_LOG_LEVEL for the services
+ * (info), BENCH_RESULTS_DIR (bench/results), DATABASE_URL, REDIS_URL.
  * Writes <results>/<yyyy-mm-dd>.json and .md and <results>/latency.svg.
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -71,6 +72,14 @@ const RATES = listOfRates(process.env['BENCH_RATES'] ?? '10,50,100,200,500');
 const SECONDS = boundedNumber('BENCH_SECONDS', 10, 1, 600);
 const DRAIN_SECONDS = boundedNumber('BENCH_DRAIN_SECONDS', 30, 1, 600);
 const SEED = boundedNumber('BENCH_SEED', 8, 0, 2 ** 32 - 1);
+/**
+ * Before the first measured rate, and again before the floor's: this long at WARMUP_RATE, not
+ * reported. A fresh JVM, fresh Node processes and a cold Postgres cache spend their first minute
+ * compiling and loading: measured without it, the first rate reported start-up, not load (at
+ * 20 events/s a cold stack took 3.2 s at p50, the same stack a minute later 73 ms).
+ */
+const WARMUP_SECONDS = boundedNumber('BENCH_WARMUP_SECONDS', 60, 0, 600);
+const WARMUP_RATE = boundedNumber('BENCH_WARMUP_RATE', 10, 1, 5000);
 const DATABASE_URL = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const RESULTS_DIR = process.env['BENCH_RESULTS_DIR'] ?? join(root, 'bench', 'results');
@@ -268,6 +277,32 @@ async function sendOpenLoop(
   }
   outcome.scheduleSlipMs = Math.round(outcome.scheduleSlipMs);
   return outcome;
+}
+
+/**
+ * The unreported warm-up: WARMUP_SECONDS of the same mix at WARMUP_RATE, then waits (at most the
+ * drain time) until as many deliveries arrived as the requests accepted should cause.
+ */
+async function warmUp(
+  label: string,
+  send: (request: PlannedRequest) => Promise<{ id: string | null; latency: number }>,
+  firstSeq: number,
+  deliveriesOf: (template: TemplateName) => number,
+  arrivedSince: () => number,
+): Promise<number> {
+  if (WARMUP_SECONDS === 0) return 0;
+  // A generator of its own: the measured rates' schedules do not depend on the warm-up's length.
+  const plan = schedule(WARMUP_RATE, WARMUP_SECONDS, firstSeq, seededRandom(SEED + 1));
+  const started = performance.now();
+  const outcome = await sendOpenLoop(plan, send, `${label} warm-up ${WARMUP_RATE}/s`, () => '');
+  const expected = outcome.events.reduce((sum, e) => sum + deliveriesOf(e.template), 0);
+  const deadline = performance.now() + DRAIN_SECONDS * 1000;
+  while (arrivedSince() < expected && performance.now() < deadline) await sleep(250);
+  log(
+    `${label} warm-up: ${outcome.sent} requests at ${WARMUP_RATE}/s, ${arrivedSince()}/${expected} ` +
+      `deliveries in ${Math.round((performance.now() - started) / 1000)} s (not reported)`,
+  );
+  return plan.length;
 }
 
 /** The per-rate figures once arrivals are attributed to this rate's events. */
@@ -514,6 +549,14 @@ async function main(): Promise<void> {
   ]);
 
   // --- The project, rate by rate --------------------------------------------------------------
+  const warmUpMarks = [smtp.arrivals.length, webhooks.arrivals.length] as const;
+  seq += await warmUp(
+    'services',
+    sendToStack,
+    seq,
+    (template) => recipientsOf.get(template)!.length,
+    () => arrivalsSince(...warmUpMarks).length,
+  );
   const random = seededRandom(SEED);
   const plans = RATES.map((rate) => {
     const plan = schedule(rate, SECONDS, seq, random);
@@ -642,6 +685,25 @@ async function main(): Promise<void> {
     floorProcess.pid === undefined ? {} : { floor: floorProcess.pid },
   );
   const floorLag = new LagSampler(admin, [{ groupId: floorGroup, topics: [FLOOR_TOPIC] }]);
+  const sendToFloor = async (request: PlannedRequest) => {
+    const id = randomUUID();
+    const message: FloorMessage = { id, recipients: recipientsOf.get(request.template)!.length };
+    const sentAt = performance.now();
+    await producer.send({
+      topic: FLOOR_TOPIC,
+      acks: -1,
+      messages: [{ key: id, value: JSON.stringify(message) }],
+    });
+    return { id, latency: performance.now() - sentAt };
+  };
+  const floorWarmUpMark = smtp.arrivals.length;
+  await warmUp(
+    'floor',
+    sendToFloor,
+    0,
+    (template) => recipientsOf.get(template)!.length,
+    () => smtp.arrivals.length - floorWarmUpMark,
+  );
   const floor: RateRun[] = [];
   const floorEvent = /^floor-(.+)-\d+@bench\.localhost$/;
   for (const [i, rate] of RATES.entries()) {
@@ -651,20 +713,7 @@ async function main(): Promise<void> {
     floorLag.begin();
     const outcome = await sendOpenLoop(
       plan,
-      async (request) => {
-        const id = randomUUID();
-        const message: FloorMessage = {
-          id,
-          recipients: recipientsOf.get(request.template)!.length,
-        };
-        const sentAt = performance.now();
-        await producer.send({
-          topic: FLOOR_TOPIC,
-          acks: -1,
-          messages: [{ key: id, value: JSON.stringify(message) }],
-        });
-        return { id, latency: performance.now() - sentAt };
-      },
+      sendToFloor,
       `floor ${rate}/s`,
       () => `delivered ${smtp.arrivals.length - mark}`,
     );
@@ -710,6 +759,7 @@ async function main(): Promise<void> {
       os: `${type()} ${release()}`,
       node: process.version,
       loadAverageAtStart,
+      warmUp: { seconds: WARMUP_SECONDS, rate: WARMUP_RATE },
       note:
         'Kafka, Postgres, Redis, the four services, the sinks and this load generator all share the machine; ' +
         'other work running at the same time makes figures noisy.',

@@ -78,6 +78,13 @@ describe('markdownReport', () => {
     expect(text).toContain('Highest rate with e2e p99 under 1 s and nothing lost: 10 events/s.');
     expect(text).toContain('| 10 | 120 / 20, 45 | 150 / 30, 60 | 270 |');
     expect(text).toContain('Test CPU, 2 cores, 24 GB');
+    expect(text).toContain('No warm-up: the first rate includes start-up.');
+  });
+
+  it('says how long the stack was warmed up before the first measured rate', () => {
+    const warmed = result([run(10, [40])], []);
+    warmed.machine.warmUp = { seconds: 60, rate: 10 };
+    expect(markdownReport(warmed)).toContain('Warmed up for 60 s at 10 events/s before measuring');
   });
 });
 

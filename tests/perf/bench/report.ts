@@ -42,6 +42,8 @@ export interface BenchResult {
     node: string;
     /** 1-minute load average when the bench started: other work on the machine skews figures. */
     loadAverageAtStart: number;
+    /** The unreported load run before the first measured rate (and before the floor's). */
+    warmUp?: { seconds: number; rate: number };
     note: string;
   };
   commit: string;
@@ -69,6 +71,9 @@ export function markdownReport(result: BenchResult): string {
     '',
     `Machine: ${result.machine.cpuModel}, ${result.machine.cores} cores, ${result.machine.memoryGb} GB, ` +
       `${result.machine.os}, Node ${result.machine.node}, load average at start ${result.machine.loadAverageAtStart}. ` +
+      (result.machine.warmUp && result.machine.warmUp.seconds > 0
+        ? `Warmed up for ${result.machine.warmUp.seconds} s at ${result.machine.warmUp.rate} events/s before measuring (services, then the floor). `
+        : 'No warm-up: the first rate includes start-up. ') +
       result.machine.note,
     '',
     'Latencies in ms. e2e: request sent → each e-mail or webhook at the sink. Floor: bare kafkajs ' +
