@@ -92,6 +92,21 @@ describe('repeated statements are prepared once per connection (real Postgres)',
     await runner.commitTransaction();
   });
 
+  it('fails once, then runs unnamed, when a migration widens a table read with SELECT *', async () => {
+    await on.query(`CREATE TABLE ${table}_wide (id int PRIMARY KEY, a text)`);
+    await on.query(`INSERT INTO ${table}_wide VALUES (1, 'one')`);
+    const readAll = `SELECT * FROM ${table}_wide WHERE id = $1`;
+    for (let run = 0; run < PREPARE_AFTER_RUNS; run += 1) {
+      expect(await queryRows(on, readAll, [1])).toEqual([{ id: 1, a: 'one' }]);
+    }
+    // What a rolling deployment does to a process still running the previous version.
+    await on.query(`ALTER TABLE ${table}_wide ADD COLUMN b text DEFAULT 'two'`);
+    await expect(queryRows(on, readAll, [1])).rejects.toThrow(/cached plan/);
+    for (let run = 0; run < PREPARE_AFTER_RUNS + 1; run += 1) {
+      expect(await queryRows(on, readAll, [1])).toEqual([{ id: 1, a: 'one', b: 'two' }]);
+    }
+  });
+
   it('leaves statements without parameters unprepared', async () => {
     const count = `SELECT count(*)::int AS n FROM ${table}`;
     for (let run = 0; run < PREPARE_AFTER_RUNS + 1; run += 1) await on.query(count);

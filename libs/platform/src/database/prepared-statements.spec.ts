@@ -1,4 +1,9 @@
-import { namedWhenRepeated, PREPARE_AFTER_RUNS, StatementNames } from './prepared-statements';
+import {
+  isStalePreparedStatement,
+  namedWhenRepeated,
+  PREPARE_AFTER_RUNS,
+  StatementNames,
+} from './prepared-statements';
 
 describe('StatementNames', () => {
   it('names a text once it has run PREPARE_AFTER_RUNS times, and keeps that name', () => {
@@ -25,6 +30,29 @@ describe('StatementNames', () => {
     expect(names.nameFor('SELECT 4, $1')).toBeUndefined(); // never counted, never named
     expect(names.nameFor('SELECT 1, $1')).toMatch(/^h/); // counted before the bound was reached
     expect(names.preparedCount).toBe(1);
+  });
+});
+
+describe('a statement whose result columns changed', () => {
+  it('is recognised by its SQLSTATE and message, and nothing else is', () => {
+    const stale = Object.assign(new Error('cached plan must not change result type'), {
+      code: '0A000',
+    });
+    expect(isStalePreparedStatement(stale)).toBe(true);
+    expect(isStalePreparedStatement(Object.assign(new Error('other'), { code: '0A000' }))).toBe(
+      false,
+    );
+    expect(isStalePreparedStatement(Object.assign(new Error('x'), { code: '40001' }))).toBe(false);
+    expect(isStalePreparedStatement(undefined)).toBe(false);
+  });
+
+  it('is never prepared again once refused', () => {
+    const names = new StatementNames(1);
+    const text = 'SELECT * FROM t WHERE id = $1';
+    expect(names.nameFor(text)).toMatch(/^h/);
+    names.neverPrepare(text);
+    expect([names.nameFor(text), names.nameFor(text)]).toEqual([undefined, undefined]);
+    expect(names.preparedCount).toBe(0);
   });
 });
 

@@ -18,6 +18,8 @@ export const MAX_COUNTED_STATEMENTS = 2_000;
 export class StatementNames {
   private readonly runs = new Map<string, number>();
   private readonly names = new Map<string, string>();
+  /** Texts whose prepared form Postgres refused after a table changed: always unnamed now. */
+  private readonly unnamed = new Set<string>();
 
   constructor(
     private readonly prepareAfterRuns = PREPARE_AFTER_RUNS,
@@ -28,8 +30,10 @@ export class StatementNames {
   nameFor(text: string): string | undefined {
     const named = this.names.get(text);
     if (named !== undefined) return named;
+    if (this.unnamed.has(text)) return undefined;
     const seen = this.runs.get(text);
-    if (seen === undefined && this.runs.size + this.names.size >= this.maxCounted) return undefined;
+    const counted = this.runs.size + this.names.size + this.unnamed.size;
+    if (seen === undefined && counted >= this.maxCounted) return undefined;
     const runs = (seen ?? 0) + 1;
     if (runs < this.prepareAfterRuns) {
       this.runs.set(text, runs);
@@ -41,6 +45,15 @@ export class StatementNames {
     const name = `h${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
     this.names.set(text, name);
     return name;
+  }
+
+  /**
+   * Never prepares `text` again in this process. For a statement whose result columns changed
+   * under it (`SELECT *` from a table a migration just widened): Postgres refuses to run the
+   * prepared form on every connection that holds it, and the unnamed form is planned afresh.
+   */
+  neverPrepare(text: string): void {
+    if (this.names.delete(text)) this.unnamed.add(text);
   }
 
   /** How many texts are prepared by name (for tests and diagnostics). */
@@ -57,7 +70,8 @@ const processStatementNames = new StatementNames();
  * Measured on a three-table join by primary key, the backend spent about 250 µs of CPU a run
  * unnamed and under 30 µs prepared; most of Harbour's statements are that kind, run thousands of
  * times (ADR-41). Postgres still chooses between a generic and a per-run plan as it does for any
- * prepared statement, and re-plans after a migration changes a table.
+ * prepared statement, and re-plans after a migration changes a table; a statement whose result
+ * columns a migration changed fails once and is never prepared again in the process.
  *
  * Only calls made as TypeORM makes them are changed — `query(text, values)` with at least one
  * value — and only for texts seen `PREPARE_AFTER_RUNS` times; statements without parameters
@@ -70,11 +84,26 @@ export class PreparingClient extends Client {}
 // Assigned rather than declared with `override`: pg's typings give `query` a dozen overloads.
 // Client.prototype.query is looked up on every call, so tracing's patch of it still applies.
 PreparingClient.prototype.query = function query(this: Client, ...args: unknown[]): unknown {
-  return (Client.prototype.query as (...a: unknown[]) => unknown).apply(
-    this,
-    namedWhenRepeated(args),
-  );
+  const sent = namedWhenRepeated(args);
+  const result = (Client.prototype.query as (...a: unknown[]) => unknown).apply(this, sent);
+  if (sent === args || !(result instanceof Promise)) return result;
+  return result.catch((error: unknown) => {
+    // This run fails like any database error (consumers retry, a request answers 500 once);
+    // later runs of the text go unnamed and succeed.
+    if (isStalePreparedStatement(error)) processStatementNames.neverPrepare(args[0] as string);
+    throw error;
+  });
 } as Client['query'];
+
+/**
+ * Postgres' refusal to run a prepared statement whose result columns changed since it was
+ * prepared (SQLSTATE 0A000, "cached plan must not change result type"): a migration added a
+ * column to a table a running process reads with `SELECT *`, as in a rolling deployment.
+ */
+export function isStalePreparedStatement(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return code === '0A000' && typeof message === 'string' && message.includes('cached plan');
+}
 
 /** `[text, values, …rest]` as `[{ name, text, values }, …rest]` once the text is a repeated one. */
 export function namedWhenRepeated(
