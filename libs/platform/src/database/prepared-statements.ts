@@ -75,9 +75,9 @@ const processStatementNames = new StatementNames();
  *
  * Only calls made as TypeORM makes them are changed — `query(text, values)` with at least one
  * value — and only for texts seen `PREPARE_AFTER_RUNS` times; statements without parameters
- * (BEGIN, COMMIT, SET …) keep the simple protocol. Used through the pool's `Client` option; a
+ * (BEGIN, COMMIT, SET …) keep the simple protocol. Used through the pool's `Client` option. A
  * connection pooler that shares server sessions between clients (pgbouncer in transaction mode)
- * would need it turned off.
+ * does not keep prepared statements and is not supported (ADR-41).
  */
 export class PreparingClient extends Client {}
 
