@@ -4,25 +4,12 @@ import {
   testDatabaseUrl,
   type TestSchema,
 } from '@harbour/testing';
-import type { DataSource, EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { PREPARE_AFTER_RUNS } from './prepared-statements';
 import { queryRows } from './query-rows';
-import { runMigrationsLocked } from './run-migrations-locked';
-import { schemaOf } from './schema-of';
 import { createServiceDataSource } from './service-database';
 
 jest.setTimeout(60_000);
-
-class Items1765200000000 implements MigrationInterface {
-  name = 'Items1765200000000';
-  async up(queryRunner: QueryRunner): Promise<void> {
-    const schema = schemaOf(queryRunner.dataSource) ?? 'public';
-    await queryRunner.query(
-      `CREATE TABLE "${schema}".item (id int PRIMARY KEY, label text NOT NULL)`,
-    );
-  }
-  async down(): Promise<void> {}
-}
 
 describe('repeated statements are prepared once per connection (real Postgres)', () => {
   let schema: TestSchema;
@@ -39,13 +26,14 @@ describe('repeated statements are prepared once per connection (real Postgres)',
       service: 'prepared-test',
       databaseUrl: schema.databaseUrl,
       schema: schema.schema,
-      migrations: [Items1765200000000],
+      migrations: [],
     });
-    await runMigrationsLocked(dataSource, `harbour:${schema.schema}`);
+    await dataSource.initialize();
     // One connection for every statement below, so what it prepared can be read back on it.
     runner = dataSource.createQueryRunner();
     await runner.connect();
     on = runner.manager;
+    await on.query(`CREATE TABLE ${table} (id int PRIMARY KEY, label text NOT NULL)`);
   });
 
   afterAll(async () => {
